@@ -2,4 +2,4 @@
 // The CLI is TypeScript run through tsx, so the bin registers the loader first.
 import { register } from 'tsx/esm/api';
 register();
-await import('../engine/cli/main.ts');
+await import('./main.ts');

@@ -100,6 +100,11 @@ for (const [cls, width, suffix] of [
   row({ opcode: cls | 0xb0 | SRC.K, mnemonic: 'mov' + suffix, form: 'dst,imm', width, group: base, since: 'v1', note: 'dst = imm' });
   const movx = cls | 0xb0 | SRC.X;
   row({ opcode: movx, xop: movx, mnemonic: 'mov' + suffix, form: 'dst,src', width, group: base, since: 'v1', note: 'dst = src', match: { field: 'off', value: 0 } });
+  if (width === 64) {
+    // Kernel-internal (never from user space): BPF_MOV64_PERCPU_REG, off = BPF_ADDR_PERCPU,
+    // emitted by verifier rewrites since v6.10; the JIT lowers it to `add dst, gs:[this_cpu_off]`.
+    row({ opcode: movx, mnemonic: 'movpcpu', form: 'dst,src', width, group: base, since: 'v4', note: 'dst = src + this_cpu_off (kernel-internal)', match: { field: 'off', value: -1 } });
+  }
   for (const from of width === 64 ? [8, 16, 32] : [8, 16]) {
     row({ opcode: movx, mnemonic: `movsx${from}${width}`, form: 'dst,src', width, group: base, since: 'v4', note: `dst = (s${from})src`, match: { field: 'off', value: from } });
   }

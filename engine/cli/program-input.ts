@@ -1,0 +1,74 @@
+// Turns the `<program>` argument of a verb into a Program plus the context it runs on:
+// an assembly file, a conformance `.data` file, or a `clang -target bpf` object.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { assemble } from '../asm/assembler.ts';
+import { parseDataFile } from '../asm/data-file.ts';
+import { loadObjectProgram } from '../elf/bpf-object.ts';
+import { BpfError } from '../errors.ts';
+import type { Program, ProgramType } from '../program.ts';
+
+export interface ProgramInput {
+  program: Program;
+  /** What r1 points at: the `-- mem` bytes, a packet, or nothing. */
+  ctx?: Uint8Array;
+  /** Conformance files run against the bpf_conformance helper set (helper 5 differs). */
+  helperSet: 'linux' | 'conformance';
+}
+
+export interface ProgramInputOptions {
+  section?: string;
+  /** Context bytes given on the command line (--mem / --packet). */
+  ctx?: Uint8Array;
+}
+
+/** Program types whose context is a packet, given with --packet or a default frame. */
+const PACKET_TYPES: ReadonlySet<ProgramType> = new Set(['xdp', 'tc', 'socket']);
+
+/** A 64-byte Ethernet/IPv4/UDP frame: what `--packet` defaults to for packet programs. */
+export function defaultPacket(): Uint8Array {
+  const p = new Uint8Array(64);
+  p.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00], 0); // dst, src MAC, IPv4
+  p.set([0x45, 0, 0, 50, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2], 14); // IPv4, UDP
+  p.set([0x30, 0x39, 0x00, 0x35, 0, 30, 0, 0], 34); // UDP 12345 -> 53
+  return p;
+}
+
+function readInput(path: string): Uint8Array {
+  try {
+    if (!statSync(path).isFile()) throw new BpfError('usage', `${path} is not a file`);
+    return readFileSync(path);
+  } catch (e) {
+    if (e instanceof BpfError) throw e;
+    throw new BpfError('usage', `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function fromAsm(text: string, file: string, firstLine = 1): Program {
+  const { insns, labels } = assemble(text, file, { firstLine });
+  const symbols = new Map<number, string>([[0, basename(file, extname(file))]]);
+  for (const [name, slot] of labels) if (!symbols.has(slot)) symbols.set(slot, name);
+  return { name: basename(file, extname(file)), source: file, insns, maps: [], type: 'raw', symbols };
+}
+
+export function readProgramInput(path: string, opts: ProgramInputOptions = {}): ProgramInput {
+  const ext = extname(path).toLowerCase();
+  const bytes = readInput(path);
+  if (ext === '.data') {
+    const data = parseDataFile(Buffer.from(bytes).toString('utf8'), path);
+    let program: Program;
+    if (data.asm) program = fromAsm(data.asm.value, path, data.asm.line + 1);
+    else if (data.raw) program = { name: basename(path, ext), source: path, insns: data.raw.value, maps: [], type: 'raw' };
+    else throw new BpfError('parse', 'has neither an asm nor a raw section', { file: path });
+    return { program, ctx: opts.ctx ?? data.mem?.value, helperSet: 'conformance' };
+  }
+  if (ext === '.s' || ext === '.asm') {
+    return { program: fromAsm(Buffer.from(bytes).toString('utf8'), path), ctx: opts.ctx, helperSet: 'linux' };
+  }
+  if (ext === '.o') {
+    const program = loadObjectProgram(bytes, path, opts.section);
+    const ctx = opts.ctx ?? (PACKET_TYPES.has(program.type) ? defaultPacket() : undefined);
+    return { program, ctx, helperSet: 'linux' };
+  }
+  throw new BpfError('usage', `'${path}': unknown program kind '${ext || '(no extension)'}' (expected .s, .asm, .data or .o)`);
+}

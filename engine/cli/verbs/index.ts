@@ -1,0 +1,6 @@
+import { conformanceVerb } from './conformance.ts';
+import { disasmVerb } from './disasm.ts';
+import { runVerb } from './run.ts';
+import type { Verb } from './verb.ts';
+
+export const VERBS: readonly Verb[] = [runVerb, conformanceVerb, disasmVerb];

@@ -1,0 +1,93 @@
+// The result document of the user-facing contract (README "Result document"): users
+// script against these names, so renaming or dropping a field is a breaking change.
+import { BpfError } from '../errors.ts';
+
+export const RESULT_SCHEMA = 'bpfexc/result@1';
+
+export type CallSiteKind = 'helper' | 'kfunc' | 'subprog' | 'callx' | 'callback-helper';
+
+export interface Provenance {
+  version: string;
+  gitCommit: string;
+  gitDirty: boolean;
+  node: string;
+  host: string;
+  createdAt: string;
+  command: string;
+  seed?: number;
+  [extra: string]: unknown;
+}
+
+export interface CallSiteResult {
+  pc: number;
+  kind: CallSiteKind;
+  target: string;
+  frame: 'outer' | 'inner';
+  executions: number;
+  overheadCycles: number;
+  overheadPerExecution: number;
+}
+
+export interface Correctness {
+  throws: number;
+  handled: number;
+  missed: number;
+  spuriousUnwinds: number;
+  wrongCookie: number;
+}
+
+export interface RunRecord {
+  workload: string;
+  strategy: string;
+  cpuModel: string;
+  cpus: number;
+  invocations: number;
+  seed: number;
+  throwRate: number;
+  r0: string;
+  cycles: { perInvocation: number; baselinePerInvocation: number; overheadPerInvocation: number };
+  callSites: CallSiteResult[];
+  correctness: Correctness;
+  insns: { original: number; rewritten: number; executed: number };
+  [extra: string]: unknown;
+}
+
+export interface ResultDocument {
+  schema: typeof RESULT_SCHEMA;
+  provenance: Provenance;
+  runs: RunRecord[];
+  [extra: string]: unknown;
+}
+
+/** Parses and checks a result file; anything else is refused with one clear line. */
+export function parseResultDocument(text: string, file: string): ResultDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new BpfError('parse', `not a result document: invalid JSON (${(e as Error).message})`, { file });
+  }
+  const fail = (why: string): never => {
+    throw new BpfError('parse', `not a ${RESULT_SCHEMA} document: ${why}`, { file });
+  };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('top level is not an object');
+  const d = doc as Record<string, unknown>;
+  if (d.schema !== RESULT_SCHEMA) fail(`schema is ${JSON.stringify(d.schema)}, expected "${RESULT_SCHEMA}"`);
+  if (typeof d.provenance !== 'object' || d.provenance === null) fail('provenance is missing');
+  if (!Array.isArray(d.runs)) fail('runs is not an array');
+  (d.runs as unknown[]).forEach((r, i) => {
+    if (typeof r !== 'object' || r === null) fail(`runs[${i}] is not an object`);
+    const run = r as Record<string, unknown>;
+    for (const k of ['workload', 'strategy', 'cpuModel', 'r0'] as const) {
+      if (typeof run[k] !== 'string') fail(`runs[${i}].${k} is not a string`);
+    }
+    for (const k of ['cpus', 'invocations', 'seed', 'throwRate'] as const) {
+      if (typeof run[k] !== 'number' || !Number.isFinite(run[k])) fail(`runs[${i}].${k} is not a number`);
+    }
+    const c = run.cycles as Record<string, unknown> | undefined;
+    if (!c || typeof c.perInvocation !== 'number') fail(`runs[${i}].cycles.perInvocation is not a number`);
+    if (!Array.isArray(run.callSites)) fail(`runs[${i}].callSites is not an array`);
+    if (typeof run.correctness !== 'object' || run.correctness === null) fail(`runs[${i}].correctness is missing`);
+  });
+  return doc as ResultDocument;
+}

@@ -1,0 +1,48 @@
+// What a reader needs to reproduce a number: the exact code (commit, dirty or not), the
+// runtime, the host, the command line and the seed.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import type { Provenance } from './document.ts';
+
+const packageVersion = (): string => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return 'unknown';
+  }
+};
+
+function git(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd: new URL('../..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function hostCpuModel(): string {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const m = /^model name\s*:\s*(.+)$/m.exec(info);
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux: fall through to what Node reports
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+export function collectProvenance(command: string, extra: Record<string, unknown> = {}): Provenance {
+  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  return {
+    version: packageVersion(),
+    gitCommit: git(['rev-parse', 'HEAD']) ?? 'unknown',
+    gitDirty: status === undefined ? false : status.length > 0,
+    node: process.version,
+    host: `${hostCpuModel()}, ${os.cpus().length} CPUs, ${os.platform()} ${os.release()}`,
+    createdAt: new Date().toISOString(),
+    command,
+    ...extra,
+  };
+}

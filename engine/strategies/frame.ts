@@ -1,0 +1,187 @@
+// Register liveness at function entry and the stack the program already uses: what a
+// rewrite needs to insert a prologue without clobbering live arguments, and to reserve
+// stack slots the program cannot be using.
+
+import { BpfError } from '../errors.ts';
+import { CLASS, type RawInsn } from '../isa/encoding.ts';
+import { lookupSpec } from '../isa/opcodes.ts';
+import type { CallGraph, FunctionRange } from './call-graph.ts';
+import { ldxdw, mov64Reg, R10, stxdw } from './emit.ts';
+
+/** The 512-byte BPF stack frame (MAX_BPF_STACK). */
+export const FRAME_SIZE = 512;
+
+const ARGS = 0b111110; // r1..r5
+const CALL_CLOBBER = 0b111111; // r0..r5
+
+function regUse(insn: RawInsn): { reads: number; writes: number } {
+  const spec = lookupSpec(insn.opcode, insn.src, insn.off, insn.imm);
+  const d = 1 << insn.dst;
+  const s = 1 << insn.src;
+  if (!spec) return { reads: 0, writes: 0 };
+  const plainMove = spec.mnemonic.startsWith('mov');
+  switch (spec.form) {
+    case 'dst,imm':
+      return { reads: plainMove ? 0 : d, writes: d };
+    case 'dst,src':
+      return { reads: plainMove ? s : d | s, writes: d };
+    case 'dst':
+      return { reads: d, writes: d };
+    case 'dst,src,off':
+      return { reads: d | s, writes: 0 };
+    case 'dst,imm,off':
+      return { reads: d, writes: 0 };
+    case 'helper':
+    case 'kfunc':
+    case 'local':
+      return { reads: ARGS, writes: CALL_CLOBBER };
+    case 'callx':
+      return { reads: ARGS | d, writes: CALL_CLOBBER };
+    case 'none':
+      return { reads: 1, writes: 0 };
+    case 'lddw':
+      return { reads: 0, writes: d };
+    case 'load':
+      return { reads: s, writes: d };
+    case 'store-imm':
+      return { reads: d, writes: 0 };
+    case 'store-reg':
+      return { reads: d | s, writes: 0 };
+    case 'atomic': {
+      if (insn.imm === 0xf1) return { reads: d | s | 1, writes: 1 };
+      return { reads: d | s, writes: insn.imm & 1 ? s : 0 };
+    }
+    case 'ldabs':
+      return { reads: 1 << 6, writes: CALL_CLOBBER };
+    case 'ldind':
+      return { reads: (1 << 6) | s, writes: CALL_CLOBBER };
+    default:
+      return { reads: 0, writes: 0 };
+  }
+}
+
+function successors(g: CallGraph, i: number): number[] {
+  const insn = g.insns[i];
+  const cls = insn.opcode & 7;
+  if (cls === CLASS.LD && insn.opcode === 0x18) return [i + 2];
+  if (cls !== CLASS.JMP && cls !== CLASS.JMP32) return [i + 1];
+  const op = insn.opcode & 0xf0;
+  if (op === 0x90) return [];
+  if (op === 0x80) return [i + 1];
+  if (op === 0x00) return [i + 1 + (cls === CLASS.JMP32 ? insn.imm : insn.off)];
+  return [i + 1, i + 1 + insn.off];
+}
+
+/** Registers (bit r) read before being written on some path from the function's entry. Calls
+ * count as reading r1–r5, since a helper's or subprogram's arity is not known here. */
+export function liveIn(g: CallGraph, f: FunctionRange): number {
+  const size = f.end - f.start;
+  const live = new Int32Array(size);
+  const use = Array.from({ length: size }, (_, k) => (g.second[f.start + k] ? { reads: 0, writes: 0 } : regUse(g.insns[f.start + k])));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let k = size - 1; k >= 0; k--) {
+      const i = f.start + k;
+      if (g.second[i]) continue;
+      let out = 0;
+      for (const t of successors(g, i)) if (t >= f.start && t < f.end) out |= live[t - f.start];
+      const v = use[k].reads | (out & ~use[k].writes);
+      if (v !== live[k]) {
+        live[k] = v;
+        changed = true;
+      }
+    }
+  }
+  return live[0] ?? 0;
+}
+
+/** Lowest r10-relative offset the program touches (0 when it uses no stack). Tracks
+ * registers holding r10 + constant through moves and add/sub, as pointers to the stack are
+ * passed to helpers (`r2 = r10; r2 += -8`); the helper's access goes up from the pointer. */
+export function deepestStackOffset(g: CallGraph): number {
+  let deepest = 0;
+  for (const f of g.functions) {
+    const known: (number | undefined)[] = new Array(11).fill(undefined);
+    known[R10] = 0;
+    for (let i = f.start; i < f.end; i++) {
+      if (g.second[i]) continue;
+      const insn = g.insns[i];
+      const spec = lookupSpec(insn.opcode, insn.src, insn.off, insn.imm);
+      if (!spec) continue;
+      const note = (base: number | undefined, off: number): void => {
+        if (base !== undefined) deepest = Math.min(deepest, base + off);
+      };
+      if (spec.form === 'load') note(known[insn.src], insn.off);
+      else if (spec.form === 'store-imm' || spec.form === 'store-reg' || spec.form === 'atomic') note(known[insn.dst], insn.off);
+      if (insn.dst === R10) continue;
+      const { writes } = regUse(insn);
+      let next: number | undefined;
+      if (spec.mnemonic === 'mov' && spec.form === 'dst,src') next = known[insn.src];
+      else if (spec.mnemonic === 'add' && spec.form === 'dst,imm') next = known[insn.dst] === undefined ? undefined : (known[insn.dst] as number) + insn.imm;
+      else if (spec.mnemonic === 'sub' && spec.form === 'dst,imm') next = known[insn.dst] === undefined ? undefined : (known[insn.dst] as number) - insn.imm;
+      for (let r = 0; r < 10; r++) if (writes & (1 << r)) known[r] = undefined;
+      if (writes & (1 << insn.dst)) {
+        known[insn.dst] = next;
+        note(next, 0);
+      }
+    }
+  }
+  return deepest;
+}
+
+/** Hands out 8-byte slots below the deepest offset the program uses; every frame reserves
+ * the same offsets. */
+export class SlotAllocator {
+  private next: number;
+  readonly taken: number[] = [];
+  constructor(
+    deepest: number,
+    private readonly file: string,
+  ) {
+    this.next = Math.floor(deepest / 8) * 8;
+  }
+  alloc(purpose: string): number {
+    this.next -= 8;
+    if (this.next < -FRAME_SIZE) {
+      throw new BpfError('load', `no room in the ${FRAME_SIZE}-byte stack frame for the ${purpose} slot (program uses down to r10${this.next + 8})`, { file: this.file });
+    }
+    this.taken.push(this.next);
+    return this.next;
+  }
+}
+
+export interface SavePlan {
+  save: RawInsn[];
+  restore: RawInsn[];
+}
+
+/** Saves `regs` (bitmask) around a call that clobbers r0–r5: into callee-saved registers
+ * r6–r9 that are not live at entry (a register move, as the RFC's `r6 = r1`), else into
+ * stack slots. */
+export function planSave(regs: number, live: number, slots: SlotAllocator, spillSlots: number[]): SavePlan {
+  const free = [6, 7, 8, 9].filter((r) => !(live & (1 << r)));
+  const save: RawInsn[] = [];
+  const restore: RawInsn[] = [];
+  let spilled = 0;
+  for (let r = 0; r <= 5; r++) {
+    if (!(regs & (1 << r))) continue;
+    const keep = free.shift();
+    if (keep !== undefined) {
+      save.push(mov64Reg(keep, r));
+      restore.push(mov64Reg(r, keep));
+    } else {
+      if (spilled >= spillSlots.length) spillSlots.push(slots.alloc('argument spill'));
+      const off = spillSlots[spilled++];
+      save.push(stxdw(R10, off, r));
+      restore.push(ldxdw(r, R10, off));
+    }
+  }
+  return { save, restore };
+}
+
+/** Registers not live at entry, usable as prologue scratch (r10 never). */
+export function deadRegisters(live: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r <= 9; r++) if (!(live & (1 << r))) out.push(r);
+  return out;
+}
