@@ -1,0 +1,277 @@
+// BPF object loader: turns a `clang -target bpf -O2 -g` object into Programs, linking the
+// way libbpf does (bpf_object__reloc_code): each program starts with its own function,
+// every subprogram it reaches through a call or a callback pointer is appended once, in
+// depth-first order of discovery, and pc-relative immediates are rewritten for the
+// linked layout. Map and global-data references become PSEUDO.LDDW_MAP_IDX(_VALUE);
+// extern kfunc calls become PSEUDO.CALL_KFUNC calls with the suite's kfunc ids.
+
+import { BpfError } from '../errors.ts';
+import { INSN_SIZE, PSEUDO } from '../isa/encoding.ts';
+import { KFUNC_ID, kfuncIdByName } from '../isa/internal-ids.ts';
+import type { MapDef, Program } from '../program.ts';
+import { SHF, SHN_UNDEF, SHT, STT, readElf64, type ElfFile, type ElfRelocation, type ElfSection } from './elf64.ts';
+import { collectMaps, type ObjectMaps } from './object-maps.ts';
+import { programKindForSection } from './section-types.ts';
+
+/** Relocation types of the BPF ELF ABI (Documentation/bpf/llvm_reloc.rst). */
+export const R_BPF = { NONE: 0, R_64_64: 1, R_64_ABS64: 2, R_64_ABS32: 3, R_64_NODYLD32: 4, R_64_32: 10 } as const;
+
+const OP_LDDW = 0x18;
+const OP_CALL = 0x85;
+
+/** A function: a FUNC symbol's byte range inside an executable section. */
+interface Func {
+  section: ElfSection;
+  name: string;
+  start: number;
+  size: number;
+}
+
+export interface BpfObject {
+  programs: Program[];
+}
+
+export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
+  const elf = readElf64(bytes, file);
+  const maps = collectMaps(elf);
+  const funcs = collectFuncs(elf);
+  const entries = funcs.filter((f) => f.section.name !== '.text');
+  const perSection = new Map<number, number>();
+  for (const f of entries) perSection.set(f.section.index, (perSection.get(f.section.index) ?? 0) + 1);
+
+  const programs: Program[] = [];
+  for (const entry of entries) {
+    const kind = programKindForSection(entry.section.name);
+    if (!kind) {
+      throw new BpfError('elf', `section ${entry.section.name} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall)`, { file });
+    }
+    const linked = new Linker(elf, funcs, maps).link(entry);
+    const unique = perSection.get(entry.section.index) === 1;
+    programs.push({
+      name: entry.name,
+      source: `${file}:${unique ? entry.section.name : entry.name}`,
+      insns: linked.insns,
+      maps: copyMaps(maps.maps),
+      type: kind.type,
+      symbols: linked.symbols,
+      sleepable: kind.sleepable,
+    });
+  }
+  return { programs };
+}
+
+/** One program of an object: by section name or function name, or the only one there is. */
+export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string): Program {
+  const { programs } = loadBpfObject(bytes, file);
+  const described = (): string => programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`).join(', ') || 'none';
+  if (section === undefined) {
+    if (programs.length === 1) return programs[0];
+    throw new BpfError('elf', `object has ${programs.length} programs; pick one with a section name: ${described()}`, { file });
+  }
+  const bySection = programs.filter((p) => p.source === `${file}:${section}`);
+  const byName = programs.filter((p) => p.name === section);
+  const hit = bySection.length === 1 ? bySection : byName;
+  if (hit.length === 1) return hit[0];
+  throw new BpfError('elf', `no single program in section or function "${section}"; programs: ${described()}`, { file });
+}
+
+function copyMaps(maps: MapDef[]): MapDef[] {
+  return maps.map((m) => ({ ...m, ...(m.initialValue ? { initialValue: Uint8Array.from(m.initialValue) } : {}) }));
+}
+
+function collectFuncs(elf: ElfFile): Func[] {
+  const fail = (what: string): never => {
+    throw new BpfError('elf', what, { file: elf.file });
+  };
+  const out: Func[] = [];
+  for (const s of elf.sections) {
+    if (!(s.flags & SHF.EXECINSTR) || s.type !== SHT.PROGBITS || s.size === 0) continue;
+    if (s.size % INSN_SIZE !== 0) fail(`code section ${s.name} is ${s.size} bytes, not a multiple of ${INSN_SIZE}`);
+    const syms = elf.symbols.filter((sym) => sym.shndx === s.index && sym.type === STT.FUNC).sort((a, b) => a.value - b.value);
+    if (syms.length === 0 && s.name !== '.text') {
+      out.push({ section: s, name: s.name, start: 0, size: s.size });
+      continue;
+    }
+    let end = 0;
+    for (const sym of syms) {
+      if (sym.value % INSN_SIZE !== 0 || sym.size % INSN_SIZE !== 0 || sym.size === 0 || sym.value + sym.size > s.size) {
+        fail(`function ${sym.name} (bytes ${sym.value}..${sym.value + sym.size}) is not a whole number of instructions inside ${s.name} (${s.size} bytes)`);
+      }
+      if (sym.value < end) fail(`function ${sym.name} in ${s.name} overlaps the function before it`);
+      end = sym.value + sym.size;
+      out.push({ section: s, name: sym.name, start: sym.value, size: sym.size });
+    }
+  }
+  return out;
+}
+
+interface Linked {
+  insns: Uint8Array;
+  symbols: Map<number, string>;
+}
+
+/** A function being relocated: its private copy of the code and the next slot to visit. */
+interface Pending {
+  f: Func;
+  code: Uint8Array;
+  dv: DataView;
+  base: number;
+  next: number;
+}
+
+class Linker {
+  private readonly placed = new Map<Func, number>();
+  private readonly chunks: Uint8Array[] = [];
+  private readonly stack: Pending[] = [];
+  private cursor = 0;
+  private readonly relocsBySection = new Map<number, Map<number, ElfRelocation>>();
+
+  constructor(
+    private readonly elf: ElfFile,
+    private readonly funcs: Func[],
+    private readonly maps: ObjectMaps,
+  ) {}
+
+  link(entry: Func): Linked {
+    this.place(entry);
+    // Depth first with an explicit stack (libbpf recurses): a callee met at slot i is
+    // appended and relocated completely before the caller goes on with slot i + 1.
+    while (this.stack.length > 0) {
+      const top = this.stack[this.stack.length - 1];
+      if (top.next >= top.f.size / INSN_SIZE) {
+        this.stack.pop();
+        continue;
+      }
+      const i = top.next;
+      top.next += top.code[i * INSN_SIZE] === OP_LDDW ? 2 : 1;
+      this.relocateSlot(top, i);
+    }
+    const insns = new Uint8Array(this.cursor * INSN_SIZE);
+    let o = 0;
+    for (const c of this.chunks) {
+      insns.set(c, o);
+      o += c.length;
+    }
+    const symbols = new Map<number, string>();
+    for (const [f, slot] of this.placed) symbols.set(slot, f.name);
+    return { insns, symbols };
+  }
+
+  private fail(what: string, f?: Func, slot?: number): never {
+    const at = f && slot !== undefined ? `${f.section.name}+0x${(f.start + slot * INSN_SIZE).toString(16)} (${f.name}): ` : '';
+    const pc = f && slot !== undefined ? this.placed.get(f) : undefined;
+    throw new BpfError('elf', at + what, { file: this.elf.file, ...(pc !== undefined ? { pc: pc + slot! } : {}) });
+  }
+
+  /** Linked slot of `f`, appending it (to be relocated next) the first time it is seen. */
+  private place(f: Func): number {
+    const known = this.placed.get(f);
+    if (known !== undefined) return known;
+    const base = this.cursor;
+    this.placed.set(f, base);
+    this.cursor += f.size / INSN_SIZE;
+    const code = Uint8Array.from(f.section.data.subarray(f.start, f.start + f.size));
+    this.chunks.push(code);
+    this.stack.push({ f, code, dv: new DataView(code.buffer), base, next: 0 });
+    return base;
+  }
+
+  private relocsFor(section: ElfSection): Map<number, ElfRelocation> {
+    let m = this.relocsBySection.get(section.index);
+    if (!m) {
+      m = new Map();
+      for (const rel of this.elf.relocations.get(section.index) ?? []) {
+        if (rel.type === R_BPF.NONE) continue;
+        if (rel.offset % INSN_SIZE !== 0 || rel.offset >= section.size) {
+          throw new BpfError('elf', `relocation at ${section.name}+0x${rel.offset.toString(16)} is not on an instruction inside the ${section.size}-byte section`, { file: this.elf.file });
+        }
+        m.set(rel.offset, rel);
+      }
+      this.relocsBySection.set(section.index, m);
+    }
+    return m;
+  }
+
+  private relocateSlot(p: Pending, i: number): void {
+    const { f, code, dv, base } = p;
+    const slots = f.size / INSN_SIZE;
+    const o = i * INSN_SIZE;
+    const opcode = code[o];
+    const src = code[o + 1] >> 4;
+    const imm = dv.getInt32(o + 4, true);
+    const rel = this.relocsFor(f.section).get(f.start + o);
+    const setSrc = (v: number): void => {
+      code[o + 1] = (code[o + 1] & 0x0f) | (v << 4);
+    };
+    const setImm = (v: number, slot = i): void => dv.setInt32(slot * INSN_SIZE + 4, v, true);
+    const pcRel = (target: number): number => target - (base + i + 1);
+
+    if (rel) {
+      const sym = this.elf.symbols[rel.symbol];
+      const addend = rel.addend !== undefined ? Number(rel.addend) : undefined;
+      const target = sym.shndx === SHN_UNDEF ? undefined : this.elf.sections[sym.shndx];
+      if (sym.shndx !== SHN_UNDEF && !target) this.fail(`relocation against ${sym.name || `symbol ${sym.index}`}, which has no section (index 0x${sym.shndx.toString(16)})`, f, i);
+      if (rel.type === R_BPF.R_64_64) {
+        if (opcode !== OP_LDDW || i + 1 >= slots) this.fail(`R_BPF_64_64 against ${sym.name || 'a section'} is not on a complete lddw`, f, i);
+        if (!target) this.fail(`reference to extern variable ${sym.name || `symbol ${sym.index}`} (__ksym/__kconfig variables are not supported)`, f, i);
+        const off = sym.value + (addend ?? imm);
+        const mapIdx = this.maps.bySymbol.get(sym.index) ?? this.mapAtOffset(target, off);
+        const dataIdx = this.maps.bySection.get(target.index);
+        if (mapIdx !== undefined) {
+          setSrc(PSEUDO.LDDW_MAP_IDX);
+          setImm(mapIdx);
+          setImm(0, i + 1);
+        } else if (dataIdx !== undefined) {
+          if (off < 0 || off > target.size) this.fail(`reference to ${target.name}+${off} is outside that ${target.size}-byte section`, f, i);
+          setSrc(PSEUDO.LDDW_MAP_IDX_VALUE);
+          setImm(dataIdx);
+          setImm(off, i + 1);
+        } else if (target.flags & SHF.EXECINSTR) {
+          setSrc(PSEUDO.LDDW_FUNC);
+          setImm(pcRel(this.resolve(target, off, f, i)));
+          setImm(0, i + 1);
+        } else {
+          this.fail(`lddw refers to ${sym.name || target.name} in section ${target.name}, which is neither a map, global data nor code`, f, i);
+        }
+      } else if (rel.type === R_BPF.R_64_32) {
+        if (opcode !== OP_CALL) this.fail(`R_BPF_64_32 against ${sym.name || 'a section'} is not on a call`, f, i);
+        if (!target) {
+          const id = kfuncIdByName(sym.name);
+          if (id === undefined) this.fail(`call to unknown kfunc ${sym.name || '(unnamed)'} (known: ${Object.keys(KFUNC_ID).join(', ')})`, f, i);
+          setSrc(PSEUDO.CALL_KFUNC);
+          setImm(id);
+        } else {
+          if (!(target.flags & SHF.EXECINSTR)) this.fail(`call to ${sym.name || target.name}, which is not code`, f, i);
+          const off = addend !== undefined ? sym.value + addend : sym.value + (imm + 1) * INSN_SIZE;
+          setSrc(PSEUDO.CALL_LOCAL);
+          setImm(pcRel(this.resolve(target, off, f, i)));
+        }
+      } else {
+        this.fail(`unsupported relocation type ${rel.type} on an instruction`, f, i);
+      }
+    } else if ((opcode === OP_CALL && src === PSEUDO.CALL_LOCAL) || (opcode === OP_LDDW && src === PSEUDO.LDDW_FUNC)) {
+      // Resolved by the compiler inside this section: still relative to the section layout.
+      if (opcode === OP_LDDW && i + 1 >= slots) this.fail('lddw is missing its second slot', f, i);
+      const off = f.start + (i + 1 + imm) * INSN_SIZE;
+      setImm(pcRel(this.resolve(f.section, off, f, i)));
+    }
+  }
+
+  /** Linked slot of byte offset `off` in code section `section`, placing its function. */
+  private resolve(section: ElfSection, off: number, f: Func, i: number): number {
+    if (off % INSN_SIZE !== 0) this.fail(`code target ${section.name}+${off} is not instruction-aligned`, f, i);
+    const callee = this.funcs.find((g) => g.section === section && off >= g.start && off < g.start + g.size);
+    if (!callee) this.fail(`code target ${section.name}+0x${off.toString(16)} is not inside any function`, f, i);
+    return this.place(callee) + (off - callee.start) / INSN_SIZE;
+  }
+
+  /** A map referenced through its section symbol plus an offset. */
+  private mapAtOffset(section: ElfSection, off: number): number | undefined {
+    if (section.name !== '.maps' && section.name !== 'maps') return undefined;
+    for (const [symIdx, mapIdx] of this.maps.bySymbol) {
+      const sym = this.elf.symbols[symIdx];
+      if (sym.shndx === section.index && sym.value === off) return mapIdx;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,203 @@
+// A minimal BTF reader (Documentation/bpf/btf.rst, include/uapi/linux/btf.h): enough to
+// walk the `.maps` DATASEC of an object file and size the types a map definition names.
+// Type ids start at 1 (0 is void). Malformed input is a BpfError 'elf'.
+
+import { BpfError } from '../errors.ts';
+
+export const BTF_MAGIC = 0xeb9f;
+
+export const BTF_KIND = {
+  INT: 1,
+  PTR: 2,
+  ARRAY: 3,
+  STRUCT: 4,
+  UNION: 5,
+  ENUM: 6,
+  FWD: 7,
+  TYPEDEF: 8,
+  VOLATILE: 9,
+  CONST: 10,
+  RESTRICT: 11,
+  FUNC: 12,
+  FUNC_PROTO: 13,
+  VAR: 14,
+  DATASEC: 15,
+  FLOAT: 16,
+  DECL_TAG: 17,
+  TYPE_TAG: 18,
+  ENUM64: 19,
+} as const;
+
+export interface BtfMember {
+  name: string;
+  type: number;
+  /** Bit offset (the low 24 bits when the struct's kind_flag is set). */
+  offset: number;
+}
+
+export interface BtfType {
+  id: number;
+  kind: number;
+  name: string;
+  vlen: number;
+  /** `size` for INT/ENUM/STRUCT/UNION/DATASEC/FLOAT/ENUM64, else the referenced type id. */
+  sizeOrType: number;
+  members?: BtfMember[]; // STRUCT, UNION
+  array?: { type: number; indexType: number; nelems: number }; // ARRAY
+  /** DATASEC entries: variable type id, offset and size inside the section. */
+  vars?: { type: number; offset: number; size: number }[];
+}
+
+export interface Btf {
+  /** Indexed by type id; entry 0 is void. */
+  types: BtfType[];
+}
+
+const MODIFIERS: ReadonlySet<number> = new Set([BTF_KIND.TYPEDEF, BTF_KIND.VOLATILE, BTF_KIND.CONST, BTF_KIND.RESTRICT, BTF_KIND.TYPE_TAG]);
+
+export function parseBtf(data: Uint8Array, file: string): Btf {
+  const fail = (what: string): never => {
+    throw new BpfError('elf', `.BTF: ${what}`, { file });
+  };
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (data.length < 24) fail(`section is ${data.length} bytes, shorter than the 24-byte header`);
+  if (dv.getUint16(0, true) !== BTF_MAGIC) fail(`bad magic 0x${dv.getUint16(0, true).toString(16)} (want 0x${BTF_MAGIC.toString(16)}, little-endian)`);
+  const hdrLen = dv.getUint32(4, true);
+  const typeOff = dv.getUint32(8, true);
+  const typeLen = dv.getUint32(12, true);
+  const strOff = dv.getUint32(16, true);
+  const strLen = dv.getUint32(20, true);
+  if (hdrLen < 24 || hdrLen > data.length) fail(`header length ${hdrLen} is out of range`);
+  const typesStart = hdrLen + typeOff;
+  const strStart = hdrLen + strOff;
+  if (typesStart + typeLen > data.length) fail(`type section (${typeLen} bytes at ${typesStart}) runs past the end`);
+  if (strStart + strLen > data.length) fail(`string section (${strLen} bytes at ${strStart}) runs past the end`);
+  const strings = data.subarray(strStart, strStart + strLen);
+
+  const str = (off: number, what: string): string => {
+    if (off >= strings.length) {
+      if (off === 0) return '';
+      fail(`${what}: string offset ${off} is outside the ${strings.length}-byte string section`);
+    }
+    const end = strings.indexOf(0, off);
+    if (end < 0) fail(`${what}: string at ${off} is not NUL-terminated`);
+    return new TextDecoder().decode(strings.subarray(off, end));
+  };
+
+  const types: BtfType[] = [{ id: 0, kind: 0, name: 'void', vlen: 0, sizeOrType: 0 }];
+  let p = typesStart;
+  const end = typesStart + typeLen;
+  const need = (n: number, id: number): void => {
+    if (p + n > end) fail(`type ${id} runs past the end of the type section`);
+  };
+  while (p < end) {
+    const id = types.length;
+    need(12, id);
+    const nameOff = dv.getUint32(p, true);
+    const info = dv.getUint32(p + 4, true);
+    const sizeOrType = dv.getUint32(p + 8, true);
+    p += 12;
+    const kind = (info >>> 24) & 0x1f;
+    const vlen = info & 0xffff;
+    const kindFlag = info >>> 31;
+    const t: BtfType = { id, kind, name: str(nameOff, `name of type ${id}`), vlen, sizeOrType };
+    switch (kind) {
+      case BTF_KIND.INT:
+      case BTF_KIND.VAR:
+      case BTF_KIND.DECL_TAG:
+        need(4, id);
+        p += 4;
+        break;
+      case BTF_KIND.ARRAY:
+        need(12, id);
+        t.array = { type: dv.getUint32(p, true), indexType: dv.getUint32(p + 4, true), nelems: dv.getUint32(p + 8, true) };
+        p += 12;
+        break;
+      case BTF_KIND.STRUCT:
+      case BTF_KIND.UNION:
+        need(12 * vlen, id);
+        t.members = [];
+        for (let i = 0; i < vlen; i++, p += 12) {
+          const off = dv.getUint32(p + 8, true);
+          t.members.push({
+            name: str(dv.getUint32(p, true), `member ${i} of type ${id}`),
+            type: dv.getUint32(p + 4, true),
+            offset: kindFlag ? off & 0xffffff : off,
+          });
+        }
+        break;
+      case BTF_KIND.ENUM:
+      case BTF_KIND.FUNC_PROTO:
+        need(8 * vlen, id);
+        p += 8 * vlen;
+        break;
+      case BTF_KIND.ENUM64:
+        need(12 * vlen, id);
+        p += 12 * vlen;
+        break;
+      case BTF_KIND.DATASEC:
+        need(12 * vlen, id);
+        t.vars = [];
+        for (let i = 0; i < vlen; i++, p += 12) {
+          t.vars.push({ type: dv.getUint32(p, true), offset: dv.getUint32(p + 4, true), size: dv.getUint32(p + 8, true) });
+        }
+        break;
+      case BTF_KIND.PTR:
+      case BTF_KIND.FWD:
+      case BTF_KIND.TYPEDEF:
+      case BTF_KIND.VOLATILE:
+      case BTF_KIND.CONST:
+      case BTF_KIND.RESTRICT:
+      case BTF_KIND.FUNC:
+      case BTF_KIND.FLOAT:
+      case BTF_KIND.TYPE_TAG:
+        break;
+      default:
+        fail(`type ${id} has unknown kind ${kind}`);
+    }
+    types.push(t);
+  }
+  return { types };
+}
+
+export function btfType(btf: Btf, id: number, file: string): BtfType {
+  const t = btf.types[id];
+  if (!t) throw new BpfError('elf', `.BTF: type id ${id} does not exist (${btf.types.length - 1} types)`, { file });
+  return t;
+}
+
+/** The type behind typedefs and const/volatile/restrict/type-tag qualifiers. */
+export function skipModifiers(btf: Btf, id: number, file: string): BtfType {
+  let t = btfType(btf, id, file);
+  for (let hops = 0; MODIFIERS.has(t.kind); hops++) {
+    if (hops > 64) throw new BpfError('elf', `.BTF: modifier chain from type ${id} is too long (a cycle?)`, { file });
+    t = btfType(btf, t.sizeOrType, file);
+  }
+  return t;
+}
+
+/** Size in bytes of a type, as the kernel's btf_resolve_size computes it. */
+export function btfSizeOf(btf: Btf, id: number, file: string, depth = 0): number {
+  if (depth > 32) throw new BpfError('elf', `.BTF: type ${id} nests too deeply to size`, { file });
+  const t = skipModifiers(btf, id, file);
+  switch (t.kind) {
+    case BTF_KIND.INT:
+    case BTF_KIND.ENUM:
+    case BTF_KIND.ENUM64:
+    case BTF_KIND.STRUCT:
+    case BTF_KIND.UNION:
+    case BTF_KIND.FLOAT:
+    case BTF_KIND.DATASEC:
+      return t.sizeOrType;
+    case BTF_KIND.PTR:
+      return 8;
+    case BTF_KIND.ARRAY:
+      return t.array!.nelems * btfSizeOf(btf, t.array!.type, file, depth + 1);
+    default:
+      throw new BpfError('elf', `.BTF: type ${t.id} (kind ${t.kind}) has no size`, { file });
+  }
+}
+
+export function findDatasec(btf: Btf, name: string): BtfType | undefined {
+  return btf.types.find((t) => t.kind === BTF_KIND.DATASEC && t.name === name);
+}
