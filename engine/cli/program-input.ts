@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { assemble } from '../asm/assembler.ts';
+import { programFromAssembly } from '../asm/to-program.ts';
 import { parseDataFile } from '../asm/data-file.ts';
 import { loadObjectProgram } from '../elf/bpf-object.ts';
 import { BpfError } from '../errors.ts';
@@ -45,10 +46,7 @@ function readInput(path: string): Uint8Array {
 }
 
 function fromAsm(text: string, file: string, firstLine = 1): Program {
-  const { insns, labels } = assemble(text, file, { firstLine });
-  const symbols = new Map<number, string>([[0, basename(file, extname(file))]]);
-  for (const [name, slot] of labels) if (!symbols.has(slot)) symbols.set(slot, name);
-  return { name: basename(file, extname(file)), source: file, insns, maps: [], type: 'raw', symbols };
+  return programFromAssembly(assemble(text, file, { firstLine }), { name: basename(file, extname(file)), source: file });
 }
 
 export function readProgramInput(path: string, opts: ProgramInputOptions = {}): ProgramInput {
@@ -57,8 +55,9 @@ export function readProgramInput(path: string, opts: ProgramInputOptions = {}): 
   if (ext === '.data') {
     const data = parseDataFile(Buffer.from(bytes).toString('utf8'), path);
     let program: Program;
-    if (data.asm) program = fromAsm(data.asm.value, path, data.asm.line + 1);
-    else if (data.raw) program = { name: basename(path, ext), source: path, insns: data.raw.value, maps: [], type: 'raw' };
+    // As the conformance runner does: the raw bytes are the test when both are given.
+    if (data.raw) program = { name: basename(path, ext), source: path, insns: data.raw.value, maps: [], type: 'raw' };
+    else if (data.asm) program = fromAsm(data.asm.value, path, data.asm.line + 1);
     else throw new BpfError('parse', 'has neither an asm nor a raw section', { file: path });
     return { program, ctx: opts.ctx ?? data.mem?.value, helperSet: 'conformance' };
   }

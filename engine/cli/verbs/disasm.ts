@@ -15,7 +15,7 @@ Prints the program (after ELF relocation, for .o files) as assembly that
     const { values, positionals } = parseVerbArgs('disasm', argv, { section: { type: 'string' } });
     if (positionals.length !== 1) throw new BpfError('usage', 'disasm takes exactly one <program>');
     const { program } = readProgramInput(positionals[0], { section: values.section });
-    process.stdout.write(disassemble(program.insns));
+    process.stdout.write(disassemble(program.insns, { symbols: program.symbols, file: program.source }));
     return 0;
   },
 };
