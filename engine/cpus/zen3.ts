@@ -1,0 +1,75 @@
+// AMD Zen 3 (EPYC 7003 "Milan", family 19h). Op costs: llvm-mca 14's Znver3 model
+// (llvm/lib/Target/X86/X86ScheduleZnver3.td), as printed by llvm-mca for the
+// X86_PROBES instructions; the rest: "Software Optimization Guide for AMD Family 19h
+// Processors" (AMD pub. 56665, rev 3.00, 2020), cited below as AMD SOG 19h.
+
+import { assume, doc, docCost, type CpuModel } from './cpu-model.ts';
+import { mcaOps } from './mca-table.ts';
+
+const SOG = 'AMD SOG 19h (pub. 56665)';
+
+export const zen3: CpuModel = {
+  id: 'zen3',
+  name: 'AMD Zen 3 (EPYC 7003 Milan)',
+  isa: 'x86-64',
+  llvm: { mcpu: 'znver3', triple: 'x86_64', modelInLlvm14: 'Znver3Model (X86ScheduleZnver3.td)' },
+  frequencyGHz: doc(2.45, 'EPYC 7763 base clock, AMD product page'),
+  decodeWidth: doc(4, `${SOG}: 4 instructions/cycle from the decoders (8 macro-ops/cycle from the op cache)`),
+  issueWidth: doc(6, `${SOG}: dispatch of 6 macro-ops per cycle`),
+  retireWidth: doc(8, `${SOG}: retire of 8 macro-ops per cycle`),
+  robSize: doc(256, `${SOG}: 256-entry retire queue`),
+  lineBytes: doc(64, `${SOG}: 64-byte cache lines`),
+  l1d: {
+    sizeKiB: doc(32, `${SOG}: 32 KiB L1 data cache`),
+    ways: doc(8, `${SOG}: 8-way`),
+    latency: doc(4, `${SOG}: 4-cycle integer load-to-use (llvm-mca 14 charges 5: see mcaDifferences)`),
+  },
+  l1i: { sizeKiB: doc(32, `${SOG}: 32 KiB L1 instruction cache`), ways: doc(8, `${SOG}: 8-way`) },
+  l2: {
+    sizeKiB: doc(512, `${SOG}: 512 KiB private L2`),
+    ways: doc(8, `${SOG}: 8-way`),
+    latency: doc(12, `${SOG}: 12-cycle L2 load-to-use`),
+  },
+  llc: {
+    sizeKiB: doc(32768, `${SOG}: 32 MiB L3 shared by the 8 cores of a CCX`),
+    ways: doc(16, `${SOG}: 16-way`),
+    latency: doc(46, `${SOG}: average L3 load-to-use of 46 cycles`),
+  },
+  memoryLatencyNs: assume(95, 'typical DDR4-3200 EPYC idle load-to-use; no vendor figure'),
+  branchMispredictPenalty: doc(13, `${SOG}: mispredict penalty 11–18 cycles; 13 is the common case`),
+  takenBranchBubble: doc(0, `${SOG}: the 1024-entry L1 BTB predicts taken branches without a bubble`),
+  returnStackDepth: doc(32, `${SOG}: 32-entry return address stack`),
+  btbEntries: doc(6656, `${SOG}: 1024-entry L1 BTB plus 6.5K-entry L2 BTB`),
+  coreToCore: {
+    sameCluster: doc(17, 'AnandTech Ryzen 9 7950X review, core-to-core latency page: 15–19 ns within one L3 (Zen 3 5950X and Zen 4)'),
+    crossCluster: doc(80, 'AnandTech Ryzen 9 7950X review: up to 79.5 ns between cores of different CCDs'),
+    crossSocket: assume(200, 'chipsandcheese "Arm\'s Neoverse V2, in AWS\'s Graviton 4" (2024): AMD Bergamo cross-socket bounces exceed 200 ns; Zen 3 taken to be the same'),
+  },
+  returnThunk: {
+    appliesByDefault: true,
+    mitigation: 'SRSO, spec_rstack_overflow=safe-ret (the default): returns become jmp srso_alias_return_thunk',
+    ops: [
+      { cls: 'call-direct', text: 'call srso_alias_safe_ret' },
+      { cls: 'lea', text: 'lea rsp, [rsp + 8]' },
+      { cls: 'ret', text: 'ret' },
+    ],
+    source: 'arch/x86/lib/retpoline.S (srso_alias_return_thunk, srso_alias_safe_ret) and Documentation/admin-guide/hw-vuln/srso.rst, Linux v6.x: Zen 3/4 (family 19h) use the alias thunk',
+  },
+  ops: mcaOps('znver3', {
+    'alu': [1, 0.25, 'ALU0-3'], 'mov-reg': [0, 0.17, 'rename (eliminated)'], 'mov-imm': [1, 0.5, 'ALU'],
+    'movabs': [1, 1, 'ALU'], 'lea': [1, 0.33, 'ALU/AGU'], 'shift': [1, 0.5, 'ALU1-2'], 'shift-cl': [1, 0.5, 'ALU1-2'],
+    'imul': [3, 1, 'ALU1 (MUL)'], 'div32': [13, 13, 'ALU2 (DIV)'], 'div64': [17, 17, 'ALU2 (DIV)'],
+    'movzx': [1, 0.25, 'ALU0-3'], 'bswap': [1, 0.25, 'ALU0-3'], 'cmov': [1, 0.5, 'ALU'],
+    'load': [5, 0.33, 'AGU0-2 + LD'], 'load-alu': [5, 0.33, 'AGU + ALU'], 'gs-load': [5, 0.33, 'AGU + ALU'],
+    'store': [1, 1, 'AGU + ST'], 'atomic-rmw': [6, 0.67, 'AGU + LD + ST'], 'push': [1, 1, 'AGU + ST'],
+    'pop': [5, 0.33, 'AGU + LD'], 'leave': [1, 0.25, 'ALU + LD'], 'branch-cond': [1, 0.5, 'BRU0-1'],
+    'jmp': [1, 0.5, 'BRU0-1'], 'jmp-indirect': [1, 0.5, 'BRU'], 'call-direct': [1, 0.5, 'BRU + ST'],
+    'call-indirect': [1, 0.5, 'BRU + ST'], 'ret': [5, 0.5, 'BRU + LD'], 'return-thunk': [1, 0.5, 'BRU0-1'],
+    'nop': [0, 0.25, 'none'], 'fence': [1, 10, 'LD'],
+  }, {
+    load: docCost(4, 0.33, 'AGU0-2 + LD', `${SOG}: 4-cycle integer load-to-use; 3 loads/cycle`),
+  }),
+  mcaDifferences: [
+    { what: 'load', ours: 4, mca: 5, reason: 'AMD documents a 4-cycle integer L1 load-to-use; the Znver3 model adds a cycle to every load' },
+  ],
+};
