@@ -1,0 +1,114 @@
+// The model's side of calibration: the exact bytes the kernel loaded, run on the
+// executor with a timing model attached, reduced the same way as the measurement:
+// cycles per call site = (cycles(variant) − cycles(none)) / N, steady state (caches,
+// predictors and the return stack warmed by earlier runs, as the kernel's repeat loop
+// warms the real ones).
+import type { CpuModel } from '../cpus/cpu-model.ts';
+import { cpuModelById } from '../cpus/index.ts';
+import { BpfError } from '../errors.ts';
+import { instantiate, layout, loadProgram, type ExecObserver, type LoadedProgram } from '../exec/index.ts';
+import { createTimingModel } from '../timing/model.ts';
+import type { CalibratedStrategy, CalibrationVariant, SiteKind } from './programs.ts';
+
+export type TimingKind = 'ooo' | 'additive';
+export const TIMING_KINDS: readonly TimingKind[] = ['ooo', 'additive'];
+
+/** What calibration needs of a timing model (engine/timing/model.ts TimingModel has it):
+ * an observer whose cycle count grows with every run it watches. */
+export interface CycleCounter extends ExecObserver {
+  startInvocation(): void;
+  endInvocation(): void;
+  totalCycles(): number;
+}
+
+export type TimingModelFactory = (kind: TimingKind, cpu: CpuModel, loaded: LoadedProgram) => CycleCounter;
+
+export interface ModelOptions {
+  /** Runs before counting (warm caches and predictors). Default 3. */
+  warmRuns?: number;
+  /** Runs counted. Default 5. */
+  countedRuns?: number;
+}
+
+export interface PredictedVariant {
+  strategy: CalibratedStrategy;
+  sites: SiteKind;
+  n: number;
+  kind: TimingKind;
+  cpuModel: string;
+  cyclesPerRun: number;
+  cyclesPerSite: number;
+  /** r0 of the runs, hex (as the result document writes r0). */
+  r0: string;
+}
+
+export interface ModelPrediction {
+  predicted: PredictedVariant[];
+  /** Why a model column is empty, when it is. */
+  unavailable?: string;
+  /** Costs the timing model could not give a figure for. */
+  caveats?: string[];
+}
+
+const PACKET = new Uint8Array(64);
+const hex = layout.hex;
+
+function runCounted(v: CalibrationVariant, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<ModelOptions>): { perRun: number; r0: bigint } {
+  const loaded = loadProgram(v.program);
+  const inst = instantiate(loaded);
+  const model = factory(kind, cpu, loaded);
+  const once = (): bigint => {
+    model.startInvocation();
+    const r = inst.run({ ctx: PACKET, observer: model });
+    model.endInvocation();
+    return r.r0;
+  };
+  let r0 = 0n;
+  for (let i = 0; i < o.warmRuns; i++) r0 = once();
+  const before = model.totalCycles();
+  for (let i = 0; i < o.countedRuns; i++) {
+    const r = once();
+    if (r !== r0) throw new BpfError('runtime', `${v.program.name}: r0 changed between runs (${r0} then ${r})`);
+  }
+  const perRun = (model.totalCycles() - before) / o.countedRuns;
+  if (!(perRun > 0)) {
+    throw new Error(`timing model '${kind}' reported ${perRun} cycles per run for ${v.program.name}: calibrate expects totalCycles() to accumulate over runs`);
+  }
+  return { perRun, r0 };
+}
+
+export function predictVariants(variants: readonly CalibrationVariant[], cpuModel: string, factory: TimingModelFactory, opts: ModelOptions = {}, kinds: readonly TimingKind[] = TIMING_KINDS): PredictedVariant[] {
+  const cpu = cpuModelById(cpuModel);
+  if (!cpu) throw new BpfError('usage', `unknown --cpu-model '${cpuModel}'`);
+  const o = { warmRuns: opts.warmRuns ?? 3, countedRuns: opts.countedRuns ?? 5 };
+  const out: PredictedVariant[] = [];
+  for (const kind of kinds) {
+    const runs = variants.map((v) => ({ v, ...runCounted(v, kind, cpu, factory, o) }));
+    for (const { v, perRun, r0 } of runs) {
+      const base = runs.find((b) => b.v.strategy === 'none' && b.v.sites === v.sites && b.v.n === v.n);
+      if (!base) throw new Error(`calibration: no 'none' baseline for ${v.sites} sites`);
+      if (base.r0 !== r0) throw new BpfError('runtime', `${v.program.name} returned ${r0} on the executor, the baseline ${base.r0}: a check took its unwind path`);
+      out.push({ strategy: v.strategy, sites: v.sites, n: v.n, kind, cpuModel: cpu.id, cyclesPerRun: perRun, cyclesPerSite: (perRun - base.perRun) / v.n, r0: hex(r0) });
+    }
+  }
+  return out;
+}
+
+export async function predict(variants: readonly CalibrationVariant[], cpuModel: string, opts: ModelOptions = {}): Promise<ModelPrediction> {
+  const caveats = new Set<string>();
+  const factory: TimingModelFactory = (kind, cpu, loaded) => {
+    const m = createTimingModel(kind, cpu, loaded);
+    for (const c of m.caveats) caveats.add(c);
+    return m;
+  };
+  let predicted: PredictedVariant[];
+  try {
+    predicted = predictVariants(variants, cpuModel, factory, opts);
+  } catch (e) {
+    // A cost the model does not have is a gap to report beside the measurement, not a
+    // reason to withhold the measurement.
+    if (!(e instanceof BpfError) || e.kind !== 'usage') throw e;
+    return { predicted: [], unavailable: `timing model: ${e.message}` };
+  }
+  return caveats.size ? { predicted, caveats: [...caveats] } : { predicted };
+}

@@ -1,0 +1,133 @@
+// The calibration result document (results/calibration/*.json) and its 80-column text
+// form: per strategy and call-site kind, measured cycles per call site (median and the
+// per-round range) beside the timing models' predictions for the same bytes.
+import { disassemble } from '../asm/disassembler.ts';
+import type { HostInfo } from '../kernel/host-info.ts';
+import type { Provenance } from '../results/document.ts';
+import { formatTable } from '../results/text-table.ts';
+import type { KernelMeasurement, MeasuredVariant, Spread } from './measure.ts';
+import type { ModelPrediction, PredictedVariant, TimingKind } from './model.ts';
+import { checkBlock, slots, type CalibrationVariant } from './programs.ts';
+
+export const CALIBRATION_SCHEMA = 'bpfexc/calibration@1';
+
+/** A measured variant as stored (the verifier's xlated bytes stay out of the file). */
+export type MeasuredRecord = Omit<MeasuredVariant, 'xlated'>;
+
+export interface CalibrationProgramInfo {
+  strategy: string;
+  sites: string;
+  n: number;
+  insnCount: number;
+  /** The check after call site 0, as loaded (disassembly), for the reader. */
+  checkBlock: string;
+  faithful: boolean;
+  substitutions: string[];
+}
+
+export interface CalibrationDocument {
+  schema: typeof CALIBRATION_SCHEMA;
+  provenance: Provenance;
+  options: { sites: number; loads: number; runsPerLoad: number; repeat: number; cpuModel: string };
+  programs: CalibrationProgramInfo[];
+  /** Absent when the kernel could not be used (then `kernelUnavailable` says why). */
+  kernel?: {
+    host: HostInfo;
+    clock: KernelMeasurement['clock'];
+    pinnedCpu?: number;
+    measured: MeasuredRecord[];
+    skipped: KernelMeasurement['skipped'];
+    /** How min/max are formed. */
+    spreadMethod: string;
+  };
+  kernelUnavailable?: string;
+  model: ModelPrediction;
+}
+
+export const SPREAD_METHOD =
+  'median over rounds; min/max are the extreme per-round values. One round = one fresh load of every variant and its own clock-ruler measurement; per round and variant the figure is the median of its interleaved PROG_TEST_RUN calls; cycles = (ns - ns(none, same round)) / N x GHz(round).';
+
+export function programInfo(v: CalibrationVariant): CalibrationProgramInfo {
+  let block = '';
+  if (v.strategy !== 'none') {
+    const b = checkBlock(v.slotSite, 0);
+    block = disassemble(slots(v.program.insns, b.start, b.end)).trimEnd();
+  }
+  return { strategy: v.strategy, sites: v.sites, n: v.n, insnCount: v.program.insns.length / 8, checkBlock: block, faithful: v.faithful, substitutions: v.substitutions };
+}
+
+/** Fixed decimals, so a column of cycle figures lines up (formatNumber drops them on integers). */
+const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const range = (s: Spread): string => `${fmt(s.median)} [${fmt(s.min)}..${fmt(s.max)}]`;
+
+function modelCell(p: readonly PredictedVariant[], v: { strategy: string; sites: string }, kind: TimingKind): string {
+  const hit = p.find((x) => x.strategy === v.strategy && x.sites === v.sites && x.kind === kind);
+  return hit ? fmt(hit.cyclesPerSite) : '-';
+}
+
+export function formatCalibration(doc: CalibrationDocument): string {
+  const lines: string[] = [];
+  const k = doc.kernel;
+  const strategies = doc.programs.filter((p) => p.strategy !== 'none');
+  const rows = strategies.map((p) => {
+    const m = k?.measured.find((x) => x.strategy === p.strategy && x.sites === p.sites);
+    const name = p.faithful ? p.strategy : `${p.strategy}~`;
+    return [
+      name,
+      p.sites,
+      m ? range(m.cyclesPerSite) : k ? 'skipped' : 'no kernel',
+      modelCell(doc.model.predicted, p, 'ooo'),
+      modelCell(doc.model.predicted, p, 'additive'),
+      m ? fmt(m.nsPerSite.median) : '-',
+    ];
+  });
+  lines.push(`cycles per call site over 'none', ${doc.options.sites} call sites per program, model ${doc.options.cpuModel}`);
+  lines.push(
+    formatTable(
+      [
+        { header: 'strategy', align: 'left' },
+        { header: 'sites', align: 'left' },
+        { header: 'measured med [min..max]' },
+        { header: 'ooo' },
+        { header: 'additive' },
+        { header: 'ns/site' },
+      ],
+      rows,
+      80,
+    ),
+  );
+  for (const sites of [...new Set(doc.programs.map((p) => p.sites))]) {
+    const m = k?.measured.find((x) => x.strategy === 'none' && x.sites === sites);
+    const model = (kind: TimingKind): string => {
+      const hit = doc.model.predicted.find((x) => x.strategy === 'none' && x.sites === sites && x.kind === kind);
+      return hit ? hit.cyclesPerRun.toFixed(0) : '-';
+    };
+    const measured = m && k ? `${(m.nsPerRun.median * k.clock.ghz.median).toFixed(0)} cycles/run measured (incl. test-run loop)` : 'not measured';
+    lines.push(`none      ${sites.padEnd(8)} ${measured}; ooo ${model('ooo')}, additive ${model('additive')}`);
+  }
+  if (k) {
+    const c = k.clock;
+    lines.push(`clock     ${fmt(c.ghz.median)} GHz [${fmt(c.ghz.min)}..${fmt(c.ghz.max)}] over ${c.ghz.samples.length} rounds; fastest-run ${fmt(c.fromFastest.median)} GHz`);
+    lines.push(`host      ${truncate(k.host.cpu.label, 70)}`);
+    lines.push(`kernel    ${k.host.kernelRelease}, ${k.measured.length} variants x ${doc.options.loads} loads x ${doc.options.runsPerLoad} runs x repeat ${doc.options.repeat}${k.pinnedCpu !== undefined ? `, pinned to CPU ${k.pinnedCpu}` : ''}`);
+    for (const s of k.skipped) lines.push(truncate(`skipped   ${s.strategy}/${s.sites}: ${s.reason}`, 80));
+  } else {
+    lines.push(truncate(`kernel    not measured: ${doc.kernelUnavailable ?? 'unknown reason'}`, 80));
+  }
+  if (doc.model.unavailable) lines.push(truncate(`model     ${doc.model.unavailable}`, 80));
+  for (const c of doc.model.caveats ?? []) lines.push(truncate(`caveat    ${c}`, 80));
+  if (strategies.some((p) => !p.faithful)) lines.push('~         analog of the strategy, not its exact sequence (see the JSON)');
+  return lines.join('\n');
+}
+
+function truncate(s: string, width: number): string {
+  return s.length <= width ? s : s.slice(0, width - 3) + '...';
+}
+
+export function calibrationDocument(parts: Omit<CalibrationDocument, 'schema'>): CalibrationDocument {
+  return { schema: CALIBRATION_SCHEMA, ...parts };
+}
+
+export function measuredForDocument(m: KernelMeasurement): MeasuredRecord[] {
+  return m.variants.map(({ xlated: _x, ...rest }) => rest);
+}

@@ -1,0 +1,65 @@
+// One calibration run, from options to the finished document: build the variants, time
+// them on the kernel when it can be used, predict them with the timing models, and
+// write the document atomically under results/calibration/.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openKernel } from '../kernel/bpf-syscall.ts';
+import { readHostInfo } from '../kernel/host-info.ts';
+import { writeFileAtomic } from '../results/atomic-write.ts';
+import { collectProvenance } from '../results/provenance.ts';
+import { measureVariants } from './measure.ts';
+import { predict } from './model.ts';
+import { buildVariants } from './programs.ts';
+import { calibrationDocument, measuredForDocument, programInfo, SPREAD_METHOD, type CalibrationDocument } from './report.ts';
+
+export interface CalibrationOptions {
+  sites: number;
+  loads: number;
+  runsPerLoad: number;
+  repeat: number;
+  cpuModel: string;
+  command: string;
+  /** Skip the kernel even where it is available (model only). */
+  noKernel?: boolean;
+  onRound?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_CALIBRATION = { sites: 128, loads: 20, runsPerLoad: 15, repeat: 20000, cpuModel: 'zen5' } as const;
+
+export const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../results/calibration/', import.meta.url));
+
+export async function runCalibration(o: CalibrationOptions): Promise<CalibrationDocument> {
+  const variants = buildVariants(o.sites);
+  const model = await predict(variants, o.cpuModel);
+  let kernel: CalibrationDocument['kernel'];
+  let kernelUnavailable: string | undefined;
+  const handle = o.noKernel ? { available: false as const, reason: 'skipped (--no-kernel)' } : await openKernel();
+  if (handle.available) {
+    try {
+      const m = await measureVariants(handle, variants, { loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, onRound: o.onRound });
+      kernel = { host: await readHostInfo(), clock: m.clock, pinnedCpu: m.pinnedCpu, measured: measuredForDocument(m), skipped: m.skipped, spreadMethod: SPREAD_METHOD };
+    } finally {
+      await handle.close();
+    }
+  } else {
+    kernelUnavailable = handle.reason;
+  }
+  return calibrationDocument({
+    provenance: collectProvenance(o.command),
+    options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: o.cpuModel },
+    programs: variants.map(programInfo),
+    kernel,
+    kernelUnavailable,
+    model,
+  });
+}
+
+/** Writes <dir>/<timestamp>.json and <dir>/latest.json; returns the timestamped path. */
+export function writeCalibration(doc: CalibrationDocument, dir = DEFAULT_RESULTS_DIR): string {
+  const text = JSON.stringify(doc, null, 2) + '\n';
+  const stamp = doc.provenance.createdAt.replace(/[:.]/g, '-');
+  const path = join(dir, `${stamp}.json`);
+  writeFileAtomic(path, text);
+  writeFileAtomic(join(dir, 'latest.json'), text);
+  return path;
+}
