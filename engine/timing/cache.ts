@@ -1,0 +1,132 @@
+// Set-associative LRU caches and the per-CPU hierarchy the out-of-order model sends loads,
+// stores and instruction fetches through. Addresses are byte addresses in one synthetic
+// space (see SYNTH below); a cache holds line numbers (address >>> log2(line size)).
+
+import type { CpuModel } from '../cpus/cpu-model.ts';
+import { memoryCycles } from '../cpus/cpu-model.ts';
+
+/**
+ * The synthetic address space. BPF loads and stores use the executor's memory offset
+ * (below 512 MiB); kernel data the JIT or a helper touches without a BPF address gets a
+ * fixed region per AddrKind, so repeated invocations hit the same lines as they do on
+ * hardware; the JIT image lives in its own range for the instruction-footprint model.
+ */
+export const SYNTH = {
+  nativeStackTop: 0x3000_0000,
+  percpu: 0x3100_0000,
+  current: 0x3100_1000,
+  kernel: 0x3100_4000,
+  image: 0x3800_0000,
+} as const;
+
+export class SetAssocCache {
+  private readonly tags: Int32Array;
+  private readonly stamps: Float64Array;
+  private readonly sets: number;
+  private clock = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly sizeBytes: number,
+    readonly ways: number,
+    readonly lineBytes: number,
+  ) {
+    this.sets = Math.max(1, Math.floor(sizeBytes / lineBytes / ways));
+    this.tags = new Int32Array(this.sets * ways).fill(-1);
+    this.stamps = new Float64Array(this.sets * ways);
+  }
+
+  /** Looks `line` up; on a miss fills it over the least recently used way. */
+  access(line: number): boolean {
+    const base = (line % this.sets) * this.ways;
+    const tags = this.tags;
+    const stamps = this.stamps;
+    const now = ++this.clock;
+    let victim = base;
+    for (let i = base, end = base + this.ways; i < end; i++) {
+      if (tags[i] === line) {
+        stamps[i] = now;
+        this.hits++;
+        return true;
+      }
+      if (stamps[i] < stamps[victim]) victim = i;
+    }
+    tags[victim] = line;
+    stamps[victim] = now;
+    this.misses++;
+    return false;
+  }
+
+  /** Drops `line` (another core wrote it). */
+  invalidate(line: number): void {
+    const base = (line % this.sets) * this.ways;
+    for (let i = base, end = base + this.ways; i < end; i++) if (this.tags[i] === line) this.tags[i] = -1;
+  }
+
+  clear(): void {
+    this.tags.fill(-1);
+    this.stamps.fill(0);
+    this.clock = 0;
+    this.hits = this.misses = 0;
+  }
+}
+
+/** What several simulated CPUs share: the last-level cache. */
+export interface SharedCaches {
+  llc: SetAssocCache;
+}
+
+export function createSharedCaches(cpu: CpuModel): SharedCaches {
+  const line = cpu.lineBytes.value;
+  return { llc: new SetAssocCache(cpu.llc.sizeKiB.value * 1024, cpu.llc.ways.value, line) };
+}
+
+/** One core's private L1d, L1i and L2 in front of a (possibly shared) LLC. */
+export class CacheHierarchy {
+  readonly l1d: SetAssocCache;
+  readonly l1i: SetAssocCache;
+  readonly l2: SetAssocCache;
+  readonly llc: SetAssocCache;
+  readonly lineShift: number;
+  /** Extra load-to-use cycles over an L1 hit, indexed by the level that hit (1..4). */
+  readonly extra: Float64Array;
+  /** Fetch stall cycles of an L1i miss served by level 2..4 (index 1 unused: a hit). */
+  readonly fetchStall: Float64Array;
+
+  constructor(cpu: CpuModel, shared: SharedCaches = createSharedCaches(cpu)) {
+    const line = cpu.lineBytes.value;
+    this.lineShift = Math.log2(line);
+    if (!Number.isInteger(this.lineShift)) throw new RangeError(`${cpu.id}: line size ${line} is not a power of two`);
+    this.l1d = new SetAssocCache(cpu.l1d.sizeKiB.value * 1024, cpu.l1d.ways.value, line);
+    this.l1i = new SetAssocCache(cpu.l1i.sizeKiB.value * 1024, cpu.l1i.ways.value, line);
+    this.l2 = new SetAssocCache(cpu.l2.sizeKiB.value * 1024, cpu.l2.ways.value, line);
+    this.llc = shared.llc;
+    const l1 = cpu.l1d.latency.value;
+    const mem = memoryCycles(cpu);
+    this.extra = Float64Array.of(0, 0, cpu.l2.latency.value - l1, cpu.llc.latency.value - l1, mem - l1);
+    this.fetchStall = Float64Array.of(0, 0, cpu.l2.latency.value, cpu.llc.latency.value, mem);
+  }
+
+  /** Level (1 L1d, 2 L2, 3 LLC, 4 memory) that served a data access to byte address `addr`. */
+  data(addr: number): number {
+    const line = addr >>> this.lineShift;
+    if (this.l1d.access(line)) return 1;
+    if (this.l2.access(line)) return 2;
+    return this.llc.access(line) ? 3 : 4;
+  }
+
+  /** Level that served an instruction fetch of the line holding `addr`. */
+  fetch(addr: number): number {
+    const line = addr >>> this.lineShift;
+    if (this.l1i.access(line)) return 1;
+    if (this.l2.access(line)) return 2;
+    return this.llc.access(line) ? 3 : 4;
+  }
+
+  clearPrivate(): void {
+    this.l1d.clear();
+    this.l1i.clear();
+    this.l2.clear();
+  }
+}

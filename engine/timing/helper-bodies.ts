@@ -1,0 +1,56 @@
+// Picks, for one call instruction of a loaded program, what the kernel runs for it
+// (engine/timing/helper-costs.ts): an inline sequence the verifier substitutes, or the
+// body behind `call rel32`. Errors name the instruction when the suite has no cost for
+// a call, rather than charging an invented figure.
+
+import { BpfError } from '../errors.ts';
+import { F_DST, F_SRC, STRIDE, type LoadedProgram } from '../exec/decoded.ts';
+import { INTERNAL_HELPER } from '../isa/internal-ids.ts';
+import { HELPER_COSTS, type HelperCost } from './helper-costs.ts';
+
+const INTERNAL_IDS = new Set<number>(Object.values(INTERNAL_HELPER));
+
+/** Map types each `(…)` variant of a map helper's cost entry covers. */
+const VARIANT_MAP_TYPES: Record<string, readonly string[]> = {
+  array: ['array'],
+  hash: ['hash', 'lru_hash'],
+};
+
+/** The map type r1 holds at `pc`: the nearest `lddw r1, map` before it in straight-line code. */
+function mapTypeAt(loaded: LoadedProgram, pc: number): string | undefined {
+  const byPc = new Map(loaded.relocs.filter((r) => r.kind === 'map').map((r) => [r.pc, r.index]));
+  for (let p = pc - 1; p >= 0 && pc - p <= 16; p--) {
+    const spec = loaded.specs[p];
+    if (!spec) continue;
+    const writesR1 = loaded.code[p * STRIDE + F_DST] === 1;
+    if (byPc.has(p) && writesR1) return loaded.program.maps[byPc.get(p) as number]?.type;
+    if (writesR1 || spec.form === 'helper' || spec.form === 'local' || spec.form === 'kfunc') return undefined;
+    if (spec.form === 'off' || spec.form === 'dst,imm,off' || spec.form === 'dst,src,off') return undefined;
+  }
+  return undefined;
+}
+
+export function costForCall(loaded: LoadedProgram, pc: number, kind: 'helper' | 'kfunc', id: number): HelperCost {
+  const file = loaded.program.source;
+  const wantKind = kind === 'kfunc' ? 'kfunc' : INTERNAL_IDS.has(id) ? 'internal' : 'helper';
+  const entries = HELPER_COSTS.filter((h) => h.id === id && h.kind === wantKind);
+  if (entries.length === 0) {
+    throw new BpfError('usage', `the timing model has no cost for ${kind} ${id} (engine/timing/helper-costs.ts)`, { file, pc });
+  }
+  if (entries.length === 1) return entries[0];
+  const mapType = mapTypeAt(loaded, pc);
+  const match = entries.find((e) => {
+    const variant = /\((\w+)\)$/.exec(e.name)?.[1];
+    return variant !== undefined && mapType !== undefined && (VARIANT_MAP_TYPES[variant] ?? []).includes(mapType);
+  });
+  if (!match) {
+    const what = mapType ? `a ${mapType} map` : 'a map the model cannot identify (r1 is not set by a map lddw just before the call)';
+    throw new BpfError('usage', `the timing model has no cost for ${entries[0].name.replace(/ \(.*/, '')} on ${what}`, { file, pc });
+  }
+  return match;
+}
+
+/** Source register field of a call slot: tells helper (0) from kfunc (2) calls. */
+export function callSrc(loaded: LoadedProgram, pc: number): number {
+  return loaded.code[pc * STRIDE + F_SRC];
+}

@@ -1,0 +1,300 @@
+// An out-of-order core, approximated one machine op at a time in program order:
+//   front end   issueWidth ops per cycle from a fetch clock; a taken branch costs the
+//               CPU's bubble; an L1i miss (code addresses from the JIT image layout)
+//               stalls fetch for the level that serves it; a mispredicted branch or
+//               return restarts fetch at its resolve cycle plus the mispredict penalty
+//   dispatch    an op needs a free ROB entry (the op robSize earlier has retired)
+//   execute     when its source registers are ready and its port group has room in that
+//               cycle; eliminated register moves forward readiness without a port
+//   memory      loads through L1d/L2/LLC; a load that reads an address a recent store
+//               wrote waits for the store's data (store-to-load forwarding); the native
+//               stack pointer is tracked so push/pop and call/ret pair up
+//   retire      in order, retireWidth per cycle
+// Cycles attributed to an instruction = the retire clock's advance up to its last op.
+
+import type { CpuModel } from '../cpus/cpu-model.ts';
+import type { LoadedProgram } from '../exec/decoded.ts';
+import { BranchPredictor } from './branch-predictor.ts';
+import { CacheHierarchy, SYNTH, type SharedCaches } from './cache.ts';
+import type { TimingStats } from './model.ts';
+import { ADDR, BR, MEM, SPM, type OpTable } from './op-table.ts';
+import { PortCalendar } from './port-calendar.ts';
+import type { LoweredProgram } from './program-lowering.ts';
+import { OpReplay } from './replay.ts';
+import { CallStack, ReturnStack } from './return-stack.ts';
+
+// Imported constants copied into module locals: the per-op loop must not go through
+// module-namespace getters (which some loaders generate for every imported binding).
+const { load: M_LOAD, store: M_STORE, rmw: M_RMW, none: M_NONE } = MEM;
+const { insn: A_INSN, stack: A_STACK, 'percpu-offset': A_PERCPU, current: A_CURRENT } = ADDR;
+const { none: S_NONE, push: S_PUSH, pop: S_POP, call: S_CALL, ret: S_RET, adjust: S_ADJUST, setFp: S_SETFP, leave: S_LEAVE, discard: S_DISCARD } = SPM;
+const { none: B_NONE, condBpf: B_COND, jmp: B_JMP, jmpIndirect: B_JMPI, call: B_CALL, ret: B_RET } = BR;
+const { nativeStackTop: STACK_TOP, percpu: PERCPU, current: CURRENT, kernel: KERNEL, image: IMAGE } = SYNTH;
+
+const REGS = 48;
+const FWD_BITS = 8;
+
+export class OooModel extends OpReplay {
+  readonly kind = 'ooo' as const;
+  private readonly caches: CacheHierarchy;
+  private readonly bp = new BranchPredictor();
+  private readonly ras: ReturnStack;
+  private readonly calls = new CallStack();
+  private readonly ports: PortCalendar;
+  private readonly width: number;
+  private readonly retireWidth: number;
+  private readonly penalty: number;
+  private readonly bubble: number;
+  private readonly loadExtra: Float64Array;
+  private readonly fetchStall: Float64Array;
+
+  private readonly regReady = new Float64Array(REGS);
+  private readonly rob: Float64Array;
+  private robIdx = 0;
+  private fe = 0;
+  private feSlots = 0;
+  private lastLine = -1;
+  private retireT = 0;
+  private retireN = 0;
+  // Store-to-load forwarding: 8-byte-granule tag and the cycle the stored data is ready.
+  private readonly fwdTag = new Int32Array(1 << FWD_BITS).fill(-1);
+  private readonly fwdReady = new Float64Array(1 << FWD_BITS);
+  // Native stack pointer and frame pointer (synthetic addresses), saved frame pointers.
+  private nsp: number = SYNTH.nativeStackTop;
+  private fp: number = SYNTH.nativeStackTop;
+  private readonly fpStack = new Int32Array(256);
+  private fpDepth = 0;
+  private runBase = 0;
+  private returnMispredicts = 0;
+
+  constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, shared?: SharedCaches) {
+    super(cpu, loaded, lowered, t);
+    this.caches = new CacheHierarchy(cpu, shared);
+    this.ras = new ReturnStack(cpu.returnStackDepth.value);
+    this.ports = new PortCalendar(Math.max(1, t.groups.length));
+    this.width = cpu.issueWidth.value;
+    this.retireWidth = cpu.retireWidth.value;
+    this.penalty = cpu.branchMispredictPenalty.value;
+    this.bubble = cpu.takenBranchBubble.value;
+    this.rob = new Float64Array(cpu.robSize.value);
+    this.loadExtra = this.caches.extra;
+    this.fetchStall = this.caches.fetchStall;
+  }
+
+  protected clock(): number {
+    return this.retireT;
+  }
+
+  private redirect(at: number): void {
+    if (at > this.fe) {
+      this.fe = at;
+      this.feSlots = 0;
+    }
+  }
+
+  private takenBubble(): void {
+    if (this.bubble > 0) {
+      this.fe += this.bubble;
+      this.feSlots = 0;
+    }
+  }
+
+  protected stall(cycles: number): void {
+    this.fe = Math.max(this.fe, this.retireT) + cycles;
+    this.feSlots = 0;
+  }
+
+  protected step(k: number, memOffset: number, taken: boolean): void {
+    const t = this.t;
+    // ---- front end and dispatch ----
+    if (this.feSlots >= this.width) {
+      this.fe++;
+      this.feSlots = 0;
+    }
+    const freeAt = this.rob[this.robIdx];
+    if (freeAt > this.fe) {
+      this.fe = freeAt;
+      this.feSlots = 0;
+    }
+    const code = t.codeAddr[k];
+    if (code >= 0) {
+      const line = (IMAGE + code) >>> this.caches.lineShift;
+      if (line !== this.lastLine) {
+        this.lastLine = line;
+        const level = this.caches.fetch(IMAGE + code);
+        if (level > 1) {
+          this.fe += this.fetchStall[level];
+          this.feSlots = 0;
+        }
+      }
+    }
+    const d = this.fe;
+    this.feSlots++;
+
+    // ---- operands ----
+    const regReady = this.regReady;
+    const pool = t.pool;
+    let srcMax = 0;
+    for (let i = t.srcA[k], e = t.srcB[k]; i < e; i++) {
+      const r = regReady[pool[i]];
+      if (r > srcMax) srcMax = r;
+    }
+
+    // ---- native stack and memory address ----
+    const spm = t.spm[k];
+    const mem = t.mem[k];
+    let addr = 0;
+    if (spm !== S_NONE) {
+      switch (spm) {
+        case S_PUSH:
+        case S_CALL:
+          this.nsp -= t.spDelta[k];
+          addr = this.nsp;
+          if (spm === S_PUSH && pool[t.srcA[k]] === 5 && this.fpDepth < 256) this.fpStack[this.fpDepth++] = this.fp;
+          break;
+        case S_POP:
+        case S_RET:
+          addr = this.nsp;
+          this.nsp += t.spDelta[k];
+          break;
+        case S_LEAVE:
+          this.nsp = this.fp;
+          addr = this.nsp;
+          this.nsp += 8;
+          this.fp = this.fpDepth > 0 ? this.fpStack[--this.fpDepth] : STACK_TOP;
+          break;
+        case S_ADJUST:
+          this.nsp += t.spDelta[k];
+          break;
+        case S_DISCARD:
+          this.nsp += t.spDelta[k];
+          this.calls.pop();
+          break;
+        case S_SETFP:
+          this.fp = this.nsp;
+          break;
+      }
+    } else if (mem !== M_NONE) {
+      const kind = t.addr[k];
+      addr =
+        kind === A_INSN && memOffset >= 0 ? memOffset
+          : kind === A_STACK ? this.fp - 8
+            : kind === A_PERCPU ? PERCPU
+              : kind === A_CURRENT ? CURRENT : KERNEL;
+    }
+
+    // ---- issue and execute ----
+    let ready = srcMax > d ? srcMax : d;
+    let level = 0;
+    let fwd = -1;
+    if (mem === M_LOAD || mem === M_RMW) {
+      const slot = (addr >>> 3) & ((1 << FWD_BITS) - 1);
+      if (this.fwdTag[slot] === addr >>> 3) {
+        fwd = this.fwdReady[slot];
+        if (fwd > ready) ready = fwd;
+      }
+      level = this.caches.data(addr);
+    } else if (mem === M_STORE) {
+      this.caches.data(addr);
+    }
+    const g = t.group[k];
+    const issue = g < 0 ? ready : this.ports.reserve(g, ready, t.cap[k], t.occ[k]);
+    let complete: number;
+    if (t.elim[k] === 1) complete = srcMax;
+    else {
+      complete = issue + t.lat[k];
+      // A forwarded load takes its data from the store buffer: no cache-level penalty.
+      if (level > 1 && fwd < 0) complete += this.loadExtra[level];
+    }
+    if (mem === M_STORE || mem === M_RMW) {
+      const slot = (addr >>> 3) & ((1 << FWD_BITS) - 1);
+      this.fwdTag[slot] = addr >>> 3;
+      this.fwdReady[slot] = mem === M_RMW ? complete : srcMax > issue ? srcMax : issue;
+    }
+    for (let i = t.wA[k], e = t.wB[k]; i < e; i++) regReady[pool[i]] = complete;
+
+    // ---- control flow ----
+    const br = t.br[k];
+    if (br !== B_NONE) {
+      const resolve = issue + t.lat[k];
+      switch (br) {
+        case B_COND:
+          if (this.bp.resolve(code >= 0 ? code : k, taken)) this.redirect(resolve + this.penalty);
+          else if (taken) this.takenBubble();
+          break;
+        case B_JMP:
+        case B_JMPI:
+          this.takenBubble();
+          break;
+        case B_CALL:
+          this.ras.push(t.retAddr[k]);
+          this.calls.push(t.retAddr[k]);
+          this.takenBubble();
+          break;
+        case B_RET: {
+          const predicted = this.ras.pop();
+          const actual = this.calls.pop();
+          if (predicted !== actual) {
+            this.returnMispredicts++;
+            this.redirect(resolve + this.penalty);
+          } else this.takenBubble();
+          break;
+        }
+      }
+    }
+
+    // ---- retire ----
+    let rc = complete > d + 1 ? complete : d + 1;
+    rc = Math.ceil(rc);
+    if (rc <= this.retireT) {
+      rc = this.retireT;
+      if (this.retireN >= this.retireWidth) {
+        rc++;
+        this.retireN = 0;
+      }
+    } else this.retireN = 0;
+    this.retireN++;
+    this.retireT = rc;
+    this.rob[this.robIdx] = rc;
+    this.robIdx = this.robIdx + 1 === this.rob.length ? 0 : this.robIdx + 1;
+  }
+
+  protected beginRun(): void {
+    this.nsp = this.fp = STACK_TOP;
+    this.fpDepth = 0;
+    this.runBase = this.calls.sp;
+  }
+
+  protected unwound(): void {
+    // The exception callback runs on the main program's frame: everything the frames
+    // below it pushed is gone (the return stack predictor keeps its stale entries).
+    this.calls.sp = this.runBase + 1;
+  }
+
+  protected clearState(): void {
+    this.caches.clearPrivate();
+    this.bp.clear();
+    this.ras.clear();
+    this.calls.sp = 0;
+    this.ports.clear();
+    this.regReady.fill(0);
+    this.rob.fill(0);
+    this.robIdx = 0;
+    this.fe = this.feSlots = 0;
+    this.lastLine = -1;
+    this.retireT = this.retireN = 0;
+    this.fwdTag.fill(-1);
+    this.fwdReady.fill(0);
+    this.returnMispredicts = 0;
+  }
+
+  stats(): TimingStats {
+    return {
+      ops: this.opsRun,
+      branchMispredicts: this.bp.mispredicts,
+      returnMispredicts: this.returnMispredicts,
+      l1dMisses: this.caches.l1d.misses,
+      l1iMisses: this.caches.l1i.misses,
+    };
+  }
+}

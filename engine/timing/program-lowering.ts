@@ -1,0 +1,215 @@
+// Lowers a loaded program once per CPU ISA: per slot the machine ops its JIT image runs,
+// each function's prologue, and the kernel code behind every call (helper bodies, the
+// return thunk, the harness's call into the program). The timing models replay these
+// ops for every executed instruction.
+
+import type { CpuModel } from '../cpus/cpu-model.ts';
+import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, STRIDE, type LoadedProgram } from '../exec/decoded.ts';
+import { MEM_BASE_HI, TEXT_BASE_HI } from '../exec/layout.ts';
+import { KFUNC_ID } from '../isa/internal-ids.ts';
+import { specsByMnemonic, type OpSpec } from '../isa/opcodes.ts';
+import { costForCall } from './helper-bodies.ts';
+import type { HelperCost } from './helper-costs.ts';
+import { arm64Epilogue, arm64Prologue, arm64StackSize } from './lowering/arm64-frame.ts';
+import { lowerArm64 } from './lowering/arm64.ts';
+import { calleeRegsUsedBy, type JitFrame, type JitInsn } from './lowering/jit-insn.ts';
+import { lowerX86 } from './lowering/x86-64.ts';
+import { x86Epilogue, x86Prologue } from './lowering/x86-frame.ts';
+import { A64_REG, X86_REG, type MachineOp } from './op-class.ts';
+
+export interface LoweredFunction {
+  start: number;
+  /** One past the last slot. */
+  end: number;
+  frame: JitFrame;
+  prologue: MachineOp[];
+  epilogue: MachineOp[];
+}
+
+export interface LoweredSlot {
+  /** JIT-image ops of the instruction, up to and including its call op (exit: with the epilogue). */
+  ops: MachineOp[];
+  /** Kernel code the call runs (ending in its return), after `ops`. */
+  body: MachineOp[];
+  /** JIT-image ops after the callee returns (the tail of a verifier-inlined sequence). */
+  after: MachineOp[];
+  /** Cycles of callee work outside the op vocabulary (rdtsc), per helper-costs. */
+  extraCycles: number;
+  /** The slot's ops contain the call instruction whose callee the executor then reports. */
+  hasCallOp: boolean;
+}
+
+export interface LoweredProgram {
+  isa: CpuModel['isa'];
+  functions: LoweredFunction[];
+  /** Function index of each slot. */
+  fnOf: Int32Array;
+  slots: LoweredSlot[];
+  /** The kernel's indirect call into the program (bpf_prog_run → bpf_func). */
+  entry: MachineOp[];
+  /** What a helper runs to call a BPF callback (bpf_loop & co). */
+  callbackCall: MachineOp[];
+  /** bpf_throw's unwinder work per frame walked. */
+  throwPerFrame: MachineOp[];
+  /** Figures the model could not cost (helper-costs marks them unmeasured), one line each. */
+  caveats: string[];
+}
+
+export interface LowerOptions {
+  /** prog->aux->exception_boundary of the main program (the `unwind` strategy). */
+  exceptionBoundary?: boolean;
+}
+
+const SPECS = specsByMnemonic();
+const TAIL_CALL_HELPER = 12;
+
+function kernelOp(cls: MachineOp['cls'], text: string, isa: CpuModel['isa']): MachineOp {
+  const sp = isa === 'x86-64' ? X86_REG.rsp : A64_REG.sp;
+  if (cls === 'call-direct' || cls === 'call-indirect') {
+    return { cls, text, srcs: [], mem: isa === 'x86-64' ? 'store' : 'none', memBytes: 8, addr: 'stack', codeBytes: 0, follows: 'always' };
+  }
+  if (cls === 'ret') return { cls, text, srcs: [], mem: isa === 'x86-64' ? 'load' : 'none', memBytes: 8, addr: 'stack', codeBytes: 0, follows: 'always' };
+  if (cls === 'lea' && /rsp/.test(text)) return { cls, text, dst: sp, srcs: [sp], mem: 'none', codeBytes: 0 };
+  if (cls === 'return-thunk' || cls === 'jmp') return { cls, text, srcs: [], mem: 'none', codeBytes: 0, follows: 'always' };
+  return { cls, text, srcs: [], mem: 'none', codeBytes: 0 };
+}
+
+/** The CPU's return thunk as ops, when a default kernel on it patches returns. */
+function thunkOps(cpu: CpuModel): MachineOp[] {
+  if (!cpu.returnThunk.appliesByDefault) return [];
+  return cpu.returnThunk.ops.map((o) => kernelOp(o.cls, o.text, cpu.isa));
+}
+
+/** Kernel code with every `ret` routed through the CPU's return thunk, where it applies. */
+function withThunk(ops: readonly MachineOp[], cpu: CpuModel): MachineOp[] {
+  const thunk = thunkOps(cpu);
+  if (!thunk.length) return [...ops];
+  return ops.flatMap((o) => (o.cls === 'ret' ? [kernelOp('return-thunk', 'jmp __x86_return_thunk', cpu.isa), ...thunk] : [o]));
+}
+
+function jitInsn(loaded: LoadedProgram, pc: number, spec: OpSpec): JitInsn {
+  const b = pc * STRIDE;
+  const insn: JitInsn = { spec, dst: loaded.code[b + F_DST], src: loaded.code[b + F_SRC], off: loaded.code[b + F_OFF], imm: loaded.code[b + F_IMM] };
+  if (spec.form === 'lddw') {
+    const reloc = loaded.relocs.find((r) => r.pc === pc);
+    // Relocated lddw values are kernel addresses the instance fills in: 64-bit pointers.
+    insn.immHi = reloc ? (reloc.kind === 'func' ? TEXT_BASE_HI : MEM_BASE_HI) | 0 : loaded.code[b + F_AUX];
+  }
+  return insn;
+}
+
+/** Frame facts of one function, computed from its instructions as the JITs do. */
+function frameOf(loaded: LoadedProgram, start: number, end: number, isSubprog: boolean, opts: LowerOptions, tailCalls: boolean): JitFrame {
+  let depth = 0;
+  let usesR10 = false;
+  const regs: { dst: number; src: number }[] = [];
+  for (let pc = start; pc < end; pc++) {
+    const spec = loaded.specs[pc];
+    if (!spec) continue;
+    const b = pc * STRIDE;
+    const dst = loaded.code[b + F_DST];
+    const src = loaded.code[b + F_SRC];
+    const off = loaded.code[b + F_OFF];
+    const isCall = spec.form === 'helper' || spec.form === 'kfunc' || spec.form === 'local';
+    regs.push(isCall ? { dst: 0, src: 0 } : { dst, src });
+    if (isCall) continue;
+    const base = spec.form === 'load' ? src : spec.form === 'store-imm' || spec.form === 'store-reg' || spec.form === 'atomic' ? dst : -1;
+    if (base === 10 && off < 0) depth = Math.max(depth, -off);
+    if (dst === 10 || src === 10) usesR10 = true;
+  }
+  return {
+    stackDepth: Math.ceil(depth / 8) * 8,
+    calleeRegsUsed: calleeRegsUsedBy(regs),
+    isSubprog,
+    exceptionBoundary: !isSubprog && opts.exceptionBoundary === true,
+    tailCallReachable: tailCalls,
+    usesFramePointer: usesR10,
+  };
+}
+
+function inlineSequence(cost: HelperCost, pc: number): MachineOp[] {
+  const seq = cost.inlineX86?.bpf ?? [];
+  return seq.flatMap(([mnemonic, form, dst, src, off, imm]) => {
+    const spec = (SPECS.get(mnemonic) ?? []).find((s) => s.form === form);
+    if (!spec) throw new Error(`helper-costs: ${cost.name} names no opcode ${mnemonic} ${form} (insn ${pc})`);
+    // Branches inside a verifier-inlined sequence take their hot-path direction, which
+    // the executor does not report: costed as correctly predicted, not taken.
+    return lowerX86({ spec, dst, src, off, imm }, { bmi2: true }).map((o) => (o.follows === 'bpf-branch' ? { ...o, follows: undefined } : o));
+  });
+}
+
+export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOptions = {}): LoweredProgram {
+  const isa = cpu.isa;
+  const x86 = isa === 'x86-64';
+  const caveats: string[] = [];
+  const tailCalls = loaded.helperIds.includes(TAIL_CALL_HELPER);
+  const starts = [...loaded.subprogs].sort((a, b) => a - b);
+  const fnOf = new Int32Array(loaded.slots);
+  const thunk = thunkOps(cpu);
+  const functions: LoweredFunction[] = starts.map((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] : loaded.slots;
+    fnOf.fill(i, start, end);
+    const frame = frameOf(loaded, start, end, i > 0, opts, tailCalls);
+    const prologue = x86 ? x86Prologue(frame, { ibt: false, returnThunk: thunk.length > 0 }) : arm64Prologue(frame, { bti: false, pac: false });
+    const epi = x86 ? x86Epilogue(frame, { ibt: false, returnThunk: thunk.length > 0 }) : arm64Epilogue(frame, { bti: false, pac: false });
+    return { start, end, frame, prologue, epilogue: [...epi, ...thunk] };
+  });
+
+  const seenExit = new Set<number>();
+  const slots: LoweredSlot[] = [];
+  for (let pc = 0; pc < loaded.slots; pc++) {
+    const slot: LoweredSlot = { ops: [], body: [], after: [], extraCycles: 0, hasCallOp: false };
+    slots.push(slot);
+    const spec = loaded.specs[pc];
+    if (!spec) continue;
+    const fn = functions[fnOf[pc]];
+    const insn = jitInsn(loaded, pc, spec);
+    if (spec.form === 'helper' || spec.form === 'kfunc') {
+      const cost = costForCall(loaded, pc, spec.form, insn.imm);
+      const extra = cost.extraCycles?.[cpu.id];
+      if (extra) slot.extraCycles = extra.value;
+      else if (extra === null || cost.unmeasured) caveats.push(`insn ${pc}: ${cost.name}: ${cost.unmeasured ?? `no figure for ${cpu.id}`}`);
+      if (x86 && cost.inlineX86) {
+        const seq = inlineSequence(cost, pc);
+        const k = seq.findIndex((o) => o.cls === 'call-direct');
+        slot.ops = k < 0 ? seq : seq.slice(0, k + 1);
+        slot.after = k < 0 ? [] : seq.slice(k + 1);
+        if (k >= 0 && !cost.body) throw new Error(`helper-costs: ${cost.name} inlines a call but gives no body`);
+        slot.body = k >= 0 ? withThunk(cost.body ?? [], cpu) : [];
+      } else {
+        slot.ops = x86 ? lowerX86(insn, { bmi2: true, tailCallReachable: tailCalls }) : lowerArm64(insn, { stackSize: arm64StackSize(fn.frame) });
+        const calls = slot.ops.some((o) => o.cls === 'call-direct' || o.cls === 'call-indirect');
+        if (calls) {
+          if (!cost.body) throw new Error(`helper-costs: ${cost.name} has neither a body nor an inline form for ${isa}`);
+          if (!x86) caveats.push(`insn ${pc}: ${cost.name}: kernel body transcribed for x86-64, costed with ${cpu.id} op figures`);
+          slot.body = withThunk(cost.body, cpu);
+        }
+      }
+    } else if (x86) {
+      const first = spec.form === 'none' && !seenExit.has(fn.start);
+      if (spec.form === 'none') seenExit.add(fn.start);
+      slot.ops = lowerX86(insn, { bmi2: true, tailCallReachable: tailCalls, exitHoldsEpilogue: first });
+    } else {
+      slot.ops = lowerArm64(insn, { stackSize: arm64StackSize(fn.frame), exitIsLast: pc === fn.end - 1 });
+    }
+    if (spec.form === 'none') slot.ops = [...slot.ops, ...fn.epilogue];
+    slot.hasCallOp = slot.ops.some((o) => o.cls === 'call-direct' || o.cls === 'call-indirect');
+  }
+
+  const thrower = loaded.kfuncIds.length ? safeThrowCost(loaded) : undefined;
+  return {
+    isa,
+    functions,
+    fnOf,
+    slots,
+    entry: [kernelOp('call-indirect', x86 ? 'call qword ptr [prog->bpf_func]' : 'blr x2', isa)],
+    callbackCall: [kernelOp('call-indirect', x86 ? 'call r8  ; callback_fn' : 'blr x8', isa)],
+    throwPerFrame: thrower?.perUnit ? withThunk(thrower.perUnit.ops, cpu) : [],
+    caveats,
+  };
+}
+
+function safeThrowCost(loaded: LoadedProgram): HelperCost | undefined {
+  const pc = loaded.specs.findIndex((s, i) => s?.form === 'kfunc' && loaded.code[i * STRIDE + F_IMM] === KFUNC_ID.bpf_throw);
+  return pc >= 0 ? costForCall(loaded, pc, 'kfunc', KFUNC_ID.bpf_throw) : undefined;
+}
