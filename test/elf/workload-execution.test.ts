@@ -185,7 +185,7 @@ function tcp4Packet(dport: number): Uint8Array {
   return p;
 }
 
-test('xdp-parse counts a TCP/IPv4 flow and drops the blocked port', { todo: 'needs the executor to build struct xdp_md for xdp programs' }, () => {
+test('xdp-parse counts a TCP/IPv4 flow and drops the blocked port', () => {
   const inst = start(program('xdp-parse'));
   assert.equal(inst.run({ ctx: tcp4Packet(80) }).r0, 2n); // XDP_PASS
   assert.equal(inst.run({ ctx: tcp4Packet(23) }).r0, 1n); // XDP_DROP: blocked_port = 23

@@ -42,12 +42,10 @@ mov %r0, %r1
 exit
 `;
 
-/** The suite's bpf_reset_exception returns the cookie it clears (the frame-0 unwind of
- * `call` and `stack` relies on it); until the executor does, those cases are reported as todo. */
-const resetReturnsCookie = (() => {
-  const r = asm(`mov %r1, 42\ncall ${INTERNAL_HELPER.bpf_set_exception}\ncall ${INTERNAL_HELPER.bpf_reset_exception}\nexit`);
-  return run(r, new Uint8Array(0)) === 42n;
-})();
+test('bpf_reset_exception returns the cookie it clears (the frame-0 unwind of call and stack relies on it)', () => {
+  const r = asm(`mov %r1, 42\ncall ${INTERNAL_HELPER.bpf_set_exception}\ncall ${INTERNAL_HELPER.bpf_reset_exception}\nexit`, 'raw');
+  assert.equal(run(r, new Uint8Array(0)), 42n);
+});
 
 function run(p: Program, ctx: Uint8Array): bigint {
   return instantiate(loadProgram(p), { seed: 1 }).run({ ctx }).r0;
@@ -55,10 +53,8 @@ function run(p: Program, ctx: Uint8Array): bigint {
 
 for (const sites of ['may-throw', 'all-calls'] as const) {
   for (const s of STRATEGIES) {
-    const needsReset = (s.name === 'call' || s.name === 'stack') && !resetReturnsCookie;
-    const opts = needsReset ? { todo: 'executor: bpf_reset_exception must return the cookie it clears' } : {};
-    test(`${s.name} (${sites}): r0 is unchanged without a throw and is the cookie after a throw four frames deep`, opts, () => {
-      const p = asm(DEEP);
+    test(`${s.name} (${sites}): r0 is unchanged without a throw and is the cookie after a throw four frames deep`, () => {
+      const p = asm(DEEP, 'raw');
       const r = s.rewrite(p, defaultRewriteEnv({ sites }));
       assert.equal(run(p, new Uint8Array([5])), 117n);
       assert.equal(run(r.program, new Uint8Array([5])), 117n);

@@ -1,0 +1,42 @@
+// The form the interpreter reads: one fixed-stride row of an Int32Array per instruction
+// slot, decoded and validated once at load time so the hot loop never parses bytes.
+
+import type { Program } from '../program.ts';
+import type { OpSpec } from '../isa/opcodes.ts';
+import type { HelperRegistry } from './helpers/registry.ts';
+
+/** Int32 fields per slot; a power of two so a row is `pc << 3`. */
+export const STRIDE = 8;
+export const F_XOP = 0; // dispatch id from the opcode table (0 for lddw's second slot)
+export const F_DST = 1;
+export const F_SRC = 2;
+export const F_OFF = 3; // signed 16
+export const F_IMM = 4; // signed 32; lddw: low word of the 64-bit value
+export const F_AUX = 5; // lddw: high word; helper/kfunc calls: index into the instance's table
+export const F_TARGET = 6; // resolved pc of a jump or local call target
+
+/** lddw forms that the instance patches with simulated addresses. */
+export interface LddwReloc {
+  pc: number;
+  kind: 'map' | 'map-value' | 'func';
+  /** Map index (map, map-value) or target pc (func). */
+  index: number;
+  /** Byte offset into the map value (map-value). */
+  offset: number;
+}
+
+export interface LoadedProgram {
+  readonly program: Program;
+  readonly slots: number;
+  readonly code: Int32Array;
+  /** The opcode-table row of each slot (undefined for lddw second halves). */
+  readonly specs: readonly (OpSpec | undefined)[];
+  /** Start pcs of the functions, sorted: slot 0 plus every call/func-pointer target. */
+  readonly subprogs: readonly number[];
+  readonly relocs: readonly LddwReloc[];
+  /** Helper and kfunc ids used, in F_AUX index order. */
+  readonly helperIds: readonly number[];
+  readonly kfuncIds: readonly number[];
+  readonly helpers: HelperRegistry;
+  readonly kfuncs: HelperRegistry;
+}

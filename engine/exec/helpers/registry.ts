@@ -1,0 +1,68 @@
+// What a helper or kfunc sees of the machine, and the registries that name them by id.
+// Helpers follow the kernel calling convention: arguments in r1–r5, result in r0.
+
+import type { Memory } from '../memory.ts';
+import type { InstanceState } from '../state.ts';
+
+export interface HelperEnv {
+  /** Register file halves (see alu64.ts): L[r] low word, H[r] high word. */
+  readonly L: Int32Array;
+  readonly H: Int32Array;
+  readonly mem: Memory;
+  readonly state: InstanceState;
+  /** pc of the call instruction, for error messages. */
+  readonly pc: number;
+  /** Call depth of the calling frame (0 = main program). */
+  readonly depth: number;
+  arg(i: number): bigint;
+  setReturn(v: bigint): void;
+  /** Validates that register r`i` points at `size` accessible bytes; returns their offset. */
+  pointer(i: number, size: number, write: boolean): number;
+  /** Tail calls taken so far in this run. */
+  readonly tailCalls: number;
+  /** Instructions executed so far in this run. */
+  readonly executed: number;
+  /** Runs the BPF function whose text address is (fnLo, fnHi) in a new frame with the
+   * current r1..r5 as arguments (set them first); its result is left in r0. Re-entrant:
+   * the callee may call helpers that call back. The caller's r6–r10 are preserved. */
+  callback(fnLo: number, fnHi: number): void;
+  /** bpf_throw: unwinds every frame; the program returns `cookie`. */
+  throwCookie(cookie: bigint): never;
+  /** Ends the program now with r0 = `r0` (the conformance unwind helper). */
+  stop(r0: bigint): never;
+  /** Schedules a tail call into `prog` once the helper returns. */
+  tailCall(prog: unknown): void;
+  /** A runtime fault at the call. */
+  fault(detail: string): never;
+}
+
+export interface HelperDef {
+  id: number;
+  name: string;
+  fn: (env: HelperEnv) => void;
+  /** Helper runs BPF callbacks (bpf_loop & co): a call site whose callee can throw. */
+  callsBack?: boolean;
+}
+
+export type HelperRegistry = ReadonlyMap<number, HelperDef>;
+
+export function registry(defs: readonly HelperDef[]): HelperRegistry {
+  const m = new Map<number, HelperDef>();
+  for (const d of defs) {
+    if (m.has(d.id)) throw new Error(`helper id ${d.id} registered twice`);
+    m.set(d.id, d);
+  }
+  return m;
+}
+
+/** A registry with some entries replaced or added. */
+export function withHelpers(base: HelperRegistry, defs: readonly HelperDef[]): HelperRegistry {
+  const m = new Map(base);
+  for (const d of defs) m.set(d.id, d);
+  return m;
+}
+
+export const ERRNO = { EPERM: 1, ENOENT: 2, E2BIG: 7, EAGAIN: 11, EBUSY: 16, EEXIST: 17, EINVAL: 22 } as const;
+
+/** -errno as the helper's 64-bit return value. */
+export const err = (e: number): bigint => BigInt(-e);

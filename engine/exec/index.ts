@@ -1,0 +1,13 @@
+// The executor's public surface.
+
+export { loadProgram, type LoadOptions } from './load.ts';
+export type { LoadedProgram, LddwReloc } from './decoded.ts';
+export { instantiate, runProgram, ProgramInstance, DEFAULT_MAX_INSNS, type InstantiateOptions, type RunOptions, type RunResult } from './instance.ts';
+export type { ExecObserver, CallKind } from './observer.ts';
+export { TraceRecorder } from './observer.ts';
+export { defaultHelpers } from './helpers/linux.ts';
+export { conformanceHelpers } from './helpers/conformance.ts';
+export { defaultKfuncs } from './helpers/kfuncs.ts';
+export { registry, withHelpers, type HelperDef, type HelperEnv, type HelperRegistry } from './helpers/registry.ts';
+export type { BpfMap } from './maps/map.ts';
+export * as layout from './layout.ts';

@@ -1,0 +1,207 @@
+// A loaded program bound to its maps and memory, run any number of times. Maps, the
+// clock and the PRNG persist across runs; registers, stacks and the exception state of
+// one run do not leak into the next (the task's exception flags do, as in the kernel).
+
+import { BpfError } from '../errors.ts';
+import type { MapDef, Program } from '../program.ts';
+import { compileForInstance, type CompiledProgram } from './compiled.ts';
+import type { LoadedProgram } from './decoded.ts';
+import type { HelperRegistry } from './helpers/registry.ts';
+import { Interpreter } from './interpreter.ts';
+import * as Lay from './layout.ts';
+import { loadProgram } from './load.ts';
+import { createMap } from './maps/create.ts';
+import type { BpfMap } from './maps/map.ts';
+import { ProgArrayMap } from './maps/prog-array.ts';
+import { Memory } from './memory.ts';
+import { StopSignal, ThrowSignal } from './signals.ts';
+import type { ExecObserver } from './observer.ts';
+import { InstanceState } from './state.ts';
+
+export const DEFAULT_MAX_INSNS = 100_000_000;
+
+export interface InstantiateOptions {
+  seed?: number;
+  helpers?: HelperRegistry;
+  kfuncs?: HelperRegistry;
+  /** Simulated CPUs (per-CPU maps get this many copies). Default 1. */
+  cpus?: number;
+}
+
+export interface RunOptions {
+  /** Context bytes: for 'xdp' programs the packet (r1 = struct xdp_md whose data/data_end
+   * bound a copy of it); otherwise r1 points at a copy and r2 = its length (the
+   * conformance `-- mem` convention). */
+  ctx?: Uint8Array;
+  maxInsns?: number;
+  /** r1..r5 on entry, overriding the ctx convention. */
+  args?: readonly bigint[];
+  cpu?: number;
+  /** interrupt_context_level() of this run: 0 task, 1 softirq, 2 hardirq, 3 NMI. */
+  level?: number;
+  observer?: ExecObserver;
+}
+
+export interface RunResult {
+  r0: bigint;
+  insnsExecuted: number;
+  /** Set when bpf_throw unwound the program. */
+  thrown?: { cookie: bigint; frames: number };
+  /** The context bytes after the run. */
+  ctx: Uint8Array;
+}
+
+export class ProgramInstance {
+  readonly mem: Memory;
+  readonly state: InstanceState;
+  private readonly interp: Interpreter;
+  private readonly main: CompiledProgram;
+  private readonly helpers: HelperRegistry;
+  private readonly kfuncs: HelperRegistry;
+  private readonly ctxRegion: number;
+  private readonly xdp: boolean;
+  private textIds = 0;
+
+  constructor(
+    readonly loaded: LoadedProgram,
+    opts: InstantiateOptions = {},
+  ) {
+    const file = loaded.program.source;
+    this.helpers = opts.helpers ?? loaded.helpers;
+    this.kfuncs = opts.kfuncs ?? loaded.kfuncs;
+    this.state = new InstanceState(opts.seed ?? 1);
+    const cpus = opts.cpus ?? 1;
+    if (!(cpus >= 1 && cpus <= Lay.MAX_CPUS)) throw new BpfError('usage', `cpus must be 1..${Lay.MAX_CPUS}, is ${cpus}`, { file });
+    this.state.cpus = cpus;
+    const mem = (this.mem = new Memory(file));
+    mem.addFixed('kernel-data', 'kernel data (prog->aux, current, per-CPU)', Lay.KDATA_OFFSET, Lay.KDATA_SIZE, true);
+    for (let i = 0; i < Lay.MAX_MAPS; i++) {
+      mem.addFixed('map-struct', `struct bpf_map #${i}`, Lay.MAP_STRUCT_OFFSET + i * Lay.MAP_STRUCT_SIZE, Lay.MAP_STRUCT_SIZE, false);
+    }
+    this.xdp = loaded.program.type === 'xdp';
+    if (this.xdp) mem.addFixed('context', 'struct xdp_md', Lay.XDP_MD_OFFSET, Lay.XDP_MD_SIZE, false);
+    this.ctxRegion = mem.addFixed('context', this.xdp ? 'packet' : 'context', Lay.CTX_OFFSET, 0, true);
+    for (let d = 0; d < Lay.MAX_CALL_FRAMES; d++) {
+      mem.addFixed('stack', `stack of frame ${d}`, Lay.stackBaseOffset(d), Lay.STACK_SIZE, true);
+    }
+    for (const def of loaded.program.maps) this.mapFor(def);
+    this.main = this.compile(loaded);
+    this.interp = new Interpreter(mem, this.state, this.main);
+  }
+
+  /** The instance's map for `def` (maps are shared by name with tail-call targets). */
+  private mapFor(def: MapDef): BpfMap {
+    const found = this.state.maps.find((m) => m.def.name === def.name);
+    if (found) {
+      const d = found.def;
+      if (d.type !== def.type || d.keySize !== def.keySize || d.valueSize !== def.valueSize || d.maxEntries !== def.maxEntries) {
+        throw new BpfError('load', `map '${def.name}' is defined differently by two programs`, { file: this.loaded.program.source });
+      }
+      return found;
+    }
+    const i = this.state.maps.length;
+    if (i >= Lay.MAX_MAPS) throw new BpfError('load', `more than ${Lay.MAX_MAPS} maps`, { file: this.loaded.program.source });
+    const handle = Lay.MAP_STRUCT_OFFSET + i * Lay.MAP_STRUCT_SIZE;
+    const m = createMap(def, handle, this.mem, this.state.cpus, this.loaded.program.source);
+    this.state.maps.push(m);
+    this.state.mapByHandle.set(handle, m);
+    return m;
+  }
+
+  private compile(loaded: LoadedProgram): CompiledProgram {
+    const maps = loaded.program.maps.map((d) => this.mapFor(d));
+    return compileForInstance(loaded, maps, this.helpers, this.kfuncs, this.textIds++);
+  }
+
+  /** A map by name or by index into the main program's maps. */
+  map(which: string | number): BpfMap {
+    const m = typeof which === 'number' ? this.mapFor(this.loaded.program.maps[which]) : this.state.maps.find((x) => x.def.name === which);
+    if (!m) throw new BpfError('usage', `no map ${which}`, { file: this.loaded.program.source });
+    return m;
+  }
+
+  /** Puts `target` in prog_array `map` at `index` (what user space does with the map fd). */
+  setTailCall(map: string | number, index: number, target: LoadedProgram | null): void {
+    const m = this.map(map);
+    if (!(m instanceof ProgArrayMap)) throw new BpfError('usage', `map '${m.def.name}' is not a prog_array`);
+    if (index < 0 || index >= m.def.maxEntries) throw new BpfError('usage', `index ${index} is outside prog_array '${m.def.name}'`);
+    m.progs[index] = target ? this.compile(target) : undefined;
+  }
+
+  run(opts: RunOptions = {}): RunResult {
+    const mem = this.mem;
+    const st = this.state;
+    const it = this.interp;
+    const ctx = opts.ctx ?? new Uint8Array(0);
+    if (ctx.length > Lay.CTX_MAX) throw new BpfError('usage', `context of ${ctx.length} bytes exceeds ${Lay.CTX_MAX}`);
+    mem.resize(this.ctxRegion, ctx.length);
+    mem.bytes.set(ctx, Lay.CTX_OFFSET);
+    for (let d = 0; d <= it.deepest; d++) mem.bytes.fill(0, Lay.stackBaseOffset(d), Lay.stackBaseOffset(d) + Lay.STACK_SIZE);
+    it.deepest = 0;
+    st.cpu = opts.cpu ?? 0;
+    if (!(st.cpu >= 0 && st.cpu < st.cpus)) throw new BpfError('usage', `cpu ${st.cpu} is outside 0..${st.cpus - 1}`);
+    st.level = opts.level ?? 0;
+    const pcpu = Lay.PERCPU_OFFSET + st.cpu * Lay.PERCPU_STRIDE;
+    it.pcpuLo = pcpu;
+    it.pcpuHi = Lay.MEM_BASE_HI | 0;
+    it.resetCaches();
+    it.mdEnd = this.xdp ? Lay.XDP_MD_OFFSET + Lay.XDP_MD_SIZE : 0;
+    it.pktStart = Lay.CTX_OFFSET;
+    it.pktEnd = Lay.CTX_OFFSET + ctx.length;
+    it.prog = this.main;
+    it.observer = opts.observer ?? null;
+    it.maxInsns = opts.maxInsns ?? DEFAULT_MAX_INSNS;
+    it.executed = 0;
+    it.tailCalls = 0;
+    it.depth = 0;
+    it.L.fill(0);
+    it.H.fill(0);
+    if (opts.args) {
+      opts.args.slice(0, 5).forEach((v, i) => {
+        it.L[i + 1] = Number(BigInt.asIntN(32, v));
+        it.H[i + 1] = Number(BigInt.asIntN(32, v >> 32n));
+      });
+    } else if (this.xdp) {
+      const md = mem.view;
+      md.setUint32(Lay.XDP_MD_OFFSET, Lay.CTX_OFFSET, true);
+      md.setUint32(Lay.XDP_MD_OFFSET + 4, Lay.CTX_OFFSET + ctx.length, true);
+      md.setUint32(Lay.XDP_MD_OFFSET + 8, Lay.CTX_OFFSET, true);
+      md.setUint32(Lay.XDP_MD_OFFSET + 12, Lay.XDP_INGRESS_IFINDEX, true);
+      it.L[1] = Lay.XDP_MD_OFFSET;
+      it.H[1] = Lay.MEM_BASE_HI | 0;
+    } else if (ctx.length) {
+      it.L[1] = Lay.CTX_OFFSET;
+      it.H[1] = Lay.MEM_BASE_HI | 0;
+      it.L[2] = ctx.length;
+    }
+    let r0: bigint;
+    let thrown: RunResult['thrown'];
+    try {
+      it.exec(0, 0);
+      r0 = (BigInt(it.H[0] >>> 0) << 32n) | BigInt(it.L[0] >>> 0);
+    } catch (e) {
+      if (e instanceof ThrowSignal) {
+        r0 = e.cookie;
+        thrown = { cookie: e.cookie, frames: e.frames };
+      } else if (e instanceof StopSignal) {
+        r0 = e.r0;
+      } else throw e;
+    } finally {
+      st.insnsTotal += it.executed;
+      it.observer = null;
+    }
+    const out: RunResult = { r0, insnsExecuted: it.executed, ctx: mem.bytes.slice(Lay.CTX_OFFSET, Lay.CTX_OFFSET + ctx.length) };
+    if (thrown) out.thrown = thrown;
+    return out;
+  }
+}
+
+export function instantiate(loaded: LoadedProgram, opts: InstantiateOptions = {}): ProgramInstance {
+  return new ProgramInstance(loaded, opts);
+}
+
+/** Load, instantiate and run once. */
+export function runProgram(program: Program, opts: InstantiateOptions & RunOptions = {}): RunResult {
+  const loaded = loadProgram(program, { helpers: opts.helpers, kfuncs: opts.kfuncs });
+  return instantiate(loaded, opts).run(opts);
+}

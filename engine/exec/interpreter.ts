@@ -1,0 +1,411 @@
+// The eBPF interpreter. Registers are two Int32Arrays, L (low 32 bits) and H (high 32
+// bits), so 64-bit values stay exact without BigInt (alu64.ts: carries by unsigned
+// compare, multiply by 16-bit limbs, BigInt only for 64-bit division with a non-zero high
+// word). The hot loop is one switch on the opcode table's dense dispatch id (xop) with
+// numeric cases, so V8 compiles it to a jump table; it allocates nothing. Memory accesses
+// check a one-region cache (rd/wr) and fall back to Memory.locate, which faults.
+// Each call depth has its own 512-byte stack; a bpf-to-bpf call saves r6–r9 and the
+// return pc in `frames`. Helpers that run BPF callbacks (bpf_loop) re-enter exec().
+
+import { BpfError } from '../errors.ts';
+import { XOP_COUNT } from '../isa/opcodes.ts';
+import * as A from './alu64.ts';
+import { atomicRmw } from './atomics.ts';
+import type { CompiledProgram } from './compiled.ts';
+import type { HelperEnv } from './helpers/registry.ts';
+import { MAX_CALL_FRAMES, MEM_BASE_HI, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, framePointerOffset, hex } from './layout.ts';
+import type { Memory } from './memory.ts';
+import type { ExecObserver } from './observer.ts';
+import { StopSignal, ThrowSignal } from './signals.ts';
+import type { InstanceState } from './state.ts';
+
+// The numeric cases below are the xops of engine/isa/opcodes.ts; a new variant row there
+// renumbers the 0x100+ ids, so refuse to run against a table this switch wasn't written for
+// (test/exec/xop-cases.test.ts checks every case comment against the table).
+if (XOP_COUNT !== 0x12e) throw new Error(`interpreter: opcode table has ${XOP_COUNT} dispatch ids; the switch expects 0x12e`);
+
+const MEM_HI = MEM_BASE_HI | 0;
+const TEXT_HI = TEXT_BASE_HI | 0;
+/** Saved per frame: return pc, then r6..r9 low and high words. */
+const FRAME_WORDS = 9;
+
+export class Interpreter implements HelperEnv {
+  readonly L = new Int32Array(11);
+  readonly H = new Int32Array(11);
+  prog: CompiledProgram;
+  observer: ExecObserver | null = null;
+  executed = 0;
+  maxInsns = 0;
+  depth = 0;
+  pc = 0;
+  tailCalls = 0;
+  /** Deepest call depth reached since the host last reset it (stacks to clear). */
+  deepest = MAX_CALL_FRAMES - 1;
+  private tailPending = false;
+  private callbacks = 0;
+  private readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
+  // Last region hit by a read / by a write: [start, end) offsets.
+  private cs = 0;
+  private ce = 0;
+  private ws = 0;
+  private we = 0;
+  /** End offset of the XDP ctx struct (0 when the program has none): 4-byte loads below
+   * it are checked for ctx fields that hold pointers. */
+  mdEnd = 0;
+  /** Packet bounds [start, end) for xdp_md data / data_end. */
+  pktStart = 0;
+  pktEnd = 0;
+  /** this_cpu_off of the current CPU (movpcpu). */
+  pcpuLo = 0;
+  pcpuHi = 0;
+
+  constructor(
+    readonly mem: Memory,
+    readonly state: InstanceState,
+    prog: CompiledProgram,
+  ) {
+    this.prog = prog;
+  }
+
+  /** Forget cached regions (region bounds changed). */
+  resetCaches(): void {
+    this.cs = this.ce = this.ws = this.we = 0;
+  }
+
+  /** Runs from `entry` at call depth `base` until that frame exits; r0 is the result. */
+  exec(entry: number, base: number): void {
+    const L = this.L;
+    const H = this.H;
+    const dv = this.mem.view;
+    const obs = this.observer;
+    const max = this.maxInsns;
+    const mdEnd = this.mdEnd;
+    let code = this.prog.code;
+    let n = this.executed;
+    let depth = base;
+    let pc = entry;
+    let ea = -1;
+    let tk = false;
+    L[10] = framePointerOffset(base);
+    H[10] = MEM_HI;
+    for (;;) {
+      const cur = pc;
+      const b = cur << 3;
+      if (++n > max) this.budgetExceeded(cur);
+      pc = cur + 1;
+      const d = code[b + 1];
+      switch (code[b]) {
+        // ---- ALU64 (imm: code[b+4], sign-extended; reg: code[b+2]) ----
+        case 0x07: A.add64(L, H, d, code[b + 4], code[b + 4] >> 31); break; // add
+        case 0x0f: A.add64(L, H, d, L[code[b + 2]], H[code[b + 2]]); break; // add
+        case 0x17: A.sub64(L, H, d, code[b + 4], code[b + 4] >> 31); break; // sub
+        case 0x1f: A.sub64(L, H, d, L[code[b + 2]], H[code[b + 2]]); break; // sub
+        case 0x27: A.mul64(L, H, d, code[b + 4], code[b + 4] >> 31); break; // mul
+        case 0x2f: A.mul64(L, H, d, L[code[b + 2]], H[code[b + 2]]); break; // mul
+        case 0x47: L[d] |= code[b + 4]; H[d] |= code[b + 4] >> 31; break; // or
+        case 0x4f: L[d] |= L[code[b + 2]]; H[d] |= H[code[b + 2]]; break; // or
+        case 0x57: L[d] &= code[b + 4]; H[d] &= code[b + 4] >> 31; break; // and
+        case 0x5f: L[d] &= L[code[b + 2]]; H[d] &= H[code[b + 2]]; break; // and
+        case 0x67: A.lsh64(L, H, d, code[b + 4]); break; // lsh
+        case 0x6f: A.lsh64(L, H, d, L[code[b + 2]]); break; // lsh
+        case 0x77: A.rsh64(L, H, d, code[b + 4]); break; // rsh
+        case 0x7f: A.rsh64(L, H, d, L[code[b + 2]]); break; // rsh
+        case 0xa7: L[d] ^= code[b + 4]; H[d] ^= code[b + 4] >> 31; break; // xor
+        case 0xaf: L[d] ^= L[code[b + 2]]; H[d] ^= H[code[b + 2]]; break; // xor
+        case 0xc7: A.arsh64(L, H, d, code[b + 4]); break; // arsh
+        case 0xcf: A.arsh64(L, H, d, L[code[b + 2]]); break; // arsh
+        case 0x37: A.udivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, false); break; // div
+        case 0x100: A.sdivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, false); break; // sdiv
+        case 0x3f: A.udivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], false); break; // div
+        case 0x101: A.sdivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], false); break; // sdiv
+        case 0x97: A.udivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, true); break; // mod
+        case 0x102: A.sdivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, true); break; // smod
+        case 0x9f: A.udivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], true); break; // mod
+        case 0x103: A.sdivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], true); break; // smod
+        case 0x87: A.neg64(L, H, d); break; // neg
+        case 0xb7: L[d] = code[b + 4]; H[d] = code[b + 4] >> 31; break; // mov
+        case 0xbf: L[d] = L[code[b + 2]]; H[d] = H[code[b + 2]]; break; // mov
+        case 0x104: L[d] = L[code[b + 2]]; H[d] = H[code[b + 2]]; A.add64(L, H, d, this.pcpuLo, this.pcpuHi); break; // movpcpu
+        case 0x105: L[d] = (L[code[b + 2]] << 24) >> 24; H[d] = L[d] >> 31; break; // movsx864
+        case 0x106: L[d] = (L[code[b + 2]] << 16) >> 16; H[d] = L[d] >> 31; break; // movsx1664
+        case 0x107: L[d] = L[code[b + 2]]; H[d] = L[d] >> 31; break; // movsx3264
+        // ---- ALU (32-bit; results zero-extend: H[d] = 0; JS masks shift counts to 5 bits) ----
+        case 0x04: L[d] = (L[d] + code[b + 4]) | 0; H[d] = 0; break; // add32
+        case 0x0c: L[d] = (L[d] + L[code[b + 2]]) | 0; H[d] = 0; break; // add32
+        case 0x14: L[d] = (L[d] - code[b + 4]) | 0; H[d] = 0; break; // sub32
+        case 0x1c: L[d] = (L[d] - L[code[b + 2]]) | 0; H[d] = 0; break; // sub32
+        case 0x24: L[d] = Math.imul(L[d], code[b + 4]); H[d] = 0; break; // mul32
+        case 0x2c: L[d] = Math.imul(L[d], L[code[b + 2]]); H[d] = 0; break; // mul32
+        case 0x44: L[d] |= code[b + 4]; H[d] = 0; break; // or32
+        case 0x4c: L[d] |= L[code[b + 2]]; H[d] = 0; break; // or32
+        case 0x54: L[d] &= code[b + 4]; H[d] = 0; break; // and32
+        case 0x5c: L[d] &= L[code[b + 2]]; H[d] = 0; break; // and32
+        case 0x64: L[d] <<= code[b + 4]; H[d] = 0; break; // lsh32
+        case 0x6c: L[d] <<= L[code[b + 2]]; H[d] = 0; break; // lsh32
+        case 0x74: L[d] = L[d] >>> code[b + 4]; H[d] = 0; break; // rsh32
+        case 0x7c: L[d] = L[d] >>> L[code[b + 2]]; H[d] = 0; break; // rsh32
+        case 0xa4: L[d] ^= code[b + 4]; H[d] = 0; break; // xor32
+        case 0xac: L[d] ^= L[code[b + 2]]; H[d] = 0; break; // xor32
+        case 0xc4: L[d] >>= code[b + 4]; H[d] = 0; break; // arsh32
+        case 0xcc: L[d] >>= L[code[b + 2]]; H[d] = 0; break; // arsh32
+        case 0x34: L[d] = A.udiv32(L[d], code[b + 4]); H[d] = 0; break; // div32
+        case 0x108: L[d] = A.sdiv32(L[d], code[b + 4]); H[d] = 0; break; // sdiv32
+        case 0x3c: L[d] = A.udiv32(L[d], L[code[b + 2]]); H[d] = 0; break; // div32
+        case 0x109: L[d] = A.sdiv32(L[d], L[code[b + 2]]); H[d] = 0; break; // sdiv32
+        case 0x94: L[d] = A.umod32(L[d], code[b + 4]); H[d] = 0; break; // mod32
+        case 0x10a: L[d] = A.smod32(L[d], code[b + 4]); H[d] = 0; break; // smod32
+        case 0x9c: L[d] = A.umod32(L[d], L[code[b + 2]]); H[d] = 0; break; // mod32
+        case 0x10b: L[d] = A.smod32(L[d], L[code[b + 2]]); H[d] = 0; break; // smod32
+        case 0x84: L[d] = -L[d] | 0; H[d] = 0; break; // neg32
+        case 0xb4: L[d] = code[b + 4]; H[d] = 0; break; // mov32
+        case 0xbc: L[d] = L[code[b + 2]]; H[d] = 0; break; // mov32
+        case 0x10c: L[d] = (L[code[b + 2]] << 24) >> 24; H[d] = 0; break; // movsx832
+        case 0x10d: L[d] = (L[code[b + 2]] << 16) >> 16; H[d] = 0; break; // movsx1632
+        // ---- byte order (host order is little-endian, as on x86-64 and arm64) ----
+        case 0x10e: L[d] &= 0xffff; H[d] = 0; break; // le16
+        case 0x111: H[d] = 0; break; // le32
+        case 0x114: break; // le64
+        case 0x10f: case 0x110: L[d] = A.bswap16(L[d]); H[d] = 0; break; // be16, bswap16
+        case 0x112: case 0x113: L[d] = A.bswap32(L[d]); H[d] = 0; break; // be32, bswap32
+        case 0x115: case 0x116: A.bswap64(L, H, d); break; // be64, bswap64
+        // ---- JMP (64-bit compares; imm sign-extended) ----
+        case 0x05: pc = code[b + 6]; break; // ja
+        case 0x06: pc = code[b + 6]; break; // ja32
+        case 0x15: if (L[d] === code[b + 4] && H[d] === code[b + 4] >> 31) { pc = code[b + 6]; tk = true; } break; // jeq
+        case 0x1d: if (L[d] === L[code[b + 2]] && H[d] === H[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jeq
+        case 0x55: if (L[d] !== code[b + 4] || H[d] !== code[b + 4] >> 31) { pc = code[b + 6]; tk = true; } break; // jne
+        case 0x5d: if (L[d] !== L[code[b + 2]] || H[d] !== H[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jne
+        case 0x45: if ((L[d] & code[b + 4]) | (H[d] & (code[b + 4] >> 31))) { pc = code[b + 6]; tk = true; } break; // jset
+        case 0x4d: if ((L[d] & L[code[b + 2]]) | (H[d] & H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jset
+        case 0x25: if (A.ltU64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jgt
+        case 0x2d: if (A.ltU64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jgt
+        case 0x35: if (!A.ltU64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jge
+        case 0x3d: if (!A.ltU64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jge
+        case 0xa5: if (A.ltU64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jlt
+        case 0xad: if (A.ltU64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jlt
+        case 0xb5: if (!A.ltU64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jle
+        case 0xbd: if (!A.ltU64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jle
+        case 0x65: if (A.ltS64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsgt
+        case 0x6d: if (A.ltS64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsgt
+        case 0x75: if (!A.ltS64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jsge
+        case 0x7d: if (!A.ltS64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jsge
+        case 0xc5: if (A.ltS64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jslt
+        case 0xcd: if (A.ltS64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jslt
+        case 0xd5: if (!A.ltS64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsle
+        case 0xdd: if (!A.ltS64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsle
+        // ---- JMP32 (low words only) ----
+        case 0x16: if (L[d] === code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jeq32
+        case 0x1e: if (L[d] === L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jeq32
+        case 0x56: if (L[d] !== code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jne32
+        case 0x5e: if (L[d] !== L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jne32
+        case 0x46: if (L[d] & code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jset32
+        case 0x4e: if (L[d] & L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jset32
+        case 0x26: if (L[d] >>> 0 > code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jgt32
+        case 0x2e: if (L[d] >>> 0 > L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jgt32
+        case 0x36: if (L[d] >>> 0 >= code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jge32
+        case 0x3e: if (L[d] >>> 0 >= L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jge32
+        case 0xa6: if (L[d] >>> 0 < code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jlt32
+        case 0xae: if (L[d] >>> 0 < L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jlt32
+        case 0xb6: if (L[d] >>> 0 <= code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jle32
+        case 0xbe: if (L[d] >>> 0 <= L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jle32
+        case 0x66: if (L[d] > code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jsgt32
+        case 0x6e: if (L[d] > L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jsgt32
+        case 0x76: if (L[d] >= code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jsge32
+        case 0x7e: if (L[d] >= L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jsge32
+        case 0xc6: if (L[d] < code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jslt32
+        case 0xce: if (L[d] < L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jslt32
+        case 0xd6: if (L[d] <= code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jsle32
+        case 0xde: if (L[d] <= L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jsle32
+        // ---- loads and stores (ea = buffer offset, for the observer) ----
+        case 0x71: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 1, cur); ea = a; L[d] = dv.getUint8(a); H[d] = 0; break; } // ldxb
+        case 0x69: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 2, cur); ea = a; L[d] = dv.getUint16(a, true); H[d] = 0; break; } // ldxh
+        case 0x61: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 4, cur); ea = a; L[d] = dv.getInt32(a, true); H[d] = 0; if (a < mdEnd) this.ctxField(d, a); break; } // ldxw
+        case 0x79: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 8, cur); ea = a; L[d] = dv.getInt32(a, true); H[d] = dv.getInt32(a + 4, true); break; } // ldxdw
+        case 0x91: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 1, cur); ea = a; L[d] = dv.getInt8(a); H[d] = L[d] >> 31; break; } // ldxsb
+        case 0x89: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 2, cur); ea = a; L[d] = dv.getInt16(a, true); H[d] = L[d] >> 31; break; } // ldxsh
+        case 0x81: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 4, cur); ea = a; L[d] = dv.getInt32(a, true); H[d] = L[d] >> 31; break; } // ldxsw
+        case 0x72: { const a = this.wr(L[d], H[d], code[b + 3], 1, cur); ea = a; dv.setInt8(a, code[b + 4]); break; } // stb
+        case 0x6a: { const a = this.wr(L[d], H[d], code[b + 3], 2, cur); ea = a; dv.setInt16(a, code[b + 4], true); break; } // sth
+        case 0x62: { const a = this.wr(L[d], H[d], code[b + 3], 4, cur); ea = a; dv.setInt32(a, code[b + 4], true); break; } // stw
+        case 0x7a: { const a = this.wr(L[d], H[d], code[b + 3], 8, cur); ea = a; dv.setInt32(a, code[b + 4], true); dv.setInt32(a + 4, code[b + 4] >> 31, true); break; } // stdw
+        case 0x73: { const a = this.wr(L[d], H[d], code[b + 3], 1, cur); ea = a; dv.setInt8(a, L[code[b + 2]]); break; } // stxb
+        case 0x6b: { const a = this.wr(L[d], H[d], code[b + 3], 2, cur); ea = a; dv.setInt16(a, L[code[b + 2]], true); break; } // stxh
+        case 0x63: { const a = this.wr(L[d], H[d], code[b + 3], 4, cur); ea = a; dv.setInt32(a, L[code[b + 2]], true); break; } // stxw
+        case 0x7b: { const s = code[b + 2]; const a = this.wr(L[d], H[d], code[b + 3], 8, cur); ea = a; dv.setInt32(a, L[s], true); dv.setInt32(a + 4, H[s], true); break; } // stxdw
+        case 0x18: L[d] = code[b + 4]; H[d] = code[b + 5]; pc = cur + 2; break; // lddw
+        // ---- atomics (imm selects the operation; fetch forms write src, cmpxchg r0) ----
+        case 0x11a: case 0x11b: case 0x11c: case 0x11d: case 0x11e: case 0x11f: case 0x120: case 0x121: case 0x122: case 0x123: // lock *, lock fetch *, lock xchg, lock cmpxchg
+          ea = this.atomic(d, code[b + 2], code[b + 3], code[b + 4], 8, cur); break;
+        case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d: // lock *32, lock fetch *32, lock xchg32, lock cmpxchg32
+          ea = this.atomic(d, code[b + 2], code[b + 3], code[b + 4], 4, cur); break;
+        // ---- calls and exit (reported before the callee runs, so `continue`) ----
+        case 0x117: // call helper
+        case 0x119: // call kfunc
+          if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, code[b] === 0x117 ? 'helper' : 'kfunc', code[b + 4]); }
+          this.executed = n; this.depth = depth; this.pc = cur;
+          (code[b] === 0x117 ? this.prog.helperFns : this.prog.kfuncFns)[code[b + 5]](this);
+          n = this.executed;
+          if (this.tailPending) { this.tailPending = false; code = this.prog.code; pc = 0; }
+          continue;
+        case 0x118: // call local
+          if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + 6]); }
+          depth = this.push(depth, pc, cur); pc = code[b + 6];
+          continue;
+        case 0x08d: { // callx
+          if (obs !== null) obs.insn(cur, -1, false);
+          const t = this.callxTarget(L[d], H[d], cur);
+          if (t >= 0) { if (obs !== null) obs.call(cur, 'callx-subprog', t); depth = this.push(depth, pc, cur); pc = t; continue; }
+          if (obs !== null) obs.call(cur, 'callx-helper', L[d]);
+          this.executed = n; this.depth = depth; this.pc = cur;
+          this.callHelperById(L[d], cur);
+          n = this.executed;
+          if (this.tailPending) { this.tailPending = false; code = this.prog.code; pc = 0; }
+          continue;
+        }
+        case 0x95: // exit
+          if (obs !== null) { obs.insn(cur, -1, false); obs.exit(cur, depth); }
+          if (depth === base) { this.executed = n; return; }
+          depth = this.pop(depth);
+          pc = this.frames[depth * FRAME_WORDS];
+          continue;
+        default:
+          throw new BpfError('runtime', `no interpreter case for xop 0x${code[b].toString(16)}`, { file: this.prog.file, pc: cur });
+      }
+      if (obs !== null) { obs.insn(cur, ea, tk); ea = -1; tk = false; }
+    }
+  }
+
+  /** Offset of a `size`-byte read at (lo, hi) + off; faults outside every region. */
+  private rd(lo: number, hi: number, off: number, size: number, pc: number): number {
+    const a = (lo >>> 0) + off;
+    if (hi === MEM_HI && a >= this.cs && a + size <= this.ce) return a;
+    const r = this.mem.locate(a, hi, size, false, pc);
+    this.cs = this.mem.starts[r];
+    this.ce = this.mem.ends[r];
+    return a;
+  }
+
+  private wr(lo: number, hi: number, off: number, size: number, pc: number): number {
+    const a = (lo >>> 0) + off;
+    if (hi === MEM_HI && a >= this.ws && a + size <= this.we) return a;
+    const r = this.mem.locate(a, hi, size, true, pc);
+    this.ws = this.mem.starts[r];
+    this.we = this.mem.ends[r];
+    return a;
+  }
+
+  /** A u32 load from struct xdp_md: data, data_end and data_meta become packet pointers. */
+  private ctxField(d: number, a: number): void {
+    const f = a - XDP_MD_OFFSET;
+    if (f !== 0 && f !== 4 && f !== 8) return;
+    this.L[d] = f === 4 ? this.pktEnd : this.pktStart;
+    this.H[d] = MEM_HI;
+  }
+
+  private atomic(d: number, s: number, off: number, op: number, size: 4 | 8, pc: number): number {
+    const a = this.wr(this.L[d], this.H[d], off, size, pc);
+    atomicRmw(this.L, this.H, this.mem.view, a, s, op, size);
+    return a;
+  }
+
+  private push(depth: number, retPc: number, pc: number): number {
+    if (depth + 1 >= MAX_CALL_FRAMES) {
+      throw new BpfError('runtime', `call depth exceeds ${MAX_CALL_FRAMES} frames`, { file: this.prog.file, pc });
+    }
+    const f = depth * FRAME_WORDS;
+    const fr = this.frames;
+    fr[f] = retPc;
+    for (let r = 6; r <= 9; r++) { fr[f + r - 5] = this.L[r]; fr[f + r - 1] = this.H[r]; }
+    this.L[10] = framePointerOffset(depth + 1);
+    if (depth + 1 > this.deepest) this.deepest = depth + 1;
+    return depth + 1;
+  }
+
+  private pop(depth: number): number {
+    const d = depth - 1;
+    const f = d * FRAME_WORDS;
+    const fr = this.frames;
+    for (let r = 6; r <= 9; r++) { this.L[r] = fr[f + r - 5]; this.H[r] = fr[f + r - 1]; }
+    this.L[10] = framePointerOffset(d);
+    return d;
+  }
+
+  /** Start pc for a text address of the running program, -1 when (lo, hi) is not one. */
+  private callxTarget(lo: number, hi: number, pc: number): number {
+    if (hi !== TEXT_HI) return -1;
+    const off = (lo >>> 0) - TEXT_BASE_LO - this.prog.textId * 0x1000000;
+    const t = off / 8;
+    if (off >= 0 && off % 8 === 0 && t < this.prog.isSubprog.length && this.prog.isSubprog[t]) return t;
+    throw new BpfError('runtime', `call target ${hex((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0))} is not a function of this program`, { file: this.prog.file, pc });
+  }
+
+  private callHelperById(id: number, pc: number): void {
+    const def = this.prog.helpers.get(id);
+    if (!def) throw new BpfError('runtime', `callx to ${id}, which is neither a helper id nor a function address`, { file: this.prog.file, pc });
+    def.fn(this);
+  }
+
+  private budgetExceeded(pc: number): never {
+    throw new BpfError('runtime', `instruction budget of ${this.maxInsns} exceeded (runaway loop?)`, { file: this.prog.file, pc });
+  }
+
+  // ---- HelperEnv ----
+
+  arg(i: number): bigint {
+    return (BigInt(this.H[i] >>> 0) << 32n) | BigInt(this.L[i] >>> 0);
+  }
+
+  setReturn(v: bigint): void {
+    this.L[0] = Number(BigInt.asIntN(32, v));
+    this.H[0] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  pointer(i: number, size: number, write: boolean): number {
+    return this.mem.check(this.L[i], this.H[i], size, write, this.pc);
+  }
+
+  callback(fnLo: number, fnHi: number): void {
+    const pc = this.pc;
+    const t = this.callxTarget(fnLo, fnHi, pc);
+    if (t < 0) this.fault(`callback ${hex((BigInt(fnHi >>> 0) << 32n) | BigInt(fnLo >>> 0))} is not a function address`);
+    const depth = this.depth;
+    if (depth + 1 >= MAX_CALL_FRAMES) this.fault(`call depth exceeds ${MAX_CALL_FRAMES} frames`);
+    if (this.observer !== null) this.observer.call(pc, 'callback', t);
+    const L = this.L;
+    const H = this.H;
+    const l6 = L[6], l7 = L[7], l8 = L[8], l9 = L[9], h6 = H[6], h7 = H[7], h8 = H[8], h9 = H[9];
+    this.callbacks++;
+    if (depth + 1 > this.deepest) this.deepest = depth + 1;
+    try {
+      this.exec(t, depth + 1);
+    } finally {
+      this.callbacks--;
+    }
+    L[6] = l6; L[7] = l7; L[8] = l8; L[9] = l9; H[6] = h6; H[7] = h7; H[8] = h8; H[9] = h9;
+    L[10] = framePointerOffset(depth);
+    H[10] = MEM_HI;
+    this.depth = depth;
+    this.pc = pc;
+  }
+
+  throwCookie(cookie: bigint): never {
+    if (this.observer?.unwind) this.observer.unwind(this.pc, this.depth + 1);
+    throw new ThrowSignal(BigInt.asUintN(64, cookie), this.depth + 1);
+  }
+
+  stop(r0: bigint): never {
+    throw new StopSignal(BigInt.asUintN(64, r0));
+  }
+
+  tailCall(prog: unknown): void {
+    if (this.depth !== 0 || this.callbacks !== 0) this.fault('bpf_tail_call from a subprogram or callback is not supported by this executor');
+    this.prog = prog as CompiledProgram;
+    this.tailPending = true;
+    this.tailCalls++;
+    if (this.observer !== null) this.observer.call(this.pc, 'tail-call', 0);
+  }
+
+  fault(detail: string): never {
+    throw new BpfError('runtime', detail, { file: this.prog.file, pc: this.pc });
+  }
+}

@@ -1,0 +1,55 @@
+// BPF_MAP_TYPE_ARRAY and BPF_MAP_TYPE_PERCPU_ARRAY (kernel/bpf/arraymap.c): preallocated,
+// zero-filled values indexed by a u32 key; entries can't be deleted.
+
+import type { MapDef } from '../../program.ts';
+import type { Memory } from '../memory.ts';
+import { ERRNO } from '../helpers/registry.ts';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, type BpfMap } from './map.ts';
+
+export class ArrayMap implements BpfMap {
+  /** values[cpu * maxEntries + index] = offset of that value region. */
+  private readonly values: Int32Array;
+  private readonly cpus: number;
+
+  constructor(
+    readonly def: MapDef,
+    readonly handle: number,
+    private readonly mem: Memory,
+    cpus: number,
+  ) {
+    if (def.keySize !== 4) throw new Error(`array map '${def.name}': key size must be 4, is ${def.keySize}`);
+    this.cpus = def.type === 'percpu_array' ? cpus : 1;
+    this.values = new Int32Array(def.maxEntries * this.cpus);
+    for (let c = 0; c < this.cpus; c++) {
+      for (let i = 0; i < def.maxEntries; i++) {
+        const off = mem.alloc('map-value', `${def.name}[${i}]${this.cpus > 1 ? `@cpu${c}` : ''}`, def.valueSize, !def.readonly);
+        this.values[c * def.maxEntries + i] = off;
+        if (i === 0 && def.initialValue) mem.bytes.set(def.initialValue.subarray(0, def.valueSize), off);
+      }
+    }
+  }
+
+  valueAt(index: number, cpu: number): number {
+    return this.values[(this.cpus > 1 ? cpu : 0) * this.def.maxEntries + index];
+  }
+
+  lookup(keyOff: number, cpu: number): number {
+    const i = this.mem.view.getUint32(keyOff, true);
+    if (i >= this.def.maxEntries) return -1;
+    return this.values[(this.cpus > 1 ? cpu : 0) * this.def.maxEntries + i];
+  }
+
+  update(keyOff: number, valueOff: number, flags: number, cpu: number): number {
+    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -ERRNO.EINVAL;
+    const i = this.mem.view.getUint32(keyOff, true);
+    if (i >= this.def.maxEntries) return -ERRNO.E2BIG;
+    if ((flags & 3) === BPF_NOEXIST) return -ERRNO.EEXIST; // every array element exists
+    const dst = this.values[(this.cpus > 1 ? cpu : 0) * this.def.maxEntries + i];
+    this.mem.bytes.copyWithin(dst, valueOff, valueOff + this.def.valueSize);
+    return 0;
+  }
+
+  delete(): number {
+    return -ERRNO.EINVAL;
+  }
+}

@@ -1,0 +1,15 @@
+// How a run ends early: thrown through the interpreter (and any helper frames between)
+// up to ProgramInstance.run, which turns them into the RunResult.
+
+/** bpf_throw: the program returns `cookie` after unwinding `frames` frames. */
+export class ThrowSignal {
+  constructor(
+    readonly cookie: bigint,
+    readonly frames: number,
+  ) {}
+}
+
+/** A helper ended the program (the conformance unwind helper returning 0). */
+export class StopSignal {
+  constructor(readonly r0: bigint) {}
+}
