@@ -1,0 +1,100 @@
+// (e) Model vs kernel: cycles per call site as `bpfexc calibrate` measured them on the
+// running kernel (bar: median, whisker: min to max over rounds) next to what each timing
+// model predicts for the same programs (points), one panel per call-site kind.
+import type { TopLevelSpec } from 'vega-lite';
+import type { ChartBuilder, ChartInput, ChartOutcome } from './chart.ts';
+import { compareStrategies, sortedUnique } from '../engine/report/run-metrics.ts';
+import { CONFIG, provenanceLines } from './style.ts';
+
+export interface CalibrationRow {
+  sites: string;
+  strategy: string;
+  source: string;
+  cycles: number;
+  min?: number;
+  max?: number;
+}
+
+const KERNEL = 'kernel (median, min-max)';
+
+export function calibrationRows(input: ChartInput): CalibrationRow[] {
+  if (!('data' in input.calibration)) return [];
+  const { measured, predicted, analogs } = input.calibration.data;
+  // An analog program stands in for a strategy the kernel cannot load as is: say so on the axis.
+  const label = (sites: string, strategy: string) => (analogs.has(`${sites}/${strategy}`) ? `${strategy}*` : strategy);
+  const rows: CalibrationRow[] = measured
+    .filter((m) => m.strategy !== 'none')
+    .map((m) => ({ sites: m.sites, strategy: label(m.sites, m.strategy), source: KERNEL, cycles: m.cyclesPerSite.median, min: m.cyclesPerSite.min, max: m.cyclesPerSite.max }));
+  const measuredKeys = new Set(rows.map((r) => `${r.sites}/${r.strategy}`));
+  for (const p of predicted) {
+    if (!measuredKeys.has(`${p.sites}/${label(p.sites, p.strategy)}`)) continue;
+    rows.push({ sites: p.sites, strategy: label(p.sites, p.strategy), source: `model: ${p.kind} (${p.cpuModel})`, cycles: p.cyclesPerSite });
+  }
+  return rows;
+}
+
+function build(input: ChartInput): ChartOutcome {
+  const cal = input.calibration;
+  if (!('data' in cal)) return { skipped: cal.missing };
+  const rows = calibrationRows(input);
+  if (!rows.some((r) => r.source === KERNEL)) {
+    return { skipped: `${cal.file} has no kernel measurements${cal.data.unavailable ? ` (${cal.data.unavailable})` : ''}` };
+  }
+  const strategies = sortedUnique(rows.map((r) => r.strategy), (a, b) => compareStrategies(a.replace(/\*$/, ''), b.replace(/\*$/, '')));
+  const sources = sortedUnique(rows.map((r) => r.source));
+  const modelSources = sources.filter((s) => s !== KERNEL);
+  const colourRange = ['#9e9e9e', '#4e79a7', '#e15759', '#59a14f', '#b07aa1', '#edc948'];
+  const domain = [KERNEL, ...modelSources];
+  const prov = cal.data.provenance ?? input.doc.provenance;
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'Model vs kernel: cycles per call site',
+      subtitle: provenanceLines(
+        prov,
+        'Calibration programs: (cycles(strategy) - cycles(none)) / call sites, kernel JIT vs timing models.' +
+          (strategies.some((s) => s.endsWith('*')) ? ' *: analog program.' : ''),
+      ),
+    },
+    config: CONFIG,
+    data: { values: rows as unknown as Record<string, unknown>[] },
+    facet: { column: { field: 'sites', type: 'nominal', title: 'call-site kind' } },
+    spec: {
+      width: { step: 52 },
+      height: 220,
+      encoding: {
+        x: { field: 'strategy', type: 'nominal', title: 'strategy', sort: strategies, axis: { labelAngle: 0 } },
+      },
+      layer: [
+        {
+          transform: [{ filter: { field: 'source', equal: KERNEL } }],
+          mark: { type: 'bar', width: { band: 0.6 } },
+          encoding: {
+            y: { field: 'cycles', type: 'quantitative', title: 'cycles per call site' },
+            color: { field: 'source', type: 'nominal', title: null, scale: { domain, range: colourRange.slice(0, domain.length) } },
+          },
+        },
+        {
+          transform: [{ filter: { field: 'source', equal: KERNEL } }],
+          mark: { type: 'rule', color: '#333' },
+          encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } },
+        },
+        {
+          transform: [{ filter: { not: { field: 'source', equal: KERNEL } } }],
+          mark: { type: 'point', filled: true, size: 70 },
+          encoding: {
+            y: { field: 'cycles', type: 'quantitative' },
+            color: { field: 'source', type: 'nominal' },
+          },
+        },
+      ],
+    },
+  };
+  return { spec };
+}
+
+export const calibrationChart: ChartBuilder = {
+  name: 'model-vs-kernel',
+  title: 'Model vs kernel: cycles per call site',
+  build,
+};

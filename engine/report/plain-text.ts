@@ -1,0 +1,103 @@
+// Plain-text layout of a report for terminals (80 columns) and patch emails (75 columns,
+// ASCII only): mail clients and lore.kernel.org archives mangle anything wider or
+// non-ASCII. Width is enforced here, never left to the data: long values wrap, wide
+// tables split into parts that repeat the row keys, over-long names are cut.
+import { formatTable } from '../results/text-table.ts';
+import type { ReportModel, ReportTable } from './report-model.ts';
+
+/** Non-ASCII or control characters become \uXXXX so the text stays 7-bit clean. */
+export function asciiOnly(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => '\\u' + c.codePointAt(0)!.toString(16).padStart(4, '0'));
+}
+
+/** Wraps `text` at spaces to fit after `prefix`; continuation lines are indented to
+ * the prefix's width. A word longer than the room left is cut. */
+export function wrap(text: string, width: number, prefix = ''): string[] {
+  const room = Math.max(1, width - prefix.length);
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(' ').filter((w) => w.length > 0)) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = '';
+    }
+    while (word.length > room) {
+      if (line) lines.push(line);
+      lines.push(word.slice(0, room));
+      word = word.slice(room);
+      line = '';
+    }
+    if (word) line = line ? `${line} ${word}` : word;
+  }
+  if (line || lines.length === 0) lines.push(line);
+  const pad = ' '.repeat(prefix.length);
+  return lines.map((l, i) => ((i === 0 ? prefix : pad) + l).trimEnd());
+}
+
+const MAX_NAME = 16;
+const cut = (s: string) => (s.length > MAX_NAME ? s.slice(0, MAX_NAME - 1) + '~' : s);
+
+function tableWidth(t: ReportTable, colIdx: number[]): number {
+  return colIdx.reduce((w, i) => w + Math.max(t.columns[i].header.length, ...t.rows.map((r) => r[i].length)), 0) + 2 * (colIdx.length - 1);
+}
+
+/** Column groups, each the key columns plus as many measures as fit in `width`. */
+function splitColumns(t: ReportTable, width: number): number[][] {
+  const keys = [...Array(t.keyColumns).keys()];
+  const parts: number[][] = [];
+  let current = [...keys];
+  for (let i = t.keyColumns; i < t.columns.length; i++) {
+    if (current.length > keys.length && tableWidth(t, [...current, i]) > width) {
+      parts.push(current);
+      current = [...keys];
+    }
+    current.push(i);
+  }
+  parts.push(current);
+  return parts;
+}
+
+function renderTable(t: ReportTable, width: number): string[] {
+  const clean: ReportTable = {
+    ...t,
+    rows: t.rows.map((r) => r.map((c, i) => (t.columns[i].align === 'left' ? cut(asciiOnly(c)) : asciiOnly(c)))),
+  };
+  const parts = splitColumns(clean, width);
+  const out: string[] = [];
+  parts.forEach((idx, n) => {
+    const title = parts.length > 1 ? `${t.title} (part ${n + 1} of ${parts.length})` : t.title;
+    out.push(...wrap(asciiOnly(title), width));
+    out.push(
+      formatTable(
+        idx.map((i) => ({ header: clean.columns[i].header, align: clean.columns[i].align })),
+        clean.rows.map((r) => idx.map((i) => r[i])),
+        width,
+      ),
+      '',
+    );
+  });
+  return out;
+}
+
+export function renderPlainText(model: ReportModel, width: number): string {
+  const out: string[] = [...wrap(asciiOnly(model.heading), width), ''];
+  const labelWidth = Math.max(...model.provenance.map(([l]) => l.length)) + 2;
+  out.push('To reproduce:');
+  for (const [label, value] of model.provenance) {
+    out.push(...wrap(asciiOnly(value), width, `  ${label.padEnd(labelWidth)}`));
+  }
+  out.push('');
+  if (model.tables.length === 0) {
+    out.push('No runs in this result document.');
+    return out.join('\n') + '\n';
+  }
+  const headerWidth = Math.max(...model.legend.map((c) => c.header.length)) + 2;
+  out.push('Columns:');
+  for (const c of model.legend) {
+    out.push(...wrap(asciiOnly(c.meaning), width, `  ${c.header.padEnd(headerWidth)}`));
+  }
+  out.push('');
+  for (const t of model.tables) out.push(...renderTable(t, width));
+  while (out[out.length - 1] === '') out.pop();
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,59 @@
+// Figures derived from one run record, shared by the report tables and the charts so a
+// number in an email and the bar it is linked to are computed the same way.
+import type { ResultDocument, RunRecord } from '../results/document.ts';
+import { STRATEGY_NAMES } from '../strategies/index.ts';
+
+/** Overhead cycles per executed call site: the executor's per-site overheads summed and
+ * divided by the call executions they cover (a weighted mean, not a mean of means). */
+export function overheadPerCallSite(run: RunRecord): number | undefined {
+  let cycles = 0;
+  let executions = 0;
+  for (const s of run.callSites) {
+    cycles += s.overheadCycles;
+    executions += s.executions;
+  }
+  return executions > 0 ? cycles / executions : undefined;
+}
+
+export function callExecutions(run: RunRecord): number {
+  return run.callSites.reduce((n, s) => n + s.executions, 0);
+}
+
+/** Throws the strategy got wrong: not caught, caught when none happened, or caught with
+ * the wrong cookie. */
+export function correctnessErrors(run: RunRecord): number {
+  const c = run.correctness;
+  return (c.missed ?? 0) + (c.spuriousUnwinds ?? 0) + (c.wrongCookie ?? 0);
+}
+
+/**
+ * Call density of a density-sweep run: `run.params.callsPer100Insns`, the number of call
+ * sites per 100 instructions of the generated workload. Runs of other workloads do not
+ * carry it.
+ */
+export function callsPer100Insns(run: RunRecord): number | undefined {
+  const params = run.params;
+  if (typeof params !== 'object' || params === null) return undefined;
+  const v = (params as Record<string, unknown>).callsPer100Insns;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Whether any run threw or got a throw wrong: only then do correctness columns say
+ * anything. */
+export function hasCorrectnessData(doc: ResultDocument): boolean {
+  return doc.runs.some((r) => (r.correctness.throws ?? 0) > 0 || correctnessErrors(r) > 0);
+}
+
+/** Strategies in the order every table and chart lists them; unknown names last, sorted. */
+export function compareStrategies(a: string, b: string): number {
+  const ia = STRATEGY_NAMES.indexOf(a as never);
+  const ib = STRATEGY_NAMES.indexOf(b as never);
+  const ra = ia < 0 ? STRATEGY_NAMES.length : ia;
+  const rb = ib < 0 ? STRATEGY_NAMES.length : ib;
+  return ra !== rb ? ra - rb : a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sortedUnique<T extends string | number>(values: Iterable<T>, compare?: (a: T, b: T) => number): T[] {
+  const out = [...new Set(values)];
+  return out.sort(compare ?? ((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+}

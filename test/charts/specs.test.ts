@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { checkCalibration, readCalibration } from '../../charts/calibration-file.ts';
+import { calibrationRows } from '../../charts/calibration.ts';
+import type { ChartInput } from '../../charts/chart.ts';
+import { CHARTS } from '../../charts/charts.ts';
+import { findCrossover } from '../../charts/crossover.ts';
+import { correctnessRows } from '../../charts/correctness-vs-cpus.ts';
+import { throwRateRows } from '../../charts/cost-vs-throw-rate.ts';
+import { densityRows } from '../../charts/overhead-vs-density.ts';
+import { siteOverheadRows } from '../../charts/overhead-per-site.ts';
+import { parseResultDocument } from '../../engine/results/document.ts';
+
+const fixture = (name: string) => new URL(`fixtures/${name}`, import.meta.url).pathname;
+const doc = (name: string) => parseResultDocument(readFileSync(fixture(name), 'utf8'), name);
+const full: ChartInput = { doc: doc('full-result.json'), calibration: readCalibration(fixture('calibration.json')) };
+const minimal: ChartInput = { doc: doc('minimal-result.json'), calibration: readCalibration(fixture('no-such-calibration.json')) };
+
+test('crossover is interpolated where unwind meets the cheapest check', () => {
+  const unwind = [{ throwRate: 0, cost: 100 }, { throwRate: 0.1, cost: 140 }];
+  const checks = new Map([['stack', [{ throwRate: 0, cost: 110 }, { throwRate: 0.1, cost: 120 }]], ['call', [{ throwRate: 0, cost: 130 }, { throwRate: 0.1, cost: 135 }]]]);
+  const x = findCrossover(unwind, checks)!;
+  assert.equal(x.against, 'stack');
+  assert.ok(Math.abs(x.throwRate - 1 / 30) < 1e-12, String(x.throwRate));
+  assert.ok(x.unwindCheaperBelow);
+});
+
+test('no crossover when unwind is cheaper at every measured rate', () => {
+  const unwind = [{ throwRate: 0, cost: 100 }, { throwRate: 0.1, cost: 105 }];
+  assert.equal(findCrossover(unwind, new Map([['stack', [{ throwRate: 0, cost: 110 }, { throwRate: 0.1, cost: 120 }]]])), undefined);
+});
+
+test('overhead per call site is total overhead cycles over total call executions', () => {
+  const { rows, cpus } = siteOverheadRows(full);
+  assert.equal(cpus, 1);
+  const call = rows.find((r) => r.workload === 'xdp-parse' && r.cpuModel === 'zen5' && r.strategy === 'call')!;
+  // 14 cycles per invocation over 3 call executions per invocation
+  assert.ok(Math.abs(call.overheadPerCallSite - 14 / 3) < 1e-9);
+  assert.ok(!rows.some((r) => r.strategy === 'none'), 'the baseline is not drawn');
+  assert.ok(!rows.some((r) => r.workload === 'call-density'), 'density-sweep runs are left to their own chart');
+});
+
+test('density rows come from params.callsPer100Insns', () => {
+  const { rows } = densityRows(full);
+  assert.deepEqual([...new Set(rows.map((r) => r.callsPer100Insns))].sort((a, b) => a - b), [5, 10, 20, 40]);
+  assert.equal(rows.find((r) => r.strategy === 'call' && r.callsPer100Insns === 20)!.overheadPerInvocation, 70);
+});
+
+test('throw-rate rows mark one crossover for the swept workload', () => {
+  const rows = throwRateRows(full);
+  const cross = rows.filter((r) => r.kind === 'crossover');
+  assert.equal(cross.length, 1);
+  assert.equal(cross[0].workload, 'xdp-parse');
+  assert.equal(cross[0].strategy, 'stack');
+  assert.ok(cross[0].throwRate > 0.01 && cross[0].throwRate < 0.1);
+});
+
+test('correctness errors add missed, spurious unwinds and wrong cookies', () => {
+  const at8 = correctnessRows(full).find((r) => r.strategy === 'percpu' && r.cpus === 8)!;
+  assert.equal(at8.errors, 24 + 8 + 1);
+  assert.ok(!correctnessRows(full).some((r) => r.strategy === 'none'));
+});
+
+test('every chart builds from a document that has its data', () => {
+  for (const c of CHARTS) assert.ok('spec' in c.build(full), `${c.name} was skipped`);
+});
+
+test('charts without data are skipped with a one-line reason, not drawn empty', () => {
+  const outcomes = Object.fromEntries(CHARTS.map((c) => [c.name, c.build(minimal)]));
+  assert.ok('spec' in outcomes['overhead-per-call-site']);
+  for (const name of ['overhead-vs-density', 'cost-vs-throw-rate', 'correctness-vs-cpus', 'model-vs-kernel']) {
+    const o = outcomes[name];
+    assert.ok('skipped' in o, `${name} should be skipped`);
+    assert.match(o.skipped, /^[^\n]+$/);
+  }
+  assert.match((outcomes['model-vs-kernel'] as { skipped: string }).skipped, /no calibration file/);
+});
+
+test('a calibration file with the wrong schema is a skip reason naming the file', () => {
+  const cal = readCalibration(fixture('full-result.json'));
+  assert.ok('missing' in cal);
+  assert.match(cal.missing, /full-result\.json: schema is "bpfexc\/result@1", expected "bpfexc\/calibration@1"/);
+});
+
+test('calibration is read from kernel.measured and model.predicted, analogs starred', () => {
+  const checked = checkCalibration({
+    schema: 'bpfexc/calibration@1',
+    programs: [{ strategy: 'percpu', sites: 'helper', faithful: false }],
+    kernel: { measured: [{ strategy: 'percpu', sites: 'helper', cyclesPerSite: { median: 1, min: 0.5, max: 2 } }] },
+    model: { predicted: [{ strategy: 'percpu', sites: 'helper', kind: 'ooo', cpuModel: 'zen5', cyclesPerSite: 1.5 }] },
+  });
+  assert.ok(typeof checked !== 'string', String(checked));
+  const rows = calibrationRows({ ...full, calibration: { file: 'c.json', data: checked } });
+  assert.deepEqual(rows.map((r) => [r.strategy, r.source, r.cycles]), [['percpu*', 'kernel (median, min-max)', 1], ['percpu*', 'model: ooo (zen5)', 1.5]]);
+  assert.match(checkCalibration({ schema: 'bpfexc/calibration@1', kernel: { measured: [{ strategy: 'call' }] } }) as string, /measured\[0\] needs/);
+});
