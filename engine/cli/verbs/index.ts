@@ -1,8 +1,11 @@
 import { calibrateVerb } from './calibrate.ts';
 import { conformanceVerb } from './conformance.ts';
 import { disasmVerb } from './disasm.ts';
+import { modelsVerb } from './models.ts';
 import { reportVerb } from './report.ts';
 import { runVerb } from './run.ts';
+import { strategiesVerb } from './strategies.ts';
 import type { Verb } from './verb.ts';
+import { workloadsVerb } from './workloads.ts';
 
-export const VERBS: readonly Verb[] = [runVerb, conformanceVerb, calibrateVerb, reportVerb, disasmVerb];
+export const VERBS: readonly Verb[] = [runVerb, conformanceVerb, calibrateVerb, reportVerb, disasmVerb, workloadsVerb, modelsVerb, strategiesVerb];

@@ -1,63 +1,161 @@
+import { existsSync } from 'node:fs';
 import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS } from '../../exec/index.ts';
-import { hexBytesOption, intOption, parseVerbArgs } from '../args.ts';
-import { readProgramInput } from '../program-input.ts';
+import { hexBytesOption, intOption, oneOf, parseVerbArgs } from '../args.ts';
+import { readProgramInput, type ProgramInput } from '../program-input.ts';
+import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';
+import { HOST_CLOSEST_MODEL } from '../../cpus/index.ts';
+import {
+  formatExperimentText, parseCpuModelList, parseStrategyList, parseThrowRate, runExperiment, SITE_SELECTIONS, TIMING_MODELS,
+} from '../../experiment/index.ts';
+import { collectProvenance } from '../../results/provenance.ts';
+import { RESULT_SCHEMA, type ResultDocument } from '../../results/document.ts';
+import { formatReport } from '../../report/format.ts';
 import type { Verb } from './verb.ts';
 
 const hex64 = (v: bigint) => '0x' + BigInt.asUintN(64, v).toString(16);
 
+const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
+/** Measured invocations per strategy and CPU model when none are asked for: enough for
+ * a steady state and a throw rate of a few percent, and a few seconds for --strategy all. */
+export const DEFAULT_EXPERIMENT_INVOCATIONS = 1000;
+/** Options that turn a plain run into a strategy experiment. */
+const EXPERIMENT_OPTIONS = ['strategy', 'cpu-model', 'cpus', 'throw-rate', 'sites', 'model', 'format'] as const;
+
+const OPTIONS = {
+  section: { type: 'string' },
+  mem: { type: 'string' },
+  packet: { type: 'string' },
+  'max-insns': { type: 'string' },
+  invocations: { type: 'string' },
+  seed: { type: 'string' },
+  strategy: { type: 'string' },
+  'cpu-model': { type: 'string' },
+  cpus: { type: 'string' },
+  'throw-rate': { type: 'string' },
+  sites: { type: 'string' },
+  model: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
 export const runVerb: Verb = {
   name: 'run',
-  summary: 'run a program and print r0 and the instructions executed',
+  summary: 'run a program; with --strategy, measure the exception-check strategies',
   help: `usage: bpfexc run <program> [options]
 
-<program> is an assembly file (.s/.asm), a bpf_conformance .data file, or an
-ELF object from clang -target bpf (.o).
+<program> is a built-in workload (see 'bpfexc workloads'), an assembly file
+(.s/.asm), a bpf_conformance .data file, or an ELF object from clang -target
+bpf (.o). Without --strategy (or another strategy option) it runs the program
+and prints r0 and the instructions executed.
 
 options:
   --section NAME     the program in an .o with several (default: the first)
   --mem HEX          context bytes r1 points at (r2 = their length); a .data
                      file's '-- mem' is the default
   --packet HEX       the same, for packet programs (xdp, tc); default: a
-                     64-byte Ethernet/IPv4/UDP frame
-  --max-insns N      instruction budget (default ${DEFAULT_MAX_INSNS})
-  --invocations N    run N times on one instance (maps persist); default 1
-  --seed N           seed of bpf_get_prandom_u32 (default 1)`,
+                     64-byte Ethernet/IPv4/UDP frame (a built-in workload's
+                     own context, see 'bpfexc workloads')
+  --max-insns N      instruction budget per invocation (default ${DEFAULT_MAX_INSNS})
+  --invocations N    run N times on one instance (maps persist); default 1,
+                     or ${DEFAULT_EXPERIMENT_INVOCATIONS} measured invocations with --strategy
+  --seed N           seed of bpf_get_prandom_u32 (default 1)
+
+strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
+  --strategy LIST    none,call,stack,aux,percpu,unwind or all (default all)
+  --cpu-model LIST   CPU models, e.g. zen5,skylake, or all (default ${HOST_CLOSEST_MODEL})
+  --cpus N           simulated CPUs; only 1 so far
+  --throw-rate P     probability that an invocation throws, 0..1 (default 0);
+                     only for workloads with a throw-rate knob (deep-assert)
+  --sites WHICH      which call sites get a check: may-throw (the RFC's),
+                     all-calls, or auto (default: may-throw when the program
+                     can throw, else all-calls)
+  --model KIND       timing model: ooo (default) or additive (for comparison)
+  --format FMT       text (default), json (one bpfexc/result@1 document on
+                     stdout), csv (one row per run) or markdown
+
+Each strategy and CPU model runs one warm-up invocation, not counted, then
+the measured ones; overheads are against strategy none with the same seed.`,
   async run(argv) {
-    const { values, positionals } = parseVerbArgs('run', argv, {
-      section: { type: 'string' },
-      mem: { type: 'string' },
-      packet: { type: 'string' },
-      'max-insns': { type: 'string' },
-      invocations: { type: 'string' },
-      seed: { type: 'string' },
-    });
+    const { values, positionals } = parseVerbArgs('run', argv, OPTIONS);
     if (positionals.length !== 1) throw new BpfError('usage', 'run takes exactly one <program> (see bpfexc run --help)');
-    const ctxHex = values.mem ?? values.packet;
-    const input = readProgramInput(positionals[0], {
-      section: values.section,
-      ctx: ctxHex === undefined ? undefined : hexBytesOption(values.mem !== undefined ? 'mem' : 'packet', ctxHex),
+    const { input, workload } = resolveProgram(positionals[0], values);
+    const experiment = EXPERIMENT_OPTIONS.some((o) => values[o] !== undefined);
+    if (!experiment) return plainRun(input, values);
+
+    const format = oneOf('format', values.format, FORMATS, 'text');
+    const throwRate = parseThrowRate(values['throw-rate']);
+    const runs = runExperiment({
+      program: input.program,
+      ctx: input.ctx,
+      helperSet: input.helperSet,
+      workloadName: workload?.name ?? positionals[0],
+      strategies: parseStrategyList(values.strategy ?? 'all'),
+      cpuModels: parseCpuModelList(values['cpu-model'] ?? HOST_CLOSEST_MODEL),
+      cpus: intOption('cpus', values.cpus, 1, 1),
+      invocations: intOption('invocations', values.invocations, DEFAULT_EXPERIMENT_INVOCATIONS, 1),
+      seed: intOption('seed', values.seed, 1),
+      throwRate,
+      throwKnob: workload?.throwKnob,
+      sites: oneOf('sites', values.sites, SITE_SELECTIONS, 'auto'),
+      model: oneOf('model', values.model, TIMING_MODELS, 'ooo'),
+      maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1),
     });
-    const helpers = input.helperSet === 'conformance' ? conformanceHelpers : defaultHelpers;
-    const loaded = loadProgram(input.program, { helpers });
-    const instance = instantiate(loaded, { seed: intOption('seed', values.seed, 1) });
-    const maxInsns = intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1);
-    const invocations = intOption('invocations', values.invocations, 1, 1);
-    let executed = 0;
-    let first: ReturnType<typeof instance.run> | undefined;
-    for (let i = 0; i < invocations; i++) {
-      const res = instance.run({ ctx: input.ctx, maxInsns });
-      first ??= res;
-      executed += res.insnsExecuted;
+    if (format === 'text') {
+      process.stdout.write(formatExperimentText(runs));
+      return 0;
     }
-    const res = first!;
-    const lines = [
-      `program       ${input.program.source} (${input.program.name}, ${input.program.insns.length / 8} slots)`,
-      `r0            ${hex64(res.r0)} (${BigInt.asIntN(64, res.r0)})`,
-      `insns         ${res.insnsExecuted} executed` + (invocations > 1 ? ` (first run; ${executed} in ${invocations} runs)` : ''),
-    ];
-    if (res.thrown) lines.push(`thrown        cookie ${hex64(res.thrown.cookie)}, ${res.thrown.frames} frame(s) unwound`);
-    process.stdout.write(lines.join('\n') + '\n');
+    const doc: ResultDocument = {
+      schema: RESULT_SCHEMA,
+      provenance: collectProvenance(commandLine(argv), { seed: runs[0]?.seed }),
+      runs,
+    };
+    if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    else process.stdout.write(formatReport(doc, format));
     return 0;
   },
 };
+
+type Values = ReturnType<typeof parseVerbArgs<typeof OPTIONS>>['values'];
+
+function resolveProgram(arg: string, values: Values): { input: ProgramInput; workload?: CatalogWorkload } {
+  const ctxHex = values.mem ?? values.packet;
+  const ctx = ctxHex === undefined ? undefined : hexBytesOption(values.mem !== undefined ? 'mem' : 'packet', ctxHex);
+  if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
+    const workload = workloadByName(arg);
+    if (!workload) throw unknownWorkload(arg);
+    const input = readProgramInput(workload.file, { section: values.section ?? workload.section, ctx: ctx ?? workload.context });
+    // A built-in workload without a context runs on none, not on a default packet.
+    if (ctx === undefined && workload.context === undefined) input.ctx = undefined;
+    return { input, workload };
+  }
+  return { input: readProgramInput(arg, { section: values.section, ctx }) };
+}
+
+function commandLine(argv: string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['bpfexc', 'run', ...argv].map(quote).join(' ');
+}
+
+function plainRun(input: ProgramInput, values: Values): number {
+  const helpers = input.helperSet === 'conformance' ? conformanceHelpers : defaultHelpers;
+  const loaded = loadProgram(input.program, { helpers });
+  const instance = instantiate(loaded, { seed: intOption('seed', values.seed, 1) });
+  const maxInsns = intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1);
+  const invocations = intOption('invocations', values.invocations, 1, 1);
+  let executed = 0;
+  let first: ReturnType<typeof instance.run> | undefined;
+  for (let i = 0; i < invocations; i++) {
+    const res = instance.run({ ctx: input.ctx, maxInsns });
+    first ??= res;
+    executed += res.insnsExecuted;
+  }
+  const res = first!;
+  const lines = [
+    `program       ${input.program.source} (${input.program.name}, ${input.program.insns.length / 8} slots)`,
+    `r0            ${hex64(res.r0)} (${BigInt.asIntN(64, res.r0)})`,
+    `insns         ${res.insnsExecuted} executed` + (invocations > 1 ? ` (first run; ${executed} in ${invocations} runs)` : ''),
+  ];
+  if (res.thrown) lines.push(`thrown        cookie ${hex64(res.thrown.cookie)}, ${res.thrown.frames} frame(s) unwound`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

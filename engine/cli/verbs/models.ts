@@ -1,0 +1,65 @@
+import { CPU_MODELS, HOST_CLOSEST_MODEL, type CpuModel } from '../../cpus/index.ts';
+import type { Basis, Figure } from '../../cpus/cpu-model.ts';
+import { BpfError } from '../../errors.ts';
+import { wrap } from '../../report/plain-text.ts';
+import { formatTable } from '../../results/text-table.ts';
+import { parseVerbArgs } from '../args.ts';
+import type { Verb } from './verb.ts';
+
+const WIDTH = 80;
+
+/** Every Figure in a model description, wherever it is nested. */
+function figures(o: unknown, out: Figure[] = []): Figure[] {
+  if (o === null || typeof o !== 'object') return out;
+  const r = o as Record<string, unknown>;
+  if (typeof r.value === 'number' && typeof r.source === 'string' && typeof r.basis === 'string') {
+    out.push(r as unknown as Figure);
+    return out;
+  }
+  for (const v of Object.values(r)) figures(v, out);
+  return out;
+}
+
+/** A source's short name: the text before its first ':' or ';' (where the detail starts). */
+const shortSource = (s: string): string => s.split(/[:;]/)[0].trim();
+
+function sourceSummary(m: CpuModel): string {
+  const figs = figures(m);
+  const count = (b: Basis) => figs.filter((f) => f.basis === b).length;
+  const docs = [...new Set(figs.filter((f) => f.basis === 'document').map((f) => shortSource(f.source)))];
+  const shown = docs.slice(0, 3).join('; ') + (docs.length > 3 ? `; ${docs.length - 3} more` : '');
+  const mca = m.llvm ? `, ${count('llvm-mca')} from llvm-mca 14 -mcpu=${m.llvm.mcpu}` : '';
+  return `${figs.length} figures: ${count('document')} from documents${mca}, ${count('assumption')} assumed (each says why). Documents: ${shown || 'none'}.`;
+}
+
+export const modelsVerb: Verb = {
+  name: 'models',
+  summary: 'list the CPU models with their key figures and sources',
+  help: `usage: bpfexc models
+
+Lists the CPU models 'bpfexc run --cpu-model' accepts with their key figures
+(clock, widths, caches, branch and return prediction) and where the figures
+come from. Every figure, with its full source, is in engine/cpus/<id>.ts.`,
+  async run(argv) {
+    const { positionals } = parseVerbArgs('models', argv, {});
+    if (positionals.length > 0) throw new BpfError('usage', 'models takes no arguments');
+    const table = formatTable(
+      [
+        { header: 'model', align: 'left' }, { header: 'isa', align: 'left' }, { header: 'GHz' }, { header: 'issue' },
+        { header: 'ROB' }, { header: 'L1d KiB/cyc' }, { header: 'L2 cyc' }, { header: 'mispred' }, { header: 'RAS' },
+      ],
+      CPU_MODELS.map((m) => [
+        m.id + (m.id === HOST_CLOSEST_MODEL ? '*' : ''), m.isa, m.frequencyGHz.value, m.issueWidth.value, m.robSize.value,
+        `${m.l1d.sizeKiB.value}/${m.l1d.latency.value}`, m.l2.latency.value, m.branchMispredictPenalty.value, m.returnStackDepth.value,
+      ]),
+      WIDTH,
+    );
+    const out = [table, ...wrap(`* closest to this machine (what 'bpfexc calibrate' measures). issue: ops dispatched per cycle; mispred: branch mispredict penalty, cycles; RAS: return stack entries.`, WIDTH), ''];
+    for (const m of CPU_MODELS) {
+      out.push(`${m.id}: ${m.name}`);
+      out.push(...wrap(sourceSummary(m), WIDTH, '  '));
+    }
+    process.stdout.write(out.join('\n') + '\n');
+    return 0;
+  },
+};

@@ -1,0 +1,117 @@
+// One strategy on one CPU model: rewrite, load, run one warm-up invocation and then the
+// measured ones with the timing model attached, and keep what the run records need.
+//
+// Warm-up: invocation 0 runs with the model attached (it fills the caches, branch
+// predictor and return stack) and is then set aside: its cycles, call executions,
+// instructions and result are not counted. Every strategy and the `none` baseline take
+// the same warm-up, so the PRNG stream and the maps stay aligned across them.
+import type { CpuModel } from '../cpus/cpu-model.ts';
+import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type HelperRegistry } from '../exec/index.ts';
+import type { Program } from '../program.ts';
+import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
+import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
+import { SiteCounter } from './site-counter.ts';
+
+export const WARMUP_INVOCATIONS = 1;
+
+export interface InvocationOutcome {
+  r0: bigint;
+  /** The cookie when the executor unwound the program (bpf_throw under none/unwind). */
+  thrownCookie?: bigint;
+}
+
+export interface Measurement {
+  strategy: string;
+  rewrite: RewriteResult;
+  /** Mean model cycles per measured invocation. */
+  cyclesPerInvocation: number;
+  /** Model cycles of the warm-up invocation (cold caches and predictors). */
+  warmupCycles: number;
+  /** Mean cycles per rewritten slot per measured invocation; sums to cyclesPerInvocation. */
+  byPc: Float64Array;
+  /** Per entry of rewrite.callSites: executions over the measured invocations. */
+  siteExecutions: number[];
+  outcomes: InvocationOutcome[];
+  insnsExecuted: number;
+  caveats: readonly string[];
+}
+
+export interface MeasureOptions {
+  program: Program;
+  ctx?: Uint8Array;
+  helperSet: 'linux' | 'conformance';
+  strategy: string;
+  cpu: CpuModel;
+  model: TimingModelKind;
+  sites: 'may-throw' | 'all-calls';
+  invocations: number;
+  seed: number;
+  maxInsns?: number;
+}
+
+export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
+  return set === 'conformance' ? conformanceHelpers : defaultHelpers;
+}
+
+export function rewriteFor(program: Program, strategy: string, sites: 'may-throw' | 'all-calls', helpers: HelperRegistry): RewriteResult {
+  const s = strategyByName(strategy);
+  if (!s) throw new Error(`no strategy '${strategy}'`); // validateSpec refused it already
+  return s.rewrite(program, defaultRewriteEnv({ sites, helperName: (id) => helpers.get(id)?.name }));
+}
+
+export function measureStrategy(o: MeasureOptions): Measurement {
+  const helpers = helpersFor(o.helperSet);
+  const rewrite = rewriteFor(o.program, o.strategy, o.sites, helpers);
+  const loaded = loadProgram(rewrite.program, { helpers });
+  const instance = instantiate(loaded, { seed: o.seed, helpers });
+  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary });
+  const slots = rewrite.program.insns.length / 8;
+  const counter = new SiteCounter(model, slots, rewrite.callSites.map((s) => s.rewrittenPc));
+  const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
+
+  for (let i = 0; i < WARMUP_INVOCATIONS; i++) {
+    model.startInvocation();
+    instance.run({ ...runOpts, observer: model });
+    model.endInvocation();
+  }
+  const warmupCycles = model.totalCycles();
+  const warmByPc = model.cyclesByPc();
+
+  const outcomes: InvocationOutcome[] = [];
+  let insnsExecuted = 0;
+  for (let i = 0; i < o.invocations; i++) {
+    model.startInvocation();
+    const res = instance.run({ ...runOpts, observer: counter });
+    model.endInvocation();
+    outcomes.push(res.thrown ? { r0: res.r0, thrownCookie: res.thrown.cookie } : { r0: res.r0 });
+    insnsExecuted += res.insnsExecuted;
+  }
+  const byPc = model.cyclesByPc();
+  for (let i = 0; i < byPc.length; i++) byPc[i] = (byPc[i] - warmByPc[i]) / o.invocations;
+  return {
+    strategy: o.strategy,
+    rewrite,
+    cyclesPerInvocation: (model.totalCycles() - warmupCycles) / o.invocations,
+    warmupCycles,
+    byPc,
+    siteExecutions: rewrite.callSites.map((s) => counter.counts[s.rewrittenPc] ?? 0),
+    outcomes,
+    insnsExecuted,
+    caveats: model.caveats,
+  };
+}
+
+/** The same invocations with no timing model: the oracle's normal results when the
+ * workload's throws are switched off (same seed and warm-up, so the same PRNG draws). */
+export function runUntimed(o: Omit<MeasureOptions, 'cpu' | 'model' | 'strategy' | 'sites'>): InvocationOutcome[] {
+  const helpers = helpersFor(o.helperSet);
+  const instance = instantiate(loadProgram(o.program, { helpers }), { seed: o.seed, helpers });
+  const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
+  for (let i = 0; i < WARMUP_INVOCATIONS; i++) instance.run(runOpts);
+  const out: InvocationOutcome[] = [];
+  for (let i = 0; i < o.invocations; i++) {
+    const res = instance.run(runOpts);
+    out.push(res.thrown ? { r0: res.r0, thrownCookie: res.thrown.cookie } : { r0: res.r0 });
+  }
+  return out;
+}

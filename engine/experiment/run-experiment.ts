@@ -1,0 +1,128 @@
+// Every strategy × CPU model of one workload, as run records of the result document.
+//
+// Cycle accounting (all figures are model cycles per measured invocation):
+//   overheadPerInvocation = perInvocation − baselinePerInvocation (`none`, same seed)
+//   Σ callSites[k].overheadCycles / invocations      cycles of the slots a site's
+//                                                    rewrite inserted (slotSite = k)
+//   + entryPerInvocation                             slots of the entry sequences
+//   + unattributedPerInvocation                      the rest: what the inserted code
+//                                                    changed in the original slots
+//                                                    (overlap lost or gained, cache
+//                                                    and predictor effects, the
+//                                                    exception boundary's pushes)
+//   = overheadPerInvocation, exactly (the last term is defined as the remainder).
+import { cpuModelById } from '../cpus/index.ts';
+import type { CallSiteResult, RunRecord } from '../results/document.ts';
+import { buildCallGraph } from '../strategies/call-graph.ts';
+import { SLOT_ENTRY } from '../strategies/index.ts';
+import { judgeCorrectness } from './correctness.ts';
+import { measureStrategy, runUntimed, WARMUP_INVOCATIONS, type InvocationOutcome, type Measurement } from './measure.ts';
+import { validateSpec, type ExperimentSpec } from './spec.ts';
+import { applyThrowRate } from './throw-knob.ts';
+
+export interface ExperimentCallSite extends CallSiteResult {
+  /** Slot of the call (or of the throw's replacement) in the rewritten program. */
+  rewrittenPc: number;
+  /** What the strategy did at this site: a check after it, bpf_throw replaced, nothing. */
+  rewrite: 'check' | 'throw' | 'none';
+}
+
+export interface ExperimentRunRecord extends RunRecord {
+  cycles: RunRecord['cycles'] & {
+    /** Cycles of the entry sequences (slotSite = entry) per invocation. */
+    entryPerInvocation: number;
+    /** overheadPerInvocation minus the call sites' and the entry's share. */
+    unattributedPerInvocation: number;
+    /** Cycles of the warm-up invocation, which no other figure includes. */
+    warmupInvocation: number;
+  };
+  callSites: ExperimentCallSite[];
+  timingModel: string;
+  sites: 'may-throw' | 'all-calls';
+  warmupInvocations: number;
+  /** Costs the timing model had no measured figure for. */
+  caveats: string[];
+}
+
+const hex64 = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
+
+/** 'auto' → may-throw when the program calls bpf_throw anywhere, else all-calls. */
+export function resolveSites(spec: Pick<ExperimentSpec, 'sites' | 'program'>): 'may-throw' | 'all-calls' {
+  if (spec.sites !== 'auto') return spec.sites;
+  return buildCallGraph(spec.program).calls.some((c) => c.isThrow) ? 'may-throw' : 'all-calls';
+}
+
+export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
+  validateSpec(spec);
+  const program = spec.throwKnob ? applyThrowRate(spec.program, spec.throwKnob, spec.throwRate) : spec.program;
+  const sites = resolveSites(spec);
+  const common = { ctx: spec.ctx, helperSet: spec.helperSet, invocations: spec.invocations, seed: spec.seed, maxInsns: spec.maxInsns };
+  // What each invocation would return had it not thrown: the same draws with throws off.
+  const normal = spec.throwKnob && spec.throwRate > 0 ? runUntimed({ ...common, program: applyThrowRate(spec.program, spec.throwKnob, 0) }) : undefined;
+
+  const records: ExperimentRunRecord[] = [];
+  for (const cpuId of spec.cpuModels) {
+    const cpu = cpuModelById(cpuId)!;
+    const measure = (strategy: string): Measurement => measureStrategy({ ...common, program, strategy, cpu, model: spec.model, sites });
+    const baseline = measure('none');
+    for (const strategy of spec.strategies) {
+      const m = strategy === 'none' ? baseline : measure(strategy);
+      records.push(toRecord(spec, cpuId, sites, program.insns.length / 8, m, baseline, normal));
+    }
+  }
+  return records;
+}
+
+function toRecord(spec: ExperimentSpec, cpuId: string, sites: 'may-throw' | 'all-calls', originalSlots: number, m: Measurement, baseline: Measurement, normal?: InvocationOutcome[]): ExperimentRunRecord {
+  const n = spec.invocations;
+  const rw = m.rewrite;
+  const siteCycles = new Float64Array(rw.callSites.length);
+  let entry = 0;
+  for (let slot = 0; slot < rw.slotSite.length; slot++) {
+    const k = rw.slotSite[slot];
+    if (k >= 0) siteCycles[k] += m.byPc[slot];
+    else if (k === SLOT_ENTRY) entry += m.byPc[slot];
+  }
+  const overhead = m.cyclesPerInvocation - baseline.cyclesPerInvocation;
+  const atSites = siteCycles.reduce((a, b) => a + b, 0);
+  const callSites: ExperimentCallSite[] = rw.callSites.map((s, k) => {
+    const executions = m.siteExecutions[k];
+    const overheadCycles = siteCycles[k] * n;
+    return {
+      pc: s.pc,
+      kind: s.kind,
+      target: s.target,
+      frame: s.frame,
+      executions,
+      overheadCycles,
+      overheadPerExecution: executions > 0 ? overheadCycles / executions : 0,
+      rewrittenPc: s.rewrittenPc,
+      rewrite: s.rewrite,
+    };
+  });
+  return {
+    workload: spec.workloadName,
+    strategy: m.strategy,
+    cpuModel: cpuId,
+    cpus: spec.cpus,
+    invocations: n,
+    seed: spec.seed,
+    throwRate: spec.throwRate,
+    r0: hex64(m.outcomes[0].r0),
+    cycles: {
+      perInvocation: m.cyclesPerInvocation,
+      baselinePerInvocation: baseline.cyclesPerInvocation,
+      overheadPerInvocation: overhead,
+      entryPerInvocation: entry,
+      unattributedPerInvocation: overhead - atSites - entry,
+      warmupInvocation: m.warmupCycles,
+    },
+    callSites,
+    correctness: judgeCorrectness(baseline.outcomes, m.outcomes, normal),
+    insns: { original: originalSlots, rewritten: rw.program.insns.length / 8, executed: m.insnsExecuted },
+    timingModel: spec.model,
+    sites,
+    warmupInvocations: WARMUP_INVOCATIONS,
+    caveats: [...m.caveats],
+  };
+}

@@ -1,0 +1,89 @@
+// What one `bpfexc run` experiment measures, checked before anything runs so a bad
+// option is one line, not a failure halfway through.
+import { cpuModelById, CPU_MODELS } from '../cpus/index.ts';
+import { BpfError } from '../errors.ts';
+import type { Program } from '../program.ts';
+import { STRATEGY_NAMES, type StrategyName } from '../strategies/index.ts';
+import type { TimingModelKind } from '../timing/model.ts';
+import type { ThrowKnob } from './throw-knob.ts';
+
+/** 'auto': checks after the call sites that may throw when the program can throw at all
+ * (the RFC's placement), else after every call site, so a workload that never throws
+ * still measures what a check costs. */
+export type SiteSelection = 'may-throw' | 'all-calls' | 'auto';
+export const SITE_SELECTIONS: readonly SiteSelection[] = ['auto', 'may-throw', 'all-calls'];
+export const TIMING_MODELS: readonly TimingModelKind[] = ['ooo', 'additive'];
+
+export interface ExperimentSpec {
+  program: Program;
+  ctx?: Uint8Array;
+  helperSet: 'linux' | 'conformance';
+  /** The name run records carry: a built-in workload's name or the program's file. */
+  workloadName: string;
+  strategies: readonly string[];
+  cpuModels: readonly string[];
+  /** Simulated CPUs. Only 1 so far: the multi-CPU machine does not exist yet. */
+  cpus: number;
+  /** Measured invocations per strategy and CPU model (after one warm-up invocation). */
+  invocations: number;
+  seed: number;
+  throwRate: number;
+  /** Where the workload's throw rate is set; required when throwRate > 0. */
+  throwKnob?: ThrowKnob;
+  sites: SiteSelection;
+  model: TimingModelKind;
+  /** Instruction budget per invocation. */
+  maxInsns?: number;
+}
+
+/** Parses `none,call,...` or `all` into strategy names, in the order given. */
+export function parseStrategyList(text: string): StrategyName[] {
+  return parseList('strategy', text, STRATEGY_NAMES);
+}
+
+export function parseCpuModelList(text: string): string[] {
+  return parseList('cpu-model', text, CPU_MODELS.map((m) => m.id));
+}
+
+function parseList<T extends string>(option: string, text: string, known: readonly T[]): T[] {
+  if (text.trim() === 'all') return [...known];
+  const names = text.split(',').map((s) => s.trim());
+  const out: T[] = [];
+  for (const n of names) {
+    if (!(known as readonly string[]).includes(n)) {
+      throw new BpfError('usage', `--${option}: unknown ${option.replace('-', ' ')} '${n}' (known: ${known.join(', ')}, or all)`);
+    }
+    if (!out.includes(n as T)) out.push(n as T);
+  }
+  return out;
+}
+
+export function parseThrowRate(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) {
+    throw new BpfError('usage', `--throw-rate takes a probability between 0 and 1, not '${text}'`);
+  }
+  return v;
+}
+
+export function validateSpec(spec: ExperimentSpec): void {
+  const usage = (why: string): never => {
+    throw new BpfError('usage', why);
+  };
+  if (spec.strategies.length === 0) usage('no strategy to run');
+  for (const s of spec.strategies) if (!(STRATEGY_NAMES as readonly string[]).includes(s)) usage(`unknown strategy '${s}' (known: ${STRATEGY_NAMES.join(', ')})`);
+  if (spec.cpuModels.length === 0) usage('no CPU model to run on');
+  for (const c of spec.cpuModels) if (!cpuModelById(c)) usage(`unknown CPU model '${c}' (known: ${CPU_MODELS.map((m) => m.id).join(', ')})`);
+  if (spec.cpus !== 1) {
+    usage(`--cpus ${spec.cpus}: only --cpus 1 is supported so far (the multi-CPU machine is not built yet)`);
+  }
+  if (!Number.isSafeInteger(spec.invocations) || spec.invocations < 1) usage(`invocations must be a whole number >= 1, not ${spec.invocations}`);
+  if (!Number.isSafeInteger(spec.seed)) usage(`seed must be a whole number, not ${spec.seed}`);
+  if (!(spec.throwRate >= 0 && spec.throwRate <= 1)) usage(`throw rate must be between 0 and 1, not ${spec.throwRate}`);
+  if (spec.throwRate > 0 && !spec.throwKnob) {
+    usage(`--throw-rate ${spec.throwRate}: '${spec.workloadName}' has no throw-rate knob (see 'bpfexc workloads'); use --throw-rate 0`);
+  }
+  if (!SITE_SELECTIONS.includes(spec.sites)) usage(`unknown site selection '${spec.sites}'`);
+  if (!TIMING_MODELS.includes(spec.model)) usage(`unknown timing model '${spec.model}'`);
+}
