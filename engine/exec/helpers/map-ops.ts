@@ -1,7 +1,7 @@
 // bpf_map_lookup_elem (1), bpf_map_update_elem (2), bpf_map_delete_elem (3).
 
 import { mapArg, returnInt, returnPointer } from './args.ts';
-import type { HelperDef } from './registry.ts';
+import { ERRNO, type HelperDef } from './registry.ts';
 
 export const mapHelpers: HelperDef[] = [
   {
@@ -20,7 +20,8 @@ export const mapHelpers: HelperDef[] = [
       const m = mapArg(env, 1);
       const key = env.pointer(2, m.def.keySize, false);
       const value = env.pointer(3, m.def.valueSize, false);
-      returnInt(env, m.update(key, value, env.L[4] >>> 0, env.state.cpu));
+      // flags is a u64: any high bit fails the maps' `(flags & ~BPF_F_LOCK) > BPF_EXIST`.
+      returnInt(env, env.H[4] !== 0 ? -ERRNO.EINVAL : m.update(key, value, env.L[4] >>> 0, env.state.cpu));
     },
   },
   {

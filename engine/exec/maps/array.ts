@@ -4,7 +4,7 @@
 import type { MapDef } from '../../program.ts';
 import type { Memory } from '../memory.ts';
 import { ERRNO } from '../helpers/registry.ts';
-import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, type BpfMap } from './map.ts';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, LOCK_UNSUPPORTED, type BpfMap } from './map.ts';
 
 export class ArrayMap implements BpfMap {
   /** values[cpu * maxEntries + index] = offset of that value region. */
@@ -44,6 +44,7 @@ export class ArrayMap implements BpfMap {
     const i = this.mem.view.getUint32(keyOff, true);
     if (i >= this.def.maxEntries) return -ERRNO.E2BIG;
     if ((flags & 3) === BPF_NOEXIST) return -ERRNO.EEXIST; // every array element exists
+    if (flags & BPF_F_LOCK) return LOCK_UNSUPPORTED; // checked last, as array_map_update_elem does
     const dst = this.values[(this.cpus > 1 ? cpu : 0) * this.def.maxEntries + i];
     this.mem.bytes.copyWithin(dst, valueOff, valueOff + this.def.valueSize);
     return 0;

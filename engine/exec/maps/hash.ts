@@ -12,7 +12,7 @@
 import type { MapDef } from '../../program.ts';
 import type { Memory } from '../memory.ts';
 import { ERRNO } from '../helpers/registry.ts';
-import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, type BpfMap } from './map.ts';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, LOCK_UNSUPPORTED, type BpfMap } from './map.ts';
 
 export class HashMap implements BpfMap {
   private readonly slots: Int32Array;
@@ -61,6 +61,7 @@ export class HashMap implements BpfMap {
 
   update(keyOff: number, valueOff: number, flags: number, cpu: number): number {
     if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -ERRNO.EINVAL;
+    if (flags & BPF_F_LOCK) return LOCK_UNSUPPORTED; // htab_map_update_elem checks it first
     const k = this.key(keyOff);
     let slot = this.index.get(k);
     if (slot !== undefined && (flags & 3) === BPF_NOEXIST) return -ERRNO.EEXIST;

@@ -3,6 +3,7 @@
 // program reads and writes map values through ordinary bounds-checked loads and stores.
 
 import type { MapDef } from '../../program.ts';
+import { ERRNO } from '../helpers/registry.ts';
 
 export interface BpfMap {
   readonly def: MapDef;
@@ -20,3 +21,7 @@ export const BPF_ANY = 0;
 export const BPF_NOEXIST = 1;
 export const BPF_EXIST = 2;
 export const BPF_F_LOCK = 4;
+
+/** No simulated map value holds a bpf_spin_lock, so BPF_F_LOCK updates are -EINVAL where
+ * the kernel checks btf_record_has_field(map->record, BPF_SPIN_LOCK). */
+export const LOCK_UNSUPPORTED = -ERRNO.EINVAL;
