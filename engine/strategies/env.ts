@@ -17,6 +17,9 @@ export interface RewriteEnv {
   /** How the main program's entry clears the `aux`/`percpu` flag: store 0 every run, or
    * load and store only when set (no write, so no cache-line ping-pong, when clear). */
   resetPolicy: 'always' | 'if-set';
+  /** Narrows `sites` further: only call sites at original slots it accepts get a check
+   * (property tests draw random selections with it). */
+  siteFilter?: (callPc: number) => boolean;
   /** Fixed r10 offsets for the reserved slots instead of "below the deepest use". */
   r0Slot?: number;
   ptrSlot?: number;

@@ -45,6 +45,7 @@ export function selectSites(graph: CallGraph, env: RewriteEnv): { checked: Set<n
   const checked = new Set<number>();
   graph.calls.forEach((c, k) => {
     if (c.isThrow) return;
+    if (env.siteFilter && !env.siteFilter(c.pc)) return;
     if (env.sites === 'all-calls' || callMayThrow(c, graph.mayThrow, anyTakenThrows)) checked.add(k);
   });
   return { checked };
