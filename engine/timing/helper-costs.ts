@@ -28,6 +28,15 @@ export function k(cls: OpClass, text: string, dst?: number, srcs: number[] = [],
   return m;
 }
 
+/**
+ * The first instruction of every traceable kernel function: with CONFIG_FUNCTION_TRACER
+ * (-mfentry) the compiler emits `call __fentry__`, which ftrace rewrites to a 5-byte nop
+ * at boot (arch/x86/kernel/ftrace.c, ftrace_nop_replace()). `notrace` functions — the RFC's
+ * exception helpers, ktime_get_mono_fast_ns() — have none. (CONFIG_X86_KERNEL_IBT adds an
+ * endbr64 before it; left out as in the JIT prologue, which is lowered with IBT off.)
+ */
+export const fentryNop = (): MachineOp => k('nop', 'nop dword ptr [rax + rax + 0]  ; call __fentry__, patched out', undefined, []);
+
 export const kret = (): MachineOp => k('ret', 'ret', undefined, [R.rsp], 'load', 'stack', 8);
 
 /** `current`: one %gs load of pcpu_hot.current_task (arch/x86/include/asm/current.h). */
@@ -112,6 +121,7 @@ const getException: MachineOp[] = [
 const RFC = 'RFC "[PATCH RFC bpf-next v1 0/9] Exceptions - 1/2" patch 4/9 (notrace helpers), include/linux/preempt.h interrupt_context_level()';
 
 const hashLookup: MachineOp[] = [
+  fentryNop(),
   // __htab_map_lookup_elem(): htab->hashrnd, jhash(key, key_size, hashrnd), bucket, walk.
   k('load', 'mov r8d, dword ptr [rdi + 0x100]  ; htab->hashrnd', R.r8, [R.rdi], 'load', 'kernel', 4),
   k('load', 'mov eax, dword ptr [rsi]  ; key word', R.rax, [R.rsi], 'load', 'insn', 4),
@@ -158,7 +168,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   },
   {
     name: 'bpf_throw', id: KFUNC_ID.bpf_throw, kind: 'kfunc',
-    body: [k('mov-reg', 'mov rbx, rdi  ; cookie', R.rbx, [R.rdi]), k('call-direct', 'call arch_bpf_stack_walk', R.rax, [R.rsp], 'store', 'stack', 8)],
+    body: [fentryNop(), k('mov-reg', 'mov rbx, rdi  ; cookie', R.rbx, [R.rdi]), k('call-direct', 'call arch_bpf_stack_walk', R.rax, [R.rsp], 'store', 'stack', 8)],
     perUnit: {
       unit: 'BPF stack frame walked',
       ops: [
@@ -209,6 +219,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   {
     name: 'bpf_map_update_elem (array)', id: BPF_FUNC.map_update_elem, kind: 'helper',
     body: [
+      fentryNop(),
       k('load', 'mov eax, dword ptr [rsi]  ; index', R.rax, [R.rsi], 'load', 'insn', 4),
       k('alu', 'cmp eax, dword ptr [rdi + 0x24]  ; max_entries', R.flags, [R.rax, R.rdi]),
       k('branch-cond', 'jae .Le2big', undefined, [R.flags]),
@@ -225,6 +236,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   {
     name: 'bpf_ktime_get_ns', id: BPF_FUNC.ktime_get_ns, kind: 'helper',
     body: [
+      fentryNop(),
       k('call-direct', 'call ktime_get_mono_fast_ns', R.rax, [R.rsp], 'store', 'stack', 8),
       k('load', 'mov ecx, dword ptr [tk_fast_mono]  ; seqcount', R.rcx, [], 'load', 'kernel', 4),
       k('load', 'mov rdx, qword ptr [tk_fast_mono + 8]  ; base', R.rdx, [], 'load', 'kernel', 8),
@@ -244,6 +256,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   {
     name: 'bpf_get_prandom_u32', id: BPF_FUNC.get_prandom_u32, kind: 'helper',
     body: [
+      fentryNop(),
       k('mov-imm', 'mov rdi, offset bpf_user_rnd_state', R.rdi),
       k('gs-load', 'add rdi, qword ptr gs:[this_cpu_off]', R.rdi, [R.rdi], 'load', 'percpu-offset', 8),
       // prandom_u32_state(): four Tausworthe components, each load, 2 shifts, 2 xors, and, store
@@ -279,6 +292,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   {
     name: 'bpf_get_current_pid_tgid', id: BPF_FUNC.get_current_pid_tgid, kind: 'helper',
     body: [
+      fentryNop(),
       loadCurrent(),
       k('alu', 'test rax, rax', R.flags, [R.rax]),
       k('branch-cond', 'je .Leinval', undefined, [R.flags]),
@@ -292,7 +306,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   },
   {
     name: 'bpf_get_current_task', id: BPF_FUNC.get_current_task, kind: 'helper',
-    body: [loadCurrent(), kret()],
+    body: [fentryNop(), loadCurrent(), kret()],
     inlinedByArm64Jit: true,
     source: 'kernel/trace/bpf_trace.c bpf_get_current_task(): return (long)current; arm64 build_insn() inlines it as mrs sp_el0',
   },

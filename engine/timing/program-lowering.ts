@@ -202,11 +202,29 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
     functions,
     fnOf,
     slots,
-    entry: [kernelOp('call-indirect', x86 ? 'call qword ptr [prog->bpf_func]' : 'blr x2', isa)],
+    entry: harnessEntry(isa),
     callbackCall: [kernelOp('call-indirect', x86 ? 'call r8  ; callback_fn' : 'blr x8', isa)],
     throwPerFrame: thrower?.perUnit ? withThunk(thrower.perUnit.ops, cpu) : [],
     caveats,
   };
+}
+
+/**
+ * The kernel's call into the program (bpf_test_run() → bpf_prog_run() →
+ * bpf_func(ctx, insnsi)): the two argument registers are loaded from values the
+ * test-run loop keeps for its whole duration, then the indirect call. Writing them here
+ * is what makes invocations independent of each other's register state, as on hardware:
+ * without it, the first read of r1 would wait for whatever the previous invocation last
+ * wrote to that register.
+ */
+function harnessEntry(isa: CpuModel['isa']): MachineOp[] {
+  const x86 = isa === 'x86-64';
+  const arg = (dst: number, text: string): MachineOp => ({ cls: 'mov-reg', text, dst, srcs: [], mem: 'none', codeBytes: 0 });
+  return [
+    arg(x86 ? X86_REG.rdi : 0, x86 ? 'mov rdi, r12  ; ctx, held by the test-run loop' : 'mov x0, x19  ; ctx'),
+    arg(x86 ? X86_REG.rsi : 1, x86 ? 'mov rsi, r13  ; prog->insnsi' : 'mov x1, x20  ; prog->insnsi'),
+    kernelOp('call-indirect', x86 ? 'call qword ptr [prog->bpf_func]' : 'blr x2', isa),
+  ];
 }
 
 function safeThrowCost(loaded: LoadedProgram): HelperCost | undefined {

@@ -6,9 +6,11 @@ import { test } from 'node:test';
 import { zen5 } from '../../engine/cpus/zen5.ts';
 import { asm, repeated, selfPointerCtx, timeProgram } from './fixtures.ts';
 
-// Every chain runs through r1 (rdi), which the next invocation's chain reads again, so
-// invocations cannot overlap and the steady state is the chain itself. Differences
-// between N and 2N cancel the fixed entry/exit cost.
+// Every chain starts from a load of the context and ends with a store of its result to
+// the same place, so the next invocation's first load waits for the previous one's last
+// store (forwarded from the store buffer): invocations cannot overlap and the steady
+// state is the chain itself. Differences between N and 2N cancel the fixed entry/exit
+// cost.
 const N = 200;
 
 function perInsn(make: (n: number) => string, ctx?: Uint8Array): number {
@@ -18,7 +20,7 @@ function perInsn(make: (n: number) => string, ctx?: Uint8Array): number {
 }
 
 test('a dependent chain of adds costs one cycle per add', () => {
-  const c = perInsn((n) => repeated('', () => 'add %r1, 1', n, 'mov %r0, %r1\nexit'));
+  const c = perInsn((n) => repeated('mov %r6, %r1\nldxdw %r2, [%r6+0]', () => 'add %r2, 1', n, 'stxdw [%r6+0], %r2\nmov %r0, 0\nexit'), new Uint8Array(8));
   assert.ok(c > 0.9 && c < 1.1, `cycles per dependent add: ${c}`);
 });
 
@@ -30,7 +32,7 @@ test('independent adds run as wide as the ALUs allow', () => {
 });
 
 test('a dependent load chain costs the L1 latency per load', () => {
-  const c = perInsn((n) => repeated('', () => 'ldxdw %r1, [%r1+0]', n, 'mov %r0, %r1\nexit'), selfPointerCtx());
+  const c = perInsn((n) => repeated('mov %r6, %r1', () => 'ldxdw %r1, [%r1+0]', n, 'stxdw [%r6+0], %r1\nmov %r0, 0\nexit'), selfPointerCtx());
   const l1 = zen5.l1d.latency.value;
   assert.ok(Math.abs(c - l1) < 0.1, `cycles per dependent load: ${c}, L1 latency ${l1}`);
 });
