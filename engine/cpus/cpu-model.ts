@@ -5,11 +5,13 @@
 //   document     a vendor optimisation guide, a scheduling model file, uops.info,
 //                Agner Fog, or a published measurement, named in `source`
 //   assumption   no public figure was found; `source` says what was assumed and why
+//   measurement  measured on a machine of that microarchitecture by
+//                benchmarks/host-measure (`source` names the machine, date, median and range)
 // A new CPU is one data file in this folder plus its name in index.ts.
 
 import type { OpClass } from '../timing/op-class.ts';
 
-export type Basis = 'llvm-mca' | 'document' | 'assumption';
+export type Basis = 'llvm-mca' | 'document' | 'assumption' | 'measurement';
 
 export interface Figure {
   value: number;

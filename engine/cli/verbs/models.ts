@@ -29,7 +29,8 @@ function sourceSummary(m: CpuModel): string {
   const docs = [...new Set(figs.filter((f) => f.basis === 'document').map((f) => shortSource(f.source)))];
   const shown = docs.slice(0, 3).join('; ') + (docs.length > 3 ? `; ${docs.length - 3} more` : '');
   const mca = m.llvm ? `, ${count('llvm-mca')} from llvm-mca 14 -mcpu=${m.llvm.mcpu}` : '';
-  return `${figs.length} figures: ${count('document')} from documents${mca}, ${count('assumption')} assumed (each says why). Documents: ${shown || 'none'}.`;
+  const measured = count('measurement') > 0 ? `, ${count('measurement')} measured on a host` : '';
+  return `${figs.length} figures: ${count('document')} from documents${mca}${measured}, ${count('assumption')} assumed (each says why). Documents: ${shown || 'none'}.`;
 }
 
 export const modelsVerb: Verb = {
