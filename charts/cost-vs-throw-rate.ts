@@ -87,7 +87,7 @@ function build(input: ChartInput): ChartOutcome {
           transform: [{ filter: "datum.kind === 'cost'" }],
           mark: { type: 'line', point: true },
           encoding: {
-            x: { field: 'throwRate', type: 'quantitative', title: 'throw rate (probability per invocation)', scale: xScale, axis: { values: rates, labelOverlap: true } },
+            x: { field: 'throwRate', type: 'quantitative', title: 'throw rate (probability per invocation)', scale: xScale, axis: { values: rates, labelOverlap: true, format: '~g' } },
             y: { field: 'cost', type: 'quantitative', title: 'cycles per invocation' },
             color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: colour, sort: colour.domain },
           },
