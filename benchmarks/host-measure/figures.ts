@@ -10,7 +10,7 @@ export interface FigureSpec {
   label: string;
   /** Path of the CpuModel figure it measures (e.g. 'ops.imul.latency'), if any. */
   path?: string;
-  unit: 'cycles' | 'ns' | 'entries' | 'GHz';
+  unit: 'cycles' | 'ns' | 'entries' | 'GHz' | 'per cycle';
   /** Kernels it needs. */
   kernels: string[];
   /** The value for one sample, from the kernels' values of that sample. */
@@ -95,6 +95,19 @@ export const FIGURE_SPECS: FigureSpec[] = [
     how: '(random − alternating) per branch / 0.5 mispredicts per random branch',
   },
   one('call-ret.pair', undefined, 'call+ret pair', '`call f` to a bare `ret`, back to back'),
+  one('call-ret-work.pair', undefined, 'call+6 add+ret', '`call f`, f: six independent `add`s and `ret`'),
+  one('call-jmp-ret.pair', undefined, 'call+jmp+ret', '`call f`, f: a taken `jmp` and `ret`'),
+  one('call-ret-jmp.pair', undefined, 'call+ret, jmp', '`call f` to a bare `ret`, then a taken `jmp` in the caller'),
+  one('call-pop.tp', 'callReturnCycles.call', 'call rate', '`call` to the next instruction, which pops the return address'),
+  {
+    label: 'ret rate', path: 'callReturnCycles.ret', unit: 'cycles', kernels: ['call-ret.pair', 'call-pop.tp'],
+    derive: (at) => at('call-ret.pair') - at('call-pop.tp'), how: 'call+ret pair minus a call with no return',
+  },
+  {
+    label: 'taken/cycle', path: 'takenBranchesPerCycle', unit: 'per cycle', kernels: ['jmp-taken.tp'],
+    derive: (at) => 1 / ((at('jmp-taken.tp') * 20) / 21), how: '20 taken `jmp`s plus the loop\'s `jnz` per iteration',
+  },
+  one('jcc-taken.tp', undefined, 'taken jz', 'always-taken `jz` over a ud2, back to back'),
   {
     label: 'return stack depth', path: 'returnStackDepth', unit: 'entries',
     kernels: NEST_DEPTHS.map((d) => `nest-${d}`),

@@ -75,6 +75,13 @@ export interface CpuModel {
   branchMispredictPenalty: Figure;
   /** Front-end cycles lost per taken branch (0 when the predictor redirects without a bubble). */
   takenBranchBubble: Figure;
+  /** Predicted taken transfers (jumps, taken conditional branches, calls, returns) per
+   * cycle: how fast the branch predictor can steer fetch from one block to the next. */
+  takenBranchesPerCycle: Figure;
+  /** Cycles a predicted call and a predicted return each hold the call/return prediction
+   * path (return-address stack push, pop and redirect): back-to-back call/ret pairs run no
+   * faster than call + ret cycles a pair, whatever else the callee does. */
+  callReturnCycles: { call: Figure; ret: Figure };
   returnStackDepth: Figure;
   btbEntries: Figure;
   /** Cache-line transfer latency between cores, ns. */

@@ -31,6 +31,11 @@ export const icelake: CpuModel = {
   memoryLatencyNs: assume(95, 'typical DDR4-3200 Ice Lake-SP idle load-to-use; no vendor figure'),
   branchMispredictPenalty: assume(17, 'no published Sunny Cove figure; Skylake\'s 15–20 (Agner) kept'),
   takenBranchBubble: assume(0, 'as Skylake-SP'),
+  takenBranchesPerCycle: doc(1, `${ORM}: taken branches execute on port 6 only, one a cycle`),
+  callReturnCycles: {
+    call: assume(2, 'llvm-mca 14 -mcpu=icelake-server on `call f; ret` repeated 100 times: 415 cycles, 4.15 a pair; split evenly between call and ret (assumed)'),
+    ret: assume(2, 'as call: half of llvm-mca 14\'s 4.15 cycles per `call; ret` pair (icelake-server)'),
+  },
   returnStackDepth: assume(16, 'as Skylake-generation RSB; Intel does not publish a Sunny Cove figure'),
   btbEntries: assume(5120, 'Intel states the Sunny Cove BTB is larger than Skylake\'s without a number; 5K assumed'),
   coreToCore: {

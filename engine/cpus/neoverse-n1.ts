@@ -31,6 +31,11 @@ export const neoverseN1: CpuModel = {
   memoryLatencyNs: assume(110, 'typical DDR4 Altra idle load-to-use; no vendor figure'),
   branchMispredictPenalty: doc(11, 'Arm Hot Chips 31 (2019) N1 presentation: 11-cycle minimum mispredict penalty'),
   takenBranchBubble: assume(0, 'the N1 nano-BTB predicts taken branches back to back; larger BTBs add a bubble not modelled'),
+  takenBranchesPerCycle: doc(1, 'N1 SWOG, instruction characteristics: B, BL, BLR and RET all issue to the single branch pipeline (B), throughput 1'),
+  callReturnCycles: {
+    call: doc(1, 'N1 SWOG, instruction characteristics: BL throughput 1 on the branch pipeline'),
+    ret: doc(1, 'N1 SWOG, instruction characteristics: RET throughput 1 on the branch pipeline'),
+  },
   returnStackDepth: assume(16, 'Arm does not publish the N1 return stack depth'),
   btbEntries: assume(6144, 'Arm Hot Chips 31 (2019): 6K-entry main BTB'),
   coreToCore: {

@@ -34,6 +34,11 @@ export const neoverseV2: CpuModel = {
   memoryLatencyNs: assume(120, 'LPDDR5X idle load-to-use; no vendor figure'),
   branchMispredictPenalty: assume(11, 'no published V2 figure; N1\'s 11 cycles kept (similar pipeline length)'),
   takenBranchBubble: assume(0, 'V2 predicts up to two taken branches per cycle from its nano-BTB'),
+  takenBranchesPerCycle: doc(2, 'V2 SWOG, instruction characteristics: B throughput 2 on the two branch pipelines (B0, B1)'),
+  callReturnCycles: {
+    call: doc(0.5, 'V2 SWOG, instruction characteristics: BL throughput 2'),
+    ret: doc(0.5, 'V2 SWOG, instruction characteristics: RET throughput 2'),
+  },
   returnStackDepth: assume(16, 'Arm does not publish the V2 return stack depth'),
   btbEntries: assume(8192, 'Arm does not publish a single V2 BTB size; 8K assumed'),
   coreToCore: {

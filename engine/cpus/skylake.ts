@@ -34,6 +34,11 @@ export const skylake: CpuModel = {
   memoryLatencyNs: assume(90, 'typical DDR4-2666 Skylake-SP idle load-to-use; no vendor figure'),
   branchMispredictPenalty: doc(17, 'Agner Fog, microarchitecture.pdf, Skylake: misprediction penalty about 15–20 cycles'),
   takenBranchBubble: assume(0, 'taken branches predicted from the BTB redirect without a bubble in a uop-cache-resident loop; one taken branch per cycle is the limit modelled by jmp throughput'),
+  takenBranchesPerCycle: doc(1, `${ORM}: taken branches execute only on port 6 (port 0 takes predicted-not-taken ones), one a cycle`),
+  callReturnCycles: {
+    call: assume(2, 'llvm-mca 14 -mcpu=skylake-avx512 on `call f; ret` repeated 100 times: 415 cycles, 4.15 a pair; split evenly between call and ret (the split is assumed; only the pair matters for balanced code)'),
+    ret: assume(2, 'as call: half of llvm-mca 14\'s 4.15 cycles per `call; ret` pair (skylake-avx512)'),
+  },
   returnStackDepth: doc(16, 'Intel retbleed/RSB documentation (Documentation/admin-guide/hw-vuln): 16-entry RSB on Skylake-generation cores'),
   btbEntries: assume(4096, 'Intel does not publish the BTB size; 4K entries is the commonly measured figure'),
   coreToCore: {

@@ -38,6 +38,11 @@ export const zen3: CpuModel = {
   memoryLatencyNs: assume(95, 'typical DDR4-3200 EPYC idle load-to-use; no vendor figure'),
   branchMispredictPenalty: doc(13, `${SOG}: mispredict penalty 11–18 cycles; 13 is the common case`),
   takenBranchBubble: doc(0, `${SOG}: the 1024-entry L1 BTB predicts taken branches without a bubble`),
+  takenBranchesPerCycle: assume(1, `one taken transfer a cycle: ${SOG} describes zero-bubble taken branches from the L1 BTB but no two-taken-per-cycle prediction (AMD introduces that with Zen 5)`),
+  callReturnCycles: {
+    call: assume(1, 'Zen 5\'s host measurement carried over (a `call` with no return, back to back: 1.0 cycle each); no Zen 3 figure found'),
+    ret: assume(3, 'Zen 5\'s host measurement carried over (call/ret pairs 4.05 cycles a pair, minus the call); llvm-mca 14 (znver3) charges a `call; ret` stream 2.02 cycles a pair from port pressure alone, without the front end'),
+  },
   returnStackDepth: doc(32, `${SOG}: 32-entry return address stack`),
   btbEntries: doc(6656, `${SOG}: 1024-entry L1 BTB plus 6.5K-entry L2 BTB`),
   coreToCore: {

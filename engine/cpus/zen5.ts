@@ -144,6 +144,13 @@ export const zen5: CpuModel = {
   takenBranchBubble: doc(0, `${SOG}: the L1 BTB predicts two taken branches per cycle without bubbles`),
   // The host shows far fewer entries than the SOG's 52 (per thread in single-thread mode):
   // the guest's core may be sharing its return stack with an SMT sibling on the host.
+  takenBranchesPerCycle: measured(2, 0.526, 0.523, 0.598, `cycles per taken \`jmp\` over a ud2, 20 back to back plus the loop's \`jnz\` (21 taken transfers: 0.525 at two a cycle); always-taken \`jz\` the same, 0.551 (${SOG}: two taken branches per cycle)`),
+  // The five kernels agree only with a call/return path of its own: a taken jmp inside the
+  // callee, or six independent adds, leave the pair at 4.0, and nested calls cost 4 a level.
+  callReturnCycles: {
+    call: measured(1, 1.0, 0.999, 1.124, '`call` to the next instruction, whose `pop` drops the return address (no returns), 20 back to back'),
+    ret: measured(3, 3.001, 2.878, 3.719, 'per sample, `call f` to a bare `ret` (20 back to back: 4.001 [3.984..4.720] a pair) minus the call with no return; the same with six independent adds (4.001) or a taken `jmp` (4.001) before the `ret`, and nested calls cost 4 a level (nest-4: 17.0, nest-16: 65.0)'),
+  },
   returnStackDepth: measured(33, 33, 30, 37, `knee of the cost of calls nested d deep through distinct call sites (about 4 cycles a level below it, about 27 above); the knee spreads over depths 28–40 and two earlier runs the same day gave medians 30 and 31 (${SOG}: 52 per thread in single-thread mode)`),
   btbEntries: doc(24576, `${SOG}: 16K-entry L1 BTB plus 8K-entry L2 BTB`),
   coreToCore: {

@@ -1,6 +1,9 @@
 // An out-of-order core, approximated one machine op at a time in program order:
 //   front end   issueWidth ops per cycle from a fetch clock; a taken branch costs the
-//               CPU's bubble; an L1i miss (code addresses from the JIT image layout)
+//               CPU's bubble, and the branch predictor steers fetch past at most
+//               takenBranchesPerCycle taken transfers a cycle, while calls and returns
+//               also hold the call/return prediction path for callReturnCycles each (the
+//               fetch after a taken transfer waits for its prediction); an L1i miss (code addresses from the JIT image layout)
 //               stalls fetch for the level that serves it; a mispredicted branch or
 //               return restarts fetch at its resolve cycle plus the mispredict penalty
 //   dispatch    an op needs a free ROB entry (the op robSize earlier has retired)
@@ -51,6 +54,12 @@ export class OooModel extends OpReplay {
   private readonly retireStep: number;
   private readonly penalty: number;
   private readonly bubble: number;
+  private readonly takenStep: number;
+  private readonly callStep: number;
+  private readonly retStep: number;
+  /** Earliest cycle the predictor can predict the next taken transfer / call or return. */
+  private takenFree = 0;
+  private callRetFree = 0;
   private readonly loadExtra: Float64Array;
   private readonly fetchStall: Float64Array;
 
@@ -82,6 +91,9 @@ export class OooModel extends OpReplay {
     this.retireStep = 1 / cpu.retireWidth.value;
     this.penalty = cpu.branchMispredictPenalty.value;
     this.bubble = cpu.takenBranchBubble.value;
+    this.takenStep = 1 / cpu.takenBranchesPerCycle.value;
+    this.callStep = cpu.callReturnCycles.call.value;
+    this.retStep = cpu.callReturnCycles.ret.value;
     this.rob = new Float64Array(cpu.robSize.value);
     this.loadExtra = this.caches.extra;
     this.fetchStall = this.caches.fetchStall;
@@ -99,7 +111,14 @@ export class OooModel extends OpReplay {
     }
   }
 
-  private takenBubble(): void {
+  /** A correctly predicted taken transfer fetched at `d`; `callRet` is the cycles it holds
+   * the call/return prediction path (0 for jumps). Fetch resumes when it is predicted. */
+  private taken(d: number, callRet: number): void {
+    let p = d > this.takenFree ? d : this.takenFree;
+    if (callRet > 0 && this.callRetFree > p) p = this.callRetFree;
+    this.takenFree = p + this.takenStep;
+    if (callRet > 0) this.callRetFree = p + callRet;
+    this.redirect(p);
     if (this.bubble > 0) {
       this.fe += this.bubble;
       this.feSlots = 0;
@@ -229,16 +248,16 @@ export class OooModel extends OpReplay {
       switch (br) {
         case B_COND:
           if (this.bp.resolve(code >= 0 ? code : k, taken)) this.redirect(resolve + this.penalty);
-          else if (taken) this.takenBubble();
+          else if (taken) this.taken(d, 0);
           break;
         case B_JMP:
         case B_JMPI:
-          this.takenBubble();
+          this.taken(d, 0);
           break;
         case B_CALL:
           this.ras.push(t.retAddr[k]);
           this.calls.push(t.retAddr[k]);
-          this.takenBubble();
+          this.taken(d, this.callStep);
           break;
         case B_RET: {
           const predicted = this.ras.pop();
@@ -246,7 +265,7 @@ export class OooModel extends OpReplay {
           if (predicted !== actual) {
             this.returnMispredicts++;
             this.redirect(resolve + this.penalty);
-          } else this.takenBubble();
+          } else this.taken(d, this.retStep);
           break;
         }
       }
@@ -288,6 +307,7 @@ export class OooModel extends OpReplay {
     this.rob.fill(0);
     this.robIdx = 0;
     this.fe = this.feSlots = 0;
+    this.takenFree = this.callRetFree = 0;
     this.lastLine = -1;
     this.retireT = 0;
     this.fwd.clear();
