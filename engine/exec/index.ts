@@ -2,7 +2,8 @@
 
 export { loadProgram, type LoadOptions } from './load.ts';
 export type { LoadedProgram, LddwReloc } from './decoded.ts';
-export { instantiate, runProgram, ProgramInstance, DEFAULT_MAX_INSNS, type InstantiateOptions, type RunOptions, type RunResult } from './instance.ts';
+export { instantiate, runProgram, ProgramInstance, DEFAULT_MAX_INSNS, type InstantiateOptions, type RunOptions, type RunResult, type ContextOptions } from './instance.ts';
+export { ExecutionContext, type ContextStart, type ContextStatus, type SliceResult, type TaskHandle } from './context.ts';
 export type { ExecObserver, CallKind } from './observer.ts';
 export { TraceRecorder } from './observer.ts';
 export { defaultHelpers } from './helpers/linux.ts';

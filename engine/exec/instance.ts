@@ -5,6 +5,8 @@
 import { BpfError } from '../errors.ts';
 import type { MapDef, Program } from '../program.ts';
 import { compileForInstance, type CompiledProgram } from './compiled.ts';
+import { ExecutionContext, type TaskHandle } from './context.ts';
+import { enterProgram } from './entry.ts';
 import type { LoadedProgram } from './decoded.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
 import { Interpreter } from './interpreter.ts';
@@ -40,6 +42,16 @@ export interface RunOptions {
   /** interrupt_context_level() of this run: 0 task, 1 softirq, 2 hardirq, 3 NMI. */
   level?: number;
   observer?: ExecObserver;
+  /** Seeds this run's bpf_get_prandom_u32 stream, so its draws do not depend on what ran
+   * before; the instance's own stream is left where it was. */
+  prngSeed?: number;
+}
+
+export interface ContextOptions {
+  /** Bytes reserved for the context's ctx/packet buffer (default CTX_MAX). */
+  ctxCapacity?: number;
+  /** Names the context's memory regions in faults. */
+  name?: string;
 }
 
 export interface RunResult {
@@ -61,6 +73,11 @@ export class ProgramInstance {
   private readonly ctxRegion: number;
   private readonly xdp: boolean;
   private textIds = 0;
+  private contexts = 0;
+  private nextPid = 1001;
+  /** The instance's own task (pid 1000), whose exception flags are at the fixed
+   * TASK_EXCEPTION_THROWN_OFFSET. */
+  readonly defaultTask: TaskHandle = { pid: 1000, tgid: 1000, exceptionOffset: Lay.TASK_EXCEPTION_THROWN_OFFSET };
 
   constructor(
     readonly loaded: LoadedProgram,
@@ -128,7 +145,39 @@ export class ProgramInstance {
     m.progs[index] = target ? this.compile(target) : undefined;
   }
 
+  /** A new simulated task with its own bpf_exception_thrown[4] and cookies. */
+  createTask(pid: number = this.nextPid++): TaskHandle {
+    const at = this.mem.alloc('kernel-data', `task ${pid}: bpf_exception_thrown[4] and cookies`, Lay.TASK_EXCEPTION_AREA_SIZE);
+    return { pid, tgid: pid, exceptionOffset: at };
+  }
+
+  /** A resumable execution context with its own registers, stacks and ctx buffer. */
+  createContext(opts: ContextOptions = {}): ExecutionContext {
+    const n = this.contexts++;
+    return new ExecutionContext({
+      mem: this.mem,
+      state: this.state,
+      main: this.main,
+      xdp: this.xdp,
+      defaultTask: this.defaultTask,
+      ctxCapacity: opts.ctxCapacity ?? Lay.CTX_MAX,
+      name: opts.name ?? `execution context ${n}`,
+    });
+  }
+
   run(opts: RunOptions = {}): RunResult {
+    const st = this.state;
+    if (opts.prngSeed === undefined) return this.runOnce(opts);
+    const saved = st.randomState;
+    st.randomState = opts.prngSeed;
+    try {
+      return this.runOnce(opts);
+    } finally {
+      st.randomState = saved;
+    }
+  }
+
+  private runOnce(opts: RunOptions): RunResult {
     const mem = this.mem;
     const st = this.state;
     const it = this.interp;
@@ -154,26 +203,10 @@ export class ProgramInstance {
     it.executed = 0;
     it.tailCalls = 0;
     it.depth = 0;
-    it.L.fill(0);
-    it.H.fill(0);
-    if (opts.args) {
-      opts.args.slice(0, 5).forEach((v, i) => {
-        it.L[i + 1] = Number(BigInt.asIntN(32, v));
-        it.H[i + 1] = Number(BigInt.asIntN(32, v >> 32n));
-      });
-    } else if (this.xdp) {
-      const md = mem.view;
-      md.setUint32(Lay.XDP_MD_OFFSET, Lay.CTX_OFFSET, true);
-      md.setUint32(Lay.XDP_MD_OFFSET + 4, Lay.CTX_OFFSET + ctx.length, true);
-      md.setUint32(Lay.XDP_MD_OFFSET + 8, Lay.CTX_OFFSET, true);
-      md.setUint32(Lay.XDP_MD_OFFSET + 12, Lay.XDP_INGRESS_IFINDEX, true);
-      it.L[1] = Lay.XDP_MD_OFFSET;
-      it.H[1] = Lay.MEM_BASE_HI | 0;
-    } else if (ctx.length) {
-      it.L[1] = Lay.CTX_OFFSET;
-      it.H[1] = Lay.MEM_BASE_HI | 0;
-      it.L[2] = ctx.length;
-    }
+    st.taskException = this.defaultTask.exceptionOffset;
+    st.pid = this.defaultTask.pid;
+    st.tgid = this.defaultTask.tgid;
+    enterProgram(it, mem, { xdp: this.xdp, mdOffset: Lay.XDP_MD_OFFSET, ctxOffset: Lay.CTX_OFFSET, ctx, args: opts.args });
     let r0: bigint;
     let thrown: RunResult['thrown'];
     try {

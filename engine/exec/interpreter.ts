@@ -6,6 +6,10 @@
 // check a one-region cache (rd/wr) and fall back to Memory.locate, which faults.
 // Each call depth has its own 512-byte stack; a bpf-to-bpf call saves r6–r9 and the
 // return pc in `frames`. Helpers that run BPF callbacks (bpf_loop) re-enter exec().
+// Resumable: exec() returns early with `paused` set when the slice budget (sliceEnd) is
+// reached or a helper asked to block (requestPause); the registers, pc, depth and frames
+// stay in this object and exec(pc, 0, depth) resumes. Callbacks run by helpers are atomic:
+// no pause inside them (the slice ends at the first instruction after the helper).
 
 import { BpfError } from '../errors.ts';
 import { XOP_COUNT } from '../isa/opcodes.ts';
@@ -13,7 +17,7 @@ import * as A from './alu64.ts';
 import { atomicRmw } from './atomics.ts';
 import type { CompiledProgram } from './compiled.ts';
 import type { HelperEnv } from './helpers/registry.ts';
-import { MAX_CALL_FRAMES, MEM_BASE_HI, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, framePointerOffset, hex } from './layout.ts';
+import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, hex } from './layout.ts';
 import type { Memory } from './memory.ts';
 import type { ExecObserver } from './observer.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';
@@ -58,6 +62,16 @@ export class Interpreter implements HelperEnv {
   /** this_cpu_off of the current CPU (movpcpu). */
   pcpuLo = 0;
   pcpuHi = 0;
+  /** Offset of struct xdp_md (ctx field rewriting applies in [mdStart, mdEnd)). */
+  mdStart = XDP_MD_OFFSET;
+  /** Frame pointer of call depth 0 and the distance between depths' stacks. */
+  fp0 = STACK_OFFSET + STACK_SIZE;
+  stackStride = STACK_STRIDE;
+  /** Instruction count at which exec() pauses (Infinity: never). */
+  sliceEnd = Infinity;
+  /** exec() returned because of a pause, not an exit; pc/depth say where to resume. */
+  paused = false;
+  private pauseRequested = false;
 
   constructor(
     readonly mem: Memory,
@@ -72,13 +86,28 @@ export class Interpreter implements HelperEnv {
     this.cs = this.ce = this.ws = this.we = 0;
   }
 
-  /** Runs from `entry` at call depth `base` until that frame exits; r0 is the result. */
-  exec(entry: number, base: number): void {
+  /** Frame pointer (r10 offset) of call depth `depth`. */
+  framePointer(depth: number): number {
+    return this.fp0 + depth * this.stackStride;
+  }
+
+  /** A helper blocks: exec() pauses right after the helper returns. Refused (false)
+   * inside a callback, which runs atomically. */
+  requestPause(): boolean {
+    if (this.callbacks !== 0) return false;
+    this.pauseRequested = true;
+    return true;
+  }
+
+  /** Runs from `entry` at call depth `base` until that frame exits; r0 is the result.
+   * With `resumeDepth` >= 0, continues a paused run at depth `resumeDepth` (registers,
+   * r10 included, as the pause left them). */
+  exec(entry: number, base: number, resumeDepth = -1): void {
     const L = this.L;
     const H = this.H;
     const dv = this.mem.view;
     const obs = this.observer;
-    const max = this.maxInsns;
+    const max = Math.min(this.maxInsns, this.sliceEnd);
     const mdEnd = this.mdEnd;
     let code = this.prog.code;
     let n = this.executed;
@@ -86,12 +115,16 @@ export class Interpreter implements HelperEnv {
     let pc = entry;
     let ea = -1;
     let tk = false;
-    L[10] = framePointerOffset(base);
-    H[10] = MEM_HI;
+    this.paused = false;
+    if (resumeDepth >= 0) depth = resumeDepth;
+    else {
+      L[10] = this.fp0 + base * this.stackStride;
+      H[10] = MEM_HI;
+    }
     for (;;) {
       const cur = pc;
       const b = cur << 3;
-      if (++n > max) this.budgetExceeded(cur);
+      if (++n > max && this.pauseAt(cur, depth, n)) return;
       pc = cur + 1;
       const d = code[b + 1];
       switch (code[b]) {
@@ -239,13 +272,15 @@ export class Interpreter implements HelperEnv {
         case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d: // lock *32, lock fetch *32, lock xchg32, lock cmpxchg32
           ea = this.atomic(d, code[b + 2], code[b + 3], code[b + 4], 4, cur); break;
         // ---- calls and exit (reported before the callee runs, so `continue`) ----
-        case 0x117: // call helper
+        case 0x117: // call helper (then: tail call, pause, or memory grown under a nested run)
         case 0x119: // call kfunc
           if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, code[b] === 0x117 ? 'helper' : 'kfunc', code[b + 4]); }
           this.executed = n; this.depth = depth; this.pc = cur;
           (code[b] === 0x117 ? this.prog.helperFns : this.prog.kfuncFns)[code[b + 5]](this);
           n = this.executed;
           if (this.tailPending) { this.tailPending = false; code = this.prog.code; pc = 0; }
+          if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
+          if (this.mem.view !== dv) { this.executed = n; this.exec(pc, base, depth); return; } // memory grew in the helper
           continue;
         case 0x118: // call local
           if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + 6]); }
@@ -260,6 +295,8 @@ export class Interpreter implements HelperEnv {
           this.callHelperById(L[d], cur);
           n = this.executed;
           if (this.tailPending) { this.tailPending = false; code = this.prog.code; pc = 0; }
+          if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
+          if (this.mem.view !== dv) { this.executed = n; this.exec(pc, base, depth); return; } // memory grew in the helper
           continue;
         }
         case 0x95: // exit
@@ -296,7 +333,7 @@ export class Interpreter implements HelperEnv {
 
   /** A u32 load from struct xdp_md: data, data_end and data_meta become packet pointers. */
   private ctxField(d: number, a: number): void {
-    const f = a - XDP_MD_OFFSET;
+    const f = a - this.mdStart;
     if (f !== 0 && f !== 4 && f !== 8) return;
     this.L[d] = f === 4 ? this.pktEnd : this.pktStart;
     this.H[d] = MEM_HI;
@@ -316,7 +353,7 @@ export class Interpreter implements HelperEnv {
     const fr = this.frames;
     fr[f] = retPc;
     for (let r = 6; r <= 9; r++) { fr[f + r - 5] = this.L[r]; fr[f + r - 1] = this.H[r]; }
-    this.L[10] = framePointerOffset(depth + 1);
+    this.L[10] = this.fp0 + (depth + 1) * this.stackStride;
     if (depth + 1 > this.deepest) this.deepest = depth + 1;
     return depth + 1;
   }
@@ -326,7 +363,7 @@ export class Interpreter implements HelperEnv {
     const f = d * FRAME_WORDS;
     const fr = this.frames;
     for (let r = 6; r <= 9; r++) { this.L[r] = fr[f + r - 5]; this.H[r] = fr[f + r - 1]; }
-    this.L[10] = framePointerOffset(d);
+    this.L[10] = this.fp0 + d * this.stackStride;
     return d;
   }
 
@@ -343,6 +380,17 @@ export class Interpreter implements HelperEnv {
     const def = this.prog.helpers.get(id);
     if (!def) throw new BpfError('runtime', `callx to ${id}, which is neither a helper id nor a function address`, { file: this.prog.file, pc });
     def.fn(this);
+  }
+
+  /** The instruction at `pc` would exceed the count limit: pause there (slice end), or
+   * fault (instruction budget). `n` counts that instruction already. */
+  private pauseAt(pc: number, depth: number, n: number): boolean {
+    if (n > this.maxInsns) this.budgetExceeded(pc);
+    this.executed = n - 1;
+    this.pc = pc;
+    this.depth = depth;
+    this.paused = true;
+    return true;
   }
 
   private budgetExceeded(pc: number): never {
@@ -376,13 +424,16 @@ export class Interpreter implements HelperEnv {
     const l6 = L[6], l7 = L[7], l8 = L[8], l9 = L[9], h6 = H[6], h7 = H[7], h8 = H[8], h9 = H[9];
     this.callbacks++;
     if (depth + 1 > this.deepest) this.deepest = depth + 1;
+    const sliceEnd = this.sliceEnd;
+    this.sliceEnd = Infinity;
     try {
       this.exec(t, depth + 1);
     } finally {
       this.callbacks--;
+      this.sliceEnd = sliceEnd;
     }
     L[6] = l6; L[7] = l7; L[8] = l8; L[9] = l9; H[6] = h6; H[7] = h7; H[8] = h8; H[9] = h9;
-    L[10] = framePointerOffset(depth);
+    L[10] = this.fp0 + depth * this.stackStride;
     H[10] = MEM_HI;
     this.depth = depth;
     this.pc = pc;

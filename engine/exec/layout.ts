@@ -31,6 +31,10 @@ export const PROG_AUX_EXCEPTION_OFFSET = KDATA_OFFSET + 0x000;
 export const TASK_EXCEPTION_THROWN_OFFSET = KDATA_OFFSET + 0x040;
 /** Where bpf_set_exception stores the cookie (8 bytes per level) of the RFC's bpf_throw. */
 export const TASK_EXCEPTION_COOKIE_OFFSET = KDATA_OFFSET + 0x080;
+/** Bytes from a task's flags to its cookies; other tasks' areas (allocated per task on
+ * the heap by ProgramInstance.createTask) use the same shape. */
+export const TASK_EXCEPTION_COOKIE_DELTA = TASK_EXCEPTION_COOKIE_OFFSET - TASK_EXCEPTION_THROWN_OFFSET;
+export const TASK_EXCEPTION_AREA_SIZE = TASK_EXCEPTION_COOKIE_DELTA + 4 * 8;
 
 /** Per-CPU areas: CPU n's copy of every per-CPU variable is at PERCPU_OFFSET +
  * n * PERCPU_STRIDE + the variable's per-CPU offset. `this_cpu_off` for CPU n is the

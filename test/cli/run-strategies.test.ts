@@ -103,7 +103,7 @@ test('bad strategy options are refused with one-line usage errors', async () => 
     [['--throw-rate', '1.5'], /--throw-rate takes a probability between 0 and 1, not '1.5'/],
     [['--throw-rate', 'often'], /--throw-rate takes a probability/],
     [['--throw-rate', '0.1'], /'call-chain' has no throw-rate knob/],
-    [['--cpus', '4'], /only --cpus 1/],
+    [['--cpus', '65'], /--cpus must be 1\.\.64/],
     [['--format', 'xml'], /--format must be one of text, json, csv, markdown/],
     [['--sites', 'some'], /--sites must be one of/],
     [['--model', 'exact'], /--model must be one of ooo, additive/],

@@ -11,6 +11,8 @@ import {
 import { collectProvenance } from '../../results/provenance.ts';
 import { RESULT_SCHEMA, type ResultDocument } from '../../results/document.ts';
 import { formatReport } from '../../report/format.ts';
+import { cpuModelById } from '../../cpus/index.ts';
+import { formatMachineText, parseScenario, readScenarioFile, runMachine, type Scenario } from '../../machine/index.ts';
 import type { Verb } from './verb.ts';
 
 const hex64 = (v: bigint) => '0x' + BigInt.asUintN(64, v).toString(16);
@@ -63,7 +65,9 @@ options:
 strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
   --strategy LIST    none,call,stack,aux,percpu,unwind or all (default all)
   --cpu-model LIST   CPU models, e.g. zen5,skylake, or all (default ${HOST_CLOSEST_MODEL})
-  --cpus N           simulated CPUs; only 1 so far
+  --cpus N           simulated CPUs (1..64); above 1 the program runs on the
+                     multi-CPU machine (the many-cpus scenario: task context,
+                     no interrupts) and prints correctness with failure traces
   --throw-rate P     probability that an invocation throws, 0..1 (default 0);
                      only for workloads with a throw-rate knob (deep-assert)
   --sites WHICH      which call sites get a check: may-throw (the RFC's),
@@ -74,10 +78,21 @@ strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
                      stdout), csv (one row per run) or markdown
 
 Each strategy and CPU model runs one warm-up invocation, not counted, then
-the measured ones; overheads are against strategy none with the same seed.`,
+the measured ones; overheads are against strategy none with the same seed.
+
+bpfexc run <scenario.json> runs a machine scenario (see benchmarks/scenarios):
+CPUs, interrupts, preemption, sleeping; --strategy, --cpu-model, --seed,
+--invocations, --throw-rate and --format text|json apply.`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('run', argv, OPTIONS);
     if (positionals.length !== 1) throw new BpfError('usage', 'run takes exactly one <program> (see bpfexc run --help)');
+    if (positionals[0].toLowerCase().endsWith('.json')) return machineRun(readScenarioFile(positionals[0]), values, argv);
+    const cpus = intOption('cpus', values.cpus, 1, 1);
+    if (cpus > 64) throw new BpfError('usage', `--cpus must be 1..64, not ${cpus}`);
+    if (cpus > 1) {
+      const scenario = parseScenario({ name: `${positionals[0]} on ${cpus} CPUs`, program: positionals[0], cpus });
+      return machineRun(scenario, values, argv);
+    }
     const { input, workload } = resolveProgram(positionals[0], values);
     const experiment = EXPERIMENT_OPTIONS.some((o) => values[o] !== undefined);
     if (!experiment) return plainRun(input, values);
@@ -116,6 +131,32 @@ the measured ones; overheads are against strategy none with the same seed.`,
 };
 
 type Values = ReturnType<typeof parseVerbArgs<typeof OPTIONS>>['values'];
+
+/** A scenario on the multi-CPU machine; command-line options override its fields. */
+function machineRun(base: Scenario, values: Values, argv: string[]): number {
+  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  const scenario: Scenario = {
+    ...base,
+    cpus: intOption('cpus', values.cpus, base.cpus, 1),
+    invocations: intOption('invocations', values.invocations, base.invocations, 1),
+    throwRate: values['throw-rate'] !== undefined ? parseThrowRate(values['throw-rate']) : base.throwRate,
+  };
+  parseScenario(scenario); // re-check the overridden fields
+  const { input, workload } = resolveProgram(scenario.program, values);
+  const seed = intOption('seed', values.seed, 1);
+  const strategies = parseStrategyList(values.strategy ?? 'all');
+  const results = parseCpuModelList(values['cpu-model'] ?? HOST_CLOSEST_MODEL).map((id) =>
+    runMachine(scenario, {
+      strategies,
+      cpuModel: cpuModelById(id)!,
+      seed,
+      workload: { name: workload?.name ?? scenario.program, program: input.program, ctx: input.ctx, throwKnob: workload?.throwKnob },
+    }),
+  );
+  if (format === 'text') process.stdout.write(results.map((r) => formatMachineText(r)).join('\n'));
+  else process.stdout.write(JSON.stringify({ schema: 'bpfexc/machine-result@1', provenance: collectProvenance(commandLine(argv), { seed }), results }, null, 2) + '\n');
+  return 0;
+}
 
 function resolveProgram(arg: string, values: Values): { input: ProgramInput; workload?: CatalogWorkload } {
   const ctxHex = values.mem ?? values.packet;

@@ -1,0 +1,221 @@
+// An execution context: one invocation of a program that can run in slices of at most K
+// instructions and be resumed later, possibly on another CPU. It owns what a kernel
+// execution context owns: registers, pc, call depth and saved frames (its own
+// Interpreter), its own stacks and context buffer (allocated as memory regions, so
+// several contexts can be live at once: a preempted task, a sleeping one, and the
+// softirq/hardirq/NMI contexts nested above them on one CPU), the task it runs for, its
+// CPU and its context level. Maps and the rest of memory are the instance's, shared.
+//
+// Each slice switches the context's CPU, level, task and PRNG stream into the instance
+// state and restores the previous ones afterwards, so a context may run nested inside a
+// helper of another (a tracing program recursing through a helper). movpcpu and
+// bpf_get_smp_processor_id follow the CPU of the current slice (migration).
+// Callbacks run by helpers (bpf_loop) run atomically within the slice that called the
+// helper: a slice ends at the first instruction after the helper returns.
+
+import { BpfError } from '../errors.ts';
+import type { CompiledProgram } from './compiled.ts';
+import { enterProgram } from './entry.ts';
+import { Interpreter } from './interpreter.ts';
+import * as Lay from './layout.ts';
+import type { Memory } from './memory.ts';
+import type { ExecObserver } from './observer.ts';
+import { StopSignal, ThrowSignal } from './signals.ts';
+import type { InstanceState } from './state.ts';
+
+/** A simulated task: its pid/tgid and where its bpf_exception_thrown[4] lives. */
+export interface TaskHandle {
+  readonly pid: number;
+  readonly tgid: number;
+  /** Memory offset of the task's four exception flags (cookies follow at
+   * layout.TASK_EXCEPTION_COOKIE_DELTA). */
+  readonly exceptionOffset: number;
+}
+
+export interface ContextStart {
+  ctx?: Uint8Array;
+  /** r1..r5 on entry, overriding the ctx convention. */
+  args?: readonly bigint[];
+  /** interrupt_context_level(): 0 task, 1 softirq, 2 hardirq, 3 NMI. */
+  level?: number;
+  /** Default: the instance's own task. */
+  task?: TaskHandle;
+  cpu?: number;
+  /** Seeds this invocation's bpf_get_prandom_u32 stream (default: the instance's). */
+  prngSeed?: number;
+  maxInsns?: number;
+}
+
+export interface SliceResult {
+  r0: bigint;
+  insnsExecuted: number;
+  thrown?: { cookie: bigint; frames: number };
+  ctx: Uint8Array;
+}
+
+export type ContextStatus = 'idle' | 'ready' | 'paused' | 'done';
+
+export interface ContextParts {
+  mem: Memory;
+  state: InstanceState;
+  main: CompiledProgram;
+  xdp: boolean;
+  defaultTask: TaskHandle;
+  /** Bytes reserved for the context buffer. */
+  ctxCapacity: number;
+  name: string;
+}
+
+export class ExecutionContext {
+  readonly interp: Interpreter;
+  status: ContextStatus = 'idle';
+  cpu = 0;
+  level = 0;
+  task: TaskHandle;
+  /** Set when status is 'done'. */
+  result: SliceResult | undefined;
+  private rng = 0;
+  private ctxLen = 0;
+  private started = false;
+  private readonly ctxRegion: number;
+  private readonly ctxStart: number;
+  private readonly mdStart: number;
+
+  constructor(private readonly parts: ContextParts) {
+    const { mem, state, main } = parts;
+    this.task = parts.defaultTask;
+    const it = (this.interp = new Interpreter(mem, state, main));
+    const bases: number[] = [];
+    for (let d = 0; d < Lay.MAX_CALL_FRAMES; d++) bases.push(mem.alloc('stack', `${parts.name}: stack of frame ${d}`, Lay.STACK_SIZE));
+    const stride = bases[1] - bases[0];
+    for (let d = 1; d < bases.length; d++) {
+      if (bases[d] - bases[d - 1] !== stride) throw new Error('execution context: stack regions are not evenly spaced');
+    }
+    it.fp0 = bases[0] + Lay.STACK_SIZE;
+    it.stackStride = stride;
+    this.mdStart = parts.xdp ? mem.alloc('context', `${parts.name}: struct xdp_md`, Lay.XDP_MD_SIZE, false) : 0;
+    this.ctxStart = mem.alloc('context', `${parts.name}: ${parts.xdp ? 'packet' : 'context'}`, parts.ctxCapacity);
+    this.ctxRegion = mem.info.length - 1;
+    it.mdStart = this.mdStart || Lay.XDP_MD_OFFSET;
+  }
+
+  /** Prepares a new invocation (the context may be reused once the previous one is done). */
+  start(o: ContextStart = {}): void {
+    if (this.status === 'ready' || this.status === 'paused') throw new Error('execution context: start() while an invocation is live');
+    const { mem, state } = this.parts;
+    const it = this.interp;
+    const ctx = o.ctx ?? new Uint8Array(0);
+    if (ctx.length > this.parts.ctxCapacity) throw new BpfError('usage', `context of ${ctx.length} bytes exceeds the execution context's ${this.parts.ctxCapacity}`);
+    this.cpu = o.cpu ?? 0;
+    this.checkCpu(this.cpu);
+    this.level = o.level ?? 0;
+    if (!(this.level >= 0 && this.level <= 3)) throw new BpfError('usage', `context level ${this.level} is outside 0..3`);
+    this.task = o.task ?? this.parts.defaultTask;
+    this.rng = o.prngSeed !== undefined ? o.prngSeed | 0 || 0x9e3779b9 : state.randomState;
+    mem.resize(this.ctxRegion, ctx.length);
+    mem.bytes.set(ctx, this.ctxStart);
+    this.ctxLen = ctx.length;
+    for (let d = 0; d <= it.deepest; d++) {
+      const top = it.framePointer(d);
+      mem.bytes.fill(0, top - Lay.STACK_SIZE, top);
+    }
+    it.deepest = 0;
+    it.resetCaches();
+    it.mdEnd = this.parts.xdp ? this.mdStart + Lay.XDP_MD_SIZE : 0;
+    it.pktStart = this.ctxStart;
+    it.pktEnd = this.ctxStart + ctx.length;
+    it.prog = this.parts.main;
+    it.maxInsns = o.maxInsns ?? 100_000_000;
+    it.executed = 0;
+    it.tailCalls = 0;
+    it.depth = 0;
+    it.pc = 0;
+    enterProgram(it, mem, { xdp: this.parts.xdp, mdOffset: this.mdStart, ctxOffset: this.ctxStart, ctx, args: o.args });
+    this.result = undefined;
+    this.started = false;
+    this.status = 'ready';
+  }
+
+  /** Runs at most `maxInsns` instructions (more when a helper's callbacks run atomically)
+   * on `cpu` (default: where it last ran). */
+  runSlice(maxInsns: number, cpu: number = this.cpu, observer: ExecObserver | null = null): 'paused' | 'done' {
+    if (this.status !== 'ready' && this.status !== 'paused') throw new Error(`execution context: runSlice() in state ${this.status}`);
+    this.checkCpu(cpu);
+    this.cpu = cpu;
+    const st = this.parts.state;
+    const it = this.interp;
+    const saved = { cpu: st.cpu, level: st.level, pid: st.pid, tgid: st.tgid, task: st.taskException, rng: st.randomState };
+    st.cpu = cpu;
+    st.level = this.level;
+    st.pid = this.task.pid;
+    st.tgid = this.task.tgid;
+    st.taskException = this.task.exceptionOffset;
+    st.randomState = this.rng;
+    it.pcpuLo = Lay.PERCPU_OFFSET + cpu * Lay.PERCPU_STRIDE;
+    it.pcpuHi = Lay.MEM_BASE_HI | 0;
+    it.observer = observer;
+    const before = it.executed;
+    it.sliceEnd = before + Math.max(1, maxInsns);
+    let done: SliceResult | undefined;
+    try {
+      if (!this.started) {
+        this.started = true;
+        it.exec(0, 0);
+      } else it.exec(it.pc, 0, it.depth);
+      if (!it.paused) done = this.finish((BigInt(it.H[0] >>> 0) << 32n) | BigInt(it.L[0] >>> 0));
+    } catch (e) {
+      if (e instanceof ThrowSignal) done = this.finish(e.cookie, { cookie: e.cookie, frames: e.frames });
+      else if (e instanceof StopSignal) done = this.finish(e.r0);
+      else {
+        this.status = 'done';
+        throw e;
+      }
+    } finally {
+      st.insnsTotal += it.executed - before;
+      this.rng = st.randomState;
+      st.cpu = saved.cpu;
+      st.level = saved.level;
+      st.pid = saved.pid;
+      st.tgid = saved.tgid;
+      st.taskException = saved.task;
+      st.randomState = saved.rng;
+      it.observer = null;
+      it.sliceEnd = Infinity;
+    }
+    if (done) {
+      this.result = done;
+      this.status = 'done';
+      return 'done';
+    }
+    this.status = 'paused';
+    return 'paused';
+  }
+
+  /** Runs to completion in one go (for the oracle and tests). */
+  runToEnd(cpu: number = this.cpu, observer: ExecObserver | null = null): SliceResult {
+    while (this.runSlice(Number.MAX_SAFE_INTEGER, cpu, observer) === 'paused');
+    return this.result as SliceResult;
+  }
+
+  /** Instructions this invocation has executed so far. */
+  get executed(): number {
+    return this.interp.executed;
+  }
+
+  /** A helper of this context blocks: the current slice ends after it returns. False
+   * inside a callback (callbacks run atomically) — the helper then does not block. */
+  requestPause(): boolean {
+    return this.interp.requestPause();
+  }
+
+  private finish(r0: bigint, thrown?: SliceResult['thrown']): SliceResult {
+    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ctx: this.parts.mem.bytes.slice(this.ctxStart, this.ctxStart + this.ctxLen) };
+    if (thrown) out.thrown = thrown;
+    return out;
+  }
+
+  private checkCpu(cpu: number): void {
+    const n = this.parts.state.cpus;
+    if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < n)) throw new BpfError('usage', `cpu ${cpu} is outside 0..${n - 1}`);
+  }
+}

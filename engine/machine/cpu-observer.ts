@@ -1,0 +1,90 @@
+// What one simulated CPU attaches to the executor: its timing model, plus the coherence
+// directory's view of every load and store, plus the trace of exception-state accesses
+// of the invocation running there.
+
+import type { CallKind, ExecObserver } from '../exec/observer.ts';
+import type { LoadedProgram } from '../exec/decoded.ts';
+import type { Memory } from '../exec/memory.ts';
+import type { TimingModel } from '../timing/model.ts';
+import type { AccessKind, CoherenceDirectory } from './coherence.ts';
+
+/** Per slot: how the instruction touches memory (mnemonics from the opcode table). */
+export function accessKinds(loaded: LoadedProgram): Uint8Array {
+  const out = new Uint8Array(loaded.slots);
+  loaded.specs.forEach((s, pc) => {
+    if (!s) return;
+    const m = s.mnemonic;
+    if (m.startsWith('lock')) out[pc] = 3;
+    else if (m.startsWith('ldx')) out[pc] = 1;
+    else if (m.startsWith('st')) out[pc] = 2;
+  });
+  return out;
+}
+
+/** The part of an invocation the observer needs to know. */
+export interface TracedInvocation {
+  readonly id: number;
+  readonly level: number;
+  readonly trace: string[];
+}
+
+export const TRACE_LIMIT = 40;
+
+export class CpuObserver implements ExecObserver {
+  /** The invocation running now (set by the machine around each slice). */
+  inv: TracedInvocation | null = null;
+  /** Coherence cycles charged so far (the machine reads deltas). */
+  penalty = 0;
+  /** Of `penalty`, the cycles spent moving exception-state lines. */
+  watchedPenalty = 0;
+  /** CPU clock at the start of the current slice, and the model's clock then. */
+  sliceClock = 0;
+  sliceModelBase = 0;
+  slicePenaltyBase = 0;
+
+  constructor(
+    readonly cpu: number,
+    readonly model: TimingModel,
+    private readonly dir: CoherenceDirectory,
+    private readonly kinds: Uint8Array,
+    private readonly mem: Memory,
+  ) {}
+
+  now(): number {
+    return this.sliceClock + (this.model.totalCycles() - this.sliceModelBase) + (this.penalty - this.slicePenaltyBase);
+  }
+
+  insn(pc: number, memOffset: number, taken: boolean): void {
+    this.model.insn(pc, memOffset, taken);
+    if (memOffset < 0) return;
+    const kind = this.kinds[pc] as AccessKind;
+    if (kind === 0) return;
+    const inv = this.inv;
+    const cycle = this.now();
+    const r = this.dir.access(kind, memOffset, { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
+    this.penalty += r.penalty;
+    const what = this.dir.watchedName(memOffset);
+    if (what === undefined) return;
+    this.watchedPenalty += r.penalty;
+    if (inv === null || inv.trace.length >= TRACE_LIMIT) return;
+    const op = kind === 1 ? 'read' : kind === 2 ? 'write' : 'rmw';
+    const value = this.mem.bytes[memOffset];
+    const w = r.lastWrite;
+    const by = w ? `last written by #${w.invocation} (cpu ${w.cpu}, level ${w.level}, cycle ${Math.round(w.cycle)}, pc ${w.pc})` : 'never written';
+    inv.trace.push(`cycle ${Math.round(cycle)} cpu ${this.cpu} L${inv.level} pc ${pc}: ${op} ${what}+${memOffset & 63} = ${value}; ${by}${r.penalty ? `; +${r.penalty} transfer` : ''}`);
+  }
+
+  call(pc: number, kind: CallKind, target: number): void {
+    this.model.call(pc, kind, target);
+  }
+
+  exit(pc: number, depth: number): void {
+    this.model.exit(pc, depth);
+  }
+
+  unwind(pc: number, frames: number): void {
+    this.model.unwind?.(pc, frames);
+    const inv = this.inv;
+    if (inv && inv.trace.length < TRACE_LIMIT) inv.trace.push(`cycle ${Math.round(this.now())} cpu ${this.cpu} L${inv.level} pc ${pc}: bpf_throw unwinds ${frames} frames`);
+  }
+}

@@ -1,0 +1,240 @@
+// runMachine: a scenario on N simulated CPUs under each strategy, with the oracle's
+// verdict on every invocation. Per strategy: the program is rewritten, loaded once and
+// shared by all CPUs (one memory, so prog->aux, the per-CPU areas and the tasks are the
+// same bytes everywhere); each CPU has its own out-of-order timing model (private L1/L2,
+// one LLC shared by all) and the coherence directory charges cross-core transfers.
+//
+// The oracle replays each invocation alone under `none` with the same context and PRNG
+// seed: whether it threw, with which cookie, and what r0 it returns (and, with the throw
+// rate at 0, what it returns when it does not throw). engine/experiment's
+// judgeCorrectness turns outcome pairs into the correctness counts.
+
+import type { CpuModel } from '../cpus/cpu-model.ts';
+import { BpfError } from '../errors.ts';
+import { defaultHelpers, instantiate, loadProgram, withHelpers, type HelperDef, type HelperRegistry, type ProgramInstance } from '../exec/index.ts';
+import { judgeCorrectness } from '../experiment/correctness.ts';
+import type { InvocationOutcome } from '../experiment/measure.ts';
+import { applyThrowRate, type ThrowKnob } from '../experiment/throw-knob.ts';
+import type { Program } from '../program.ts';
+import type { Correctness } from '../results/document.ts';
+import { buildCallGraph } from '../strategies/call-graph.ts';
+import { defaultRewriteEnv, strategyByName } from '../strategies/index.ts';
+import { createSharedCaches } from '../timing/cache.ts';
+import { createTimingModel } from '../timing/model.ts';
+import { CoherenceDirectory } from './coherence.ts';
+import { accessKinds, CpuObserver } from './cpu-observer.ts';
+import type { Scenario } from './scenario.ts';
+import { MachineSimulation, watchExceptionState, type Invocation } from './simulate.ts';
+
+/** The scenario's program, resolved by the caller (the engine does not read the catalog). */
+export interface MachineWorkload {
+  name: string;
+  program: Program;
+  ctx?: Uint8Array;
+  /** Required when the scenario's throwRate > 0. */
+  throwKnob?: ThrowKnob;
+}
+
+export interface MachineOptions {
+  strategies: readonly string[];
+  cpuModel: CpuModel;
+  seed: number;
+  workload: MachineWorkload;
+  /** Most failure traces kept per strategy (default 20). */
+  maxTraces?: number;
+}
+
+export type Verdict = 'missed' | 'spuriousUnwind' | 'wrongCookie';
+
+export interface FailureTrace {
+  invocation: number;
+  verdict: Verdict;
+  level: number;
+  cpus: string;
+  expected: string;
+  got: string;
+  events: string[];
+}
+
+export interface MachineStrategyResult {
+  strategy: string;
+  cycles: {
+    /** Mean over CPUs of (busy cycles / invocations completed on that CPU). */
+    perInvocation: number;
+    perInvocationByCpu: number[];
+    /** Of which cross-core cache-line transfers (any line: map values, stacks, ...). */
+    coherencePerInvocation: number;
+    /** Of those, transfers of exception-state lines (aux flag, per-CPU flags, task flags). */
+    exceptionStateCoherencePerInvocation: number;
+    /** Under `none` on the same machine, when `none` was among the strategies. */
+    baselinePerInvocation?: number;
+    overheadPerInvocation?: number;
+  };
+  correctness: Correctness;
+  invocationsByLevel: number[];
+  nestedInvocations: number;
+  coherenceTransfers: number;
+  failures: FailureTrace[];
+  failuresTotal: number;
+}
+
+export interface MachineResult {
+  scenario: Scenario;
+  workload: string;
+  cpuModel: string;
+  seed: number;
+  runs: MachineStrategyResult[];
+}
+
+function helperIdByName(name: string): number {
+  for (const [id, d] of defaultHelpers) if (d.name === name) return id;
+  throw new BpfError('usage', `scenario names helper '${name}', which the executor does not have`);
+}
+
+/** The default helpers with the scenario's sleep and recursion points hooked. */
+function hookedHelpers(s: Scenario, sim: () => MachineSimulation | undefined): HelperRegistry {
+  const hooks = new Map<number, { sleep: boolean; recurse: boolean }>();
+  for (const n of s.sleep?.helpers ?? []) hooks.set(helperIdByName(n), { sleep: true, recurse: false });
+  for (const n of s.tracingRecursion?.helpers ?? []) {
+    const id = helperIdByName(n);
+    hooks.set(id, { sleep: hooks.get(id)?.sleep ?? false, recurse: true });
+  }
+  const defs: HelperDef[] = [];
+  for (const [id, h] of hooks) {
+    const orig = defaultHelpers.get(id)!;
+    defs.push({
+      ...orig,
+      fn: (env) => {
+        orig.fn(env);
+        const m = sim();
+        if (!m) return;
+        if (h.recurse) m.maybeRecurse();
+        if (h.sleep) m.maybeSleep();
+      },
+    });
+  }
+  return defs.length ? withHelpers(defaultHelpers, defs) : defaultHelpers;
+}
+
+/** Outcomes of invocations replayed alone (cached by level and seed). */
+class Oracle {
+  private readonly cache = new Map<string, InvocationOutcome>();
+  private readonly inst: ProgramInstance;
+
+  constructor(program: Program, private readonly ctx: Uint8Array | undefined, seed: number, cpus: number) {
+    this.inst = instantiate(loadProgram(program, { helpers: defaultHelpers }), { seed, helpers: defaultHelpers, cpus });
+  }
+
+  outcome(level: number, prngSeed: number): InvocationOutcome {
+    const key = `${level}:${prngSeed}`;
+    let o = this.cache.get(key);
+    if (!o) {
+      const r = this.inst.run({ ctx: this.ctx, level, prngSeed });
+      o = r.thrown ? { r0: r.r0, thrownCookie: r.thrown.cookie } : { r0: r.r0 };
+      this.cache.set(key, o);
+    }
+    return o;
+  }
+}
+
+const hex = (v: bigint): string => '0x' + v.toString(16);
+const describe = (o: InvocationOutcome): string => (o.thrownCookie !== undefined ? `throws, returns cookie ${hex(o.r0)}` : `returns ${hex(o.r0)}`);
+
+export function runMachine(scenario: Scenario, opts: MachineOptions): MachineResult {
+  const s = scenario;
+  const w = opts.workload;
+  if (s.throwRate > 0 && !w.throwKnob) throw new BpfError('usage', `scenario '${s.name}': throwRate ${s.throwRate} but '${w.name}' has no throw-rate knob`);
+  for (const n of opts.strategies) if (!strategyByName(n)) throw new BpfError('usage', `unknown strategy '${n}'`);
+  const program = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, s.throwRate) : w.program;
+  const normalProgram = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, 0) : w.program;
+  const sites = buildCallGraph(program).calls.some((c) => c.isThrow) ? 'may-throw' : 'all-calls';
+  const oracle = new Oracle(program, w.ctx, opts.seed, s.cpus);
+  const normal = new Oracle(normalProgram, w.ctx, opts.seed, s.cpus);
+
+  const runs: MachineStrategyResult[] = [];
+  for (const name of opts.strategies) {
+    const strategy = strategyByName(name)!;
+    let sim: MachineSimulation | undefined;
+    const helpers = hookedHelpers(s, () => sim);
+    const rw = strategy.rewrite(program, defaultRewriteEnv({ sites, resetPolicy: s.resetPolicy, helperName: (id) => helpers.get(id)?.name }));
+    const loaded = loadProgram(rw.program, { helpers });
+    const instance = instantiate(loaded, { seed: opts.seed, helpers, cpus: s.cpus });
+    const cpu = opts.cpuModel;
+    const shared = createSharedCaches(cpu);
+    const transfer = Math.max(0, Math.round(cpu.coreToCore.sameCluster.value * cpu.frequencyGHz.value) - cpu.l1d.latency.value);
+    const directory = new CoherenceDirectory(s.cpus, cpu.lineBytes.value, transfer);
+    watchExceptionState(directory, s.cpus);
+    const kinds = accessKinds(loaded);
+    const models = Array.from({ length: s.cpus }, () => createTimingModel('ooo', cpu, loaded, { exceptionBoundary: rw.exceptionBoundary, caches: shared }));
+    const observers = models.map((m, c) => new CpuObserver(c, m, directory, kinds, instance.mem));
+    sim = new MachineSimulation({ scenario: s, cpuModel: cpu, instance, models, observers, directory, ctx: w.ctx, seed: opts.seed });
+    const res = sim.run();
+    sim = undefined;
+    const r = summarise(name, res.invocations, res.busyCycles, res.completedOn, res.coherenceTransfers, oracle, normal, opts.maxTraces ?? 20, s.throwRate > 0);
+    r.cycles.exceptionStateCoherencePerInvocation = observers.reduce((a, o) => a + o.watchedPenalty, 0) / Math.max(1, res.invocations.length);
+    runs.push(r);
+  }
+  const base = runs.find((r) => r.strategy === 'none');
+  if (base) {
+    for (const r of runs) {
+      r.cycles.baselinePerInvocation = base.cycles.perInvocation;
+      r.cycles.overheadPerInvocation = r.cycles.perInvocation - base.cycles.perInvocation;
+    }
+  }
+  return { scenario: s, workload: w.name, cpuModel: opts.cpuModel.id, seed: opts.seed, runs };
+}
+
+function summarise(
+  strategy: string,
+  invs: readonly Invocation[],
+  busy: readonly number[],
+  completedOn: readonly number[],
+  transfers: number,
+  oracle: Oracle,
+  normal: Oracle,
+  maxTraces: number,
+  knob: boolean,
+): MachineStrategyResult {
+  const expected = invs.map((i) => oracle.outcome(i.level, i.prngSeed));
+  const normalOut = knob ? invs.map((i) => normal.outcome(i.level, i.prngSeed)) : undefined;
+  const got: InvocationOutcome[] = invs.map((i) => (i.thrownCookie !== undefined ? { r0: i.r0!, thrownCookie: i.thrownCookie } : { r0: i.r0! }));
+  const correctness = judgeCorrectness(expected, got, normalOut);
+  const failures: FailureTrace[] = [];
+  let failuresTotal = 0;
+  invs.forEach((inv, k) => {
+    const c = judgeCorrectness([expected[k]], [got[k]], normalOut ? [normalOut[k]] : undefined);
+    const verdict: Verdict | undefined = c.missed ? 'missed' : c.spuriousUnwinds ? 'spuriousUnwind' : c.wrongCookie ? 'wrongCookie' : undefined;
+    if (!verdict) return;
+    failuresTotal++;
+    if (failures.length >= maxTraces) return;
+    failures.push({
+      invocation: inv.id,
+      verdict,
+      level: inv.level,
+      cpus: inv.firstCpu === inv.lastCpu ? `cpu ${inv.firstCpu}` : `cpu ${inv.firstCpu} -> cpu ${inv.lastCpu}`,
+      expected: describe(expected[k]),
+      got: describe(got[k]),
+      events: inv.trace.slice(),
+    });
+  });
+  const byCpu = busy.map((b, c) => (completedOn[c] > 0 ? b / completedOn[c] : 0));
+  const active = byCpu.filter((_, c) => completedOn[c] > 0);
+  const coherence = invs.reduce((a, i) => a + i.coherenceCycles, 0);
+  const byLevel = [0, 0, 0, 0];
+  for (const i of invs) byLevel[i.level]++;
+  return {
+    strategy,
+    cycles: {
+      perInvocation: active.reduce((a, b) => a + b, 0) / Math.max(1, active.length),
+      perInvocationByCpu: byCpu,
+      coherencePerInvocation: coherence / Math.max(1, invs.length),
+      exceptionStateCoherencePerInvocation: 0,
+    },
+    correctness,
+    invocationsByLevel: byLevel,
+    nestedInvocations: invs.filter((i) => i.nestedIn !== undefined).length,
+    coherenceTransfers: transfers,
+    failures,
+    failuresTotal,
+  };
+}
