@@ -1,0 +1,193 @@
+// `npm run bench`: the default suite end to end. Runs every built-in workload x every
+// strategy x every CPU model x the CPU counts the machine supports, plus the call-density
+// and throw-rate sweeps, in parallel on a piscina pool; then writes the result document
+// (results/<timestamp>.json and results/latest.json), the CSVs, the charts, and prints
+// an 80-column summary. See benchmarks/bench/README.md.
+import { setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { intOption } from '../engine/cli/args.ts';
+import { loadCatalog } from '../engine/cli/workload-catalog.ts';
+import { BpfError } from '../engine/errors.ts';
+import { parseCpuModelList } from '../engine/experiment/index.ts';
+import { measureHostTimings } from './bench/host-timing.ts';
+import { MACHINE_NOTICE, machineAvailable } from './bench/machine-runner.ts';
+import { buildMatrix, CPU_COUNTS } from './bench/matrix.ts';
+import { buildDocument, commitOutputs, prepareOutputs } from './bench/output.ts';
+import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
+import { progressBar } from './bench/progress.ts';
+import { formatSummary } from './bench/summary.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const USAGE = `usage: npm run bench [-- options]   (tsx benchmarks/bench.ts [options])
+
+Runs every built-in workload x every strategy x every CPU model x CPU counts
+1, 2, 4, 8 (those the simulator supports), plus the call-density sweep and the
+throw-rate sweep, in parallel. Writes results/<timestamp>.json, results/latest.json,
+results/latest.csv, results/latest-sites.csv and charts/, then prints a summary.
+Nothing is written unless every task finished.
+
+options:
+  --quick            a small matrix (zen5, fewer invocations and sweep points)
+  --seed N           seed of every run (default 1)
+  --workers N        worker threads (default: the host's CPUs)
+  --out DIR          where results go (default results/); charts then go to
+                     DIR/charts unless --charts is given
+  --charts DIR       where charts go (default charts/, or DIR/charts with --out)
+  --no-charts        do not render charts
+  --cpu-model LIST   CPU models (default all; --quick: zen5)
+  --workload LIST    built-in workloads (default all)
+  --cpus LIST        CPU counts, e.g. 1,2 (default 1,2,4,8 where supported)
+  --no-sweeps        leave out the call-density and throw-rate sweeps
+  --host-time MS     time to sample each simulator-speed case (default 1000,
+                     --quick 100; 0 skips them)
+  -h, --help         this text
+
+Exit status: 0 when everything ran and was written; 1 when a task failed or an
+option is wrong (nothing written); 130 when interrupted (nothing written).`;
+
+const OPTIONS = {
+  quick: { type: 'boolean' },
+  seed: { type: 'string' },
+  workers: { type: 'string' },
+  out: { type: 'string' },
+  charts: { type: 'string' },
+  'no-charts': { type: 'boolean' },
+  'cpu-model': { type: 'string' },
+  workload: { type: 'string' },
+  cpus: { type: 'string' },
+  'no-sweeps': { type: 'boolean' },
+  'host-time': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values;
+  } catch (e) {
+    throw new BpfError('usage', `${(e as Error).message.split('\n')[0]} (see --help)`);
+  }
+}
+
+function parseWorkloads(text: string | undefined): string[] | undefined {
+  if (text === undefined || text === 'all') return undefined;
+  const known = loadCatalog().map((w) => w.name);
+  const names = text.split(',').map((s) => s.trim());
+  for (const n of names) if (!known.includes(n)) throw new BpfError('usage', `--workload: unknown workload '${n}' (known: ${known.join(', ')}, or all)`);
+  return names;
+}
+
+function parseCpuCounts(text: string | undefined, multi: boolean): number[] {
+  if (text === undefined) return multi ? [...CPU_COUNTS] : [1];
+  const counts = [...new Set(text.split(',').map((c) => intOption('cpus', c.trim(), 1, 1)))].sort((a, b) => a - b);
+  if (!multi && counts.some((c) => c > 1)) throw new BpfError('usage', `--cpus ${text}: ${MACHINE_NOTICE.replace(/^bench: /, '').replace(/: running.*$/, '')}`);
+  return counts;
+}
+
+function commandLine(argv: string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const base = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'tsx benchmarks/bench.ts';
+  return argv.length === 0 ? base : `${base}${base.startsWith('npm') ? ' --' : ''} ${argv.map(quote).join(' ')}`;
+}
+
+function reportUnfinished(outcome: PoolOutcome, total: number, resultDir: string, why: string): void {
+  const err = (s: string) => process.stderr.write(s + '\n');
+  err(`bench: ${why}: ${outcome.results.length} of ${total} tasks finished${outcome.failures.length ? `, ${outcome.failures.length} failed` : ''}; nothing written (${resolve(resultDir, 'latest.json')} unchanged)`);
+  for (const f of outcome.failures) err(`  failed   ${f.id}: ${f.error}`);
+  const shown = outcome.results.slice(0, 20);
+  for (const r of shown) err(`  finished ${r.id} (${r.runs.length} runs)`);
+  if (outcome.results.length > shown.length) err(`  ... and ${outcome.results.length - shown.length} more finished`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const v = parse(argv);
+  if (v.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const started = performance.now();
+  const quick = v.quick ?? false;
+  const seed = intOption('seed', v.seed, 1);
+  const workers = intOption('workers', v.workers, defaultWorkers(), 1);
+  const resultDir = resolve(v.out ?? resolve(ROOT, 'results'));
+  const chartsDir = v['no-charts'] ? undefined : resolve(v.charts ?? (v.out ? resolve(resultDir, 'charts') : resolve(ROOT, 'charts')));
+  const hostTimeMs = intOption('host-time', v['host-time'], quick ? 100 : 1000, 0);
+  const notices: string[] = [];
+  const multi = machineAvailable();
+  if (!multi) notices.push(MACHINE_NOTICE);
+  const cpuCounts = parseCpuCounts(v.cpus, multi);
+  const tasks = buildMatrix({
+    quick,
+    seed,
+    cpuCounts,
+    cpuModels: v['cpu-model'] ? parseCpuModelList(v['cpu-model']) : undefined,
+    workloads: parseWorkloads(v.workload),
+    sweeps: !v['no-sweeps'],
+  });
+  for (const n of notices) process.stderr.write(n + '\n');
+  process.stderr.write(`bench: ${tasks.length} tasks on ${workers} worker${workers === 1 ? '' : 's'}, CPU counts ${cpuCounts.join(',')}\n`);
+
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // one listener per queued task
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130); // a second ^C: stop now, still writing nothing
+    process.stderr.write('\nbench: interrupted, stopping the workers (^C again to quit at once)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = progressBar();
+  const outcome = await runTasks(tasks, {
+    workers,
+    signal: abort.signal,
+    onSettled: (done, total, last, failed) => progress.update(done, total, `${failed ? 'FAILED ' : ''}${last.id}`),
+  });
+  progress.end();
+  if (outcome.interrupted) {
+    reportUnfinished(outcome, tasks.length, resultDir, 'interrupted');
+    return 130;
+  }
+  if (outcome.failures.length) {
+    reportUnfinished(outcome, tasks.length, resultDir, 'tasks failed');
+    return 1;
+  }
+
+  const runs = outcome.results.flatMap((r) => r.runs);
+  const cases = hostTimeMs > 0 ? await measureHostTimings(hostTimeMs, abort.signal) : [];
+  if (abort.signal.aborted) {
+    reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while timing the simulator');
+    return 130;
+  }
+  const wallSeconds = Math.round((performance.now() - started) / 100) / 10;
+  const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices }, { wallSeconds, workers, cases });
+  const prepared = await prepareOutputs(doc, { resultDir, chartsDir });
+  if (abort.signal.aborted) {
+    reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while rendering charts');
+    return 130;
+  }
+  // Synchronous from here on: a SIGINT now is handled after every file is in place.
+  const written = commitOutputs(prepared);
+  process.stdout.write(formatSummary(doc, cases));
+  const rel = (p: string) => (p.startsWith(ROOT) ? p.slice(ROOT.length) : p);
+  process.stdout.write(`\n${tasks.length} tasks, ${runs.length} runs, ${wallSeconds} s wall on ${workers} worker${workers === 1 ? '' : 's'}\n`);
+  process.stdout.write(`wrote ${rel(resolve(resultDir, 'latest.json'))}, latest.csv, latest-sites.csv${chartsDir ? ` and ${written.filter((f) => f.endsWith('.svg')).length} charts in ${rel(chartsDir)}` : ''}\n`);
+  for (const s of prepared.charts?.skipped ?? []) process.stdout.write(`chart ${s.name} skipped: ${s.reason}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof BpfError) {
+      process.stderr.write(`bench: ${err.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`bench: internal error (a bug in bpfexc, please report it):\n${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 2;
+    }
+  },
+);

@@ -1,0 +1,95 @@
+// What `npm run bench` runs: the task list, built before anything runs so the whole
+// matrix is known (for the progress bar, for the report of what finished) and so its
+// order, not the order workers finish in, decides the order of the result document.
+//
+// One task = one workload x CPU model x CPU count x throw rate, every strategy in it
+// (runExperiment measures the `none` baseline once per CPU model and compares every
+// strategy against it, so strategies belong together).
+import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
+import { CPU_MODELS } from '../../engine/cpus/index.ts';
+import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
+import { DENSITY_POINTS, QUICK_DENSITY_POINTS, QUICK_THROW_RATES, THROW_RATES, THROW_SWEEP_WORKLOAD } from './sweeps.ts';
+
+export type WorkloadRef = { kind: 'catalog'; name: string } | { kind: 'call-density'; nominalCallsPer100Insns: number };
+
+export type TaskGroup = 'suite' | 'call-density' | 'throw-rate';
+
+export interface BenchTask {
+  /** Unique and stable: `suite/xdp-parse/zen5/cpus=1/p=0`. */
+  id: string;
+  group: TaskGroup;
+  workload: WorkloadRef;
+  cpuModel: string;
+  cpus: number;
+  strategies: string[];
+  invocations: number;
+  seed: number;
+  throwRate: number;
+}
+
+/** Measured invocations per strategy (after one warm-up). Chosen so the default run
+ * takes under five minutes on a 2-core machine (see benchmarks/bench/README.md):
+ *   suite        1000: every built-in workload reaches a steady state well before
+ *   deep-assert  5000: also the throw-rate sweep, where p = 0.001 must throw ~5 times
+ *   call-density  200: straight-line code with no random draws, steady after one
+ *   machine       500: CPU counts above 1 (the multi-CPU machine, all CPUs together)
+ * --quick divides them for CI. */
+export const INVOCATIONS = { suite: 1000, throwSweep: 5000, density: 200, machine: 500 } as const;
+export const QUICK_INVOCATIONS = { suite: 50, throwSweep: 200, density: 20, machine: 50 } as const;
+
+export const CPU_COUNTS: readonly number[] = [1, 2, 4, 8];
+
+export interface MatrixOptions {
+  quick: boolean;
+  seed: number;
+  /** CPU counts that can run (the multi-CPU machine decides whether > 1 can). */
+  cpuCounts: readonly number[];
+  /** Default: every model (quick: zen5 and one arm64 model). */
+  cpuModels?: readonly string[];
+  /** Default: every built-in workload (quick: the same). */
+  workloads?: readonly string[];
+  /** CPU models the sweeps run on; default every model of the matrix (quick: zen5). */
+  sweepModels?: readonly string[];
+  sweeps?: boolean;
+}
+
+export const QUICK_CPU_MODELS: readonly string[] = ['zen5'];
+
+export function workloadLabel(w: WorkloadRef): string {
+  return w.kind === 'catalog' ? w.name : `call-density-${w.nominalCallsPer100Insns}`;
+}
+
+export function buildMatrix(o: MatrixOptions): BenchTask[] {
+  const n = o.quick ? QUICK_INVOCATIONS : INVOCATIONS;
+  const models = o.cpuModels ?? (o.quick ? QUICK_CPU_MODELS : CPU_MODELS.map((m) => m.id));
+  const workloads = o.workloads ?? loadCatalog().map((w) => w.name);
+  const sweepModels = o.sweepModels ?? models;
+  const strategies = [...STRATEGY_NAMES];
+  const tasks: BenchTask[] = [];
+  const add = (group: TaskGroup, workload: WorkloadRef, cpuModel: string, cpus: number, invocations: number, throwRate: number) => {
+    const id = `${group}/${workloadLabel(workload)}/${cpuModel}/cpus=${cpus}/p=${throwRate}`;
+    tasks.push({ id, group, workload, cpuModel, cpus, strategies, invocations, seed: o.seed, throwRate });
+  };
+  const sweeps = o.sweeps ?? true;
+  const throwRates = o.quick ? QUICK_THROW_RATES : THROW_RATES;
+  for (const name of workloads) {
+    // The throw-rate sweep's rate-0 point is the suite's own run of its workload, so
+    // that run takes the sweep's invocation count and is not run twice.
+    const sweepsHere = sweeps && name === THROW_SWEEP_WORKLOAD;
+    for (const cpuModel of models) {
+      for (const cpus of o.cpuCounts) add('suite', { kind: 'catalog', name }, cpuModel, cpus, cpus > 1 ? n.machine : sweepsHere ? n.throwSweep : n.suite, 0);
+    }
+  }
+  if (!sweeps) return tasks;
+  if (workloads.includes(THROW_SWEEP_WORKLOAD)) {
+    for (const cpuModel of sweepModels) {
+      for (const p of throwRates) if (p > 0) add('throw-rate', { kind: 'catalog', name: THROW_SWEEP_WORKLOAD }, cpuModel, 1, n.throwSweep, p);
+    }
+  }
+  for (const cpuModel of sweepModels) {
+    for (const d of o.quick ? QUICK_DENSITY_POINTS : DENSITY_POINTS) {
+      add('call-density', { kind: 'call-density', nominalCallsPer100Insns: d }, cpuModel, 1, n.density, 0);
+    }
+  }
+  return tasks;
+}

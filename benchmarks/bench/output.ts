@@ -1,0 +1,92 @@
+// Everything a bench run writes, prepared in memory first and then written file by file
+// with atomic renames: results/<timestamp>.json, results/latest.json, latest.csv,
+// latest-sites.csv, and the charts. Until the first rename nothing on disk has changed,
+// so an interrupted or failed run leaves the previous results as they were.
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
+import { readCalibration } from '../../charts/calibration-file.ts';
+import { defaultCalibrationFile, renderChartSet, writeChartSet, type ChartSet } from '../../charts/render-charts.ts';
+import { CPU_MODELS } from '../../engine/cpus/index.ts';
+import { formatReport } from '../../engine/report/format.ts';
+import { writeFileAtomic } from '../../engine/results/atomic-write.ts';
+import { RESULT_SCHEMA, type ResultDocument, type RunRecord } from '../../engine/results/document.ts';
+import { collectProvenance } from '../../engine/results/provenance.ts';
+import type { HostTimings } from './host-timing.ts';
+import { workloadLabel, type BenchTask } from './matrix.ts';
+import { resolveWorkload } from './workloads.ts';
+
+export interface BenchDescription {
+  quick: boolean;
+  cpuCounts: readonly number[];
+  notices: string[];
+}
+
+/** Content hashes of the CPU model data and the workloads a run used: with the commit
+ * they say exactly what produced a number. */
+export function modelAndWorkloadVersions(tasks: readonly BenchTask[]): { cpuModels: Record<string, string>; workloads: Record<string, string> } {
+  const cpuModels: Record<string, string> = {};
+  for (const id of [...new Set(tasks.map((t) => t.cpuModel))]) {
+    const m = CPU_MODELS.find((c) => c.id === id);
+    if (m) cpuModels[id] = 'sha256:' + createHash('sha256').update(JSON.stringify(m)).digest('hex').slice(0, 16);
+  }
+  const workloads: Record<string, string> = {};
+  for (const t of tasks) {
+    const name = workloadLabel(t.workload);
+    workloads[name] ??= resolveWorkload(t.workload).version;
+  }
+  return { cpuModels, workloads };
+}
+
+export function buildDocument(runs: RunRecord[], tasks: readonly BenchTask[], command: string, seed: number, bench: BenchDescription, host: HostTimings): ResultDocument {
+  const versions = modelAndWorkloadVersions(tasks);
+  const provenance = collectProvenance(command, { seed, timingModel: 'ooo', ...versions });
+  const matrix = {
+    quick: bench.quick,
+    cpuCounts: [...bench.cpuCounts],
+    tasks: tasks.length,
+    notices: bench.notices,
+  };
+  return { schema: RESULT_SCHEMA, provenance, bench: matrix, runs, hostTimings: host };
+}
+
+export interface BenchOutputs {
+  resultDir: string;
+  chartsDir?: string;
+}
+
+export interface PreparedOutputs {
+  files: { path: string; data: string }[];
+  charts?: ChartSet;
+  chartsDir?: string;
+}
+
+export function timestampName(createdAt: string): string {
+  return createdAt.replace(/[:.]/g, '-') + '.json';
+}
+
+/** Renders everything to memory; throws (having written nothing) if any part fails. */
+export async function prepareOutputs(doc: ResultDocument, o: BenchOutputs): Promise<PreparedOutputs> {
+  const json = JSON.stringify(doc, null, 2) + '\n';
+  const latest = join(o.resultDir, 'latest.json');
+  const files = [
+    { path: join(o.resultDir, timestampName(doc.provenance.createdAt)), data: json },
+    { path: join(o.resultDir, 'latest.csv'), data: formatReport(doc, 'csv') },
+    { path: join(o.resultDir, 'latest-sites.csv'), data: formatReport(doc, 'csv-sites') },
+    // Last: latest.json changes only once everything it points to is in place.
+    { path: latest, data: json },
+  ];
+  if (!o.chartsDir) return { files };
+  // The same calibration file and source label `npm run charts` uses for latest.json,
+  // so re-rendering from it gives byte-identical charts.
+  const charts = await renderChartSet(doc, readCalibration(defaultCalibrationFile(latest)), relative(o.chartsDir, latest) || latest);
+  return { files, charts, chartsDir: o.chartsDir };
+}
+
+export function commitOutputs(p: PreparedOutputs): string[] {
+  const written = p.files.map((f) => {
+    writeFileAtomic(f.path, f.data);
+    return f.path;
+  });
+  if (p.charts && p.chartsDir) written.push(...writeChartSet(p.charts, p.chartsDir));
+  return written;
+}

@@ -1,0 +1,79 @@
+// Runs the bench tasks on a piscina pool of worker threads. The workers are TypeScript,
+// so each thread loads tsx's ESM loader first (`--import <tsx>`), as `tsx` does for the
+// main thread.
+//
+// Every task settles: a failure (a thrown error, a worker thread that dies) is recorded
+// with its task and the others go on, so one run reports every broken combination. An
+// abort (SIGINT) cancels what is queued or running; results that already came back are
+// kept for the report of what finished.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { BenchTask } from './matrix.ts';
+import type { TaskResult } from './worker.ts';
+
+export interface TaskFailure {
+  id: string;
+  error: string;
+}
+
+export interface PoolOutcome {
+  /** In task order, only the tasks that finished. */
+  results: TaskResult[];
+  failures: TaskFailure[];
+  interrupted: boolean;
+}
+
+export interface PoolOptions {
+  workers: number;
+  signal?: AbortSignal;
+  onSettled?: (done: number, total: number, last: BenchTask, failed: boolean) => void;
+}
+
+export const WORKER_FILE = new URL('./worker.ts', import.meta.url).href;
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0];
+}
+
+export async function runTasks(tasks: readonly BenchTask[], o: PoolOptions): Promise<PoolOutcome> {
+  const pool = new Piscina({
+    filename: WORKER_FILE,
+    name: 'runTask',
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    minThreads: Math.min(o.workers, tasks.length || 1),
+    maxThreads: o.workers,
+    // A task holds its whole experiment; queue the rest in the main thread.
+    concurrentTasksPerWorker: 1,
+  });
+  const byId = new Map<string, TaskResult>();
+  const failures: TaskFailure[] = [];
+  let done = 0;
+  let interrupted = false;
+  const settled = tasks.map((task) =>
+    pool.run(task, { signal: o.signal }).then(
+      (r: TaskResult) => {
+        byId.set(task.id, r);
+        o.onSettled?.(++done, tasks.length, task, false);
+      },
+      (e: unknown) => {
+        if (o.signal?.aborted) {
+          interrupted = true;
+          return;
+        }
+        failures.push({ id: task.id, error: firstLine(e) });
+        o.onSettled?.(++done, tasks.length, task, true);
+      },
+    ),
+  );
+  await Promise.all(settled);
+  if (o.signal?.aborted) interrupted = true;
+  await pool.destroy();
+  const order = new Map(tasks.map((t, i) => [t.id, i]));
+  failures.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return { results: tasks.flatMap((t) => byId.get(t.id) ?? []), failures, interrupted };
+}

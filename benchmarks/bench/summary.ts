@@ -1,0 +1,106 @@
+// The 80-column summary `npm run bench` prints on stdout: what a reader pastes into a
+// reply. Model cycles only; the host's own speed comes last, labelled as such.
+import { callsPer100Insns, compareStrategies, correctnessErrors, overheadPerCallSite, sortedUnique } from '../../engine/report/run-metrics.ts';
+import type { ResultDocument, RunRecord } from '../../engine/results/document.ts';
+import { formatNumber, formatTable, type Column } from '../../engine/results/text-table.ts';
+import type { HostTimingCase } from './host-timing.ts';
+import { THROW_SWEEP_WORKLOAD } from './sweeps.ts';
+
+export const SUMMARY_WIDTH = 80;
+
+const num = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '-' : formatNumber(v));
+
+function checked(runs: RunRecord[]): string[] {
+  return sortedUnique(runs.map((r) => r.strategy).filter((s) => s !== 'none'), compareStrategies);
+}
+
+/** One row per workload x CPU model, one column per strategy, at the smallest CPU count,
+ * without throws, density-sweep runs left out. */
+function perWorkloadTable(runs: RunRecord[], value: (r: RunRecord) => number | undefined): string {
+  const cpus = Math.min(...runs.map((r) => r.cpus));
+  const base = runs.filter((r) => r.throwRate === 0 && r.cpus === cpus && callsPer100Insns(r) === undefined);
+  const strategies = checked(base);
+  const columns: Column[] = [{ header: 'workload', align: 'left' }, { header: 'cpu model', align: 'left' }, ...strategies.map((s) => ({ header: s }))];
+  const rows: string[][] = [];
+  for (const workload of sortedUnique(base.map((r) => r.workload))) {
+    for (const cpuModel of sortedUnique(base.filter((r) => r.workload === workload).map((r) => r.cpuModel))) {
+      const here = base.filter((r) => r.workload === workload && r.cpuModel === cpuModel);
+      rows.push([workload, cpuModel, ...strategies.map((s) => num(mean(here.filter((r) => r.strategy === s).map(value))))]);
+    }
+  }
+  return formatTable(columns, rows, SUMMARY_WIDTH);
+}
+
+function mean(values: (number | undefined)[]): number | undefined {
+  const xs = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+}
+
+function correctnessTable(runs: RunRecord[]): string {
+  const rs = runs.filter((r) => r.strategy !== 'none');
+  const rows: string[][] = [];
+  for (const strategy of checked(rs)) {
+    for (const cpus of sortedUnique(rs.filter((r) => r.strategy === strategy).map((r) => r.cpus), (a, b) => a - b)) {
+      const g = rs.filter((r) => r.strategy === strategy && r.cpus === cpus);
+      const sum = (f: (r: RunRecord) => number) => g.reduce((n, r) => n + f(r), 0);
+      rows.push([strategy, String(cpus), num(sum((r) => r.invocations)), num(sum((r) => r.correctness.throws)), num(sum((r) => r.correctness.handled)), num(sum((r) => r.correctness.missed)), num(sum((r) => r.correctness.spuriousUnwinds)), num(sum((r) => r.correctness.wrongCookie)), num(sum(correctnessErrors))]);
+    }
+  }
+  const cols = ['cpus', 'invocations', 'throws', 'handled', 'missed', 'spurious', 'cookie', 'errors'].map((h) => ({ header: h }));
+  return formatTable([{ header: 'strategy', align: 'left' }, ...cols], rows, SUMMARY_WIDTH);
+}
+
+/** A sweep on one CPU model: rows by the swept value, a column per strategy. */
+function sweepTable(runs: RunRecord[], key: (r: RunRecord) => number | undefined, keyHeader: string, value: (r: RunRecord) => number, withNone: boolean, showKey: (k: number) => string = num): string {
+  const strategies = sortedUnique(runs.map((r) => r.strategy).filter((s) => withNone || s !== 'none'), compareStrategies);
+  const rows: string[][] = [];
+  for (const k of sortedUnique(runs.map((r) => key(r)!), (a, b) => a - b)) {
+    rows.push([showKey(k), ...strategies.map((s) => num(mean(runs.filter((r) => key(r) === k && r.strategy === s).map(value))))]);
+  }
+  return formatTable([{ header: keyHeader }, ...strategies.map((s) => ({ header: s }))], rows, SUMMARY_WIDTH);
+}
+
+function sweepModel(runs: RunRecord[]): string | undefined {
+  const models = sortedUnique(runs.map((r) => r.cpuModel));
+  return models.includes('zen5') ? 'zen5' : models[0];
+}
+
+export function formatHostTimings(cases: readonly HostTimingCase[]): string {
+  const rows = cases.map((c) => [c.name, num(c.insnsPerSample), num(c.nsPerInsn.p50), num(c.nsPerInsn.p99), `+-${num(c.nsPerInsn.rme)}%`, String(c.samples)]);
+  return formatTable([{ header: 'case', align: 'left' }, { header: 'insns/sample' }, { header: 'p50' }, { header: 'p99' }, { header: 'mean moe' }, { header: 'samples' }], rows, SUMMARY_WIDTH);
+}
+
+export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimingCase[]): string {
+  const runs = doc.runs;
+  const p = doc.provenance;
+  const out: string[] = [];
+  const commit = typeof p.gitCommit === 'string' ? p.gitCommit.slice(0, 12) : '?';
+  out.push(`bpfexc ${p.version} bench: ${runs.length} runs, seed ${String(p.seed)}, commit ${commit}${p.gitDirty ? ' (dirty)' : ''}`);
+  out.push(`node ${p.node}; model cycles of the named CPU model (timing model ooo)`);
+  if (runs.length === 0) return out.join('\n') + '\n';
+  const cpus = Math.min(...runs.map((r) => r.cpus));
+  out.push('', `Overhead per executed call site, cycles over strategy none (no throws, ${cpus} CPU${cpus === 1 ? '' : 's'})`);
+  out.push(perWorkloadTable(runs, overheadPerCallSite));
+  out.push('', `Overhead per invocation, cycles over strategy none (no throws, ${cpus} CPU${cpus === 1 ? '' : 's'})`);
+  out.push(perWorkloadTable(runs, (r) => r.cycles.overheadPerInvocation));
+  out.push('', 'Correctness, all runs pooled (errors = missed + spurious + cookie)');
+  out.push(correctnessTable(runs));
+
+  const throwRuns = runs.filter((r) => r.workload === THROW_SWEEP_WORKLOAD && r.cpus === cpus);
+  const tm = sweepModel(throwRuns);
+  if (tm && new Set(throwRuns.map((r) => r.throwRate)).size >= 2) {
+    out.push('', `Throw-rate sweep: ${THROW_SWEEP_WORKLOAD} on ${tm}, cycles per invocation`);
+    out.push(sweepTable(throwRuns.filter((r) => r.cpuModel === tm), (r) => r.throwRate, 'throw p', (r) => r.cycles.perInvocation, true, (p) => String(Number(p.toPrecision(3)))));
+  }
+  const densityRuns = runs.filter((r) => callsPer100Insns(r) !== undefined && r.cpus === cpus && r.throwRate === 0);
+  const dm = sweepModel(densityRuns);
+  if (dm) {
+    out.push('', `Call-density sweep on ${dm}, overhead cycles per invocation`);
+    out.push(sweepTable(densityRuns.filter((r) => r.cpuModel === dm), callsPer100Insns, 'calls/100', (r) => r.cycles.overheadPerInvocation, false));
+  }
+  if (hostCases.length) {
+    out.push('', 'Simulator speed, host wall clock: ns per simulated BPF insn (not model cycles)');
+    out.push(formatHostTimings(hostCases));
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,53 @@
+// The piscina worker: runs one bench task (one workload x CPU model x CPU count x throw
+// rate, every strategy) and returns its run records. Loaded by piscina with tsx's loader
+// (see pool.ts).
+//
+// Test hook (used by test/bench, documented in benchmarks/bench/README.md): when
+// BPFEXC_BENCH_FAIL_TASK is set, a task whose id contains it fails the way
+// BPFEXC_BENCH_FAIL_MODE says: `throw` (default) throws from the task, `exit` ends the
+// worker thread as a crash would. The failure goes through the same path as a real one.
+import { runExperiment } from '../../engine/experiment/index.ts';
+import type { RunRecord } from '../../engine/results/document.ts';
+import { runOnMachine } from './machine-runner.ts';
+import type { BenchTask } from './matrix.ts';
+import { resolveWorkload } from './workloads.ts';
+
+export interface TaskResult {
+  id: string;
+  runs: RunRecord[];
+  /** Host wall-clock time of the task, ms (never part of the compared result). */
+  elapsedMs: number;
+}
+
+function injectedFailure(task: BenchTask): void {
+  const match = process.env.BPFEXC_BENCH_FAIL_TASK;
+  if (!match || !task.id.includes(match)) return;
+  if (process.env.BPFEXC_BENCH_FAIL_MODE === 'exit') process.exit(70);
+  throw new Error(`injected failure (BPFEXC_BENCH_FAIL_TASK=${match})`);
+}
+
+export function runTask(task: BenchTask): TaskResult {
+  const start = performance.now();
+  injectedFailure(task);
+  const w = resolveWorkload(task.workload);
+  const spec = {
+    program: w.program,
+    ctx: w.ctx,
+    helperSet: w.helperSet,
+    workloadName: w.name,
+    strategies: task.strategies,
+    cpuModels: [task.cpuModel],
+    cpus: task.cpus,
+    invocations: task.invocations,
+    seed: task.seed,
+    throwRate: task.throwRate,
+    throwKnob: w.throwKnob,
+    sites: 'auto' as const,
+    model: 'ooo' as const,
+  };
+  const runs = task.cpus === 1 ? runExperiment(spec) : runOnMachine(spec);
+  const withParams = w.params ? runs.map((r) => ({ ...r, params: { ...w.params } })) : runs;
+  return { id: task.id, runs: withParams, elapsedMs: performance.now() - start };
+}
+
+export default runTask;
