@@ -58,7 +58,17 @@ export const zen3: CpuModel = {
       { cls: 'lea', text: 'lea rsp, [rsp + 8]' },
       { cls: 'ret', text: 'ret' },
     ],
-    source: 'arch/x86/lib/retpoline.S (srso_alias_return_thunk, srso_alias_safe_ret) and Documentation/admin-guide/hw-vuln/srso.rst, Linux v6.x: Zen 3/4 (family 19h) use the alias thunk',
+    // Why every thunked return mispredicts, and the model need not force it: `call
+    // srso_alias_safe_ret` pushes a return-stack entry pointing at the thunk's own `ud2`;
+    // `lea rsp, [rsp + 8]` drops that return address from the real stack; the `ret` is
+    // then predicted to the `ud2` while it really goes to the original caller. The kernel
+    // says so of the Zen 1/2 twin (srso_safe_ret): "This RET will then mispredict and
+    // execution will continue at the return site read from the top of the stack". The
+    // return stack and call stack of the timing model replay exactly this. Measured
+    // consequence on Zen 3: SUSE traced a 7-12% iperf3 UDP regression to one function the
+    // compiler stopped inlining, "augmented by the 'Safe RET' mitigation for SRSO"
+    // (its fix is upstream commit 50aee97d1511, net/ipv4/udp.c).
+    source: 'arch/x86/lib/retpoline.S (srso_alias_return_thunk: call srso_alias_safe_ret; ud2 — srso_alias_safe_ret: lea 8(%rsp), %rsp; ret) and Documentation/admin-guide/hw-vuln/srso.rst ("Safe RET", the default with microcode), Linux v6.x: Zen 3/4 (family 19h) use the alias thunk; the ret mispredicts by design',
   },
   ops: mcaOps('znver3', {
     'alu': [1, 0.25, 'ALU0-3'], 'mov-reg': [0, 0.17, 'rename (eliminated)'], 'mov-imm': [1, 0.5, 'ALU'],

@@ -10,10 +10,17 @@ import { HELPER_COSTS, type HelperCost } from './helper-costs.ts';
 
 const INTERNAL_IDS = new Set<number>(Object.values(INTERNAL_HELPER));
 
-/** Map types each `(…)` variant of a map helper's cost entry covers. */
-const VARIANT_MAP_TYPES: Record<string, readonly string[]> = {
+/**
+ * Cost-entry variants that may stand for each map type, best first: an entry of the map's
+ * own type, else the one whose kernel code the type shares (percpu_array's update and
+ * delete are array_map_update_elem()/array_map_delete_elem(); lru_hash's are the hash
+ * table's with an LRU list).
+ */
+const VARIANTS_FOR_MAP_TYPE: Record<string, readonly string[]> = {
   array: ['array'],
-  hash: ['hash', 'lru_hash'],
+  percpu_array: ['percpu_array', 'array'],
+  hash: ['hash'],
+  lru_hash: ['lru_hash', 'hash'],
 };
 
 /** The map type r1 holds at `pc`: the nearest `lddw r1, map` before it in straight-line code. */
@@ -37,17 +44,15 @@ export function costForCall(loaded: LoadedProgram, pc: number, kind: 'helper' | 
   if (entries.length === 0) {
     throw new BpfError('usage', `the timing model has no cost for ${kind} ${id} (engine/timing/helper-costs.ts)`, { file, pc });
   }
-  if (entries.length === 1) return entries[0];
+  const variantOf = (e: HelperCost): string | undefined => /\((\w+)\)$/.exec(e.name)?.[1];
+  if (entries.length === 1 && variantOf(entries[0]) === undefined) return entries[0];
   const mapType = mapTypeAt(loaded, pc);
-  const match = entries.find((e) => {
-    const variant = /\((\w+)\)$/.exec(e.name)?.[1];
-    return variant !== undefined && mapType !== undefined && (VARIANT_MAP_TYPES[variant] ?? []).includes(mapType);
-  });
-  if (!match) {
-    const what = mapType ? `a ${mapType} map` : 'a map the model cannot identify (r1 is not set by a map lddw just before the call)';
-    throw new BpfError('usage', `the timing model has no cost for ${entries[0].name.replace(/ \(.*/, '')} on ${what}`, { file, pc });
+  for (const v of mapType ? VARIANTS_FOR_MAP_TYPE[mapType] ?? [] : []) {
+    const match = entries.find((e) => variantOf(e) === v);
+    if (match) return match;
   }
-  return match;
+  const what = mapType ? `a ${mapType} map` : 'a map the model cannot identify (r1 is not set by a map lddw just before the call)';
+  throw new BpfError('usage', `the timing model has no cost for ${entries[0].name.replace(/ \(.*/, '')} on ${what}`, { file, pc });
 }
 
 /** Source register field of a call slot: tells helper (0) from kfunc (2) calls. */

@@ -5,6 +5,8 @@
 //   body        the call stays: `call rel32`, then these ops up to and including `ret`
 //               (the model swaps in the CPU's return thunk where one applies)
 //   perUnit     work repeated per runtime unit (stack frame, loop iteration)
+// and the same three for arm64 (inlineArm64, bodyArm64, perUnitArm64), since the arm64
+// JIT sees the same verifier rewrites but its kernel bodies are arm64 code.
 // Bodies are transcriptions of the C code's data flow (loads, dependent ALU chains,
 // branches), not compiler output; where work is outside the op vocabulary (rdtsc) the
 // figure is per CPU model with a source, or marked unmeasured. Kernel references are
@@ -13,65 +15,16 @@
 import type { Figure } from '../cpus/cpu-model.ts';
 import type { OperandForm } from '../isa/opcodes.ts';
 import { INTERNAL_HELPER, KFUNC_ID } from '../isa/internal-ids.ts';
-import { X86_REG, type AddrKind, type MachineOp, type OpClass } from './op-class.ts';
+import * as A64 from './arm64-helper-bodies.ts';
+import { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
+import { contextLevel, fentryNop, k, kret, loadCurrent, searchSteps } from './kernel-ops-x86.ts';
+import { MAP_HELPER_COSTS } from './map-helper-costs.ts';
+import { X86_REG, type MachineOp } from './op-class.ts';
 
-// Builders for kernel-side code as MachineOps with x86-64 registers. Kernel text lies
-// outside the BPF image, so codeBytes is 0: the footprint model counts only the image.
+export { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
+export { contextLevel, fentryNop, k, kret, loadCurrent, searchSteps } from './kernel-ops-x86.ts';
+
 const R = X86_REG;
-
-export function k(cls: OpClass, text: string, dst?: number, srcs: number[] = [], mem: MachineOp['mem'] = 'none', addr?: AddrKind, memBytes?: number): MachineOp {
-  const m: MachineOp = { cls, srcs, mem, codeBytes: 0, text };
-  if (dst !== undefined) m.dst = dst;
-  if (addr) m.addr = addr;
-  if (memBytes !== undefined) m.memBytes = memBytes;
-  if (cls === 'alu' || cls === 'shift') m.alsoWrites = [R.flags];
-  return m;
-}
-
-/**
- * The first instruction of every traceable kernel function: with CONFIG_FUNCTION_TRACER
- * (-mfentry) the compiler emits `call __fentry__`, which ftrace rewrites to a 5-byte nop
- * at boot (arch/x86/kernel/ftrace.c, ftrace_nop_replace()). `notrace` functions — the RFC's
- * exception helpers, ktime_get_mono_fast_ns() — have none. (CONFIG_X86_KERNEL_IBT adds an
- * endbr64 before it; left out as in the JIT prologue, which is lowered with IBT off.)
- */
-export const fentryNop = (): MachineOp => k('nop', 'nop dword ptr [rax + rax + 0]  ; call __fentry__, patched out', undefined, []);
-
-export const kret = (): MachineOp => k('ret', 'ret', undefined, [R.rsp], 'load', 'stack', 8);
-
-/** `current`: one %gs load of pcpu_hot.current_task (arch/x86/include/asm/current.h). */
-export const loadCurrent = (dst: number = R.rax): MachineOp =>
-  k('gs-load', `mov ${dst === R.rax ? 'rax' : 'rdx'}, qword ptr gs:[pcpu_hot]`, dst, [], 'load', 'percpu-offset', 8);
-
-/**
- * interrupt_context_level() (include/linux/preempt.h): one %gs load of preempt_count and
- * three masked tests whose results are summed, no branches. Leaves the level in rcx.
- */
-export function contextLevel(): MachineOp[] {
-  return [
-    k('gs-load', 'mov edx, dword ptr gs:[pcpu_hot + 8]', R.rdx, [], 'load', 'percpu-offset', 4),
-    k('alu', 'xor ecx, ecx', R.rcx),
-    k('alu', 'test edx, 0xf00000', R.flags, [R.rdx]),
-    k('alu', 'setne cl', R.rcx, [R.flags, R.rcx]),
-    k('alu', 'test edx, 0xff0000', R.flags, [R.rdx]),
-    k('alu', 'setne sil', R.rsi, [R.flags]),
-    k('alu', 'add ecx, esi', R.rcx, [R.rcx, R.rsi]),
-    k('alu', 'test edx, 0xff0100', R.flags, [R.rdx]),
-    k('alu', 'setne sil', R.rsi, [R.flags]),
-    k('alu', 'add ecx, esi', R.rcx, [R.rcx, R.rsi]),
-  ];
-}
-
-/** n rounds of (load, compare, branch): a binary search or list walk step. */
-export function searchSteps(n: number, what: string, addr: AddrKind = 'kernel'): MachineOp[] {
-  const out: MachineOp[] = [];
-  for (let i = 0; i < n; i++) {
-    out.push(k('load', `mov r8, qword ptr [r9 + 8]  ; ${what}`, R.r8, [R.r9], 'load', addr, 8));
-    out.push(k('alu', 'cmp r8, r10', R.flags, [R.r8, R.r10]));
-    out.push(k('cmov', 'cmova r9, r11', R.r9, [R.r9, R.r11, R.flags]));
-  }
-  return out;
-}
 
 /** [mnemonic, form, dst, src, off, imm] — resolved against the opcode table by the model. */
 export type BpfSeqInsn = readonly [string, OperandForm, number, number, number, number];
@@ -86,25 +39,21 @@ export interface HelperCost {
   inlinedByArm64Jit?: boolean;
   body?: MachineOp[];
   perUnit?: { unit: string; ops: MachineOp[]; source: string };
+  /**
+   * The verifier's rewrite as the arm64 JIT receives it. do_misc_fixups() and
+   * inline_bpf_loop() run before any JIT, so arch-independent rewrites are here too; the
+   * x86-only ones (bpf_get_smp_processor_id through BPF_MOV64_PERCPU_REG) are not.
+   */
+  inlineArm64?: { bpf: BpfSeqInsn[]; source: string };
+  /** What runs behind `bl` on arm64 (arm64-helper-bodies.ts), ending in its `ret`. */
+  bodyArm64?: MachineOp[];
+  perUnitArm64?: { unit: string; ops: MachineOp[]; source: string };
   /** Cycles of work outside the op vocabulary, by CPU model id; null where unmeasured. */
   extraCycles?: Record<string, Figure | null>;
   /** For costs nobody has measured yet: what `bpfexc calibrate` must measure. */
   unmeasured?: string;
   source: string;
 }
-
-/** enum bpf_func_id (include/uapi/linux/bpf.h). */
-export const BPF_FUNC = {
-  map_lookup_elem: 1, map_update_elem: 2, ktime_get_ns: 5, get_prandom_u32: 7,
-  get_smp_processor_id: 8, tail_call: 12, get_current_pid_tgid: 14, get_current_task: 35,
-  get_current_task_btf: 158, loop: 181,
-} as const;
-
-/**
- * imm of the verifier-emitted call to __htab_map_lookup_elem. internal-ids.ts has no entry
- * for it yet; this value sits beside the suite's other internal ids.
- */
-export const HTAB_LOOKUP_CALL = 0x7f000010;
 
 const flag = (off: number): string => `byte ptr [rax + rcx + ${off}]`;
 // offsetof(struct task_struct, bpf_exception_thrown): the field the RFC adds; the value
@@ -146,23 +95,52 @@ const hashLookup: MachineOp[] = [
   kret(),
 ];
 
+/** array_map_gen_lookup() (kernel/bpf/arraymap.c), privileged load (no index_mask). */
+const ARRAY_GEN_LOOKUP: BpfSeqInsn[] = [
+  ['add', 'dst,imm', 1, 0, 0, 0x110], // r1 += offsetof(struct bpf_array, value)
+  ['ldxw', 'load', 0, 2, 0, 0], // r0 = *(u32 *)key
+  ['jge', 'dst,imm,off', 0, 0, 3, 256], // if r0 >= max_entries goto null
+  ['lsh', 'dst,imm', 0, 0, 0, 3], // r0 <<= ilog2(elem_size) (power-of-two value size)
+  ['add', 'dst,src', 0, 1, 0, 0], // r0 += r1
+  ['ja', 'off', 0, 0, 1, 0], // goto out
+  ['mov', 'dst,imm', 0, 0, 0, 0], // null: r0 = 0
+];
+
+/** htab_map_gen_lookup() (kernel/bpf/hashtab.c). */
+const HTAB_GEN_LOOKUP: BpfSeqInsn[] = [
+    ['call', 'helper', 0, 0, 0, HTAB_LOOKUP_CALL], // BPF_EMIT_CALL(__htab_map_lookup_elem)
+    ['jeq', 'dst,imm,off', 0, 0, 1, 0],
+    ['add', 'dst,imm', 0, 0, 0, 56], // r0 += offsetof(struct htab_elem, key) + round_up(key_size, 8)
+];
+
+/** inline_bpf_loop() (kernel/bpf/verifier.c): the set-up before the loop body. */
+const LOOP_INLINE_SETUP: BpfSeqInsn[] = [
+    ['jgt', 'dst,imm,off', 1, 0, 8, 1 << 23], // if nr_loops > BPF_MAX_LOOPS goto -E2BIG
+    ['stxdw', 'store-reg', 10, 6, -24, 0], // spill r6, r7, r8
+    ['stxdw', 'store-reg', 10, 7, -16, 0],
+    ['stxdw', 'store-reg', 10, 8, -8, 0],
+    ['mov', 'dst,src', 6, 1, 0, 0], // r6 = nr_loops (limit), r7 = counter, r8 = ctx
+    ['mov', 'dst,imm', 7, 0, 0, 0],
+    ['mov', 'dst,src', 8, 3, 0, 0],
+];
+
 export const HELPER_COSTS: readonly HelperCost[] = [
   {
-    name: 'bpf_get_exception', id: INTERNAL_HELPER.bpf_get_exception, kind: 'internal', body: getException,
+    name: 'bpf_get_exception', id: INTERNAL_HELPER.bpf_get_exception, kind: 'internal', body: getException, bodyArm64: A64.A64_GET_EXCEPTION,
     source: `${RFC}: return current->bpf_exception_thrown[interrupt_context_level()] — two %gs loads, the masked tests, one dependent byte load, ret`,
   },
   {
-    name: 'bpf_reset_exception', id: INTERNAL_HELPER.bpf_reset_exception, kind: 'internal',
+    name: 'bpf_reset_exception', id: INTERNAL_HELPER.bpf_reset_exception, kind: 'internal', bodyArm64: A64.A64_RESET_EXCEPTION,
     body: [loadCurrent(), ...contextLevel(), k('store', `mov ${flag(THROWN_OFF)}, 0`, undefined, [R.rax, R.rcx], 'store', 'current', 1), kret()],
     source: `${RFC}: current->bpf_exception_thrown[interrupt_context_level()] = false`,
   },
   {
-    name: 'bpf_set_exception', id: INTERNAL_HELPER.bpf_set_exception, kind: 'internal',
+    name: 'bpf_set_exception', id: INTERNAL_HELPER.bpf_set_exception, kind: 'internal', bodyArm64: A64.A64_SET_EXCEPTION,
     body: [loadCurrent(), ...contextLevel(), k('store', `mov ${flag(THROWN_OFF)}, 1`, undefined, [R.rax, R.rcx], 'store', 'current', 1), k('alu', 'xor eax, eax', R.rax), kret()],
     source: `${RFC}: the RFC's bpf_throw body sets the flag and returns 0`,
   },
   {
-    name: 'bpf_get_exception_ptr', id: INTERNAL_HELPER.bpf_get_exception_ptr, kind: 'internal',
+    name: 'bpf_get_exception_ptr', id: INTERNAL_HELPER.bpf_get_exception_ptr, kind: 'internal', bodyArm64: A64.A64_GET_EXCEPTION_PTR,
     body: [loadCurrent(), ...contextLevel(), k('lea', `lea rax, [rax + rcx + ${THROWN_OFF}]`, R.rax, [R.rax, R.rcx]), kret()],
     source: `${RFC}: the \`stack\` strategy's entry — &current->bpf_exception_thrown[level], no final load`,
   },
@@ -183,37 +161,34 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       ],
       source: 'kernel/bpf/helpers.c bpf_throw() (v6.7), arch/x86/net/bpf_jit_comp.c arch_bpf_stack_walk(), arch/x86/kernel/unwind_orc.c __orc_find(), kernel/bpf/core.c bpf_ksym_find()',
     },
+    bodyArm64: A64.A64_THROW,
+    perUnitArm64: {
+      unit: 'BPF stack frame walked',
+      ops: A64.A64_THROW_PER_FRAME,
+      source: 'arch/arm64/kernel/stacktrace.c arch_bpf_stack_walk() → kunwind_stack_walk() (frame records, no ORC table), kernel/bpf/core.c bpf_ksym_find()',
+    },
     unmeasured: 'strategies.md: hundreds of ns per frame on a tracing-enabled kernel; the op sequence above is a structural lower bound until calibrate measures it',
     source: 'Linux v6.7 "bpf: Implement BPF exceptions" (f18b03fabaa9) and "arch/x86: Implement arch_bpf_stack_walk" (fd5d27b70188)',
   },
   {
     name: 'bpf_map_lookup_elem (array)', id: BPF_FUNC.map_lookup_elem, kind: 'helper',
     inlineX86: {
-      bpf: [
-        ['add', 'dst,imm', 1, 0, 0, 0x110], // r1 += offsetof(struct bpf_array, value)
-        ['ldxw', 'load', 0, 2, 0, 0], // r0 = *(u32 *)key
-        ['jge', 'dst,imm,off', 0, 0, 3, 256], // if r0 >= max_entries goto null
-        ['lsh', 'dst,imm', 0, 0, 0, 3], // r0 <<= ilog2(elem_size) (power-of-two value size)
-        ['add', 'dst,src', 0, 1, 0, 0], // r0 += r1
-        ['ja', 'off', 0, 0, 1, 0], // goto out
-        ['mov', 'dst,imm', 0, 0, 0, 0], // null: r0 = 0
-      ],
+      bpf: ARRAY_GEN_LOOKUP,
       source: 'kernel/bpf/arraymap.c array_map_gen_lookup(), applied by do_misc_fixups() when map_gen_lookup exists (any JIT); privileged load (no index_mask)',
     },
+    inlineArm64: { bpf: ARRAY_GEN_LOOKUP, source: 'array_map_gen_lookup() via do_misc_fixups(), before the JIT: arch-independent' },
     inlinedByArm64Jit: false,
     source: 'kernel/bpf/arraymap.c array_map_gen_lookup(); the arm64 JIT receives the same rewritten BPF',
   },
   {
     name: 'bpf_map_lookup_elem (hash)', id: BPF_FUNC.map_lookup_elem, kind: 'helper',
     inlineX86: {
-      bpf: [
-        ['call', 'helper', 0, 0, 0, HTAB_LOOKUP_CALL], // BPF_EMIT_CALL(__htab_map_lookup_elem)
-        ['jeq', 'dst,imm,off', 0, 0, 1, 0],
-        ['add', 'dst,imm', 0, 0, 0, 56], // r0 += offsetof(struct htab_elem, key) + round_up(key_size, 8)
-      ],
+      bpf: HTAB_GEN_LOOKUP,
       source: 'kernel/bpf/hashtab.c htab_map_gen_lookup()',
     },
+    inlineArm64: { bpf: HTAB_GEN_LOOKUP, source: 'htab_map_gen_lookup() via do_misc_fixups(), before the JIT: arch-independent' },
     body: hashLookup,
+    bodyArm64: A64.A64_HASH_LOOKUP,
     source: 'kernel/bpf/hashtab.c __htab_map_lookup_elem(), lookup_nulls_elem_raw(); include/linux/jhash.h (4-byte key, first element hits)',
   },
   {
@@ -231,6 +206,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       k('alu', 'xor eax, eax', R.rax),
       kret(),
     ],
+    bodyArm64: A64.A64_ARRAY_UPDATE,
     source: 'kernel/bpf/arraymap.c array_map_update_elem() (8-byte value, no special fields)',
   },
   {
@@ -250,6 +226,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       icelake: { value: 25, source: 'Agner Fog (Skylake family): RDTSC ≈25 cycles, Ice Lake assumed equal', basis: 'assumption' },
       zen3: null, zen5: null, 'neoverse-n1': null, 'neoverse-v2': null,
     },
+    bodyArm64: A64.A64_KTIME_GET_NS,
     unmeasured: 'rdtsc / cntvct_el0 cost on AMD and Neoverse: measure with calibrate',
     source: 'kernel/bpf/helpers.c bpf_ktime_get_ns() → kernel/time/timekeeping.c ktime_get_mono_fast_ns() (seqcount read, clocksource read, mult/shift)',
   },
@@ -274,6 +251,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       k('mov-reg', 'mov eax, ecx', R.rax, [R.rcx]),
       kret(),
     ],
+    bodyArm64: A64.A64_PRANDOM_U32,
     source: 'kernel/bpf/core.c bpf_user_rnd_u32() → lib/random32.c prandom_u32_state() (lfsr113)',
   },
   {
@@ -287,7 +265,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       source: 'kernel/bpf/verifier.c do_misc_fixups(), commit 1ae6921009e5 "bpf: inline bpf_get_smp_processor_id() helper" (v6.10), x86-64 only',
     },
     inlinedByArm64Jit: true,
-    source: 'x86: verifier inlining (v6.10+); arm64: build_insn() emits mrs sp_el0 + ldr (thread_info->cpu)',
+    source: 'x86: verifier inlining (v6.10+); arm64: build_insn() emits mrs sp_el0 + ldr w7, [tmp, #offsetof(struct thread_info, cpu)] (arch/arm64/net/bpf_jit_comp.c, v6.11; bpf_jit_inlines_helper_call() keeps the verifier from rewriting it first)',
   },
   {
     name: 'bpf_get_current_pid_tgid', id: BPF_FUNC.get_current_pid_tgid, kind: 'helper',
@@ -302,6 +280,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       k('alu', 'or rax, rdx', R.rax, [R.rax, R.rdx]),
       kret(),
     ],
+    bodyArm64: A64.A64_CURRENT_PID_TGID,
     source: 'kernel/bpf/helpers.c bpf_get_current_pid_tgid()',
   },
   {
@@ -313,17 +292,10 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   {
     name: 'bpf_loop', id: BPF_FUNC.loop, kind: 'helper',
     inlineX86: {
-      bpf: [
-        ['jgt', 'dst,imm,off', 1, 0, 8, 1 << 23], // if nr_loops > BPF_MAX_LOOPS goto -E2BIG
-        ['stxdw', 'store-reg', 10, 6, -24, 0], // spill r6, r7, r8
-        ['stxdw', 'store-reg', 10, 7, -16, 0],
-        ['stxdw', 'store-reg', 10, 8, -8, 0],
-        ['mov', 'dst,src', 6, 1, 0, 0], // r6 = nr_loops (limit), r7 = counter, r8 = ctx
-        ['mov', 'dst,imm', 7, 0, 0, 0],
-        ['mov', 'dst,src', 8, 3, 0, 0],
-      ],
+      bpf: LOOP_INLINE_SETUP,
       source: 'kernel/bpf/verifier.c inline_bpf_loop() (v5.17, commit 1ade23711971): when flags == 0 and the callback is known',
     },
+    inlineArm64: { bpf: LOOP_INLINE_SETUP, source: 'inline_bpf_loop() runs in the verifier (optimize_bpf_loop()), before any JIT: arch-independent' },
     perUnit: {
       unit: 'loop iteration (plus the callback subprogram\'s own instructions)',
       ops: [],
@@ -350,8 +322,10 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       k('alu', 'add rcx, 16  ; X86_TAIL_CALL_OFFSET', R.rcx, [R.rcx]),
       k('jmp-indirect', 'jmp rcx', undefined, [R.rcx]),
     ],
+    bodyArm64: A64.A64_TAIL_CALL,
     source: 'arch/x86/net/bpf_jit_comp.c emit_bpf_tail_call_indirect() (v6.14/v6.15; callee-saved pops omitted: they depend on the frame); with retpolines the jmp goes through __x86_indirect_thunk_rcx',
   },
+  ...MAP_HELPER_COSTS,
 ];
 
 export function helperCosts(id: number, kind: HelperCost['kind'] = 'helper'): HelperCost[] {

@@ -127,15 +127,24 @@ function frameOf(loaded: LoadedProgram, start: number, end: number, isSubprog: b
   };
 }
 
-function inlineSequence(cost: HelperCost, pc: number): MachineOp[] {
-  const seq = cost.inlineX86?.bpf ?? [];
+/** The verifier's rewrite of a call, as the CPU's JIT lowers it (null: the call stays). */
+function inlineSequence(cost: HelperCost, pc: number, isa: CpuModel['isa'], stackSize: number): MachineOp[] | null {
+  const seq = isa === 'x86-64' ? cost.inlineX86?.bpf : cost.inlineArm64?.bpf;
+  if (!seq) return null;
   return seq.flatMap(([mnemonic, form, dst, src, off, imm]) => {
     const spec = (SPECS.get(mnemonic) ?? []).find((s) => s.form === form);
     if (!spec) throw new Error(`helper-costs: ${cost.name} names no opcode ${mnemonic} ${form} (insn ${pc})`);
+    const insn = { spec, dst, src, off, imm };
+    const ops = isa === 'x86-64' ? lowerX86(insn, { bmi2: true }) : lowerArm64(insn, { stackSize });
     // Branches inside a verifier-inlined sequence take their hot-path direction, which
     // the executor does not report: costed as correctly predicted, not taken.
-    return lowerX86({ spec, dst, src, off, imm }, { bmi2: true }).map((o) => (o.follows === 'bpf-branch' ? { ...o, follows: undefined } : o));
+    return ops.map((o) => (o.follows === 'bpf-branch' ? { ...o, follows: undefined } : o));
   });
+}
+
+/** The kernel code behind the call on this ISA. */
+function bodyFor(cost: HelperCost, isa: CpuModel['isa']): MachineOp[] | undefined {
+  return isa === 'x86-64' ? cost.body : cost.bodyArm64;
 }
 
 export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOptions = {}): LoweredProgram {
@@ -169,20 +178,20 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
       const extra = cost.extraCycles?.[cpu.id];
       if (extra) slot.extraCycles = extra.value;
       else if (extra === null || cost.unmeasured) caveats.push(`insn ${pc}: ${cost.name}: ${cost.unmeasured ?? `no figure for ${cpu.id}`}`);
-      if (x86 && cost.inlineX86) {
-        const seq = inlineSequence(cost, pc);
+      const seq = inlineSequence(cost, pc, isa, arm64StackSize(fn.frame));
+      const body = bodyFor(cost, isa);
+      if (seq) {
         const k = seq.findIndex((o) => o.cls === 'call-direct');
         slot.ops = k < 0 ? seq : seq.slice(0, k + 1);
         slot.after = k < 0 ? [] : seq.slice(k + 1);
-        if (k >= 0 && !cost.body) throw new Error(`helper-costs: ${cost.name} inlines a call but gives no body`);
-        slot.body = k >= 0 ? withThunk(cost.body ?? [], cpu) : [];
+        if (k >= 0 && !body) throw new Error(`helper-costs: ${cost.name} inlines a call but gives no ${isa} body`);
+        slot.body = k >= 0 ? withThunk(body ?? [], cpu) : [];
       } else {
         slot.ops = x86 ? lowerX86(insn, { bmi2: true, tailCallReachable: tailCalls }) : lowerArm64(insn, { stackSize: arm64StackSize(fn.frame) });
         const calls = slot.ops.some((o) => o.cls === 'call-direct' || o.cls === 'call-indirect');
         if (calls) {
-          if (!cost.body) throw new Error(`helper-costs: ${cost.name} has neither a body nor an inline form for ${isa}`);
-          if (!x86) caveats.push(`insn ${pc}: ${cost.name}: kernel body transcribed for x86-64, costed with ${cpu.id} op figures`);
-          slot.body = withThunk(cost.body, cpu);
+          if (!body) throw new Error(`helper-costs: ${cost.name} has neither a body nor an inline form for ${isa}`);
+          slot.body = withThunk(body, cpu);
         }
       }
     } else if (x86) {
@@ -204,7 +213,7 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
     slots,
     entry: harnessEntry(isa),
     callbackCall: [kernelOp('call-indirect', x86 ? 'call r8  ; callback_fn' : 'blr x8', isa)],
-    throwPerFrame: thrower?.perUnit ? withThunk(thrower.perUnit.ops, cpu) : [],
+    throwPerFrame: withThunk((x86 ? thrower?.perUnit?.ops : thrower?.perUnitArm64?.ops) ?? [], cpu),
     caveats,
   };
 }

@@ -10,6 +10,8 @@ import { loadProgram } from '../../engine/exec/index.ts';
 import { defaultRewriteEnv, STRATEGIES } from '../../engine/strategies/index.ts';
 import { createTimingModel } from '../../engine/timing/model.ts';
 import { asm, timeProgram } from './fixtures.ts';
+import { defaultHelpers } from '../../engine/exec/helpers/linux.ts';
+import { withHelpers } from '../../engine/exec/helpers/registry.ts';
 
 const THROWS = asm(`
   ldxb %r6, [%r1]
@@ -49,9 +51,19 @@ test('the unwind strategy pushes the callee-saved registers on every run', () =>
 });
 
 test('a helper without a cost is refused at the call that uses it', () => {
+  // bpf_trace_printk (6), registered here only for this load: no cost entry exists for it.
+  const helpers = withHelpers(defaultHelpers, [{ id: 6, name: 'bpf_trace_printk', fn: () => {} }]);
+  const loaded = loadProgram(asm('mov %r1, 0\ncall 6\nexit'), { helpers });
+  assert.throws(
+    () => createTimingModel('ooo', zen5, loaded),
+    (e: unknown) => e instanceof BpfError && e.where.pc === 1 && /no cost for helper 6/.test(e.detail),
+  );
+});
+
+test('a map helper on a map the model cannot identify is refused at the call, not costed as another map type', () => {
   const loaded = loadProgram(asm('mov %r1, 0\ncall 3\nexit'));
   assert.throws(
     () => createTimingModel('ooo', zen5, loaded),
-    (e: unknown) => e instanceof BpfError && e.where.pc === 1 && /no cost for helper 3/.test(e.detail),
+    (e: unknown) => e instanceof BpfError && e.where.pc === 1 && /no cost for bpf_map_delete_elem on a map the model cannot identify/.test(e.detail),
   );
 });
