@@ -12,7 +12,6 @@ import { loadCatalog } from '../engine/cli/workload-catalog.ts';
 import { BpfError } from '../engine/errors.ts';
 import { parseCpuModelList } from '../engine/experiment/index.ts';
 import { measureHostTimings } from './bench/host-timing.ts';
-import { MACHINE_NOTICE, machineAvailable } from './bench/machine-runner.ts';
 import { buildMatrix, CPU_COUNTS } from './bench/matrix.ts';
 import { buildDocument, commitOutputs, prepareOutputs } from './bench/output.ts';
 import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
@@ -79,14 +78,18 @@ function parseWorkloads(text: string | undefined): string[] | undefined {
   return names;
 }
 
-function parseCpuCounts(text: string | undefined, multi: boolean): number[] {
-  if (text === undefined) return multi ? [...CPU_COUNTS] : [1];
+function parseCpuCounts(text: string | undefined): number[] {
+  if (text === undefined) return [...CPU_COUNTS];
   const counts = [...new Set(text.split(',').map((c) => intOption('cpus', c.trim(), 1, 1)))].sort((a, b) => a - b);
-  if (!multi && counts.some((c) => c > 1)) throw new BpfError('usage', `--cpus ${text}: ${MACHINE_NOTICE.replace(/^bench: /, '').replace(/: running.*$/, '')}`);
+  if (counts.some((c) => c > 64)) throw new BpfError('usage', `--cpus ${text}: the machine simulates 1..64 CPUs`);
   return counts;
 }
 
+/** The command line as provenance records it. Without --workers: the worker count
+ * changes how long a run takes, never its results (test/bench checks that), so two runs
+ * that differ only in it give the same document; hostTimings.workers records it. */
 function commandLine(argv: string[]): string {
+  argv = argv.filter((a, i) => !a.startsWith('--workers') && argv[i - 1] !== '--workers');
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   const base = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'tsx benchmarks/bench.ts';
   return argv.length === 0 ? base : `${base}${base.startsWith('npm') ? ' --' : ''} ${argv.map(quote).join(' ')}`;
@@ -115,9 +118,7 @@ async function main(argv: string[]): Promise<number> {
   const chartsDir = v['no-charts'] ? undefined : resolve(v.charts ?? (v.out ? resolve(resultDir, 'charts') : resolve(ROOT, 'charts')));
   const hostTimeMs = intOption('host-time', v['host-time'], quick ? 100 : 1000, 0);
   const notices: string[] = [];
-  const multi = machineAvailable();
-  if (!multi) notices.push(MACHINE_NOTICE);
-  const cpuCounts = parseCpuCounts(v.cpus, multi);
+  const cpuCounts = parseCpuCounts(v.cpus);
   const tasks = buildMatrix({
     quick,
     seed,

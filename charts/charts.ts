@@ -1,4 +1,5 @@
 // Every chart, in the order index.html shows them.
+import { auxResetCostChart } from './aux-reset-cost.ts';
 import { calibrationChart } from './calibration.ts';
 import type { ChartBuilder } from './chart.ts';
 import { correctnessVsCpusChart } from './correctness-vs-cpus.ts';
@@ -11,5 +12,6 @@ export const CHARTS: readonly ChartBuilder[] = [
   overheadVsDensityChart,
   costVsThrowRateChart,
   correctnessVsCpusChart,
+  auxResetCostChart,
   calibrationChart,
 ];

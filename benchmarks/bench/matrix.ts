@@ -8,11 +8,14 @@
 import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
-import { DENSITY_POINTS, QUICK_DENSITY_POINTS, QUICK_THROW_RATES, THROW_RATES, THROW_SWEEP_WORKLOAD } from './sweeps.ts';
+import {
+  DENSITY_POINTS, MACHINE_THROW_RATE, QUICK_DENSITY_POINTS, QUICK_RESET_SWEEP_CPUS, QUICK_RESET_SWEEP_RATES, QUICK_THROW_RATES, RESET_POLICIES, RESET_SWEEP_CPUS, RESET_SWEEP_MODEL,
+  RESET_SWEEP_RATE_CPUS, RESET_SWEEP_RATES, RESET_SWEEP_STRATEGIES, RESET_SWEEP_WORKLOAD, THROW_RATES, THROW_SWEEP_WORKLOAD,
+} from './sweeps.ts';
 
 export type WorkloadRef = { kind: 'catalog'; name: string } | { kind: 'call-density'; nominalCallsPer100Insns: number };
 
-export type TaskGroup = 'suite' | 'call-density' | 'throw-rate';
+export type TaskGroup = 'suite' | 'call-density' | 'throw-rate' | 'aux-reset';
 
 export interface BenchTask {
   /** Unique and stable: `suite/xdp-parse/zen5/cpus=1/p=0`. */
@@ -25,6 +28,9 @@ export interface BenchTask {
   invocations: number;
   seed: number;
   throwRate: number;
+  /** Machine scenario knobs (the aux-reset sweep): the task then runs on the machine
+   * whatever its CPU count, and its records carry them as `params`. */
+  scenario?: { resetPolicy: 'always' | 'if-set'; invocationRate: number };
 }
 
 /** Measured invocations per strategy (after one warm-up). Chosen so the default run
@@ -33,9 +39,11 @@ export interface BenchTask {
  *   deep-assert  5000: also the throw-rate sweep, where p = 0.001 must throw ~5 times
  *   call-density  200: straight-line code with no random draws, steady after one
  *   machine       500: CPU counts above 1 (the multi-CPU machine, all CPUs together)
+ *   aux-reset     400: the reset-policy sweep (machine; its figures are per-invocation
+ *                      means of a steady stream, and 400 keeps its 14 tasks cheap)
  * --quick divides them for CI. */
-export const INVOCATIONS = { suite: 1000, throwSweep: 5000, density: 200, machine: 500 } as const;
-export const QUICK_INVOCATIONS = { suite: 50, throwSweep: 200, density: 20, machine: 50 } as const;
+export const INVOCATIONS = { suite: 1000, throwSweep: 5000, density: 200, machine: 500, resetSweep: 400 } as const;
+export const QUICK_INVOCATIONS = { suite: 50, throwSweep: 200, density: 20, machine: 50, resetSweep: 50 } as const;
 
 export const CPU_COUNTS: readonly number[] = [1, 2, 4, 8];
 
@@ -84,11 +92,27 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
   if (workloads.includes(THROW_SWEEP_WORKLOAD)) {
     for (const cpuModel of sweepModels) {
       for (const p of throwRates) if (p > 0) add('throw-rate', { kind: 'catalog', name: THROW_SWEEP_WORKLOAD }, cpuModel, 1, n.throwSweep, p);
+      for (const cpus of o.cpuCounts) if (cpus > 1) add('throw-rate', { kind: 'catalog', name: THROW_SWEEP_WORKLOAD }, cpuModel, cpus, n.machine, MACHINE_THROW_RATE);
     }
   }
   for (const cpuModel of sweepModels) {
     for (const d of o.quick ? QUICK_DENSITY_POINTS : DENSITY_POINTS) {
       add('call-density', { kind: 'call-density', nominalCallsPer100Insns: d }, cpuModel, 1, n.density, 0);
+    }
+  }
+  if (workloads.includes(RESET_SWEEP_WORKLOAD) && sweepModels.includes(RESET_SWEEP_MODEL)) {
+    const rates = o.quick ? QUICK_RESET_SWEEP_RATES : RESET_SWEEP_RATES;
+    // Only the CPU counts the run was asked for (--cpus).
+    const counts = (o.quick ? QUICK_RESET_SWEEP_CPUS : RESET_SWEEP_CPUS).filter((c) => o.cpuCounts.includes(c));
+    const rated = o.cpuCounts.includes(RESET_SWEEP_RATE_CPUS) ? rates.slice(1) : [];
+    const points = [...counts.map((cpus) => [cpus, rates[0]]), ...rated.map((rate) => [RESET_SWEEP_RATE_CPUS, rate])];
+    // One point draws no curve.
+    for (const [cpus, invocationRate] of points.length >= 2 ? points : []) {
+      for (const resetPolicy of RESET_POLICIES) {
+        const workload = { kind: 'catalog' as const, name: RESET_SWEEP_WORKLOAD };
+        const id = `aux-reset/${RESET_SWEEP_WORKLOAD}/${RESET_SWEEP_MODEL}/cpus=${cpus}/p=0/reset=${resetPolicy}/rate=${invocationRate}`;
+        tasks.push({ id, group: 'aux-reset', workload, cpuModel: RESET_SWEEP_MODEL, cpus, strategies: [...RESET_SWEEP_STRATEGIES], invocations: n.resetSweep, seed: o.seed, throwRate: 0, scenario: { resetPolicy, invocationRate } });
+      }
     }
   }
   return tasks;

@@ -1,5 +1,6 @@
 // The 80-column summary `npm run bench` prints on stdout: what a reader pastes into a
 // reply. Model cycles only; the host's own speed comes last, labelled as such.
+import { auxResetRows, isResetSweepRun } from '../../charts/aux-reset-cost.ts';
 import { callsPer100Insns, compareStrategies, correctnessErrors, overheadPerCallSite, sortedUnique } from '../../engine/report/run-metrics.ts';
 import type { ResultDocument, RunRecord } from '../../engine/results/document.ts';
 import { formatNumber, formatTable, type Column } from '../../engine/results/text-table.ts';
@@ -18,7 +19,7 @@ function checked(runs: RunRecord[]): string[] {
  * without throws, density-sweep runs left out. */
 function perWorkloadTable(runs: RunRecord[], value: (r: RunRecord) => number | undefined): string {
   const cpus = Math.min(...runs.map((r) => r.cpus));
-  const base = runs.filter((r) => r.throwRate === 0 && r.cpus === cpus && callsPer100Insns(r) === undefined);
+  const base = runs.filter((r) => r.throwRate === 0 && r.cpus === cpus && callsPer100Insns(r) === undefined && !isResetSweepRun(r));
   const strategies = checked(base);
   const columns: Column[] = [{ header: 'workload', align: 'left' }, { header: 'cpu model', align: 'left' }, ...strategies.map((s) => ({ header: s }))];
   const rows: string[][] = [];
@@ -65,6 +66,27 @@ function sweepModel(runs: RunRecord[]): string | undefined {
   return models.includes('zen5') ? 'zen5' : models[0];
 }
 
+/** The aux-reset sweep: aux overhead and its flag-transfer part per point and policy. */
+function auxResetTable(doc: ResultDocument): string | undefined {
+  const rows = auxResetRows({ doc });
+  if (rows.length === 0) return undefined;
+  const points = new Map<string, { cpus: number; rate: number; cells: Record<string, number> }>();
+  for (const r of rows) {
+    const key = `${r.cpus}/${r.invocationRate}`;
+    const p = points.get(key) ?? { cpus: r.cpus, rate: r.invocationRate, cells: {} };
+    p.cells[`${r.resetPolicy}/${r.measure}`] = r.cyclesPerInvocation;
+    points.set(key, p);
+  }
+  const sorted = [...points.values()].sort((a, b) => a.rate - b.rate || a.cpus - b.cpus);
+  const cols = ['always/overhead', 'always/flag transfers', 'if-set/overhead', 'if-set/flag transfers'];
+  const table = formatTable(
+    [{ header: 'cpus' }, { header: 'inv/s/cpu' }, { header: 'always' }, { header: 'of which xfer' }, { header: 'if-set' }, { header: 'of which xfer' }],
+    sorted.map((p) => [String(p.cpus), p.rate.toExponential(1), ...cols.map((c) => num(p.cells[c]))]),
+    SUMMARY_WIDTH,
+  );
+  return `aux reset policy on ${rows[0].cpuModel}: aux overhead cycles per invocation over none\n(xfer: flag-line transfers between CPUs), no throws\n${table}`;
+}
+
 export function formatHostTimings(cases: readonly HostTimingCase[]): string {
   const rows = cases.map((c) => [c.name, num(c.insnsPerSample), num(c.nsPerInsn.p50), num(c.nsPerInsn.p99), `+-${num(c.nsPerInsn.rme)}%`, String(c.samples)]);
   return formatTable([{ header: 'case', align: 'left' }, { header: 'insns/sample' }, { header: 'p50' }, { header: 'p99' }, { header: 'mean moe' }, { header: 'samples' }], rows, SUMMARY_WIDTH);
@@ -86,7 +108,7 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
   out.push('', 'Correctness, all runs pooled (errors = missed + spurious + cookie)');
   out.push(correctnessTable(runs));
 
-  const throwRuns = runs.filter((r) => r.workload === THROW_SWEEP_WORKLOAD && r.cpus === cpus);
+  const throwRuns = runs.filter((r) => r.workload === THROW_SWEEP_WORKLOAD && r.cpus === cpus && !isResetSweepRun(r));
   const tm = sweepModel(throwRuns);
   if (tm && new Set(throwRuns.map((r) => r.throwRate)).size >= 2) {
     out.push('', `Throw-rate sweep: ${THROW_SWEEP_WORKLOAD} on ${tm}, cycles per invocation`);
@@ -98,6 +120,8 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
     out.push('', `Call-density sweep on ${dm}, overhead cycles per invocation`);
     out.push(sweepTable(densityRuns.filter((r) => r.cpuModel === dm), callsPer100Insns, 'calls/100', (r) => r.cycles.overheadPerInvocation, false));
   }
+  const reset = auxResetTable(doc);
+  if (reset) out.push('', reset);
   if (hostCases.length) {
     out.push('', 'Simulator speed, host wall clock: ns per simulated BPF insn (not model cycles)');
     out.push(formatHostTimings(hostCases));

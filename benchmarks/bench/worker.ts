@@ -45,7 +45,7 @@ export function runTask(task: BenchTask): TaskResult {
     sites: 'auto' as const,
     model: 'ooo' as const,
   };
-  const runs = task.cpus === 1 ? runExperiment(spec) : runOnMachine(spec);
+  const runs = task.scenario ? runOnMachine(spec, task.scenario, { params: { ...task.scenario } }) : task.cpus === 1 ? runExperiment(spec) : runOnMachine(spec);
   const withParams = w.params ? runs.map((r) => ({ ...r, params: { ...w.params } })) : runs;
   return { id: task.id, runs: withParams, elapsedMs: performance.now() - start };
 }

@@ -41,6 +41,10 @@ export class CpuObserver implements ExecObserver {
   sliceClock = 0;
   sliceModelBase = 0;
   slicePenaltyBase = 0;
+  /** Per slot: executions, and the coherence cycles its accesses paid (for the call
+   * sites' share of the overhead). */
+  readonly executions: Float64Array;
+  readonly penaltyByPc: Float64Array;
 
   constructor(
     readonly cpu: number,
@@ -48,7 +52,10 @@ export class CpuObserver implements ExecObserver {
     private readonly dir: CoherenceDirectory,
     private readonly kinds: Uint8Array,
     private readonly mem: Memory,
-  ) {}
+  ) {
+    this.executions = new Float64Array(kinds.length);
+    this.penaltyByPc = new Float64Array(kinds.length);
+  }
 
   now(): number {
     return this.sliceClock + (this.model.totalCycles() - this.sliceModelBase) + (this.penalty - this.slicePenaltyBase);
@@ -56,6 +63,7 @@ export class CpuObserver implements ExecObserver {
 
   insn(pc: number, memOffset: number, taken: boolean): void {
     this.model.insn(pc, memOffset, taken);
+    this.executions[pc]++;
     if (memOffset < 0) return;
     const kind = this.kinds[pc] as AccessKind;
     if (kind === 0) return;
@@ -63,6 +71,7 @@ export class CpuObserver implements ExecObserver {
     const cycle = this.now();
     const r = this.dir.access(kind, memOffset, { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
     this.penalty += r.penalty;
+    this.penaltyByPc[pc] += r.penalty;
     const what = this.dir.watchedName(memOffset);
     if (what === undefined) return;
     this.watchedPenalty += r.penalty;

@@ -4,25 +4,29 @@
 // same bytes everywhere); each CPU has its own out-of-order timing model (private L1/L2,
 // one LLC shared by all) and the coherence directory charges cross-core transfers.
 //
-// The oracle replays each invocation alone under `none` with the same context and PRNG
-// seed: whether it threw, with which cookie, and what r0 it returns (and, with the throw
-// rate at 0, what it returns when it does not throw). engine/experiment's
-// judgeCorrectness turns outcome pairs into the correctness counts.
+// The oracle (judge.ts) replays each invocation alone under `none` with the same context
+// and PRNG seed: whether it threw, with which cookie, and what r0 it returns (and, with
+// the throw rate at 0, what it returns when it does not throw).
+//
+// `none` always runs, first, as the baseline of the cycle overheads, whether asked for or
+// not. Call-site overheads are the cycles the timing models of all CPUs charged to the
+// slots a site's rewrite inserted, plus the coherence transfers those slots' accesses
+// paid, over every invocation the machine ran.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { BpfError } from '../errors.ts';
-import { defaultHelpers, instantiate, loadProgram, withHelpers, type HelperDef, type HelperRegistry, type ProgramInstance } from '../exec/index.ts';
-import { judgeCorrectness } from '../experiment/correctness.ts';
+import { defaultHelpers, instantiate, loadProgram, withHelpers, type HelperDef, type HelperRegistry } from '../exec/index.ts';
 import type { InvocationOutcome } from '../experiment/measure.ts';
 import { applyThrowRate, type ThrowKnob } from '../experiment/throw-knob.ts';
 import type { Program } from '../program.ts';
-import type { Correctness } from '../results/document.ts';
+import type { CallSiteResult, Correctness } from '../results/document.ts';
 import { buildCallGraph } from '../strategies/call-graph.ts';
-import { defaultRewriteEnv, strategyByName } from '../strategies/index.ts';
+import { defaultRewriteEnv, SLOT_ENTRY, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { createSharedCaches } from '../timing/cache.ts';
-import { createTimingModel } from '../timing/model.ts';
+import { createTimingModel, type TimingModel } from '../timing/model.ts';
 import { CoherenceDirectory } from './coherence.ts';
 import { accessKinds, CpuObserver } from './cpu-observer.ts';
+import { judgeInvocations, Oracle, type OracleOutcome, type Verdict } from './judge.ts';
 import type { Scenario } from './scenario.ts';
 import { MachineSimulation, watchExceptionState, type Invocation } from './simulate.ts';
 
@@ -44,7 +48,7 @@ export interface MachineOptions {
   maxTraces?: number;
 }
 
-export type Verdict = 'missed' | 'spuriousUnwind' | 'wrongCookie';
+export type { Verdict } from './judge.ts';
 
 export interface FailureTrace {
   invocation: number;
@@ -71,6 +75,21 @@ export interface MachineStrategyResult {
     overheadPerInvocation?: number;
   };
   correctness: Correctness;
+  /** Invocations whose result depends on earlier invocations' map state: judged only on
+   * whether they unwound (see judge.ts). */
+  historyDependent: number;
+  /** r0 (hex) of the first task-context invocation to start (id `firstTaskInvocation`). */
+  r0: string;
+  firstTaskInvocation: number;
+  /** Slots of the program and of the rewrite, and instructions executed by every
+   * invocation the machine ran (`invocationsRun`, interrupts and nested ones included). */
+  insns: { original: number; rewritten: number; executed: number };
+  invocationsRun: number;
+  sites: 'may-throw' | 'all-calls';
+  /** Per call site, totals over every invocation run (see the header). */
+  callSites: CallSiteResult[];
+  /** Cycles of the entry sequences per invocation run. */
+  entryPerInvocation: number;
   invocationsByLevel: number[];
   nestedInvocations: number;
   coherenceTransfers: number;
@@ -83,7 +102,11 @@ export interface MachineResult {
   workload: string;
   cpuModel: string;
   seed: number;
+  /** Every strategy asked for, after `none` (run always, as the baseline). */
   runs: MachineStrategyResult[];
+  /** Why the baseline is missing: `none` was not asked for and could not finish (it
+   * overloaded the scenario). Overheads are then undefined. */
+  baselineError?: string;
 }
 
 function helperIdByName(name: string): number {
@@ -116,27 +139,6 @@ function hookedHelpers(s: Scenario, sim: () => MachineSimulation | undefined): H
   return defs.length ? withHelpers(defaultHelpers, defs) : defaultHelpers;
 }
 
-/** Outcomes of invocations replayed alone (cached by level and seed). */
-class Oracle {
-  private readonly cache = new Map<string, InvocationOutcome>();
-  private readonly inst: ProgramInstance;
-
-  constructor(program: Program, private readonly ctx: Uint8Array | undefined, seed: number, cpus: number) {
-    this.inst = instantiate(loadProgram(program, { helpers: defaultHelpers }), { seed, helpers: defaultHelpers, cpus });
-  }
-
-  outcome(level: number, prngSeed: number): InvocationOutcome {
-    const key = `${level}:${prngSeed}`;
-    let o = this.cache.get(key);
-    if (!o) {
-      const r = this.inst.run({ ctx: this.ctx, level, prngSeed });
-      o = r.thrown ? { r0: r.r0, thrownCookie: r.thrown.cookie } : { r0: r.r0 };
-      this.cache.set(key, o);
-    }
-    return o;
-  }
-}
-
 const hex = (v: bigint): string => '0x' + v.toString(16);
 const describe = (o: InvocationOutcome): string => (o.thrownCookie !== undefined ? `throws, returns cookie ${hex(o.r0)}` : `returns ${hex(o.r0)}`);
 
@@ -145,6 +147,9 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
   const w = opts.workload;
   if (s.throwRate > 0 && !w.throwKnob) throw new BpfError('usage', `scenario '${s.name}': throwRate ${s.throwRate} but '${w.name}' has no throw-rate knob`);
   for (const n of opts.strategies) if (!strategyByName(n)) throw new BpfError('usage', `unknown strategy '${n}'`);
+  const strategies = ['none', ...opts.strategies.filter((n) => n !== 'none')];
+  const noneAsked = opts.strategies.includes('none');
+  let baselineError: string | undefined;
   const program = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, s.throwRate) : w.program;
   const normalProgram = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, 0) : w.program;
   const sites = buildCallGraph(program).calls.some((c) => c.isThrow) ? 'may-throw' : 'all-calls';
@@ -152,7 +157,7 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
   const normal = new Oracle(normalProgram, w.ctx, opts.seed, s.cpus);
 
   const runs: MachineStrategyResult[] = [];
-  for (const name of opts.strategies) {
+  for (const name of strategies) {
     const strategy = strategyByName(name)!;
     let sim: MachineSimulation | undefined;
     const helpers = hookedHelpers(s, () => sim);
@@ -167,11 +172,25 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
     const kinds = accessKinds(loaded);
     const models = Array.from({ length: s.cpus }, () => createTimingModel('ooo', cpu, loaded, { exceptionBoundary: rw.exceptionBoundary, caches: shared }));
     const observers = models.map((m, c) => new CpuObserver(c, m, directory, kinds, instance.mem));
+    const insns0 = instance.state.insnsTotal;
     sim = new MachineSimulation({ scenario: s, cpuModel: cpu, instance, models, observers, directory, ctx: w.ctx, seed: opts.seed });
-    const res = sim.run();
-    sim = undefined;
+    let res: ReturnType<MachineSimulation['run']>;
+    try {
+      res = sim.run();
+    } catch (e) {
+      // A baseline nobody asked for must not sink the strategies that were: `none`
+      // unwinds on every throw, which can overload a scenario its checks cope with.
+      if (name !== 'none' || noneAsked || !(e instanceof BpfError)) throw e;
+      baselineError = e.message;
+      continue;
+    } finally {
+      sim = undefined;
+    }
     const r = summarise(name, res.invocations, res.busyCycles, res.completedOn, res.coherenceTransfers, oracle, normal, opts.maxTraces ?? 20, s.throwRate > 0);
     r.cycles.exceptionStateCoherencePerInvocation = observers.reduce((a, o) => a + o.watchedPenalty, 0) / Math.max(1, res.invocations.length);
+    r.insns = { original: program.insns.length / 8, rewritten: rw.program.insns.length / 8, executed: instance.state.insnsTotal - insns0 };
+    r.sites = sites;
+    Object.assign(r, attributeSites(rw, models, observers, res.invocations.length));
     runs.push(r);
   }
   const base = runs.find((r) => r.strategy === 'none');
@@ -181,7 +200,35 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
       r.cycles.overheadPerInvocation = r.cycles.perInvocation - base.cycles.perInvocation;
     }
   }
-  return { scenario: s, workload: w.name, cpuModel: opts.cpuModel.id, seed: opts.seed, runs };
+  return { scenario: s, workload: w.name, cpuModel: opts.cpuModel.id, seed: opts.seed, runs, ...(baselineError ? { baselineError } : {}) };
+}
+
+/** Cycles (model plus coherence) of each call site's inserted slots and of the entry
+ * sequences, summed over the CPUs; executions of each site's call slot. */
+function attributeSites(rw: RewriteResult, models: readonly TimingModel[], observers: readonly CpuObserver[], invocations: number): Pick<MachineStrategyResult, 'callSites' | 'entryPerInvocation'> {
+  const slots = rw.slotSite.length;
+  const byPc = new Float64Array(slots);
+  const executions = new Float64Array(slots);
+  for (let c = 0; c < models.length; c++) {
+    const m = models[c].cyclesByPc();
+    const o = observers[c];
+    for (let pc = 0; pc < slots; pc++) {
+      byPc[pc] += (m[pc] ?? 0) + o.penaltyByPc[pc];
+      executions[pc] += o.executions[pc];
+    }
+  }
+  const siteCycles = new Float64Array(rw.callSites.length);
+  let entry = 0;
+  for (let pc = 0; pc < slots; pc++) {
+    const k = rw.slotSite[pc];
+    if (k >= 0) siteCycles[k] += byPc[pc];
+    else if (k === SLOT_ENTRY) entry += byPc[pc];
+  }
+  const callSites = rw.callSites.map((site, k): CallSiteResult => {
+    const n = executions[site.rewrittenPc] ?? 0;
+    return { pc: site.pc, kind: site.kind, target: site.target, frame: site.frame, executions: n, overheadCycles: siteCycles[k], overheadPerExecution: n > 0 ? siteCycles[k] / n : 0 };
+  });
+  return { callSites, entryPerInvocation: entry / Math.max(1, invocations) };
 }
 
 function summarise(
@@ -195,15 +242,14 @@ function summarise(
   maxTraces: number,
   knob: boolean,
 ): MachineStrategyResult {
-  const expected = invs.map((i) => oracle.outcome(i.level, i.prngSeed));
+  const expected: OracleOutcome[] = invs.map((i) => oracle.outcome(i.level, i.prngSeed));
   const normalOut = knob ? invs.map((i) => normal.outcome(i.level, i.prngSeed)) : undefined;
   const got: InvocationOutcome[] = invs.map((i) => (i.thrownCookie !== undefined ? { r0: i.r0!, thrownCookie: i.thrownCookie } : { r0: i.r0! }));
-  const correctness = judgeCorrectness(expected, got, normalOut);
+  const judged = judgeInvocations(expected, got, normalOut);
   const failures: FailureTrace[] = [];
   let failuresTotal = 0;
   invs.forEach((inv, k) => {
-    const c = judgeCorrectness([expected[k]], [got[k]], normalOut ? [normalOut[k]] : undefined);
-    const verdict: Verdict | undefined = c.missed ? 'missed' : c.spuriousUnwinds ? 'spuriousUnwind' : c.wrongCookie ? 'wrongCookie' : undefined;
+    const verdict = judged.verdicts[k];
     if (!verdict) return;
     failuresTotal++;
     if (failures.length >= maxTraces) return;
@@ -222,6 +268,7 @@ function summarise(
   const coherence = invs.reduce((a, i) => a + i.coherenceCycles, 0);
   const byLevel = [0, 0, 0, 0];
   for (const i of invs) byLevel[i.level]++;
+  const first = invs.find((i) => i.level === 0 && i.nestedIn === undefined) ?? invs[0];
   return {
     strategy,
     cycles: {
@@ -230,7 +277,15 @@ function summarise(
       coherencePerInvocation: coherence / Math.max(1, invs.length),
       exceptionStateCoherencePerInvocation: 0,
     },
-    correctness,
+    correctness: judged.correctness,
+    historyDependent: judged.historyDependent,
+    r0: first ? hex(BigInt.asUintN(64, first.r0!)) : 'n/a',
+    firstTaskInvocation: first?.id ?? -1,
+    insns: { original: 0, rewritten: 0, executed: 0 },
+    invocationsRun: invs.length,
+    sites: 'all-calls',
+    callSites: [],
+    entryPerInvocation: 0,
     invocationsByLevel: byLevel,
     nestedInvocations: invs.filter((i) => i.nestedIn !== undefined).length,
     coherenceTransfers: transfers,

@@ -98,7 +98,7 @@ test('charts without data are skipped, listed in index.html, and their old files
   const out = join(root, 'minimal');
   await renderCharts(fixture('full-result.json'), { outDir: out, calibrationFile: fixture('calibration.json') });
   const { skipped } = await renderCharts(fixture('minimal-result.json'), { outDir: out, calibrationFile: join(root, 'absent.json') });
-  assert.deepEqual(skipped.map((s) => s.name).sort(), ['correctness-vs-cpus', 'cost-vs-throw-rate', 'model-vs-kernel', 'overhead-vs-density']);
+  assert.deepEqual(skipped.map((s) => s.name).sort(), ['aux-reset-cost', 'correctness-vs-cpus', 'cost-vs-throw-rate', 'model-vs-kernel', 'overhead-vs-density']);
   const files = readdirSync(out).sort();
   assert.deepEqual(files, ['index.html', 'overhead-per-call-site.png', 'overhead-per-call-site.svg', 'overhead-per-call-site.vl.json']);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
@@ -133,6 +133,6 @@ test('npm run charts script exits 1 with one line on a bad file and 0 with notic
   const ok = run([fixture('minimal-result.json'), '--out', out, '--calibration', join(root, 'absent.json')]);
   assert.equal(ok.status, 0, ok.stderr);
   const notices = ok.stderr.trimEnd().split('\n');
-  assert.equal(notices.length, 4);
+  assert.equal(notices.length, 5);
   for (const n of notices) assert.match(n, /^charts: skipped [a-z-]+: \S/);
 });

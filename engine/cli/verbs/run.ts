@@ -12,7 +12,7 @@ import { collectProvenance } from '../../results/provenance.ts';
 import { RESULT_SCHEMA, type ResultDocument } from '../../results/document.ts';
 import { formatReport } from '../../report/format.ts';
 import { cpuModelById } from '../../cpus/index.ts';
-import { formatMachineText, parseScenario, readScenarioFile, runMachine, type Scenario } from '../../machine/index.ts';
+import { formatMachineText, machineRunRecords, parseScenario, readScenarioFile, runMachine, type Scenario } from '../../machine/index.ts';
 import type { Verb } from './verb.ts';
 
 const hex64 = (v: bigint) => '0x' + BigInt.asUintN(64, v).toString(16);
@@ -67,7 +67,8 @@ strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
   --cpu-model LIST   CPU models, e.g. zen5,skylake, or all (default ${HOST_CLOSEST_MODEL})
   --cpus N           simulated CPUs (1..64); above 1 the program runs on the
                      multi-CPU machine (the many-cpus scenario: task context,
-                     no interrupts) and prints correctness with failure traces
+                     no interrupts) and reports correctness, with failure
+                     traces in text and under each run's 'machine' in json
   --throw-rate P     probability that an invocation throws, 0..1 (default 0);
                      only for workloads with a throw-rate knob (deep-assert)
   --sites WHICH      which call sites get a check: may-throw (the RFC's),
@@ -82,7 +83,9 @@ the measured ones; overheads are against strategy none with the same seed.
 
 bpfexc run <scenario.json> runs a machine scenario (see benchmarks/scenarios):
 CPUs, interrupts, preemption, sleeping; --strategy, --cpu-model, --seed,
---invocations, --throw-rate and --format text|json apply.`,
+--invocations, --throw-rate and --format apply. Multi-CPU records give r0 of
+the first task-context invocation, and insns.executed and call-site overheads
+summed over every invocation the machine ran (machine.invocationsRun).`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('run', argv, OPTIONS);
     if (positionals.length !== 1) throw new BpfError('usage', 'run takes exactly one <program> (see bpfexc run --help)');
@@ -134,7 +137,7 @@ type Values = ReturnType<typeof parseVerbArgs<typeof OPTIONS>>['values'];
 
 /** A scenario on the multi-CPU machine; command-line options override its fields. */
 function machineRun(base: Scenario, values: Values, argv: string[]): number {
-  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  const format = oneOf('format', values.format, FORMATS, 'text');
   const scenario: Scenario = {
     ...base,
     cpus: intOption('cpus', values.cpus, base.cpus, 1),
@@ -153,8 +156,17 @@ function machineRun(base: Scenario, values: Values, argv: string[]): number {
       workload: { name: workload?.name ?? scenario.program, program: input.program, ctx: input.ctx, throwKnob: workload?.throwKnob },
     }),
   );
-  if (format === 'text') process.stdout.write(results.map((r) => formatMachineText(r)).join('\n'));
-  else process.stdout.write(JSON.stringify({ schema: 'bpfexc/machine-result@1', provenance: collectProvenance(commandLine(argv), { seed }), results }, null, 2) + '\n');
+  if (format === 'text') {
+    process.stdout.write(results.map((r) => formatMachineText(r)).join('\n'));
+    return 0;
+  }
+  const doc: ResultDocument = {
+    schema: RESULT_SCHEMA,
+    provenance: collectProvenance(commandLine(argv), { seed }),
+    runs: results.flatMap((r) => machineRunRecords(r, { strategies })),
+  };
+  if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else process.stdout.write(formatReport(doc, format));
   return 0;
 }
 

@@ -1,0 +1,98 @@
+// The machine's correctness oracle. Each invocation is replayed alone under `none` with
+// the same context, level and PRNG seed: whether it throws, with which cookie, and what
+// it returns. That replay is exact for a program whose result depends only on those
+// inputs. A program whose result also depends on what earlier invocations left in its
+// maps (loop-callback sums an array map's counters) returns, on the machine, whatever
+// the interleaving of the CPUs made of that state, which no replay reproduces. The oracle
+// finds such invocations by replaying each one twice in a row: if the two disagree, the
+// result is history-dependent, and for it only an unwind can be judged (the executor's
+// bpf_throw ran, or the strategy returned one of the cookies thrown in this run), not the
+// returned value itself. Their number is reported, so a reader knows how much of a run
+// was judged the weaker way.
+
+import { defaultHelpers, instantiate, loadProgram, type ProgramInstance } from '../exec/index.ts';
+import { judgeCorrectness } from '../experiment/correctness.ts';
+import type { InvocationOutcome } from '../experiment/measure.ts';
+import type { Program } from '../program.ts';
+import type { Correctness } from '../results/document.ts';
+
+export type Verdict = 'missed' | 'spuriousUnwind' | 'wrongCookie';
+
+export interface OracleOutcome extends InvocationOutcome {
+  /** The two replays agreed: the outcome depends only on context, level and seed. */
+  stable: boolean;
+}
+
+const same = (a: InvocationOutcome, b: InvocationOutcome): boolean => a.r0 === b.r0 && a.thrownCookie === b.thrownCookie;
+
+/** Outcomes of invocations replayed alone (cached by level and seed). */
+export class Oracle {
+  private readonly cache = new Map<string, OracleOutcome>();
+  private readonly inst: ProgramInstance;
+
+  constructor(program: Program, private readonly ctx: Uint8Array | undefined, seed: number, cpus: number) {
+    this.inst = instantiate(loadProgram(program, { helpers: defaultHelpers }), { seed, helpers: defaultHelpers, cpus });
+  }
+
+  private once(level: number, prngSeed: number): InvocationOutcome {
+    const r = this.inst.run({ ctx: this.ctx, level, prngSeed });
+    return r.thrown ? { r0: r.r0, thrownCookie: r.thrown.cookie } : { r0: r.r0 };
+  }
+
+  outcome(level: number, prngSeed: number): OracleOutcome {
+    const key = `${level}:${prngSeed}`;
+    let o = this.cache.get(key);
+    if (!o) {
+      const first = this.once(level, prngSeed);
+      o = { ...first, stable: same(first, this.once(level, prngSeed)) };
+      this.cache.set(key, o);
+    }
+    return o;
+  }
+}
+
+export interface Judged {
+  correctness: Correctness;
+  /** Per invocation: its verdict when it went wrong. */
+  verdicts: (Verdict | undefined)[];
+  /** Invocations judged only on whether they unwound (history-dependent result). */
+  historyDependent: number;
+}
+
+/**
+ * `expected`: the oracle's outcome per invocation; `got`: the machine's; `normal`: the
+ * oracle with the throw rate at 0 (when the workload has a knob). Stable invocations are
+ * judged exactly as the single-CPU experiment judges them (judgeCorrectness).
+ */
+export function judgeInvocations(expected: readonly OracleOutcome[], got: readonly InvocationOutcome[], normal?: readonly OracleOutcome[]): Judged {
+  const correctness: Correctness = { throws: 0, handled: 0, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 };
+  const cookies = new Set<bigint>();
+  for (const e of expected) if (e.thrownCookie !== undefined) cookies.add(e.thrownCookie);
+  const verdicts: (Verdict | undefined)[] = [];
+  let historyDependent = 0;
+  for (let k = 0; k < expected.length; k++) {
+    const e = expected[k];
+    const g = got[k];
+    let c: Correctness;
+    if (e.stable && (normal === undefined || normal[k].stable)) {
+      c = judgeCorrectness([e], [g], normal ? [normal[k]] : undefined);
+    } else {
+      historyDependent++;
+      const unwound = g.thrownCookie !== undefined || cookies.has(g.r0);
+      c = { throws: 0, handled: 0, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 };
+      if (e.thrownCookie !== undefined) {
+        c.throws = 1;
+        if (g.r0 === e.thrownCookie) c.handled = 1;
+        else if (unwound) c.wrongCookie = 1;
+        else c.missed = 1;
+      } else if (unwound) c.spuriousUnwinds = 1;
+    }
+    correctness.throws += c.throws;
+    correctness.handled += c.handled;
+    correctness.missed += c.missed;
+    correctness.spuriousUnwinds += c.spuriousUnwinds;
+    correctness.wrongCookie += c.wrongCookie;
+    verdicts.push(c.missed ? 'missed' : c.spuriousUnwinds ? 'spuriousUnwind' : c.wrongCookie ? 'wrongCookie' : undefined);
+  }
+  return { correctness, verdicts, historyDependent };
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { auxResetCostChart, auxResetRows, isResetSweepRun } from '../../charts/aux-reset-cost.ts';
+import type { ChartInput } from '../../charts/chart.ts';
+import { readCalibration } from '../../charts/calibration-file.ts';
+import { renderCharts } from '../../charts/render-charts.ts';
+import { parseResultDocument } from '../../engine/results/document.ts';
+import { svgTexts } from './svg-inspect.ts';
+
+const fixture = (name: string) => new URL(`fixtures/${name}`, import.meta.url).pathname;
+const input = (name: string): ChartInput => ({ doc: parseResultDocument(readFileSync(fixture(name), 'utf8'), name), calibration: readCalibration(fixture('no-such-calibration.json')) });
+
+test('aux-reset rows: CPU counts at the shared rate, rates at the shared CPU count, overhead and flag transfers per policy', () => {
+  const rows = auxResetRows(input('aux-reset-result.json'));
+  const cpus = rows.filter((r) => r.panel === 'cpus' && r.measure === 'overhead' && r.resetPolicy === 'always');
+  assert.deepEqual(cpus.map((r) => r.cpus), [1, 2, 4, 8]);
+  assert.ok(cpus.every((r) => r.invocationRate === 2e6));
+  const rates = rows.filter((r) => r.panel === 'rate' && r.measure === 'flag transfers' && r.resetPolicy === 'if-set');
+  assert.deepEqual(rates.map((r) => r.invocationRate), [5e5, 2e6, 8e6, 3.2e7]);
+  assert.ok(rates.every((r) => r.cpus === 4 && r.cyclesPerInvocation === 0));
+  // 8 CPUs, always: 4 cycles plus the flag transfers (7 * 6 * log10(20)) over none
+  const at8 = rows.find((r) => r.panel === 'cpus' && r.cpus === 8 && r.resetPolicy === 'always' && r.measure === 'overhead')!;
+  assert.ok(Math.abs(at8.cyclesPerInvocation - (4 + 42 * Math.log10(20))) < 1e-9);
+  assert.ok(!rows.some((r) => (r as { strategy?: string }).strategy === 'none'));
+});
+
+test('the aux-reset chart is skipped with a one-line reason when no run carries a reset policy', () => {
+  const o = auxResetCostChart.build(input('full-result.json'));
+  assert.ok('skipped' in o);
+  assert.match(o.skipped, /^[^\n]+$/);
+  assert.ok(!input('full-result.json').doc.runs.some(isResetSweepRun));
+});
+
+test('the aux-reset chart renders from a fixture with both panels and both policies', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'bpfexc-aux-reset-'));
+  try {
+    await renderCharts(fixture('aux-reset-result.json'), { outDir: out, calibrationFile: fixture('no-such-calibration.json') });
+    const svg = readFileSync(join(out, 'aux-reset-cost.svg'), 'utf8');
+    const texts = svgTexts(svg).join('\n');
+    for (const t of ['Cost of the aux flag reset on several CPUs', 'vs CPU count', 'vs invocation rate (4 CPUs)', 'always', 'if-set', 'flag transfers']) assert.ok(texts.includes(t), `missing '${t}'`);
+    assert.equal(readFileSync(join(out, 'aux-reset-cost.png')).subarray(1, 4).toString('latin1'), 'PNG');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
