@@ -2,6 +2,7 @@
 // with atomic renames: results/<timestamp>.json, results/latest.json, latest.csv,
 // latest-sites.csv, and the charts. Until the first rename nothing on disk has changed,
 // so an interrupted or failed run leaves the previous results as they were.
+import { formatResultJson } from '../../engine/results/json-format.ts';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { readCalibration } from '../../charts/calibration-file.ts';
@@ -66,7 +67,7 @@ export function timestampName(createdAt: string): string {
 
 /** Renders everything to memory; throws (having written nothing) if any part fails. */
 export async function prepareOutputs(doc: ResultDocument, o: BenchOutputs): Promise<PreparedOutputs> {
-  const json = JSON.stringify(doc, null, 2) + '\n';
+  const json = formatResultJson(doc);
   const latest = join(o.resultDir, 'latest.json');
   const files = [
     { path: join(o.resultDir, timestampName(doc.provenance.createdAt)), data: json },
