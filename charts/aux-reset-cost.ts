@@ -7,6 +7,7 @@
 // per second); left: overhead against CPU count at one rate, right: against the rate
 // at one CPU count (each the one with the most points). Solid: overhead per invocation
 // over `none`; dashed: of which cross-core transfers of exception-state lines.
+import { invocationRateOf, resetPolicyOf } from '../engine/report/run-metrics.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../engine/results/document.ts';
 import type { ChartBuilder, ChartInput, ChartOutcome } from './chart.ts';
@@ -14,20 +15,9 @@ import { CONFIG, groupBy, mean, provenanceLines } from './style.ts';
 
 export type ResetPolicy = 'always' | 'if-set';
 
-/** The reset policy of a run of the aux-reset sweep; undefined for every other run. */
-export function resetPolicyOf(run: RunRecord): ResetPolicy | undefined {
-  const p = run.params as Record<string, unknown> | undefined;
-  const v = typeof p === 'object' && p !== null ? p.resetPolicy : undefined;
-  return v === 'always' || v === 'if-set' ? v : undefined;
-}
-
 /** Runs of the aux-reset sweep, which the suite's tables and charts leave out. */
 export const isResetSweepRun = (run: RunRecord): boolean => resetPolicyOf(run) !== undefined;
 
-function invocationRateOf(run: RunRecord): number | undefined {
-  const v = (run.params as Record<string, unknown>).invocationRate;
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
 
 function flagCoherence(run: RunRecord): number | undefined {
   const m = run.machine as Record<string, unknown> | undefined;

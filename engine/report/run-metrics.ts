@@ -57,3 +57,21 @@ export function sortedUnique<T extends string | number>(values: Iterable<T>, com
   const out = [...new Set(values)];
   return out.sort(compare ?? ((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** A run parameter of the bench's sweeps (`run.params`), when the run carries it. */
+function param(run: RunRecord, name: string): unknown {
+  const p = run.params;
+  return typeof p === 'object' && p !== null ? (p as Record<string, unknown>)[name] : undefined;
+}
+
+/** The aux/percpu reset policy of a run of the reset-policy sweep; undefined elsewhere. */
+export function resetPolicyOf(run: RunRecord): 'always' | 'if-set' | undefined {
+  const v = param(run, 'resetPolicy');
+  return v === 'always' || v === 'if-set' ? v : undefined;
+}
+
+/** Task-context invocations per CPU per second of a machine sweep run. */
+export function invocationRateOf(run: RunRecord): number | undefined {
+  const v = param(run, 'invocationRate');
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
