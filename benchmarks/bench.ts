@@ -3,6 +3,7 @@
 // and throw-rate sweeps, in parallel on a piscina pool; then writes the result document
 // (results/<timestamp>.json and results/latest.json), the CSVs, the charts, and prints
 // an 80-column summary. See benchmarks/bench/README.md.
+import { runMain } from '../engine/cli/run-main.ts';
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,17 +179,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof BpfError) {
-      process.stderr.write(`bench: ${err.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`bench: internal error (a bug in bpfexc, please report it):\n${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = 2;
-    }
-  },
-);
+runMain('bench', () => main(process.argv.slice(2)));

@@ -1,5 +1,6 @@
 // `npm run charts [-- result.json] [--calibration FILE] [--out DIR]`: re-renders the
 // charts from a result document without re-running anything.
+import { runMain } from '../engine/cli/run-main.ts';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,17 +37,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof BpfError) {
-      process.stderr.write(`charts: ${err.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`charts: internal error (a bug in bpfexc, please report it):\n${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = 2;
-    }
-  },
-);
+runMain('charts', () => main(process.argv.slice(2)));

@@ -1,5 +1,6 @@
 // bpfexc: parse the verb, hand the rest to it, and turn user errors into one line.
 import { BpfError } from '../errors.ts';
+import { runMain } from './run-main.ts';
 import { VERBS } from './verbs/index.ts';
 
 const USAGE = `usage: bpfexc <command> [options]
@@ -24,18 +25,4 @@ async function main(argv: string[]): Promise<number> {
   return verb.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof BpfError) {
-      process.stderr.write(`bpfexc: ${err.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`bpfexc: internal error (a bug in bpfexc, please report it):\n`);
-      process.stderr.write((err instanceof Error ? err.stack : String(err)) + '\n');
-      process.exitCode = 2;
-    }
-  },
-);
+runMain('bpfexc', () => main(process.argv.slice(2)));

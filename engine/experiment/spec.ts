@@ -22,7 +22,7 @@ export interface ExperimentSpec {
   workloadName: string;
   strategies: readonly string[];
   cpuModels: readonly string[];
-  /** Simulated CPUs. Only 1 so far: the multi-CPU machine does not exist yet. */
+  /** Simulated CPUs. runExperiment runs one; the CLI sends larger counts to engine/machine. */
   cpus: number;
   /** Measured invocations per strategy and CPU model (after one warm-up invocation). */
   invocations: number;

@@ -12,7 +12,7 @@ import { A64_REG, type MachineOp, type OpClass } from '../op-class.ts';
 import { CLASS } from '../../isa/encoding.ts';
 import type { JitInsn } from './jit-insn.ts';
 import { isAddSubImm, isLogicalImm, isLsiOffset, movI32Parts, movI64Parts } from './a64-imm.ts';
-import type { OpInit } from './x86-regs.ts';
+import { op, type OpInit } from './x86-regs.ts';
 
 const MAP = [7, 0, 1, 2, 3, 4, 19, 20, 21, 22, 25, 9];
 const TMP1 = 10;
@@ -31,14 +31,9 @@ export function a64Name(r: number, is64: boolean): string {
   return `${is64 ? 'x' : 'w'}${r}`;
 }
 
+/** Every A64 instruction is 4 bytes. */
 export function a64op(cls: OpClass, text: string, init: OpInit = {}): MachineOp {
-  const m: MachineOp = { cls, srcs: init.srcs ?? [], mem: init.mem ?? 'none', codeBytes: 4, text };
-  if (init.dst !== undefined) m.dst = init.dst;
-  if (init.alsoWrites) m.alsoWrites = init.alsoWrites;
-  if (init.memBytes !== undefined) m.memBytes = init.memBytes;
-  if (init.addr) m.addr = init.addr;
-  if (init.follows) m.follows = init.follows;
-  return m;
+  return op(cls, text, 4, init);
 }
 
 export interface A64LowerCtx {
