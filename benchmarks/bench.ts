@@ -13,7 +13,7 @@ import { loadCatalog } from '../engine/cli/workload-catalog.ts';
 import { BpfError } from '../engine/errors.ts';
 import { parseCpuModelList } from '../engine/experiment/index.ts';
 import { measureHostTimings } from './bench/host-timing.ts';
-import { buildMatrix, CPU_COUNTS } from './bench/matrix.ts';
+import { buildMatrix, builtInScenarios, CPU_COUNTS } from './bench/matrix.ts';
 import { buildDocument, commitOutputs, prepareOutputs } from './bench/output.ts';
 import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
 import { progressBar } from './bench/progress.ts';
@@ -127,6 +127,8 @@ async function main(argv: string[]): Promise<number> {
     cpuModels: v['cpu-model'] ? parseCpuModelList(v['cpu-model']) : undefined,
     workloads: parseWorkloads(v.workload),
     sweeps: !v['no-sweeps'],
+    // The scenarios run the program their file names, so a --workload choice skips them.
+    scenarios: v.workload ? [] : builtInScenarios(),
   });
   for (const n of notices) process.stderr.write(n + '\n');
   process.stderr.write(`bench: ${tasks.length} tasks on ${workers} worker${workers === 1 ? '' : 's'}, CPU counts ${cpuCounts.join(',')}\n`);

@@ -15,8 +15,6 @@ import { CONFIG, groupBy, mean, provenanceLines } from './style.ts';
 
 export type ResetPolicy = 'always' | 'if-set';
 
-/** Runs of the aux-reset sweep, which the suite's tables and charts leave out. */
-export const isResetSweepRun = (run: RunRecord): boolean => resetPolicyOf(run) !== undefined;
 
 
 function flagCoherence(run: RunRecord): number | undefined {

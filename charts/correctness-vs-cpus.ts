@@ -2,6 +2,7 @@
 // strategy: the races show up only with several CPUs. Pooled over workloads, CPU models,
 // throw rates and seeds, as errors per 1000 invocations so runs of different lengths
 // weigh by their invocations. `none` catches nothing by design and is left out.
+import { scenarioOf } from '../engine/report/run-metrics.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import { correctnessErrors, hasCorrectnessData } from '../engine/report/run-metrics.ts';
 import type { ChartBuilder, ChartInput, ChartOutcome } from './chart.ts';
@@ -16,7 +17,7 @@ export interface CorrectnessRow {
 }
 
 export function correctnessRows({ doc }: ChartInput): CorrectnessRow[] {
-  const runs = doc.runs.filter((r) => r.strategy !== 'none');
+  const runs = doc.runs.filter((r) => r.strategy !== 'none' && scenarioOf(r) === undefined);
   const rows: CorrectnessRow[] = [];
   for (const g of groupBy(runs, (r) => [r.strategy, r.cpus]).values()) {
     const errors = g.reduce((n, r) => n + correctnessErrors(r), 0);

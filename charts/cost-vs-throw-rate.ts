@@ -4,7 +4,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { sortedUnique } from '../engine/report/run-metrics.ts';
 import type { RunRecord } from '../engine/results/document.ts';
-import { isResetSweepRun } from './aux-reset-cost.ts';
+import { isSideRun } from '../engine/report/run-metrics.ts';
 import type { ChartBuilder, ChartInput, ChartOutcome } from './chart.ts';
 import { findCrossover, type CostPoint } from './crossover.ts';
 import { CONFIG, groupBy, mean, provenanceLines, strategyScale } from './style.ts';
@@ -29,7 +29,7 @@ function costPoints(runs: RunRecord[]): CostPoint[] {
 
 export function throwRateRows({ doc }: ChartInput): ThrowRateRow[] {
   const rows: ThrowRateRow[] = [];
-  for (const panel of groupBy(doc.runs.filter((r) => r.strategy !== 'none' && !isResetSweepRun(r)), (r) => [r.workload, r.cpuModel]).values()) {
+  for (const panel of groupBy(doc.runs.filter((r) => r.strategy !== 'none' && !isSideRun(r)), (r) => [r.workload, r.cpuModel]).values()) {
     const cpus = Math.min(...panel.map((r) => r.cpus));
     const byStrategy = new Map([...groupBy(panel.filter((r) => r.cpus === cpus), (r) => [r.strategy]).values()].map((g) => [g[0].strategy, costPoints(g)]));
     const unwind = byStrategy.get('unwind');

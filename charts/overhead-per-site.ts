@@ -3,7 +3,7 @@
 // CPU count present, density-sweep runs left out; seeds pooled.
 import type { TopLevelSpec } from 'vega-lite';
 import { callsPer100Insns } from '../engine/report/run-metrics.ts';
-import { isResetSweepRun } from './aux-reset-cost.ts';
+import { isSideRun } from '../engine/report/run-metrics.ts';
 import type { ChartBuilder, ChartInput, ChartOutcome } from './chart.ts';
 import { CONFIG, groupBy, provenanceLines, strategyScale } from './style.ts';
 
@@ -16,7 +16,7 @@ export interface SiteOverheadRow {
 }
 
 export function siteOverheadRows({ doc }: ChartInput): { rows: SiteOverheadRow[]; cpus: number } {
-  const runs = doc.runs.filter((r) => r.throwRate === 0 && r.strategy !== 'none' && callsPer100Insns(r) === undefined && !isResetSweepRun(r));
+  const runs = doc.runs.filter((r) => r.throwRate === 0 && r.strategy !== 'none' && callsPer100Insns(r) === undefined && !isSideRun(r));
   const cpus = Math.min(...runs.map((r) => r.cpus));
   const rows: SiteOverheadRow[] = [];
   for (const group of groupBy(runs.filter((r) => r.cpus === cpus), (r) => [r.workload, r.cpuModel, r.strategy]).values()) {

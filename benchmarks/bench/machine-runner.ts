@@ -5,7 +5,8 @@
 // import() of a .ts file fails inside piscina's worker threads.
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import type { ExperimentSpec } from '../../engine/experiment/index.ts';
-import { machineRunRecords, parseScenario, runMachine, type MachineRunRecord, type Scenario } from '../../engine/machine/index.ts';
+import { machineRunRecords, parseScenario, readScenarioFile, runMachine, type MachineRunRecord, type Scenario } from '../../engine/machine/index.ts';
+import { scenarioPath, type BenchTask } from './matrix.ts';
 
 /** Scenario fields a task may set beyond CPUs, invocations and throw rate. */
 export type ScenarioKnobs = Partial<Pick<Scenario, 'resetPolicy' | 'invocationRate'>>;
@@ -21,4 +22,19 @@ export function runOnMachine(spec: ExperimentSpec, knobs: ScenarioKnobs = {}, ex
     workload: { name: spec.workloadName, program: spec.program, ctx: spec.ctx, throwKnob: spec.throwKnob },
   });
   return machineRunRecords(result, { strategies: spec.strategies, extra });
+}
+
+/** A built-in scenario as its file says, with the task's invocation count and seed. */
+export function runScenarioTask(task: BenchTask, spec: ExperimentSpec): MachineRunRecord[] {
+  const name = task.scenarioFile!;
+  const cpu = cpuModelById(task.cpuModel);
+  if (!cpu) throw new Error(`unknown CPU model ${task.cpuModel}`);
+  const scenario = { ...readScenarioFile(scenarioPath(name)), invocations: task.invocations };
+  const result = runMachine(scenario, {
+    strategies: spec.strategies,
+    cpuModel: cpu,
+    seed: spec.seed,
+    workload: { name: spec.workloadName, program: spec.program, ctx: spec.ctx, throwKnob: spec.throwKnob },
+  });
+  return machineRunRecords(result, { strategies: spec.strategies, extra: { params: { scenario: name } } });
 }

@@ -5,7 +5,10 @@
 // One task = one workload x CPU model x CPU count x throw rate, every strategy in it
 // (runExperiment measures the `none` baseline once per CPU model and compares every
 // strategy against it, so strategies belong together).
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
+import { readScenarioFile } from '../../engine/machine/index.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import {
@@ -15,7 +18,7 @@ import {
 
 export type WorkloadRef = { kind: 'catalog'; name: string } | { kind: 'call-density'; nominalCallsPer100Insns: number };
 
-export type TaskGroup = 'suite' | 'call-density' | 'throw-rate' | 'aux-reset';
+export type TaskGroup = 'suite' | 'call-density' | 'throw-rate' | 'aux-reset' | 'scenario';
 
 export interface BenchTask {
   /** Unique and stable: `suite/xdp-parse/zen5/cpus=1/p=0`. */
@@ -31,6 +34,9 @@ export interface BenchTask {
   /** Machine scenario knobs (the aux-reset sweep): the task then runs on the machine
    * whatever its CPU count, and its records carry them as `params`. */
   scenario?: { resetPolicy: 'always' | 'if-set'; invocationRate: number };
+  /** A built-in machine scenario (benchmarks/scenarios/<name>.json) run as it is, its
+   * records marked `params.scenario`; `invocations` overrides the file's count. */
+  scenarioFile?: string;
 }
 
 /** Measured invocations per strategy (after one warm-up). Chosen so the default run
@@ -41,9 +47,11 @@ export interface BenchTask {
  *   machine       500: CPU counts above 1 (the multi-CPU machine, all CPUs together)
  *   aux-reset     400: the reset-policy sweep (machine; its figures are per-invocation
  *                      means of a steady stream, and 400 keeps its 14 tasks cheap)
+ *   scenario     1000: each built-in scenario x CPU model (task-context invocations;
+ *                      interrupts come on top)
  * --quick divides them for CI. */
-export const INVOCATIONS = { suite: 1000, throwSweep: 5000, density: 200, machine: 500, resetSweep: 400 } as const;
-export const QUICK_INVOCATIONS = { suite: 50, throwSweep: 200, density: 20, machine: 50, resetSweep: 50 } as const;
+export const INVOCATIONS = { suite: 1000, throwSweep: 5000, density: 200, machine: 500, resetSweep: 400, scenario: 1000 } as const;
+export const QUICK_INVOCATIONS = { suite: 50, throwSweep: 200, density: 20, machine: 50, resetSweep: 50, scenario: 100 } as const;
 
 export const CPU_COUNTS: readonly number[] = [1, 2, 4, 8];
 
@@ -59,6 +67,8 @@ export interface MatrixOptions {
   /** CPU models the sweeps run on; default every model of the matrix (quick: zen5). */
   sweepModels?: readonly string[];
   sweeps?: boolean;
+  /** Built-in scenario names (benchmarks/scenarios/*.json) to run on every sweep model. */
+  scenarios?: readonly string[];
 }
 
 export const QUICK_CPU_MODELS: readonly string[] = ['zen5'];
@@ -115,5 +125,21 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
       }
     }
   }
+  for (const name of o.scenarios ?? []) {
+    const sc = readScenarioFile(scenarioPath(name));
+    for (const cpuModel of sweepModels) {
+      const id = `scenario/${name}/${cpuModel}`;
+      tasks.push({ id, group: 'scenario', workload: { kind: 'catalog', name: sc.program }, cpuModel, cpus: sc.cpus, strategies, invocations: n.scenario, seed: o.seed, throwRate: sc.throwRate, scenarioFile: name });
+    }
+  }
   return tasks;
+}
+
+const SCENARIO_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
+
+export const scenarioPath = (name: string): string => SCENARIO_DIR + name + '.json';
+
+/** The built-in scenarios: every benchmarks/scenarios/*.json, by name. */
+export function builtInScenarios(): string[] {
+  return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
 }

@@ -1,7 +1,7 @@
 // The 80-column summary `npm run bench` prints on stdout: what a reader pastes into a
 // reply. Model cycles only; the host's own speed comes last, labelled as such.
-import { auxResetRows, isResetSweepRun } from '../../charts/aux-reset-cost.ts';
-import { callsPer100Insns, compareStrategies, correctnessErrors, overheadPerCallSite, sortedUnique } from '../../engine/report/run-metrics.ts';
+import { auxResetRows } from '../../charts/aux-reset-cost.ts';
+import { callsPer100Insns, compareStrategies, correctnessErrors, isSideRun, overheadPerCallSite, scenarioOf, sortedUnique } from '../../engine/report/run-metrics.ts';
 import type { ResultDocument, RunRecord } from '../../engine/results/document.ts';
 import { formatNumber, formatTable, type Column } from '../../engine/results/text-table.ts';
 import type { HostTimingCase } from './host-timing.ts';
@@ -19,7 +19,7 @@ function checked(runs: RunRecord[]): string[] {
  * without throws, density-sweep runs left out. */
 function perWorkloadTable(runs: RunRecord[], value: (r: RunRecord) => number | undefined): string {
   const cpus = Math.min(...runs.map((r) => r.cpus));
-  const base = runs.filter((r) => r.throwRate === 0 && r.cpus === cpus && callsPer100Insns(r) === undefined && !isResetSweepRun(r));
+  const base = runs.filter((r) => r.throwRate === 0 && r.cpus === cpus && callsPer100Insns(r) === undefined && !isSideRun(r));
   const strategies = checked(base);
   const columns: Column[] = [{ header: 'workload', align: 'left' }, { header: 'cpu model', align: 'left' }, ...strategies.map((s) => ({ header: s }))];
   const rows: string[][] = [];
@@ -49,6 +49,12 @@ function correctnessTable(runs: RunRecord[]): string {
   }
   const cols = ['cpus', 'invocations', 'throws', 'handled', 'missed', 'spurious', 'cookie', 'errors'].map((h) => ({ header: h }));
   return formatTable([{ header: 'strategy', align: 'left' }, ...cols], rows, SUMMARY_WIDTH);
+}
+
+function scenarioTable(runs: RunRecord[]): string {
+  const rows = runs.map((r) => [scenarioOf(r)!, r.cpuModel, r.strategy, String(r.cpus), num(r.correctness.throws), num(r.correctness.handled), num(r.correctness.missed), num(r.correctness.spuriousUnwinds), num(r.correctness.wrongCookie)]);
+  const cols = ['cpus', 'throws', 'handled', 'missed', 'spur', 'cookie'].map((h) => ({ header: h }));
+  return formatTable([{ header: 'scenario', align: 'left' }, { header: 'model', align: 'left' }, { header: 'strategy', align: 'left' }, ...cols], rows, SUMMARY_WIDTH);
 }
 
 /** A sweep on one CPU model: rows by the swept value, a column per strategy. */
@@ -106,9 +112,14 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
   out.push('', `Overhead per invocation, cycles over strategy none (no throws, ${cpus} CPU${cpus === 1 ? '' : 's'})`);
   out.push(perWorkloadTable(runs, (r) => r.cycles.overheadPerInvocation));
   out.push('', 'Correctness, all runs pooled (errors = missed + spurious + cookie)');
-  out.push(correctnessTable(runs));
+  out.push(correctnessTable(runs.filter((r) => scenarioOf(r) === undefined)));
+  const scenarioRuns = runs.filter((r) => scenarioOf(r) !== undefined && r.strategy !== 'none');
+  if (scenarioRuns.length) {
+    out.push('', 'Scenarios (benchmarks/scenarios): spur = spurious unwinds, cookie = wrong cookie');
+    out.push(scenarioTable(scenarioRuns));
+  }
 
-  const throwRuns = runs.filter((r) => r.workload === THROW_SWEEP_WORKLOAD && r.cpus === cpus && !isResetSweepRun(r));
+  const throwRuns = runs.filter((r) => r.workload === THROW_SWEEP_WORKLOAD && r.cpus === cpus && !isSideRun(r));
   const tm = sweepModel(throwRuns);
   if (tm && new Set(throwRuns.map((r) => r.throwRate)).size >= 2) {
     out.push('', `Throw-rate sweep: ${THROW_SWEEP_WORKLOAD} on ${tm}, cycles per invocation`);

@@ -8,7 +8,7 @@
 // worker thread as a crash would. The failure goes through the same path as a real one.
 import { runExperiment } from '../../engine/experiment/index.ts';
 import type { RunRecord } from '../../engine/results/document.ts';
-import { runOnMachine } from './machine-runner.ts';
+import { runOnMachine, runScenarioTask } from './machine-runner.ts';
 import type { BenchTask } from './matrix.ts';
 import { resolveWorkload } from './workloads.ts';
 
@@ -45,6 +45,7 @@ export function runTask(task: BenchTask): TaskResult {
     sites: 'auto' as const,
     model: 'ooo' as const,
   };
+  if (task.scenarioFile) return { id: task.id, runs: runScenarioTask(task, spec), elapsedMs: performance.now() - start };
   const runs = task.scenario ? runOnMachine(spec, task.scenario, { params: { ...task.scenario } }) : task.cpus === 1 ? runExperiment(spec) : runOnMachine(spec);
   const withParams = w.params ? runs.map((r) => ({ ...r, params: { ...w.params } })) : runs;
   return { id: task.id, runs: withParams, elapsedMs: performance.now() - start };

@@ -3,7 +3,7 @@
 // and markdown renderers only lay this out.
 import type { ResultDocument, RunRecord } from '../results/document.ts';
 import { formatNumber } from '../results/text-table.ts';
-import { callExecutions, callsPer100Insns, compareStrategies, correctnessErrors, hasCorrectnessData, invocationRateOf, overheadPerCallSite, resetPolicyOf, sortedUnique } from './run-metrics.ts';
+import { callExecutions, callsPer100Insns, compareStrategies, correctnessErrors, hasCorrectnessData, invocationRateOf, overheadPerCallSite, resetPolicyOf, scenarioOf, sortedUnique } from './run-metrics.ts';
 
 export interface ReportColumn {
   key: string;
@@ -34,6 +34,7 @@ const col = (key: string, header: string, align: 'left' | 'right', meaning: stri
 // needs no cpus column.
 const KEY_COLUMNS: { column: ReportColumn; value: (r: RunRecord) => string }[] = [
   { column: col('callsPer100Insns', 'calls/100', 'right', 'call sites per 100 instructions (density sweep)'), value: (r) => num(callsPer100Insns(r)) },
+  { column: col('scenario', 'scenario', 'left', 'machine scenario (benchmarks/scenarios)'), value: (r) => scenarioOf(r) ?? '-' },
   { column: col('resetPolicy', 'reset', 'left', 'aux/percpu flag reset on entry: always, or only if set'), value: (r) => resetPolicyOf(r) ?? '-' },
   { column: col('invocationRate', 'inv/s', 'right', 'invocations per CPU per second (machine sweeps)'), value: (r) => { const v = invocationRateOf(r); return v === undefined ? '-' : v.toExponential(1); } },
   { column: col('cpus', 'cpus', 'right', 'simulated CPUs'), value: (r) => String(r.cpus) },
@@ -74,7 +75,7 @@ function overheadPercent(r: RunRecord): string {
 }
 
 function compareRuns(a: RunRecord, b: RunRecord): number {
-  return compareStrategies(a.strategy, b.strategy) || (callsPer100Insns(a) ?? 0) - (callsPer100Insns(b) ?? 0) || (resetPolicyOf(a) ?? '').localeCompare(resetPolicyOf(b) ?? '') || (invocationRateOf(a) ?? 0) - (invocationRateOf(b) ?? 0) || a.cpus - b.cpus || a.throwRate - b.throwRate || a.seed - b.seed;
+  return compareStrategies(a.strategy, b.strategy) || (callsPer100Insns(a) ?? 0) - (callsPer100Insns(b) ?? 0) || (scenarioOf(a) ?? '').localeCompare(scenarioOf(b) ?? '') || (resetPolicyOf(a) ?? '').localeCompare(resetPolicyOf(b) ?? '') || (invocationRateOf(a) ?? 0) - (invocationRateOf(b) ?? 0) || a.cpus - b.cpus || a.throwRate - b.throwRate || a.seed - b.seed;
 }
 
 function table(title: string, runs: RunRecord[], measures: typeof COST_COLUMNS): ReportTable {

@@ -75,3 +75,15 @@ export function invocationRateOf(run: RunRecord): number | undefined {
   const v = param(run, 'invocationRate');
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
+
+/** The machine scenario a run came from (`params.scenario`, the bench's scenario matrix). */
+export function scenarioOf(run: RunRecord): string | undefined {
+  const v = param(run, 'scenario');
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Runs of the bench's machine sweeps (reset policy, scenarios): they have tables and
+ * charts of their own and stay out of the suite's. */
+export function isSideRun(run: RunRecord): boolean {
+  return resetPolicyOf(run) !== undefined || scenarioOf(run) !== undefined;
+}

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { auxResetCostChart, auxResetRows, isResetSweepRun } from '../../charts/aux-reset-cost.ts';
+import { auxResetCostChart, auxResetRows } from '../../charts/aux-reset-cost.ts';
+import { isSideRun } from '../../engine/report/run-metrics.ts';
 import type { ChartInput } from '../../charts/chart.ts';
 import { readCalibration } from '../../charts/calibration-file.ts';
 import { renderCharts } from '../../charts/render-charts.ts';
@@ -31,7 +32,7 @@ test('the aux-reset chart is skipped with a one-line reason when no run carries 
   const o = auxResetCostChart.build(input('full-result.json'));
   assert.ok('skipped' in o);
   assert.match(o.skipped, /^[^\n]+$/);
-  assert.ok(!input('full-result.json').doc.runs.some(isResetSweepRun));
+  assert.ok(!input('full-result.json').doc.runs.some(isSideRun));
 });
 
 test('the aux-reset chart renders from a fixture with both panels and both policies', async () => {
