@@ -52,8 +52,8 @@ function correctnessTable(runs: RunRecord[]): string {
 }
 
 function scenarioTable(runs: RunRecord[]): string {
-  const rows = runs.map((r) => [scenarioOf(r)!, r.cpuModel, r.strategy, String(r.cpus), num(r.correctness.throws), num(r.correctness.handled), num(r.correctness.missed), num(r.correctness.spuriousUnwinds), num(r.correctness.wrongCookie)]);
-  const cols = ['cpus', 'throws', 'handled', 'missed', 'spur', 'cookie'].map((h) => ({ header: h }));
+  const rows = runs.map((r) => [scenarioOf(r)!, r.cpuModel, r.strategy, num(r.correctness.throws), num(r.correctness.handled), num(r.correctness.missed), num(r.correctness.spuriousUnwinds), num(r.correctness.wrongCookie)]);
+  const cols = ['throws', 'handled', 'missed', 'spur', 'cookie'].map((h) => ({ header: h }));
   return formatTable([{ header: 'scenario', align: 'left' }, { header: 'model', align: 'left' }, { header: 'strategy', align: 'left' }, ...cols], rows, SUMMARY_WIDTH);
 }
 
@@ -115,7 +115,7 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
   out.push(correctnessTable(runs.filter((r) => scenarioOf(r) === undefined)));
   const scenarioRuns = runs.filter((r) => scenarioOf(r) !== undefined && r.strategy !== 'none');
   if (scenarioRuns.length) {
-    out.push('', 'Scenarios (benchmarks/scenarios): spur = spurious unwinds, cookie = wrong cookie');
+    out.push('', 'Scenarios (benchmarks/scenarios; CPUs as each file says)', 'spur = spurious unwinds, cookie = wrong cookie');
     out.push(scenarioTable(scenarioRuns));
   }
 
