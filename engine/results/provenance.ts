@@ -34,7 +34,10 @@ export function hostCpuModel(): string {
 }
 
 export function collectProvenance(command: string, extra: Record<string, unknown> = {}): Provenance {
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  // Dirty means the code differs from the commit; the outputs of runs (results/, the
+  // rendered reference charts) do not count, or regenerating the reference would mark
+  // itself dirty.
+  const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!results', ':!charts/reference']);
   return {
     version: packageVersion(),
     gitCommit: git(['rev-parse', 'HEAD']) ?? 'unknown',
