@@ -10,8 +10,7 @@ import { needKernel } from '../kernel/kernel-fixture.ts';
 test('300 generated programs: the executor agrees with the kernel and the verifier accepts them', async (t) => {
   const k = await needKernel(t);
   if (!k) return;
-  // BPF_F_LOCK updates are left out: that divergence is recorded under divergences/.
-  const s = await runCampaign({ count: 300, seed: 1, referee: kernelReferee(k), generator: { lockFlag: false }, minimiseLimit: 1, minimiseTests: 200 });
+  const s = await runCampaign({ count: 300, seed: 1, referee: kernelReferee(k), minimiseLimit: 1, minimiseTests: 200 });
   assert.equal(s.count, 300);
   assert.equal(s.unobservable, 0);
   assert.deepEqual(
