@@ -16,7 +16,8 @@
 import { BpfError } from '../errors.ts';
 import type { CompiledProgram } from './compiled.ts';
 import { enterProgram } from './entry.ts';
-import { Interpreter } from './interpreter.ts';
+import type { Interpreter } from './interpreter.ts';
+import { createExecutor, type ExecutionTier } from './tier.ts';
 import * as Lay from './layout.ts';
 import type { Memory } from './memory.ts';
 import type { ExecObserver } from './observer.ts';
@@ -64,6 +65,7 @@ export interface ContextParts {
   /** Bytes reserved for the context buffer. */
   ctxCapacity: number;
   name: string;
+  tier: ExecutionTier;
 }
 
 export class ExecutionContext {
@@ -84,7 +86,7 @@ export class ExecutionContext {
   constructor(private readonly parts: ContextParts) {
     const { mem, state, main } = parts;
     this.task = parts.defaultTask;
-    const it = (this.interp = new Interpreter(mem, state, main));
+    const it = (this.interp = createExecutor(parts.tier, mem, state, main));
     const bases: number[] = [];
     for (let d = 0; d < Lay.MAX_CALL_FRAMES; d++) bases.push(mem.alloc('stack', `${parts.name}: stack of frame ${d}`, Lay.STACK_SIZE));
     const stride = bases[1] - bases[0];

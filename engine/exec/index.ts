@@ -6,6 +6,7 @@ export { instantiate, runProgram, ProgramInstance, DEFAULT_MAX_INSNS, type Insta
 export { ExecutionContext, type ContextStart, type ContextStatus, type SliceResult, type TaskHandle } from './context.ts';
 export type { ExecObserver, CallKind } from './observer.ts';
 export { TraceRecorder } from './observer.ts';
+export { createExecutor, DEFAULT_TIER, EXECUTION_TIERS, isExecutionTier, type ExecutionTier } from './tier.ts';
 export { defaultHelpers } from './helpers/linux.ts';
 export { conformanceHelpers } from './helpers/conformance.ts';
 export { defaultKfuncs } from './helpers/kfuncs.ts';

@@ -9,7 +9,7 @@ import { ExecutionContext, type TaskHandle } from './context.ts';
 import { enterProgram } from './entry.ts';
 import type { LoadedProgram } from './decoded.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
-import { Interpreter } from './interpreter.ts';
+import type { Interpreter } from './interpreter.ts';
 import * as Lay from './layout.ts';
 import { loadProgram } from './load.ts';
 import { createMap } from './maps/create.ts';
@@ -19,6 +19,7 @@ import { Memory } from './memory.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';
 import type { ExecObserver } from './observer.ts';
 import { InstanceState } from './state.ts';
+import { createExecutor, DEFAULT_TIER, type ExecutionTier } from './tier.ts';
 
 export const DEFAULT_MAX_INSNS = 100_000_000;
 
@@ -28,6 +29,8 @@ export interface InstantiateOptions {
   kfuncs?: HelperRegistry;
   /** Simulated CPUs (per-CPU maps get this many copies). Default 1. */
   cpus?: number;
+  /** Executor: the compiled tier (default) or the reference interpreter. */
+  tier?: ExecutionTier;
 }
 
 export interface RunOptions {
@@ -72,6 +75,7 @@ export class ProgramInstance {
   private readonly kfuncs: HelperRegistry;
   private readonly ctxRegion: number;
   private readonly xdp: boolean;
+  readonly tier: ExecutionTier;
   private textIds = 0;
   private contexts = 0;
   private nextPid = 1001;
@@ -103,7 +107,8 @@ export class ProgramInstance {
     }
     for (const def of loaded.program.maps) this.mapFor(def);
     this.main = this.compile(loaded);
-    this.interp = new Interpreter(mem, this.state, this.main);
+    this.tier = opts.tier ?? DEFAULT_TIER;
+    this.interp = createExecutor(this.tier, mem, this.state, this.main);
   }
 
   /** The instance's map for `def` (maps are shared by name with tail-call targets). */
@@ -161,6 +166,7 @@ export class ProgramInstance {
       xdp: this.xdp,
       defaultTask: this.defaultTask,
       ctxCapacity: opts.ctxCapacity ?? Lay.CTX_MAX,
+      tier: this.tier,
       name: opts.name ?? `execution context ${n}`,
     });
   }

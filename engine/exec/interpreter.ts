@@ -31,7 +31,7 @@ if (XOP_COUNT !== 0x12e) throw new Error(`interpreter: opcode table has ${XOP_CO
 const MEM_HI = MEM_BASE_HI | 0;
 const TEXT_HI = TEXT_BASE_HI | 0;
 /** Saved per frame: return pc, then r6..r9 low and high words. */
-const FRAME_WORDS = 9;
+export const FRAME_WORDS = 9;
 
 export class Interpreter implements HelperEnv {
   readonly L = new Int32Array(11);
@@ -45,14 +45,14 @@ export class Interpreter implements HelperEnv {
   tailCalls = 0;
   /** Deepest call depth reached since the host last reset it (stacks to clear). */
   deepest = MAX_CALL_FRAMES - 1;
-  private tailPending = false;
-  private callbacks = 0;
-  private readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
+  protected tailPending = false;
+  protected callbacks = 0;
+  protected readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
   // Last region hit by a read / by a write: [start, end) offsets.
-  private cs = 0;
-  private ce = 0;
-  private ws = 0;
-  private we = 0;
+  protected cs = 0;
+  protected ce = 0;
+  protected ws = 0;
+  protected we = 0;
   /** End offset of the XDP ctx struct (0 when the program has none): 4-byte loads below
    * it are checked for ctx fields that hold pointers. */
   mdEnd = 0;
@@ -71,7 +71,7 @@ export class Interpreter implements HelperEnv {
   sliceEnd = Infinity;
   /** exec() returned because of a pause, not an exit; pc/depth say where to resume. */
   paused = false;
-  private pauseRequested = false;
+  protected pauseRequested = false;
 
   constructor(
     readonly mem: Memory,
@@ -313,7 +313,7 @@ export class Interpreter implements HelperEnv {
   }
 
   /** Offset of a `size`-byte read at (lo, hi) + off; faults outside every region. */
-  private rd(lo: number, hi: number, off: number, size: number, pc: number): number {
+  protected rd(lo: number, hi: number, off: number, size: number, pc: number): number {
     const a = (lo >>> 0) + off;
     if (hi === MEM_HI && a >= this.cs && a + size <= this.ce) return a;
     const r = this.mem.locate(a, hi, size, false, pc);
@@ -322,7 +322,7 @@ export class Interpreter implements HelperEnv {
     return a;
   }
 
-  private wr(lo: number, hi: number, off: number, size: number, pc: number): number {
+  protected wr(lo: number, hi: number, off: number, size: number, pc: number): number {
     const a = (lo >>> 0) + off;
     if (hi === MEM_HI && a >= this.ws && a + size <= this.we) return a;
     const r = this.mem.locate(a, hi, size, true, pc);
@@ -332,20 +332,20 @@ export class Interpreter implements HelperEnv {
   }
 
   /** A u32 load from struct xdp_md: data, data_end and data_meta become packet pointers. */
-  private ctxField(d: number, a: number): void {
+  protected ctxField(d: number, a: number): void {
     const f = a - this.mdStart;
     if (f !== 0 && f !== 4 && f !== 8) return;
     this.L[d] = f === 4 ? this.pktEnd : this.pktStart;
     this.H[d] = MEM_HI;
   }
 
-  private atomic(d: number, s: number, off: number, op: number, size: 4 | 8, pc: number): number {
+  protected atomic(d: number, s: number, off: number, op: number, size: 4 | 8, pc: number): number {
     const a = this.wr(this.L[d], this.H[d], off, size, pc);
     atomicRmw(this.L, this.H, this.mem.view, a, s, op, size);
     return a;
   }
 
-  private push(depth: number, retPc: number, pc: number): number {
+  protected push(depth: number, retPc: number, pc: number): number {
     if (depth + 1 >= MAX_CALL_FRAMES) {
       throw new BpfError('runtime', `call depth exceeds ${MAX_CALL_FRAMES} frames`, { file: this.prog.file, pc });
     }
@@ -358,7 +358,7 @@ export class Interpreter implements HelperEnv {
     return depth + 1;
   }
 
-  private pop(depth: number): number {
+  protected pop(depth: number): number {
     const d = depth - 1;
     const f = d * FRAME_WORDS;
     const fr = this.frames;
@@ -368,7 +368,7 @@ export class Interpreter implements HelperEnv {
   }
 
   /** Start pc for a text address of the running program, -1 when (lo, hi) is not one. */
-  private callxTarget(lo: number, hi: number, pc: number): number {
+  protected callxTarget(lo: number, hi: number, pc: number): number {
     if (hi !== TEXT_HI) return -1;
     const off = (lo >>> 0) - TEXT_BASE_LO - this.prog.textId * 0x1000000;
     const t = off / 8;
@@ -376,7 +376,7 @@ export class Interpreter implements HelperEnv {
     throw new BpfError('runtime', `call target ${hex((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0))} is not a function of this program`, { file: this.prog.file, pc });
   }
 
-  private callHelperById(id: number, pc: number): void {
+  protected callHelperById(id: number, pc: number): void {
     const def = this.prog.helpers.get(id);
     if (!def) throw new BpfError('runtime', `callx to ${id}, which is neither a helper id nor a function address`, { file: this.prog.file, pc });
     def.fn(this);
@@ -384,7 +384,7 @@ export class Interpreter implements HelperEnv {
 
   /** The instruction at `pc` would exceed the count limit: pause there (slice end), or
    * fault (instruction budget). `n` counts that instruction already. */
-  private pauseAt(pc: number, depth: number, n: number): boolean {
+  protected pauseAt(pc: number, depth: number, n: number): boolean {
     if (n > this.maxInsns) this.budgetExceeded(pc);
     this.executed = n - 1;
     this.pc = pc;
@@ -393,7 +393,7 @@ export class Interpreter implements HelperEnv {
     return true;
   }
 
-  private budgetExceeded(pc: number): never {
+  protected budgetExceeded(pc: number): never {
     throw new BpfError('runtime', `instruction budget of ${this.maxInsns} exceeded (runaway loop?)`, { file: this.prog.file, pc });
   }
 

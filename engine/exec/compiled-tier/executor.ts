@@ -1,0 +1,3 @@
+import { Interpreter } from '../interpreter.ts';
+
+export class CompiledTierExecutor extends Interpreter {}

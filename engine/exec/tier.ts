@@ -1,0 +1,24 @@
+// Which executor runs a program: the interpreter (the reference: one switch over the
+// opcode table, one instruction at a time) or the compiled tier (the program translated to
+// JavaScript that V8 compiles to machine code; engine/exec/compiled-tier/). Both present
+// the same Interpreter interface to helpers, contexts and observers, and give identical
+// results; test/exec/tier-equivalence.test.ts checks that.
+
+import type { CompiledProgram } from './compiled.ts';
+import { CompiledTierExecutor } from './compiled-tier/executor.ts';
+import { Interpreter } from './interpreter.ts';
+import type { Memory } from './memory.ts';
+import type { InstanceState } from './state.ts';
+
+export type ExecutionTier = 'interpreter' | 'compiled';
+export const EXECUTION_TIERS: readonly ExecutionTier[] = ['interpreter', 'compiled'];
+/** What instances, experiments and the CLI use unless told otherwise. */
+export const DEFAULT_TIER: ExecutionTier = 'compiled';
+
+export function isExecutionTier(s: string): s is ExecutionTier {
+  return (EXECUTION_TIERS as readonly string[]).includes(s);
+}
+
+export function createExecutor(tier: ExecutionTier, mem: Memory, state: InstanceState, prog: CompiledProgram): Interpreter {
+  return tier === 'compiled' ? new CompiledTierExecutor(mem, state, prog) : new Interpreter(mem, state, prog);
+}
