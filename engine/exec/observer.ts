@@ -16,6 +16,8 @@ export interface ExecObserver {
   exit(pc: number, depth: number): void;
   /** bpf_throw at `pc` unwinding `frames` frames. */
   unwind?(pc: number, frames: number): void;
+  /** Set when the observer's instruction costs are static (see SlotCostFolding). */
+  readonly folding?: SlotCostFolding;
 }
 
 /** Records everything, for tests and debugging. */
@@ -33,4 +35,22 @@ export class TraceRecorder implements ExecObserver {
   unwind(pc: number, frames: number): void {
     this.events.push(`unwind ${pc} frames=${frames}`);
   }
+}
+
+/** Straight-line pieces of a program as an executor cuts it: `leaders` in slot order; the
+ * block at leaders[i] runs every slot from it up to the next leader. */
+export interface BlockCuts {
+  readonly leaders: readonly number[];
+}
+
+/**
+ * Offered by an observer whose insn() events (and call() events of helper and kfunc calls)
+ * cost the same every time a slot runs, so an executor may count executions per block and
+ * report the counts in bulk instead of reporting each event. The other events (subprogram
+ * and callx calls, exits, callbacks, unwinding) are still reported one by one. The result
+ * must not depend on when fold() is called relative to them.
+ */
+export interface SlotCostFolding {
+  /** Adds counts[leader] executions of each block of `cuts` and zeroes counts. */
+  fold(counts: Float64Array, cuts: BlockCuts): void;
 }

@@ -2,20 +2,105 @@
 // latency, calls and returns at their table figures), summed with no overlap, no
 // prediction and no caches. It exists to show how far that is from the out-of-order
 // model, not to be cited.
+//
+// Every cost here is static, so the model offers SlotCostFolding: the compiled tier counts
+// block executions and this model adds count x cost per block. The sums are exact (every
+// figure is a multiple of 1/256 cycle, far below 2^53 in total), so the result does not
+// depend on the order of the additions: folded and event-by-event runs give identical
+// totals and per-slot cycles. A CPU model with a figure that is not such a multiple gets
+// no folding (every event is reported).
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import type { LoadedProgram } from '../exec/decoded.ts';
+import { F_XOP, STRIDE, type LoadedProgram } from '../exec/decoded.ts';
+import type { BlockCuts, SlotCostFolding } from '../exec/observer.ts';
 import type { TimingStats } from './model.ts';
-import type { OpTable } from './op-table.ts';
+import type { OpTable, Range } from './op-table.ts';
 import type { LoweredProgram } from './program-lowering.ts';
 import { OpReplay } from './replay.ts';
 
+const XOP_LDDW = 0x18;
+const XOP_CALL_HELPER = 0x117;
+const XOP_CALL_KFUNC = 0x119;
+/** Costs must be multiples of this for folding to be exact. */
+const QUANTUM = 1 / 256;
+
+interface FoldedBlocks {
+  /** Slot after each block's last slot, by leader. */
+  end: Int32Array;
+  cycles: Float64Array;
+  ops: Float64Array;
+}
+
 export class AdditiveModel extends OpReplay {
   readonly kind = 'additive' as const;
+  readonly folding: SlotCostFolding | undefined;
   private sum = 0;
+  /** Cycles and ops of a slot's insn() event plus, at a helper or kfunc call, its call(). */
+  private readonly slotCycles: Float64Array;
+  private readonly slotOpsRun: Float64Array;
+  private readonly cutsCache = new WeakMap<BlockCuts, FoldedBlocks>();
 
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable) {
     super(cpu, loaded, lowered, t);
+    const n = loaded.slots;
+    this.slotCycles = new Float64Array(n);
+    this.slotOpsRun = new Float64Array(n);
+    let exact = true;
+    const add = (pc: number, r: Range): void => {
+      for (let k = r.a; k < r.b; k++) {
+        this.slotCycles[pc] += t.lat[k];
+        if (!isQuantised(t.lat[k])) exact = false;
+      }
+      this.slotOpsRun[pc] += r.b - r.a;
+    };
+    for (let pc = 0; pc < n; pc++) {
+      add(pc, t.slotOps[pc]);
+      const xop = loaded.code[pc * STRIDE + F_XOP];
+      const slot = lowered.slots[pc];
+      if ((xop === XOP_CALL_HELPER || xop === XOP_CALL_KFUNC) && slot.hasCallOp) {
+        add(pc, t.slotBody[pc]);
+        if (slot.extraCycles > 0) {
+          this.slotCycles[pc] += slot.extraCycles;
+          if (!isQuantised(slot.extraCycles)) exact = false;
+        }
+        add(pc, t.slotAfter[pc]);
+      }
+    }
+    this.folding = exact ? { fold: (counts, cuts) => this.fold(counts, cuts) } : undefined;
+  }
+
+  private blocksOf(cuts: BlockCuts): FoldedBlocks {
+    let f = this.cutsCache.get(cuts);
+    if (f) return f;
+    const n = this.loaded.slots;
+    f = { end: new Int32Array(n), cycles: new Float64Array(n), ops: new Float64Array(n) };
+    const ls = cuts.leaders;
+    for (let i = 0; i < ls.length; i++) {
+      const start = ls[i];
+      const end = i + 1 < ls.length ? ls[i + 1] : n;
+      f.end[start] = end;
+      for (let pc = start; pc < end; pc += this.loaded.code[pc * STRIDE + F_XOP] === XOP_LDDW ? 2 : 1) {
+        f.cycles[start] += this.slotCycles[pc];
+        f.ops[start] += this.slotOpsRun[pc];
+      }
+    }
+    this.cutsCache.set(cuts, f);
+    return f;
+  }
+
+  private fold(counts: Float64Array, cuts: BlockCuts): void {
+    const f = this.blocksOf(cuts);
+    const code = this.loaded.code;
+    for (const start of cuts.leaders) {
+      const c = counts[start];
+      if (c === 0) continue;
+      counts[start] = 0;
+      const cycles = c * f.cycles[start];
+      this.sum += cycles;
+      this.charged += cycles;
+      this.opsRun += c * f.ops[start];
+      for (let pc = start; pc < f.end[start]; pc += code[pc * STRIDE + F_XOP] === XOP_LDDW ? 2 : 1) this.byPc[pc] += c * this.slotCycles[pc];
+    }
   }
 
   protected step(k: number): void {
@@ -41,4 +126,8 @@ export class AdditiveModel extends OpReplay {
   stats(): TimingStats {
     return { ops: this.opsRun, branchMispredicts: 0, returnMispredicts: 0, l1dMisses: 0, l1iMisses: 0 };
   }
+}
+
+function isQuantised(v: number): boolean {
+  return Number.isInteger(v / QUANTUM);
 }

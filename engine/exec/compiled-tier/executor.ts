@@ -1,3 +1,114 @@
-import { Interpreter } from '../interpreter.ts';
+// The compiled tier's executor: an Interpreter (same registers, frames, region caches,
+// HelperEnv and resumable state) whose exec() runs generated code (codegen.ts) instead of
+// the switch. Where the generated code cannot decide alone it hands over to the
+// interpreter's own exec(), so the two tiers cannot disagree there:
+//   - the instruction budget or the slice ends inside the next block: the interpreter runs
+//     that block and pauses (or faults) at the exact instruction;
+//   - a run resumed in the middle of a block (it paused there): the interpreter finishes
+//     the block, then the generated code continues from the next leader.
 
-export class CompiledTierExecutor extends Interpreter {}
+import { BpfError } from '../../errors.ts';
+import type { CompiledProgram } from '../compiled.ts';
+import { MEM_BASE_HI } from '../layout.ts';
+import { Interpreter } from '../interpreter.ts';
+import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, type CompiledCode, type Variant } from './codegen.ts';
+
+const MEM_HI = MEM_BASE_HI | 0;
+const interpretedExec = Interpreter.prototype.exec;
+
+/** Generated code by program text: instances of the same (rewritten, relocated) program
+ * share it; the file name only appears in errors, which read self.prog.file. */
+const byText = new Map<string, CompiledCode>();
+const byProgram = new WeakMap<CompiledProgram, CompiledCode>();
+const MAX_CACHED = 512;
+
+export function compiledCodeFor(prog: CompiledProgram): CompiledCode {
+  let c = byProgram.get(prog);
+  if (c) return c;
+  const key = prog.code.join(',') + '|' + Array.from(prog.isSubprog.keys()).filter((i) => prog.isSubprog[i]).join(',');
+  c = byText.get(key);
+  if (!c) {
+    c = generateCode(prog.code, prog.loaded.slots, prog.isSubprog, prog.file, BpfError);
+    if (byText.size >= MAX_CACHED) byText.delete(byText.keys().next().value as string);
+    byText.set(key, c);
+  }
+  byProgram.set(prog, c);
+  return c;
+}
+
+export class CompiledTierExecutor extends Interpreter {
+  /** Executions per block leader not yet folded into the observer (counted variant). */
+  blockCounts: Float64Array = new Float64Array(0);
+
+  override exec(entry: number, base: number, resumeDepth = -1): void {
+    const folding = this.observer?.folding;
+    if (!folding) {
+      this.run(entry, base, resumeDepth, this.observer === null ? 'plain' : 'observed');
+      return;
+    }
+    // One count array per program, shared by nested runs (callbacks): whichever run folds
+    // first folds everything counted so far, and folding is order-independent.
+    try {
+      this.run(entry, base, resumeDepth, 'counted');
+    } finally {
+      const code = compiledCodeFor(this.prog);
+      folding.fold(code.counts, code.blocks);
+    }
+  }
+
+  private run(entry: number, base: number, resumeDepth: number, variant: Variant): void {
+    this.paused = false;
+    let pc = entry;
+    if (resumeDepth >= 0) this.depth = resumeDepth;
+    else {
+      this.depth = base;
+      this.L[10] = this.fp0 + base * this.stackStride;
+      this.H[10] = MEM_HI;
+    }
+    let code = compiledCodeFor(this.prog);
+    this.blockCounts = code.counts;
+    if (!code.blocks.leader[pc]) {
+      if (!this.finishBlockInterpreted(pc, base, code)) return;
+      pc = this.pc;
+    }
+    for (;;) {
+      const chunk = code.chunkOf[pc];
+      if (!(chunk >= 0)) throw new BpfError('runtime', `control reached slot ${pc}, outside the program`, { file: this.prog.file, pc });
+      const r = code.chunk(variant, chunk)(this, pc, base);
+      if (r >= 0) {
+        pc = r;
+        continue;
+      }
+      if (r === RET_DONE) return;
+      if (r === RET_TAIL_CALL) {
+        if (variant === 'counted') this.observer?.folding?.fold(code.counts, code.blocks);
+        code = compiledCodeFor(this.prog);
+        this.blockCounts = code.counts;
+        pc = 0;
+        continue;
+      }
+      if (r === RET_HANDOFF) {
+        interpretedExec.call(this, this.pc, base, this.depth);
+        return;
+      }
+      throw new Error(`compiled tier: chunk returned ${r}`);
+    }
+  }
+
+  /** Runs a paused run's remaining instructions up to the next leader in the interpreter.
+   * False when the run paused for real (or ended) there. */
+  private finishBlockInterpreted(pc: number, base: number, code: CompiledCode): boolean {
+    const realMax = Math.min(this.maxInsns, this.sliceEnd);
+    const saved = this.sliceEnd;
+    this.sliceEnd = Math.min(saved, this.executed + code.blocks.spanToLeader[pc]);
+    try {
+      interpretedExec.call(this, pc, base, this.depth);
+    } finally {
+      this.sliceEnd = saved;
+    }
+    if (!this.paused) return false;
+    if (this.executed >= realMax) return false;
+    this.paused = false;
+    return true;
+  }
+}

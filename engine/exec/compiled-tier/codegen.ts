@@ -1,0 +1,214 @@
+// Translates a bound program (CompiledProgram: decoded slots with relocated immediates)
+// into JavaScript functions V8 compiles to machine code. The program is cut into chunks of
+// whole blocks (V8 stops optimising functions past a bytecode size, so one function per
+// large program would stay in the bytecode interpreter); each chunk is one function with
+// the registers in locals and a `switch` over its leaders inside a loop, blocks falling
+// through in slot order as the instructions do. A chunk returns the pc to continue at
+// (another chunk's), or a negative code for the executor (executor.ts).
+//
+// Each chunk exists in two variants: plain, and observed (reports every instruction, call
+// and exit to the ExecObserver exactly as the interpreter does, so a timing model attached
+// to either tier sees the same event stream).
+
+import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../layout.ts';
+import { F_AUX, F_IMM, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
+import * as A from '../alu64.ts';
+import { findBlocks, isConditionalJump, slotsOf, type BlockMap } from './blocks.ts';
+import { emitInsn, jumpTarget } from './emit-insn.ts';
+
+/** Chunk return codes below zero. */
+export const RET_DONE = -1; // the base frame exited, or the run paused (self.paused says which)
+export const RET_HANDOFF = -2; // the budget or slice ends inside the next block: the interpreter runs it
+export const RET_TAIL_CALL = -3; // bpf_tail_call switched self.prog: continue at its pc 0
+
+/** Slots per chunk: keeps each function's bytecode well under V8's optimisation limit. */
+const CHUNK_SLOTS = 400;
+
+export type ChunkFn = (self: unknown, pc: number, base: number) => number;
+
+/** plain: no observer. observed: every event, as the interpreter reports them. counted:
+ * for an observer whose instruction costs are static (SlotCostFolding): each block adds
+ * one to its count in self.blockCounts instead of reporting its instructions and helper
+ * calls; subprogram calls, callx and exits are still reported. */
+export type Variant = 'plain' | 'observed' | 'counted';
+
+export interface CompiledCode {
+  readonly blocks: BlockMap;
+  /** Chunk index of every slot. */
+  readonly chunkOf: Int32Array;
+  /** Executions per block leader not yet folded (counted variant). */
+  readonly counts: Float64Array;
+  /** Chunk functions per variant, generated on first use. */
+  chunk(v: Variant, i: number): ChunkFn;
+  /** Generated source of a chunk (for tests and debugging). */
+  source(v: Variant, i: number): string;
+}
+
+const REGS = 11;
+const regList = (f: (r: number) => string): string => Array.from({ length: REGS }, (_, r) => f(r)).join(' ');
+const SPILL = regList((r) => `L[${r}] = l${r}; H[${r}] = h${r};`);
+const RELOAD = regList((r) => `l${r} = L[${r}]; h${r} = H[${r}];`);
+const DECLARE = `let ${Array.from({ length: REGS }, (_, r) => `l${r} = L[${r}], h${r} = H[${r}]`).join(', ')};`;
+/** Leaves the chunk: registers and counters back into the executor. */
+const LEAVE = `${SPILL} self.executed = n; self.depth = depth;`;
+
+const RUNTIME = { ...A, MEM_HI: MEM_BASE_HI | 0, MAX_FRAMES: MAX_CALL_FRAMES };
+const RUNTIME_NAMES = Object.keys(RUNTIME);
+
+function helperCallSource(code: Int32Array, pc: number, kfunc: boolean, v: Variant): string {
+  const b = pc * STRIDE;
+  const table = kfunc ? 'kfuncFns' : 'helperFns';
+  return [
+    v === 'observed' ? `obs.insn(${pc}, -1, false); obs.call(${pc}, '${kfunc ? 'kfunc' : 'helper'}', ${code[b + F_IMM]});` : '',
+    `${LEAVE} self.pc = ${pc};`,
+    `self.prog.${table}[${code[b + F_AUX]}](self);`,
+    afterHelper(pc),
+  ].join('\n');
+}
+
+/** What the interpreter does after a helper returns: reload, then tail call, pause, or a
+ * memory that grew under a nested run. */
+function afterHelper(pc: number): string {
+  return [
+    `n = self.executed; ${RELOAD}`,
+    `if (self.tailPending) { self.tailPending = false; self.executed = n; self.depth = depth; return ${RET_TAIL_CALL}; }`,
+    `if (self.pauseRequested) { self.pauseRequested = false; self.pc = ${pc + 1}; self.depth = depth; self.paused = true; return ${RET_DONE}; }`,
+    `if (self.mem.view !== dv) dv = self.mem.view;`,
+  ].join('\n');
+}
+
+/** Saves the return pc and r6-r9 in the frame of `depth` and enters depth + 1. */
+function pushSource(pc: number): string {
+  return [
+    `if (depth + 1 >= MAX_FRAMES) { ${LEAVE} self.push(depth, ${pc + 1}, ${pc}); }`,
+    `{ const f = depth * 9; fr[f] = ${pc + 1}; fr[f + 1] = l6; fr[f + 2] = l7; fr[f + 3] = l8; fr[f + 4] = l9; fr[f + 5] = h6; fr[f + 6] = h7; fr[f + 7] = h8; fr[f + 8] = h9; }`,
+    `depth++; l10 = self.fp0 + depth * self.stackStride; if (depth > self.deepest) self.deepest = depth;`,
+  ].join('\n');
+}
+
+function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: number, v: Variant, file: string): string {
+  const out: string[] = [];
+  const observed = v === 'observed';
+  const events = v !== 'plain';
+  out.push(`return function chunk(self, pc, base) {`);
+  out.push(`const L = self.L, H = self.H, fr = self.frames; let dv = self.mem.view;`);
+  if (events) out.push(`const obs = self.observer;`);
+  if (v === 'counted') out.push(`const bc = self.blockCounts;`);
+  out.push(`const max = Math.min(self.maxInsns, self.sliceEnd), mdEnd = self.mdEnd;`);
+  out.push(`let cs = self.cs, ce = self.ce, ws = self.ws, we = self.we, n = self.executed, depth = self.depth, a = 0;`);
+  out.push(DECLARE);
+  out.push(`for (;;) { switch (pc) {`);
+  let selfLoop = -1;
+  for (let pc = from; pc < to; ) {
+    const xop = code[pc * STRIDE + F_XOP];
+    const next = pc + slotsOf(xop);
+    if (blocks.leader[pc]) {
+      const len = blocks.length[pc];
+      out.push(`case ${pc}:`);
+      // A block that jumps back to its own start (a tight loop) loops here, not through
+      // the switch.
+      selfLoop = selfLoopEnd(code, blocks, pc);
+      if (selfLoop >= 0) out.push('for (;;) {');
+      out.push(`if (n + ${len} > max) { ${LEAVE} self.pc = ${pc}; return ${RET_HANDOFF}; }`);
+      out.push(`n += ${len};`);
+      if (v === 'counted') out.push(`bc[${pc}] += 1;`);
+    }
+    switch (xop) {
+      case 0x117:
+      case 0x119:
+        out.push(helperCallSource(code, pc, xop === 0x119, v));
+        break;
+      case 0x118: {
+        const t = code[pc * STRIDE + F_TARGET];
+        if (observed) out.push(`obs.insn(${pc}, -1, false);`);
+        if (events) out.push(`obs.call(${pc}, 'subprog', ${t});`);
+        out.push(pushSource(pc));
+        out.push(`pc = ${t}; continue;`);
+        break;
+      }
+      case 0x08d: {
+        const d = code[pc * STRIDE + 1];
+        out.push(observed ? `obs.insn(${pc}, -1, false);` : '');
+        out.push(`{ const t = self.callxTarget(l${d}, h${d}, ${pc});`);
+        out.push(`if (t >= 0) { ${events ? `obs.call(${pc}, 'callx-subprog', t);` : ''} ${pushSource(pc)} pc = t; continue; }`);
+        out.push(events ? `obs.call(${pc}, 'callx-helper', l${d});` : '');
+        out.push(`${LEAVE} self.pc = ${pc}; self.callHelperById(L[${d}], ${pc});`);
+        out.push(afterHelper(pc));
+        out.push(`}`);
+        break;
+      }
+      case 0x95:
+        if (observed) out.push(`obs.insn(${pc}, -1, false);`);
+        if (events) out.push(`obs.exit(${pc}, depth);`);
+        out.push(`if (depth === base) { ${LEAVE} return ${RET_DONE}; }`);
+        out.push(`{ depth--; const f = depth * 9; l6 = fr[f + 1]; l7 = fr[f + 2]; l8 = fr[f + 3]; l9 = fr[f + 4]; h6 = fr[f + 5]; h7 = fr[f + 6]; h8 = fr[f + 7]; h9 = fr[f + 8];`);
+        out.push(`l10 = self.fp0 + depth * self.stackStride; pc = fr[f]; continue; }`);
+        break;
+      default: {
+        const src = emitInsn(code, pc);
+        if (!src) {
+          out.push(`${LEAVE} throw new BpfError('runtime', 'no interpreter case for xop 0x${xop.toString(16)}', { file: ${JSON.stringify(file)}, pc: ${pc} });`);
+          break;
+        }
+        out.push(src.body.replace('SPILL', SPILL).replace('RELOAD', RELOAD));
+        if (src.cond !== undefined && pc === selfLoop) {
+          out.push(`if (${src.cond}) { ${observed ? `obs.insn(${pc}, -1, true);` : ''} continue; }`);
+          out.push('break; }');
+          if (observed) out.push(`obs.insn(${pc}, -1, false);`);
+        } else if (src.cond !== undefined) {
+          const t = jumpTarget(code, pc);
+          out.push(`if (${src.cond}) { ${observed ? `obs.insn(${pc}, -1, true);` : ''} pc = ${t}; continue; }`);
+          if (observed) out.push(`obs.insn(${pc}, -1, false);`);
+        } else {
+          if (observed) out.push(`obs.insn(${pc}, ${src.memAccess ? 'a' : '-1'}, false);`);
+          if (xop === 0x05 || xop === 0x06) out.push(`pc = ${jumpTarget(code, pc)}; continue;`);
+        }
+      }
+    }
+    pc = next;
+  }
+  out.push(`pc = ${to}; ${LEAVE} return pc;`);
+  out.push(`default: ${LEAVE} return pc;`);
+  out.push(`} } };`);
+  return out.join('\n');
+}
+
+/** The slot of the conditional jump ending the block at `leader` when it jumps back to
+ * `leader`, else -1. */
+function selfLoopEnd(code: Int32Array, blocks: BlockMap, leader: number): number {
+  let pc = leader;
+  for (let i = 1; i < blocks.length[leader]; i++) pc += slotsOf(code[pc * STRIDE + F_XOP]);
+  const xop = code[pc * STRIDE + F_XOP];
+  return isConditionalJump(xop) && jumpTarget(code, pc) === leader ? pc : -1;
+}
+
+function instantiateChunk(source: string, BpfErrorCtor: unknown): ChunkFn {
+  const factory = new Function(...RUNTIME_NAMES, 'BpfError', source) as (...args: unknown[]) => ChunkFn;
+  return factory(...RUNTIME_NAMES.map((k) => (RUNTIME as Record<string, unknown>)[k]), BpfErrorCtor);
+}
+
+export function generateCode(code: Int32Array, slots: number, isSubprog: Uint8Array, file: string, BpfErrorCtor: unknown): CompiledCode {
+  const blocks = findBlocks(code, slots, isSubprog);
+  const bounds: number[] = [0];
+  let start = 0;
+  for (const l of blocks.leaders) {
+    if (l - start >= CHUNK_SLOTS) {
+      bounds.push(l);
+      start = l;
+    }
+  }
+  bounds.push(slots);
+  const chunkOf = new Int32Array(slots + 1);
+  for (let i = 0; i + 1 < bounds.length; i++) chunkOf.fill(i, bounds[i], bounds[i + 1]);
+  chunkOf[slots] = -1;
+  const fns: Record<Variant, (ChunkFn | undefined)[]> = { plain: [], observed: [], counted: [] };
+  const srcs: Record<Variant, (string | undefined)[]> = { plain: [], observed: [], counted: [] };
+  const source = (v: Variant, i: number): string => (srcs[v][i] ??= chunkSource(code, blocks, bounds[i], bounds[i + 1], v, file));
+  return {
+    blocks,
+    chunkOf,
+    counts: new Float64Array(slots),
+    chunk: (v: Variant, i: number): ChunkFn => (fns[v][i] ??= instantiateChunk(source(v, i), BpfErrorCtor)),
+    source,
+  };
+}
