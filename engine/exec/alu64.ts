@@ -18,16 +18,14 @@ export function sub64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: n
   L[d] = (al - bl) | 0;
 }
 
-/** High 32 bits of the unsigned 64-bit product of two 32-bit words, via 16-bit limbs. */
+/** High 32 bits of the unsigned 64-bit product of two 32-bit words. Each partial product
+ * of a u32 and a 16-bit half is below 2^48, and every sum and power-of-two division below
+ * stays under 2^53, so the doubles are exact and the floors give floor(a * b / 2^32). */
 export function mulhiU32(a: number, b: number): number {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
+  const au = a >>> 0;
+  const pl = au * (b & 0xffff);
+  const ph = au * (b >>> 16);
+  return Math.floor((ph + Math.floor(pl / 65536)) / 65536) | 0;
 }
 
 export function mul64(L: Int32Array, H: Int32Array, d: number, bl: number, bh: number): void {

@@ -159,6 +159,7 @@ export class ExecutionContext {
     const before = it.executed;
     it.sliceEnd = before + Math.max(1, maxInsns);
     let done: SliceResult | undefined;
+    let faulted = false;
     try {
       if (!this.started) {
         this.started = true;
@@ -170,10 +171,12 @@ export class ExecutionContext {
       else if (e instanceof StopSignal) done = this.finish(e.r0);
       else {
         this.status = 'done';
+        faulted = true;
         throw e;
       }
     } finally {
-      st.insnsTotal += it.executed - before;
+      // A faulting slice's instruction count is not defined (see ProgramInstance.run).
+      if (!faulted) st.insnsTotal += it.executed - before;
       this.rng = st.randomState;
       st.cpu = saved.cpu;
       st.level = saved.level;

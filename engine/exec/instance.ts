@@ -226,9 +226,11 @@ export class ProgramInstance {
         r0 = e.r0;
       } else throw e;
     } finally {
-      st.insnsTotal += it.executed;
       it.observer = null;
     }
+    // Only runs that end (return, throw, stop) advance the simulated clock: a fault's
+    // instruction count is not defined (executors write it back at different points).
+    st.insnsTotal += it.executed;
     const out: RunResult = { r0, insnsExecuted: it.executed, ctx: mem.bytes.slice(Lay.CTX_OFFSET, Lay.CTX_OFFSET + ctx.length) };
     if (thrown) out.thrown = thrown;
     return out;

@@ -109,14 +109,17 @@ export class Interpreter implements HelperEnv {
     const obs = this.observer;
     const max = Math.min(this.maxInsns, this.sliceEnd);
     const mdEnd = this.mdEnd;
-    let code = this.prog.code;
+    // `code` is constant for this activation (a tail call restarts exec), and pc/depth are
+    // coerced to int32 (they are small non-negative integers) so the loop keeps them
+    // untagged in machine registers.
+    const code = this.prog.code;
     let n = this.executed;
-    let depth = base;
-    let pc = entry;
+    let depth = base | 0;
+    let pc = entry | 0;
     let ea = -1;
     let tk = false;
     this.paused = false;
-    if (resumeDepth >= 0) depth = resumeDepth;
+    if (resumeDepth >= 0) depth = resumeDepth | 0;
     else {
       L[10] = this.fp0 + base * this.stackStride;
       H[10] = MEM_HI;
@@ -129,12 +132,15 @@ export class Interpreter implements HelperEnv {
       const d = code[b + 1];
       switch (code[b]) {
         // ---- ALU64 (imm: code[b+4], sign-extended; reg: code[b+2]) ----
-        case 0x07: A.add64(L, H, d, code[b + 4], code[b + 4] >> 31); break; // add
-        case 0x0f: A.add64(L, H, d, L[code[b + 2]], H[code[b + 2]]); break; // add
-        case 0x17: A.sub64(L, H, d, code[b + 4], code[b + 4] >> 31); break; // sub
-        case 0x1f: A.sub64(L, H, d, L[code[b + 2]], H[code[b + 2]]); break; // sub
-        case 0x27: A.mul64(L, H, d, code[b + 4], code[b + 4] >> 31); break; // mul
-        case 0x2f: A.mul64(L, H, d, L[code[b + 2]], H[code[b + 2]]); break; // mul
+        // add/sub/mul are alu64.ts's add64/sub64/mul64 written out: a call through the module
+        // namespace costs a map check and a target check per instruction. Sources are read
+        // before dst is written (d may equal s).
+        case 0x07: { const k = code[b + 4]; const al = L[d]; const lo = (al + k) | 0; H[d] = (H[d] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; L[d] = lo; break; } // add
+        case 0x0f: { const s = code[b + 2]; const bl = L[s]; const bh = H[s]; const al = L[d]; const lo = (al + bl) | 0; H[d] = (H[d] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; L[d] = lo; break; } // add
+        case 0x17: { const k = code[b + 4]; const al = L[d]; H[d] = (H[d] - (k >> 31) - ((al >>> 0) < (k >>> 0) ? 1 : 0)) | 0; L[d] = (al - k) | 0; break; } // sub
+        case 0x1f: { const s = code[b + 2]; const bl = L[s]; const bh = H[s]; const al = L[d]; H[d] = (H[d] - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; L[d] = (al - bl) | 0; break; } // sub
+        case 0x27: { const k = code[b + 4]; const al = L[d]; const au = al >>> 0; const ph = au * (k >>> 16); const pl = au * (k & 0xffff); H[d] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, k >> 31) + Math.imul(H[d], k)) | 0; L[d] = Math.imul(al, k); break; } // mul
+        case 0x2f: { const s = code[b + 2]; const bl = L[s]; const bh = H[s]; const al = L[d]; const au = al >>> 0; const ph = au * (bl >>> 16); const pl = au * (bl & 0xffff); H[d] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, bh) + Math.imul(H[d], bl)) | 0; L[d] = Math.imul(al, bl); break; } // mul
         case 0x47: L[d] |= code[b + 4]; H[d] |= code[b + 4] >> 31; break; // or
         case 0x4f: L[d] |= L[code[b + 2]]; H[d] |= H[code[b + 2]]; break; // or
         case 0x57: L[d] &= code[b + 4]; H[d] &= code[b + 4] >> 31; break; // and
@@ -210,22 +216,22 @@ export class Interpreter implements HelperEnv {
         case 0x5d: if (L[d] !== L[code[b + 2]] || H[d] !== H[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jne
         case 0x45: if ((L[d] & code[b + 4]) | (H[d] & (code[b + 4] >> 31))) { pc = code[b + 6]; tk = true; } break; // jset
         case 0x4d: if ((L[d] & L[code[b + 2]]) | (H[d] & H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jset
-        case 0x25: if (A.ltU64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jgt
-        case 0x2d: if (A.ltU64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jgt
-        case 0x35: if (!A.ltU64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jge
-        case 0x3d: if (!A.ltU64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jge
-        case 0xa5: if (A.ltU64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jlt
-        case 0xad: if (A.ltU64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jlt
-        case 0xb5: if (!A.ltU64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jle
-        case 0xbd: if (!A.ltU64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jle
-        case 0x65: if (A.ltS64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsgt
-        case 0x6d: if (A.ltS64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsgt
-        case 0x75: if (!A.ltS64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jsge
-        case 0x7d: if (!A.ltS64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jsge
-        case 0xc5: if (A.ltS64(L[d], H[d], code[b + 4], code[b + 4] >> 31)) { pc = code[b + 6]; tk = true; } break; // jslt
-        case 0xcd: if (A.ltS64(L[d], H[d], L[code[b + 2]], H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jslt
-        case 0xd5: if (!A.ltS64(code[b + 4], code[b + 4] >> 31, L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsle
-        case 0xdd: if (!A.ltS64(L[code[b + 2]], H[code[b + 2]], L[d], H[d])) { pc = code[b + 6]; tk = true; } break; // jsle
+        case 0x25: { const k = code[b + 4]; if (k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 >>> 0 < H[d] >>> 0) { pc = code[b + 6]; tk = true; } break; } // jgt
+        case 0x2d: { const s = code[b + 2]; if (H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] >>> 0 < H[d] >>> 0) { pc = code[b + 6]; tk = true; } break; } // jgt
+        case 0x35: { const k = code[b + 4]; if (!(H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] >>> 0 < k >> 31 >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jge
+        case 0x3d: { const s = code[b + 2]; if (!(H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] >>> 0 < H[s] >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jge
+        case 0xa5: { const k = code[b + 4]; if (H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] >>> 0 < k >> 31 >>> 0) { pc = code[b + 6]; tk = true; } break; } // jlt
+        case 0xad: { const s = code[b + 2]; if (H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] >>> 0 < H[s] >>> 0) { pc = code[b + 6]; tk = true; } break; } // jlt
+        case 0xb5: { const k = code[b + 4]; if (!(k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 >>> 0 < H[d] >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jle
+        case 0xbd: { const s = code[b + 2]; if (!(H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] >>> 0 < H[d] >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jle
+        case 0x65: { const k = code[b + 4]; if (k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 < H[d]) { pc = code[b + 6]; tk = true; } break; } // jsgt
+        case 0x6d: { const s = code[b + 2]; if (H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] < H[d]) { pc = code[b + 6]; tk = true; } break; } // jsgt
+        case 0x75: { const k = code[b + 4]; if (!(H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] < k >> 31)) { pc = code[b + 6]; tk = true; } break; } // jsge
+        case 0x7d: { const s = code[b + 2]; if (!(H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] < H[s])) { pc = code[b + 6]; tk = true; } break; } // jsge
+        case 0xc5: { const k = code[b + 4]; if (H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] < k >> 31) { pc = code[b + 6]; tk = true; } break; } // jslt
+        case 0xcd: { const s = code[b + 2]; if (H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] < H[s]) { pc = code[b + 6]; tk = true; } break; } // jslt
+        case 0xd5: { const k = code[b + 4]; if (!(k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 < H[d])) { pc = code[b + 6]; tk = true; } break; } // jsle
+        case 0xdd: { const s = code[b + 2]; if (!(H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] < H[d])) { pc = code[b + 6]; tk = true; } break; } // jsle
         // ---- JMP32 (low words only) ----
         case 0x16: if (L[d] === code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jeq32
         case 0x1e: if (L[d] === L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jeq32
@@ -278,23 +284,29 @@ export class Interpreter implements HelperEnv {
           this.executed = n; this.depth = depth; this.pc = cur;
           (code[b] === 0x117 ? this.prog.helperFns : this.prog.kfuncFns)[code[b + 5]](this);
           n = this.executed;
-          if (this.tailPending) { this.tailPending = false; code = this.prog.code; pc = 0; }
+          if (this.tailPending) { // the new program runs in a fresh activation (its own `code`)
+            this.tailPending = false; pc = 0;
+            if (!this.pauseRequested) { this.executed = n; this.exec(0, base, depth); return; }
+          }
           if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
           if (this.mem.view !== dv) { this.executed = n; this.exec(pc, base, depth); return; } // memory grew in the helper
           continue;
         case 0x118: // call local
           if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + 6]); }
-          depth = this.push(depth, pc, cur); pc = code[b + 6];
+          depth = this.push(depth, pc, cur) | 0; pc = code[b + 6];
           continue;
         case 0x08d: { // callx
           if (obs !== null) obs.insn(cur, -1, false);
           const t = this.callxTarget(L[d], H[d], cur);
-          if (t >= 0) { if (obs !== null) obs.call(cur, 'callx-subprog', t); depth = this.push(depth, pc, cur); pc = t; continue; }
+          if (t >= 0) { if (obs !== null) obs.call(cur, 'callx-subprog', t); depth = this.push(depth, pc, cur) | 0; pc = t | 0; continue; }
           if (obs !== null) obs.call(cur, 'callx-helper', L[d]);
           this.executed = n; this.depth = depth; this.pc = cur;
           this.callHelperById(L[d], cur);
           n = this.executed;
-          if (this.tailPending) { this.tailPending = false; code = this.prog.code; pc = 0; }
+          if (this.tailPending) { // the new program runs in a fresh activation (its own `code`)
+            this.tailPending = false; pc = 0;
+            if (!this.pauseRequested) { this.executed = n; this.exec(0, base, depth); return; }
+          }
           if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
           if (this.mem.view !== dv) { this.executed = n; this.exec(pc, base, depth); return; } // memory grew in the helper
           continue;
@@ -302,7 +314,7 @@ export class Interpreter implements HelperEnv {
         case 0x95: // exit
           if (obs !== null) { obs.insn(cur, -1, false); obs.exit(cur, depth); }
           if (depth === base) { this.executed = n; return; }
-          depth = this.pop(depth);
+          depth = this.pop(depth) | 0;
           pc = this.frames[depth * FRAME_WORDS];
           continue;
         default:

@@ -2,7 +2,7 @@
 // opcode table, one instruction at a time) or the compiled tier (the program translated to
 // JavaScript that V8 compiles to machine code; engine/exec/compiled-tier/). Both present
 // the same Interpreter interface to helpers, contexts and observers, and give identical
-// results; test/exec/tier-equivalence.test.ts checks that.
+// results; the test/exec/tier-*.test.ts files check that.
 
 import type { CompiledProgram } from './compiled.ts';
 import { CompiledTierExecutor } from './compiled-tier/executor.ts';

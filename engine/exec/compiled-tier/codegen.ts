@@ -14,7 +14,7 @@ import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../layout.ts';
 import { F_AUX, F_IMM, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
 import * as A from '../alu64.ts';
 import { findBlocks, isConditionalJump, slotsOf, type BlockMap } from './blocks.ts';
-import { emitInsn, jumpTarget } from './emit-insn.ts';
+import { ARRAY_REGS, emitInsn, jumpTarget, LOCAL_REGS, type RegNames } from './emit-insn.ts';
 
 /** Chunk return codes below zero. */
 export const RET_DONE = -1; // the base frame exited, or the run paused (self.paused says which)
@@ -44,13 +44,8 @@ export interface CompiledCode {
   source(v: Variant, i: number): string;
 }
 
-const REGS = 11;
-const regList = (f: (r: number) => string): string => Array.from({ length: REGS }, (_, r) => f(r)).join(' ');
-const SPILL = regList((r) => `L[${r}] = l${r}; H[${r}] = h${r};`);
-const RELOAD = regList((r) => `l${r} = L[${r}]; h${r} = H[${r}];`);
-const DECLARE = `let ${Array.from({ length: REGS }, (_, r) => `l${r} = L[${r}], h${r} = H[${r}]`).join(', ')};`;
-/** Leaves the chunk: registers and counters back into the executor. */
-const LEAVE = `${SPILL} self.executed = n; self.depth = depth;`;
+/** Leaves the chunk: counters back into the executor (registers live in L/H). */
+const LEAVE = `self.executed = n; self.depth = depth;`;
 
 const RUNTIME = { ...A, MEM_HI: MEM_BASE_HI | 0, MAX_FRAMES: MAX_CALL_FRAMES };
 const RUNTIME_NAMES = Object.keys(RUNTIME);
@@ -70,19 +65,20 @@ function helperCallSource(code: Int32Array, pc: number, kfunc: boolean, v: Varia
  * memory that grew under a nested run. */
 function afterHelper(pc: number): string {
   return [
-    `n = self.executed; ${RELOAD}`,
+    `n = self.executed;`,
     `if (self.tailPending) { self.tailPending = false; self.executed = n; self.depth = depth; return ${RET_TAIL_CALL}; }`,
     `if (self.pauseRequested) { self.pauseRequested = false; self.pc = ${pc + 1}; self.depth = depth; self.paused = true; return ${RET_DONE}; }`,
-    `if (self.mem.view !== dv) dv = self.mem.view;`,
+    // Memory grew under a nested run: re-enter with the new view.
+    `if (self.mem.view !== dv) { pc = ${pc + 1}; ret = pc; break leave; }`,
   ].join('\n');
 }
 
 /** Saves the return pc and r6-r9 in the frame of `depth` and enters depth + 1. */
 function pushSource(pc: number): string {
   return [
-    `if (depth + 1 >= MAX_FRAMES) { ${LEAVE} self.push(depth, ${pc + 1}, ${pc}); }`,
-    `{ const f = depth * 9; fr[f] = ${pc + 1}; fr[f + 1] = l6; fr[f + 2] = l7; fr[f + 3] = l8; fr[f + 4] = l9; fr[f + 5] = h6; fr[f + 6] = h7; fr[f + 7] = h8; fr[f + 8] = h9; }`,
-    `depth++; l10 = self.fp0 + depth * self.stackStride; if (depth > self.deepest) self.deepest = depth;`,
+    `if (depth + 1 >= MAX_FRAMES) self.push(depth, ${pc + 1}, ${pc});`,
+    `{ const f = depth * 9; fr[f] = ${pc + 1}; fr[f + 1] = L[6]; fr[f + 2] = L[7]; fr[f + 3] = L[8]; fr[f + 4] = L[9]; fr[f + 5] = H[6]; fr[f + 6] = H[7]; fr[f + 7] = H[8]; fr[f + 8] = H[9]; }`,
+    `depth++; L[10] = self.fp0 + depth * self.stackStride; if (depth > self.deepest) self.deepest = depth;`,
   ].join('\n');
 }
 
@@ -91,14 +87,16 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
   const observed = v === 'observed';
   const events = v !== 'plain';
   out.push(`return function chunk(self, pc, base) {`);
-  out.push(`const L = self.L, H = self.H, fr = self.frames; let dv = self.mem.view;`);
+  out.push(`const L = self.L, H = self.H, fr = self.frames, dv = self.mem.view;`);
   if (events) out.push(`const obs = self.observer;`);
   if (v === 'counted') out.push(`const bc = self.blockCounts;`);
   out.push(`const max = Math.min(self.maxInsns, self.sliceEnd), mdEnd = self.mdEnd;`);
-  out.push(`let cs = self.cs, ce = self.ce, ws = self.ws, we = self.we, n = self.executed, depth = self.depth, a = 0;`);
-  out.push(DECLARE);
-  out.push(`for (;;) { switch (pc) {`);
+  out.push(`let n = self.executed, depth = self.depth, a = 0, ret = 0;`);
+  out.push(`leave: for (;;) { switch (pc) {`);
   let selfLoop = -1;
+  let loopRegs: number[] | null = null;
+  let R: RegNames = ARRAY_REGS;
+  let writeBack = '';
   for (let pc = from; pc < to; ) {
     const xop = code[pc * STRIDE + F_XOP];
     const next = pc + slotsOf(xop);
@@ -106,10 +104,14 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       const len = blocks.length[pc];
       out.push(`case ${pc}:`);
       // A block that jumps back to its own start (a tight loop) loops here, not through
-      // the switch.
+      // the switch, with the registers it uses in locals.
       selfLoop = selfLoopEnd(code, blocks, pc);
+      loopRegs = selfLoop >= 0 ? promotableRegs(code, blocks, pc) : null;
+      R = loopRegs ? LOCAL_REGS : ARRAY_REGS;
+      writeBack = loopRegs ? loopRegs.map((r) => LOCAL_REGS.put(r)).join(' ') : '';
+      if (loopRegs) out.push(`{ let ${loopRegs.map((r) => `l${r} = L[${r}], h${r} = H[${r}]`).join(', ')};`);
       if (selfLoop >= 0) out.push('for (;;) {');
-      out.push(`if (n + ${len} > max) { ${LEAVE} self.pc = ${pc}; return ${RET_HANDOFF}; }`);
+      out.push(`if (n + ${len} > max) { ${writeBack} pc = ${pc}; ret = ${RET_HANDOFF}; break leave; }`);
       out.push(`n += ${len};`);
       if (v === 'counted') out.push(`bc[${pc}] += 1;`);
     }
@@ -129,9 +131,9 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       case 0x08d: {
         const d = code[pc * STRIDE + 1];
         out.push(observed ? `obs.insn(${pc}, -1, false);` : '');
-        out.push(`{ const t = self.callxTarget(l${d}, h${d}, ${pc});`);
+        out.push(`{ const t = self.callxTarget(L[${d}], H[${d}], ${pc});`);
         out.push(`if (t >= 0) { ${events ? `obs.call(${pc}, 'callx-subprog', t);` : ''} ${pushSource(pc)} pc = t; continue; }`);
-        out.push(events ? `obs.call(${pc}, 'callx-helper', l${d});` : '');
+        out.push(events ? `obs.call(${pc}, 'callx-helper', L[${d}]);` : '');
         out.push(`${LEAVE} self.pc = ${pc}; self.callHelperById(L[${d}], ${pc});`);
         out.push(afterHelper(pc));
         out.push(`}`);
@@ -140,20 +142,21 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       case 0x95:
         if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         if (events) out.push(`obs.exit(${pc}, depth);`);
-        out.push(`if (depth === base) { ${LEAVE} return ${RET_DONE}; }`);
-        out.push(`{ depth--; const f = depth * 9; l6 = fr[f + 1]; l7 = fr[f + 2]; l8 = fr[f + 3]; l9 = fr[f + 4]; h6 = fr[f + 5]; h7 = fr[f + 6]; h8 = fr[f + 7]; h9 = fr[f + 8];`);
-        out.push(`l10 = self.fp0 + depth * self.stackStride; pc = fr[f]; continue; }`);
+        out.push(`if (depth === base) { ret = ${RET_DONE}; break leave; }`);
+        out.push(`{ depth--; const f = depth * 9; L[6] = fr[f + 1]; L[7] = fr[f + 2]; L[8] = fr[f + 3]; L[9] = fr[f + 4]; H[6] = fr[f + 5]; H[7] = fr[f + 6]; H[8] = fr[f + 7]; H[9] = fr[f + 8];`);
+        out.push(`L[10] = self.fp0 + depth * self.stackStride; pc = fr[f]; continue; }`);
         break;
       default: {
-        const src = emitInsn(code, pc);
+        const src = emitInsn(code, pc, R);
         if (!src) {
           out.push(`${LEAVE} throw new BpfError('runtime', 'no interpreter case for xop 0x${xop.toString(16)}', { file: ${JSON.stringify(file)}, pc: ${pc} });`);
           break;
         }
-        out.push(src.body.replace('SPILL', SPILL).replace('RELOAD', RELOAD));
+        out.push(src.body);
         if (src.cond !== undefined && pc === selfLoop) {
           out.push(`if (${src.cond}) { ${observed ? `obs.insn(${pc}, -1, true);` : ''} continue; }`);
           out.push('break; }');
+          if (loopRegs) out.push(`${writeBack} }`);
           if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         } else if (src.cond !== undefined) {
           const t = jumpTarget(code, pc);
@@ -167,9 +170,11 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
     }
     pc = next;
   }
-  out.push(`pc = ${to}; ${LEAVE} return pc;`);
-  out.push(`default: ${LEAVE} return pc;`);
-  out.push(`} } };`);
+  out.push(`pc = ${to}; ret = pc; break leave;`);
+  out.push(`default: ret = pc; break leave;`);
+  out.push(`} }`);
+  // The one way out of the chunk's loop: counters back into the executor.
+  out.push(`${LEAVE} if (ret === ${RET_HANDOFF}) self.pc = pc; return ret; };`);
   return out.join('\n');
 }
 
@@ -180,6 +185,21 @@ function selfLoopEnd(code: Int32Array, blocks: BlockMap, leader: number): number
   for (let i = 1; i < blocks.length[leader]; i++) pc += slotsOf(code[pc * STRIDE + F_XOP]);
   const xop = code[pc * STRIDE + F_XOP];
   return isConditionalJump(xop) && jumpTarget(code, pc) === leader ? pc : -1;
+}
+
+/** Registers of a self-looping block that can live in locals for the loop: none of its
+ * instructions hands the register arrays to a routine (alu64.ts on L/H, atomics). */
+function promotableRegs(code: Int32Array, blocks: BlockMap, leader: number): number[] | null {
+  const regs = new Set<number>();
+  let pc = leader;
+  for (let i = 0; i < blocks.length[leader]; i++) {
+    const src = emitInsn(code, pc, ARRAY_REGS);
+    if (!src || /\bL, H\b|self\.atomic/.test(src.body)) return null;
+    regs.add(code[pc * STRIDE + 1]);
+    regs.add(code[pc * STRIDE + 2]);
+    pc += slotsOf(code[pc * STRIDE + F_XOP]);
+  }
+  return [...regs].sort((a, b) => a - b);
 }
 
 function instantiateChunk(source: string, BpfErrorCtor: unknown): ChunkFn {

@@ -1,7 +1,6 @@
 // JavaScript source for one BPF instruction, the compiled tier's counterpart of one case of
 // the interpreter's switch (engine/exec/interpreter.ts): the same arithmetic on the same
-// Int32 halves, with the decoded fields as literals and registers in locals l0..l10 /
-// h0..h10. Operations the interpreter delegates to alu64.ts on the register arrays
+// Int32 halves, with the decoded fields as literals and registers named by RegNames. Operations the interpreter delegates to alu64.ts on the register arrays
 // (division, shifts by a register, bswap64, atomics) write the registers they touch back to
 // L/H around the call. The xop numbers are the interpreter's cases.
 
@@ -16,43 +15,62 @@ export interface InsnSource {
   memAccess?: boolean;
 }
 
-const lo = (r: number): string => `l${r}`;
-const hi = (r: number): string => `h${r}`;
-const put = (r: number): string => `L[${r}] = l${r}; H[${r}] = h${r};`;
-const get = (r: number): string => `l${r} = L[${r}]; h${r} = H[${r}];`;
+/** How generated code names a register's halves: the executor's arrays (L[r], H[r]), or
+ * locals l<r>/h<r> that a promoted loop keeps in machine registers. */
+export interface RegNames {
+  lo(r: number): string;
+  hi(r: number): string;
+  /** Statements that make L/H current for r (before an alu64.ts call on the arrays). */
+  put(r: number): string;
+  /** Statements that take r back from L/H (after such a call). */
+  get(r: number): string;
+}
+
+export const ARRAY_REGS: RegNames = { lo: (r) => `L[${r}]`, hi: (r) => `H[${r}]`, put: () => '', get: () => '' };
+export const LOCAL_REGS: RegNames = {
+  lo: (r) => `l${r}`,
+  hi: (r) => `h${r}`,
+  put: (r) => `L[${r}] = l${r}; H[${r}] = h${r};`,
+  get: (r) => `l${r} = L[${r}]; h${r} = H[${r}];`,
+};
+
 const int = (v: number): string => String(v | 0);
 
-function add64(d: number, bl: string, bh: string): string {
+function add64(R: RegNames, d: number, bl: string, bh: string): string {
+  const { lo, hi } = R;
   return `{ const bl = ${bl}, bh = ${bh}; const r = (${lo(d)} + bl) | 0; ${hi(d)} = (${hi(d)} + bh + ((r >>> 0) < (${lo(d)} >>> 0) ? 1 : 0)) | 0; ${lo(d)} = r; }`;
 }
 
-function shift64(kind: 'lsh' | 'rsh' | 'arsh', d: number, amount: number): string {
+function shift64(R: RegNames, kind: 'lsh' | 'rsh' | 'arsh', d: number, amount: number): string {
   const n = amount & 63;
   if (n === 0) return '';
-  const l = lo(d);
-  const h = hi(d);
+  const l = R.lo(d);
+  const h = R.hi(d);
   if (kind === 'lsh') return n < 32 ? `${h} = (${h} << ${n}) | (${l} >>> ${32 - n}); ${l} = ${l} << ${n};` : `${h} = ${l} << ${n - 32}; ${l} = 0;`;
   if (kind === 'rsh') return n < 32 ? `${l} = (${l} >>> ${n}) | (${h} << ${32 - n}); ${h} = ${h} >>> ${n};` : `${l} = ${h} >>> ${n - 32}; ${h} = 0;`;
   return n < 32 ? `${l} = (${l} >>> ${n}) | (${h} << ${32 - n}); ${h} = ${h} >> ${n};` : `${l} = ${h} >> ${n - 32}; ${h} = ${h} >> 31;`;
 }
 
 /** alu64.ts function `fn(L, H, d, ...args)` on the register arrays. */
-function viaArrays(d: number, call: string): string {
-  return `${put(d)} ${call}; ${get(d)}`;
+function viaArrays(R: RegNames, d: number, call: string): string {
+  return `${R.put(d)} ${call}; ${R.get(d)}`;
 }
 
 /** A load: region check as Interpreter.rd, then `read` assigns the destination. */
-function load(pc: number, s: number, off: number, size: number, read: string): string {
-  return `a = (${lo(s)} >>> 0) + ${off}; if (!(${hi(s)} === MEM_HI && a >= cs && a + ${size} <= ce)) { self.rd(${lo(s)}, ${hi(s)}, ${off}, ${size}, ${pc}); cs = self.cs; ce = self.ce; } ${read}`;
+function load(R: RegNames, pc: number, s: number, off: number, size: number, read: string): string {
+  const { lo, hi } = R;
+  return `a = (${lo(s)} >>> 0) + ${off}; if (!(${hi(s)} === MEM_HI && a >= self.cs && a + ${size} <= self.ce)) self.rd(${lo(s)}, ${hi(s)}, ${off}, ${size}, ${pc}); ${read}`;
 }
 
-function store(pc: number, d: number, off: number, size: number, write: string): string {
-  return `a = (${lo(d)} >>> 0) + ${off}; if (!(${hi(d)} === MEM_HI && a >= ws && a + ${size} <= we)) { self.wr(${lo(d)}, ${hi(d)}, ${off}, ${size}, ${pc}); ws = self.ws; we = self.we; } ${write}`;
+function store(R: RegNames, pc: number, d: number, off: number, size: number, write: string): string {
+  const { lo, hi } = R;
+  return `a = (${lo(d)} >>> 0) + ${off}; if (!(${hi(d)} === MEM_HI && a >= self.ws && a + ${size} <= self.we)) self.wr(${lo(d)}, ${hi(d)}, ${off}, ${size}, ${pc}); ${write}`;
 }
 
 /** Source for the non-call, non-exit instruction at `pc`; undefined for an xop this tier
  * does not know (the caller reports it as the interpreter would). */
-export function emitInsn(code: Int32Array, pc: number): InsnSource | undefined {
+export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource | undefined {
+  const { lo, hi } = R;
   const b = pc * STRIDE;
   const xop = code[b + F_XOP];
   const d = code[b + F_DST];
@@ -72,8 +90,8 @@ export function emitInsn(code: Int32Array, pc: number): InsnSource | undefined {
   const mem = (body: string): InsnSource => ({ body, memAccess: true });
   switch (xop) {
     // ---- ALU64 ----
-    case 0x07: return plain(add64(d, I, IH));
-    case 0x0f: return plain(add64(d, ls, hs));
+    case 0x07: return plain(add64(R, d, I, IH));
+    case 0x0f: return plain(add64(R, d, ls, hs));
     case 0x17: return plain(`{ const al = ${ld}; ${hd} = (${hd} - ${IH} - ((al >>> 0) < ${IU} ? 1 : 0)) | 0; ${ld} = (al - ${I}) | 0; }`);
     case 0x1f: return plain(`{ const bl = ${ls}, bh = ${hs}, al = ${ld}; ${hd} = (${hd} - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; ${ld} = (al - bl) | 0; }`);
     case 0x27: return plain(`{ const al = ${ld}; ${hd} = (mulhiU32(al, ${I}) + Math.imul(al, ${IH}) + Math.imul(${hd}, ${I})) | 0; ${ld} = Math.imul(al, ${I}); }`);
@@ -82,26 +100,26 @@ export function emitInsn(code: Int32Array, pc: number): InsnSource | undefined {
     case 0x4f: return plain(`${ld} |= ${ls}; ${hd} |= ${hs};`);
     case 0x57: return plain(`${ld} &= ${I}; ${hd} &= ${IH};`);
     case 0x5f: return plain(`${ld} &= ${ls}; ${hd} &= ${hs};`);
-    case 0x67: return plain(shift64('lsh', d, imm));
-    case 0x6f: return plain(viaArrays(d, `lsh64(L, H, ${d}, ${ls})`));
-    case 0x77: return plain(shift64('rsh', d, imm));
-    case 0x7f: return plain(viaArrays(d, `rsh64(L, H, ${d}, ${ls})`));
+    case 0x67: return plain(shift64(R, 'lsh', d, imm));
+    case 0x6f: return plain(viaArrays(R, d, `lsh64(L, H, ${d}, ${ls})`));
+    case 0x77: return plain(shift64(R, 'rsh', d, imm));
+    case 0x7f: return plain(viaArrays(R, d, `rsh64(L, H, ${d}, ${ls})`));
     case 0xa7: return plain(`${ld} ^= ${I}; ${hd} ^= ${IH};`);
     case 0xaf: return plain(`${ld} ^= ${ls}; ${hd} ^= ${hs};`);
-    case 0xc7: return plain(shift64('arsh', d, imm));
-    case 0xcf: return plain(viaArrays(d, `arsh64(L, H, ${d}, ${ls})`));
-    case 0x37: return plain(viaArrays(d, `udivmod64(L, H, ${d}, ${I}, ${IH}, false)`));
-    case 0x100: return plain(viaArrays(d, `sdivmod64(L, H, ${d}, ${I}, ${IH}, false)`));
-    case 0x3f: return plain(viaArrays(d, `udivmod64(L, H, ${d}, ${ls}, ${hs}, false)`));
-    case 0x101: return plain(viaArrays(d, `sdivmod64(L, H, ${d}, ${ls}, ${hs}, false)`));
-    case 0x97: return plain(viaArrays(d, `udivmod64(L, H, ${d}, ${I}, ${IH}, true)`));
-    case 0x102: return plain(viaArrays(d, `sdivmod64(L, H, ${d}, ${I}, ${IH}, true)`));
-    case 0x9f: return plain(viaArrays(d, `udivmod64(L, H, ${d}, ${ls}, ${hs}, true)`));
-    case 0x103: return plain(viaArrays(d, `sdivmod64(L, H, ${d}, ${ls}, ${hs}, true)`));
+    case 0xc7: return plain(shift64(R, 'arsh', d, imm));
+    case 0xcf: return plain(viaArrays(R, d, `arsh64(L, H, ${d}, ${ls})`));
+    case 0x37: return plain(viaArrays(R, d, `udivmod64(L, H, ${d}, ${I}, ${IH}, false)`));
+    case 0x100: return plain(viaArrays(R, d, `sdivmod64(L, H, ${d}, ${I}, ${IH}, false)`));
+    case 0x3f: return plain(viaArrays(R, d, `udivmod64(L, H, ${d}, ${ls}, ${hs}, false)`));
+    case 0x101: return plain(viaArrays(R, d, `sdivmod64(L, H, ${d}, ${ls}, ${hs}, false)`));
+    case 0x97: return plain(viaArrays(R, d, `udivmod64(L, H, ${d}, ${I}, ${IH}, true)`));
+    case 0x102: return plain(viaArrays(R, d, `sdivmod64(L, H, ${d}, ${I}, ${IH}, true)`));
+    case 0x9f: return plain(viaArrays(R, d, `udivmod64(L, H, ${d}, ${ls}, ${hs}, true)`));
+    case 0x103: return plain(viaArrays(R, d, `sdivmod64(L, H, ${d}, ${ls}, ${hs}, true)`));
     case 0x87: return plain(`{ const r = -${ld} | 0; ${hd} = (~${hd} + (r === 0 ? 1 : 0)) | 0; ${ld} = r; }`);
     case 0xb7: return plain(`${ld} = ${I}; ${hd} = ${IH};`);
     case 0xbf: return plain(`${ld} = ${ls}; ${hd} = ${hs};`);
-    case 0x104: return plain(`${ld} = ${ls}; ${hd} = ${hs}; ${add64(d, 'self.pcpuLo', 'self.pcpuHi')}`);
+    case 0x104: return plain(`${ld} = ${ls}; ${hd} = ${hs}; ${add64(R, d, 'self.pcpuLo', 'self.pcpuHi')}`);
     case 0x105: return plain(`${ld} = (${ls} << 24) >> 24; ${hd} = ${ld} >> 31;`);
     case 0x106: return plain(`${ld} = (${ls} << 16) >> 16; ${hd} = ${ld} >> 31;`);
     case 0x107: return plain(`${ld} = ${ls}; ${hd} = ${ld} >> 31;`);
@@ -191,28 +209,28 @@ export function emitInsn(code: Int32Array, pc: number): InsnSource | undefined {
     case 0xd6: return cond(`${ld} <= ${I}`);
     case 0xde: return cond(`${ld} <= ${ls}`);
     // ---- loads and stores ----
-    case 0x71: return mem(load(pc, s, off, 1, `${ld} = dv.getUint8(a); ${hd} = 0;`));
-    case 0x69: return mem(load(pc, s, off, 2, `${ld} = dv.getUint16(a, true); ${hd} = 0;`));
+    case 0x71: return mem(load(R, pc, s, off, 1, `${ld} = dv.getUint8(a); ${hd} = 0;`));
+    case 0x69: return mem(load(R, pc, s, off, 2, `${ld} = dv.getUint16(a, true); ${hd} = 0;`));
     case 0x61:
-      return mem(load(pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === 0 || f === 4 || f === 8) { ${ld} = f === 4 ? self.pktEnd : self.pktStart; ${hd} = MEM_HI; } }`));
-    case 0x79: return mem(load(pc, s, off, 8, `${ld} = dv.getInt32(a, true); ${hd} = dv.getInt32(a + 4, true);`));
-    case 0x91: return mem(load(pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`));
-    case 0x89: return mem(load(pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`));
-    case 0x81: return mem(load(pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = ${ld} >> 31;`));
-    case 0x72: return mem(store(pc, d, off, 1, `dv.setInt8(a, ${I});`));
-    case 0x6a: return mem(store(pc, d, off, 2, `dv.setInt16(a, ${I}, true);`));
-    case 0x62: return mem(store(pc, d, off, 4, `dv.setInt32(a, ${I}, true);`));
-    case 0x7a: return mem(store(pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`));
-    case 0x73: return mem(store(pc, d, off, 1, `dv.setInt8(a, ${ls});`));
-    case 0x6b: return mem(store(pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`));
-    case 0x63: return mem(store(pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`));
-    case 0x7b: return mem(store(pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`));
+      return mem(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === 0 || f === 4 || f === 8) { ${ld} = f === 4 ? self.pktEnd : self.pktStart; ${hd} = MEM_HI; } }`));
+    case 0x79: return mem(load(R, pc, s, off, 8, `${ld} = dv.getInt32(a, true); ${hd} = dv.getInt32(a + 4, true);`));
+    case 0x91: return mem(load(R, pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`));
+    case 0x89: return mem(load(R, pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`));
+    case 0x81: return mem(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = ${ld} >> 31;`));
+    case 0x72: return mem(store(R, pc, d, off, 1, `dv.setInt8(a, ${I});`));
+    case 0x6a: return mem(store(R, pc, d, off, 2, `dv.setInt16(a, ${I}, true);`));
+    case 0x62: return mem(store(R, pc, d, off, 4, `dv.setInt32(a, ${I}, true);`));
+    case 0x7a: return mem(store(R, pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`));
+    case 0x73: return mem(store(R, pc, d, off, 1, `dv.setInt8(a, ${ls});`));
+    case 0x6b: return mem(store(R, pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`));
+    case 0x63: return mem(store(R, pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`));
+    case 0x7b: return mem(store(R, pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`));
     case 0x18: return plain(`${ld} = ${int(code[b + F_IMM])}; ${hd} = ${int(code[b + F_AUX])};`);
     // ---- atomics: the interpreter's own routine, on the register arrays ----
     case 0x11a: case 0x11b: case 0x11c: case 0x11d: case 0x11e: case 0x11f: case 0x120: case 0x121: case 0x122: case 0x123:
-      return mem(`SPILL a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc}); ws = self.ws; we = self.we; RELOAD`);
+      return mem(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
     case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d:
-      return mem(`SPILL a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc}); ws = self.ws; we = self.we; RELOAD`);
+      return mem(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
     default:
       return undefined;
   }
