@@ -1,129 +1,106 @@
-// Interpreter speed: ns per executed BPF instruction on a loop-heavy program (10 million
-// iterations of load, mul, add, xor, store, add, add, jlt) and over the bpf_conformance
-// programs (each run once per sample; tiny programs, so this row includes the per-run
-// set-up), measured with tinybench. Prints median, min and max over the samples in an
-// 80-column table.
-//   npm run bench:engine [-- --iterations N] [-- --loops N] [-- --conformance DIR]
+// `npm run bench:engine`: executor speed in ns per executed BPF instruction, for each
+// execution tier with cycle accounting off, additive and ooo, on the loop benchmark
+// (8-instruction body: load, mul, add, xor, store, add, add, jlt) and on every built-in
+// workload; and the same loop compiled natively with the host's C compiler, timed in the
+// same run, for scale. Ratios between tiers and to native come from this one run.
+// Prints two 80-column tables; --json FILE keeps the rows for the README's figures.
+//   npm run bench:engine [-- --loops N] [-- --iterations N] [-- --tier LIST] ...
+import { runMain } from '../engine/cli/run-main.ts';
+import { writeFileAtomic } from '../engine/results/atomic-write.ts';
+import { collectProvenance } from '../engine/results/provenance.ts';
+import { parseBenchEngineArgs, USAGE, type BenchEngineOptions } from './bench-engine/args.ts';
+import { measureSubject, type TierRow } from './bench-engine/measure.ts';
+import { buildNativeLoop, findCCompiler, C_COMPILERS, C_FLAGS, nsPerInsnEquivalent, runNativeLoop, type NativeLoop } from './bench-engine/native-loop.ts';
+import { benchEngineJson, formatBenchEngine, type BenchEngineResult, type NativeRow } from './bench-engine/report.ts';
+import { BENCH_CPU, builtInWorkloadNames, loopSubject, oooLoops, workloadSubject, type Subject } from './bench-engine/subjects.ts';
+import { progressBar } from './bench/progress.ts';
 
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Bench } from 'tinybench';
-import { readDataFile } from '../engine/asm/data-file.ts';
-import { assembleProgram } from '../engine/asm/to-program.ts';
-import { conformanceHelpers, type ProgramInstance } from '../engine/exec/index.ts';
-import { encodeProgram, type RawInsn } from '../engine/isa/encoding.ts';
-import { specsByMnemonic, type OperandForm } from '../engine/isa/opcodes.ts';
-import { instantiate, loadProgram } from '../engine/exec/index.ts';
-import type { Program } from '../engine/program.ts';
-
-const argv = process.argv.slice(2);
-const flag = (name: string, dflt: number): number => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : dflt;
-};
-const LOOPS = flag('loops', 10_000_000);
-const SAMPLES = flag('iterations', 7);
-const ci = argv.indexOf('--conformance');
-// Default: the bpf_conformance checkout beside the project, as test/conformance uses.
-const CONFORMANCE_DIR = ci >= 0 ? argv[ci + 1] : fileURLToPath(new URL('../../shared/conformance/', import.meta.url));
-
-const specs = specsByMnemonic();
-function op(mnemonic: string, form: OperandForm, f: Partial<RawInsn>): RawInsn {
-  const s = specs.get(mnemonic)?.find((x) => x.form === form);
-  if (!s) throw new Error(`opcode table has no ${mnemonic} ${form}`);
-  const insn: RawInsn = { opcode: s.opcode, dst: 0, src: 0, off: 0, imm: 0, ...f };
-  if (s.match) insn[s.match.field] = s.match.value;
-  return insn;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** r1 = i, r2 = limit, r3 = accumulator, [r10-8] = state. Body: 8 insns, one load + one store. */
-function loopProgram(loops: number): Program {
-  const insns: RawInsn[] = [
-    op('mov', 'dst,imm', { dst: 1, imm: 0 }),
-    op('mov', 'dst,imm', { dst: 2, imm: loops }),
-    op('mov', 'dst,imm', { dst: 3, imm: 0 }),
-    op('stdw', 'store-imm', { dst: 10, off: -8, imm: 1 }),
-    // loop:
-    op('ldxdw', 'load', { dst: 4, src: 10, off: -8 }),
-    op('mul', 'dst,imm', { dst: 4, imm: 0x9e3779b1 | 0 }),
-    op('add', 'dst,src', { dst: 4, src: 1 }),
-    op('xor', 'dst,src', { dst: 4, src: 3 }),
-    op('stxdw', 'store-reg', { dst: 10, off: -8, src: 4 }),
-    op('add', 'dst,src', { dst: 3, src: 4 }),
-    op('add', 'dst,imm', { dst: 1, imm: 1 }),
-    op('jlt', 'dst,src,off', { dst: 1, src: 2, off: -8 }),
-    op('mov', 'dst,src', { dst: 0, src: 3 }),
-    op('exit', 'none', {}),
-  ];
-  return { name: 'loop', source: 'bench-engine:loop', insns: encodeProgram(insns), maps: [], type: 'raw' };
-}
-
-interface Row {
-  name: string;
-  insns: number;
-  medianNs: number;
-  minNs: number;
-  maxNs: number;
-  samples: number;
-}
-
-interface Runnable {
-  inst: ProgramInstance;
-  ctx?: Uint8Array;
-}
-
-async function measure(name: string, runs: Runnable[], samples: number): Promise<Row> {
-  let insns = 0;
-  for (const r of runs) insns += r.inst.run({ ctx: r.ctx }).insnsExecuted;
-  const bench = new Bench({ iterations: samples, time: 0, warmupIterations: 2, warmupTime: 0, retainSamples: true });
-  bench.add(name, () => {
-    for (const r of runs) r.inst.run({ ctx: r.ctx });
-  });
-  await bench.run();
-  const lat = bench.tasks[0].result;
-  if (!('latency' in lat)) throw new Error(`benchmark ${name} did not complete: ${lat.state}`);
-  const perInsn = (ms: number): number => (ms * 1e6) / insns;
-  return { name, insns, medianNs: perInsn(lat.latency.p50), minNs: perInsn(lat.latency.min), maxNs: perInsn(lat.latency.max), samples: lat.latency.samplesCount };
-}
-
-/** Every conformance program with asm and an expected result that assembles and runs. */
-function conformancePrograms(dir: string): Runnable[] {
-  const out: Runnable[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.data')).sort()) {
-    try {
-      const data = readDataFile(join(dir, f));
-      if (!data.asm || data.result === undefined) continue;
-      const program = assembleProgram(data.asm.value, { name: f, source: f });
-      const inst = instantiate(loadProgram(program, { helpers: conformanceHelpers }));
-      const ctx = data.mem?.value;
-      inst.run({ ctx, maxInsns: 10_000_000 });
-      out.push({ inst, ctx });
-    } catch {
-      // not assemblable or not runnable here: the conformance runner reports those
-    }
+/** Times the C loop and checks it computed what the BPF loop computes. */
+function measureNative(loop: NativeLoop, o: BenchEngineOptions, bpfR0: () => bigint): NativeRow {
+  const run = runNativeLoop(loop, o.loops, o.samples);
+  const expected = bpfR0();
+  if (run.result !== expected) {
+    throw new Error(`the native C loop computed ${run.result} for ${o.loops} turns, the BPF loop ${expected}: loop.c and the BPF program differ`);
   }
-  return out;
+  const per = run.nsPerTurn.map(nsPerInsnEquivalent);
+  return {
+    program: 'loop',
+    compiler: loop.compiler,
+    flags: C_FLAGS,
+    loops: o.loops,
+    median: median(per),
+    min: Math.min(...per),
+    max: Math.max(...per),
+    repetitions: per.length,
+    result: run.result,
+  };
 }
 
-const rows = [await measure('loop (ld,mul,add,xor,st,add,add,jlt)', [{ inst: instantiate(loadProgram(loopProgram(LOOPS))) }], SAMPLES)];
-const conf = existsSync(CONFORMANCE_DIR) ? conformancePrograms(CONFORMANCE_DIR) : [];
-if (conf.length) rows.push(await measure(`conformance (${conf.length} programs, per run)`, conf, SAMPLES * 10));
-else console.log(`conformance row skipped: no .data files in ${CONFORMANCE_DIR}`);
-
-const line = '-'.repeat(78);
-console.log(`bpfexc interpreter, node ${process.version}; samples: ${rows.map((r) => r.samples).join(', ')}`);
-console.log(line);
-console.log('program'.padEnd(38) + 'insns/run'.padStart(12) + 'median'.padStart(9) + 'min'.padStart(9) + 'max'.padStart(9));
-console.log(' '.repeat(50) + '(ns per executed instruction)'.padStart(28));
-console.log(line);
-for (const r of rows) {
-  console.log(
-    r.name.slice(0, 37).padEnd(38) +
-      String(r.insns).padStart(12) +
-      r.medianNs.toFixed(2).padStart(9) +
-      r.minNs.toFixed(2).padStart(9) +
-      r.maxNs.toFixed(2).padStart(9),
-  );
+function commandLine(argv: string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const base = process.env.npm_lifecycle_event === 'bench:engine' ? 'npm run bench:engine' : 'tsx benchmarks/bench-engine.ts';
+  return argv.length === 0 ? base : `${base}${base.startsWith('npm') ? ' --' : ''} ${argv.map(quote).join(' ')}`;
 }
-console.log(line);
+
+async function main(argv: string[]): Promise<number> {
+  const o = parseBenchEngineArgs(argv);
+  if (o.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  let nativeSkipped: string | undefined;
+  let nativeLoop: NativeLoop | undefined;
+  if (!o.native) nativeSkipped = '--no-native';
+  else {
+    const cc = findCCompiler();
+    if (cc) nativeLoop = buildNativeLoop(cc);
+    else nativeSkipped = `no C compiler (tried ${C_COMPILERS.join(', ')})`;
+  }
+  try {
+    const loop = loopSubject(o.loops);
+    const subjects: Subject[] = [loop, ...(o.workloads ? builtInWorkloadNames().map(workloadSubject) : [])];
+    const total = subjects.length * o.accountings.length * o.tiers.length + (nativeLoop ? 1 : 0);
+    const progress = progressBar();
+    let done = 0;
+    const rows: TierRow[] = [];
+    let native: NativeRow | undefined;
+    for (const s of subjects) {
+      for (const acc of o.accountings) {
+        rows.push(...(await measureSubject(s, acc, o.tiers, o.samples, { onTier: (tier) => progress.update(done++, total, `${s.name} ${tier} ${acc}`) })));
+      }
+      if (s === loop && nativeLoop) {
+        progress.update(done++, total, `loop native C`);
+        // The BPF result for the same count: from a full-length row, or one untimed run.
+        const full = rows.find((r) => r.program === 'loop' && r.accounting !== 'ooo');
+        native = measureNative(nativeLoop, o, () => full?.r0 ?? loop.runner(o.tiers[0], 'off')().r0);
+      }
+    }
+    progress.end();
+    const res: BenchEngineResult = {
+      node: process.version,
+      cpuModel: BENCH_CPU.id,
+      samples: o.samples,
+      loops: o.loops,
+      oooLoops: oooLoops(o.loops),
+      rows,
+      native,
+      nativeSkipped,
+    };
+    process.stdout.write(formatBenchEngine(res));
+    if (o.json) {
+      writeFileAtomic(o.json, benchEngineJson(res, collectProvenance(commandLine(argv))));
+      process.stdout.write(`wrote ${o.json}\n`);
+    }
+    return 0;
+  } finally {
+    nativeLoop?.dispose();
+  }
+}
+
+runMain('bench:engine', () => main(process.argv.slice(2)));

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { intOption } from '../engine/cli/args.ts';
 import { loadCatalog } from '../engine/cli/workload-catalog.ts';
 import { BpfError } from '../engine/errors.ts';
-import { parseCpuModelList } from '../engine/experiment/index.ts';
+import { DEFAULT_TIER, EXECUTION_TIERS } from '../engine/exec/index.ts';
+import { parseCpuModelList, parseTier } from '../engine/experiment/index.ts';
 import { measureHostTimings } from './bench/host-timing.ts';
 import { buildMatrix, builtInScenarios, CPU_COUNTS } from './bench/matrix.ts';
 import { buildDocument, commitOutputs, prepareOutputs } from './bench/output.ts';
@@ -25,9 +26,9 @@ const USAGE = `usage: npm run bench [-- options]   (tsx benchmarks/bench.ts [opt
 
 Runs every built-in workload x every strategy x every CPU model x CPU counts
 1, 2, 4, 8 (those the simulator supports), plus the call-density sweep and the
-throw-rate sweep, in parallel. Writes results/<timestamp>.json, results/latest.json,
-results/latest.csv, results/latest-sites.csv and charts/, then prints a summary.
-Nothing is written unless every task finished.
+throw-rate sweep, in parallel. Writes results/<timestamp>.json,
+results/latest.json, results/latest.csv, results/latest-sites.csv and charts/,
+then prints a summary. Nothing is written unless every task finished.
 
 options:
   --quick            a small matrix (zen5, fewer invocations and sweep points)
@@ -43,6 +44,9 @@ options:
   --no-sweeps        leave out the call-density and throw-rate sweeps
   --host-time MS     time to sample each simulator-speed case (default 1000,
                      --quick 100; 0 skips them)
+  --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
+                     the runs are the same on every tier, provenance.tier
+                     and the summary say which one ran
   -h, --help         this text
 
 Exit status: 0 when everything ran and was written; 1 when a task failed or an
@@ -60,6 +64,7 @@ const OPTIONS = {
   cpus: { type: 'string' },
   'no-sweeps': { type: 'boolean' },
   'host-time': { type: 'string' },
+  tier: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -118,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
   const resultDir = resolve(v.out ?? resolve(ROOT, 'results'));
   const chartsDir = v['no-charts'] ? undefined : resolve(v.charts ?? (v.out ? resolve(resultDir, 'charts') : resolve(ROOT, 'charts')));
   const hostTimeMs = intOption('host-time', v['host-time'], quick ? 100 : 1000, 0);
+  const tier = parseTier(v.tier);
   const notices: string[] = [];
   const cpuCounts = parseCpuCounts(v.cpus);
   const tasks = buildMatrix({
@@ -129,9 +135,10 @@ async function main(argv: string[]): Promise<number> {
     sweeps: !v['no-sweeps'],
     // The scenarios run the program their file names, so a --workload choice skips them.
     scenarios: v.workload ? [] : builtInScenarios(),
+    tier,
   });
   for (const n of notices) process.stderr.write(n + '\n');
-  process.stderr.write(`bench: ${tasks.length} tasks on ${workers} worker${workers === 1 ? '' : 's'}, CPU counts ${cpuCounts.join(',')}\n`);
+  process.stderr.write(`bench: ${tasks.length} tasks on ${workers} worker${workers === 1 ? '' : 's'}, CPU counts ${cpuCounts.join(',')}, ${tier} tier\n`);
 
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // one listener per queued task
@@ -159,13 +166,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const runs = outcome.results.flatMap((r) => r.runs);
-  const cases = hostTimeMs > 0 ? await measureHostTimings(hostTimeMs, abort.signal) : [];
+  const cases = hostTimeMs > 0 ? await measureHostTimings(hostTimeMs, abort.signal, tier) : [];
   if (abort.signal.aborted) {
     reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while timing the simulator');
     return 130;
   }
   const wallSeconds = Math.round((performance.now() - started) / 100) / 10;
-  const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices }, { wallSeconds, workers, cases });
+  const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices, tier }, { wallSeconds, workers, tier, cases });
   const prepared = await prepareOutputs(doc, { resultDir, chartsDir });
   if (abort.signal.aborted) {
     reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while rendering charts');

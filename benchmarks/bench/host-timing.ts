@@ -6,7 +6,7 @@ import { Bench } from 'tinybench';
 import { helpersFor, rewriteFor } from '../../engine/experiment/measure.ts';
 import { resolveSites } from '../../engine/experiment/index.ts';
 import { cpuModelById } from '../../engine/cpus/index.ts';
-import { instantiate, loadProgram, type ProgramInstance } from '../../engine/exec/index.ts';
+import { DEFAULT_TIER, instantiate, loadProgram, type ExecutionTier, type ProgramInstance } from '../../engine/exec/index.ts';
 import { createTimingModel } from '../../engine/timing/model.ts';
 import type { WorkloadRef } from './matrix.ts';
 import { resolveWorkload } from './workloads.ts';
@@ -15,7 +15,7 @@ export interface HostTimingCase {
   name: string;
   workload: string;
   strategy: string;
-  /** Timing model attached, or the interpreter alone. */
+  /** Timing model attached, or the executor alone. */
   timed: boolean;
   cpuModel?: string;
   invocationsPerSample: number;
@@ -30,6 +30,8 @@ export interface HostTimings {
   /** Wall-clock seconds of the whole bench run, and the workers it used. */
   wallSeconds?: number;
   workers?: number;
+  /** The executor the cases ran on (the same as the tasks'): host speed depends on it. */
+  tier?: ExecutionTier;
   cases: HostTimingCase[];
 }
 
@@ -42,18 +44,18 @@ interface CaseDef {
 }
 
 export const HOST_TIMING_CASES: readonly CaseDef[] = [
-  { name: 'xdp-parse, interpreter only', workload: { kind: 'catalog', name: 'xdp-parse' }, strategy: 'none', invocationsPerSample: 500 },
+  { name: 'xdp-parse, no timing model', workload: { kind: 'catalog', name: 'xdp-parse' }, strategy: 'none', invocationsPerSample: 500 },
   { name: 'xdp-parse, none, zen5', workload: { kind: 'catalog', name: 'xdp-parse' }, strategy: 'none', cpuModel: 'zen5', invocationsPerSample: 100 },
   { name: 'deep-assert, call, zen5', workload: { kind: 'catalog', name: 'deep-assert' }, strategy: 'call', cpuModel: 'zen5', invocationsPerSample: 100 },
   { name: 'call-density-16, stack, zen5', workload: { kind: 'call-density', nominalCallsPer100Insns: 16 }, strategy: 'stack', cpuModel: 'zen5', invocationsPerSample: 20 },
 ];
 
-function prepare(def: CaseDef): { sample: () => number; insnsPerSample: number } {
+function prepare(def: CaseDef, tier: ExecutionTier): { sample: () => number; insnsPerSample: number } {
   const w = resolveWorkload(def.workload);
   const helpers = helpersFor(w.helperSet);
   const rewrite = rewriteFor(w.program, def.strategy, resolveSites({ sites: 'auto', program: w.program }), helpers);
   const loaded = loadProgram(rewrite.program, { helpers });
-  const instance: ProgramInstance = instantiate(loaded, { seed: 1, helpers });
+  const instance: ProgramInstance = instantiate(loaded, { seed: 1, helpers, tier });
   const cpu = def.cpuModel ? cpuModelById(def.cpuModel) : undefined;
   const model = cpu ? createTimingModel('ooo', cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary }) : undefined;
   const sample = (): number => {
@@ -69,12 +71,12 @@ function prepare(def: CaseDef): { sample: () => number; insnsPerSample: number }
   return { sample, insnsPerSample: sample() };
 }
 
-/** `timeMs`: how long to sample each case. */
-export async function measureHostTimings(timeMs: number, signal?: AbortSignal): Promise<HostTimingCase[]> {
+/** `timeMs`: how long to sample each case; `tier`: the executor to time. */
+export async function measureHostTimings(timeMs: number, signal?: AbortSignal, tier: ExecutionTier = DEFAULT_TIER): Promise<HostTimingCase[]> {
   const out: HostTimingCase[] = [];
   for (const def of HOST_TIMING_CASES) {
     if (signal?.aborted) break;
-    const { sample, insnsPerSample } = prepare(def);
+    const { sample, insnsPerSample } = prepare(def, tier);
     const bench = new Bench({ time: timeMs, warmupTime: Math.min(100, timeMs / 4), iterations: 10, signal });
     bench.add(def.name, sample);
     await bench.run();

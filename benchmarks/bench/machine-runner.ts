@@ -20,6 +20,7 @@ export function runOnMachine(spec: ExperimentSpec, knobs: ScenarioKnobs = {}, ex
     cpuModel: cpu,
     seed: spec.seed,
     workload: { name: spec.workloadName, program: spec.program, ctx: spec.ctx, throwKnob: spec.throwKnob },
+    tier: spec.tier,
   });
   return machineRunRecords(result, { strategies: spec.strategies, extra });
 }
@@ -35,6 +36,7 @@ export function runScenarioTask(task: BenchTask, spec: ExperimentSpec): MachineR
     cpuModel: cpu,
     seed: spec.seed,
     workload: { name: spec.workloadName, program: spec.program, ctx: spec.ctx, throwKnob: spec.throwKnob },
+    tier: task.tier,
   });
   return machineRunRecords(result, { strategies: spec.strategies, extra: { params: { scenario: name } } });
 }

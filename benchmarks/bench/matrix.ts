@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
 import { readScenarioFile } from '../../engine/machine/index.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
+import { DEFAULT_TIER, type ExecutionTier } from '../../engine/exec/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import {
   DENSITY_POINTS, MACHINE_THROW_RATE, QUICK_DENSITY_POINTS, QUICK_RESET_SWEEP_CPUS, QUICK_RESET_SWEEP_RATES, QUICK_THROW_RATES, RESET_POLICIES, RESET_SWEEP_CPUS, RESET_SWEEP_MODEL,
@@ -37,6 +38,9 @@ export interface BenchTask {
   /** A built-in machine scenario (benchmarks/scenarios/<name>.json) run as it is, its
    * records marked `params.scenario`; `invocations` overrides the file's count. */
   scenarioFile?: string;
+  /** The executor the worker runs the programs on (not in the id: every tier gives the
+   * same runs). */
+  tier: ExecutionTier;
 }
 
 /** Measured invocations per strategy (after one warm-up). Chosen so the default run
@@ -69,6 +73,8 @@ export interface MatrixOptions {
   sweeps?: boolean;
   /** Built-in scenario names (benchmarks/scenarios/*.json) to run on every sweep model. */
   scenarios?: readonly string[];
+  /** Default DEFAULT_TIER. */
+  tier?: ExecutionTier;
 }
 
 export const QUICK_CPU_MODELS: readonly string[] = ['zen5'];
@@ -83,10 +89,11 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
   const workloads = o.workloads ?? loadCatalog().map((w) => w.name);
   const sweepModels = o.sweepModels ?? models;
   const strategies = [...STRATEGY_NAMES];
+  const tier = o.tier ?? DEFAULT_TIER;
   const tasks: BenchTask[] = [];
   const add = (group: TaskGroup, workload: WorkloadRef, cpuModel: string, cpus: number, invocations: number, throwRate: number) => {
     const id = `${group}/${workloadLabel(workload)}/${cpuModel}/cpus=${cpus}/p=${throwRate}`;
-    tasks.push({ id, group, workload, cpuModel, cpus, strategies, invocations, seed: o.seed, throwRate });
+    tasks.push({ id, group, workload, cpuModel, cpus, strategies, invocations, seed: o.seed, throwRate, tier });
   };
   const sweeps = o.sweeps ?? true;
   const throwRates = o.quick ? QUICK_THROW_RATES : THROW_RATES;
@@ -121,7 +128,7 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
       for (const resetPolicy of RESET_POLICIES) {
         const workload = { kind: 'catalog' as const, name: RESET_SWEEP_WORKLOAD };
         const id = `aux-reset/${RESET_SWEEP_WORKLOAD}/${RESET_SWEEP_MODEL}/cpus=${cpus}/p=0/reset=${resetPolicy}/rate=${invocationRate}`;
-        tasks.push({ id, group: 'aux-reset', workload, cpuModel: RESET_SWEEP_MODEL, cpus, strategies: [...RESET_SWEEP_STRATEGIES], invocations: n.resetSweep, seed: o.seed, throwRate: 0, scenario: { resetPolicy, invocationRate } });
+        tasks.push({ id, group: 'aux-reset', workload, cpuModel: RESET_SWEEP_MODEL, cpus, strategies: [...RESET_SWEEP_STRATEGIES], invocations: n.resetSweep, seed: o.seed, throwRate: 0, scenario: { resetPolicy, invocationRate }, tier });
       }
     }
   }
@@ -129,7 +136,7 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
     const sc = readScenarioFile(scenarioPath(name));
     for (const cpuModel of sweepModels) {
       const id = `scenario/${name}/${cpuModel}`;
-      tasks.push({ id, group: 'scenario', workload: { kind: 'catalog', name: sc.program }, cpuModel, cpus: sc.cpus, strategies, invocations: n.scenario, seed: o.seed, throwRate: sc.throwRate, scenarioFile: name });
+      tasks.push({ id, group: 'scenario', workload: { kind: 'catalog', name: sc.program }, cpuModel, cpus: sc.cpus, strategies, invocations: n.scenario, seed: o.seed, throwRate: sc.throwRate, scenarioFile: name, tier });
     }
   }
   return tasks;

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { readCalibration } from '../../charts/calibration-file.ts';
 import { defaultCalibrationFile, renderChartSet, writeChartSet, type ChartSet } from '../../charts/render-charts.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
+import type { ExecutionTier } from '../../engine/exec/index.ts';
 import { formatReport } from '../../engine/report/format.ts';
 import { writeFileAtomic } from '../../engine/results/atomic-write.ts';
 import { RESULT_SCHEMA, type ResultDocument, type RunRecord } from '../../engine/results/document.ts';
@@ -20,6 +21,8 @@ export interface BenchDescription {
   quick: boolean;
   cpuCounts: readonly number[];
   notices: string[];
+  /** The executor every task ran on: recorded as provenance.tier. */
+  tier: ExecutionTier;
 }
 
 /** Content hashes of the CPU model data and the workloads a run used: with the commit
@@ -40,7 +43,7 @@ export function modelAndWorkloadVersions(tasks: readonly BenchTask[]): { cpuMode
 
 export function buildDocument(runs: RunRecord[], tasks: readonly BenchTask[], command: string, seed: number, bench: BenchDescription, host: HostTimings): ResultDocument {
   const versions = modelAndWorkloadVersions(tasks);
-  const provenance = collectProvenance(command, { seed, timingModel: 'ooo', ...versions });
+  const provenance = collectProvenance(command, { seed, timingModel: 'ooo', tier: bench.tier, ...versions });
   const matrix = {
     quick: bench.quick,
     cpuCounts: [...bench.cpuCounts],

@@ -103,8 +103,11 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
   const p = doc.provenance;
   const out: string[] = [];
   const commit = typeof p.gitCommit === 'string' ? p.gitCommit.slice(0, 12) : '?';
-  out.push(`bpfexc ${p.version} bench: ${runs.length} runs, seed ${String(p.seed)}, commit ${commit}${p.gitDirty ? ' (dirty)' : ''}`);
-  out.push(`node ${p.node}; model cycles of the named CPU model (timing model ooo)`);
+  // Documents from before execution tiers have no provenance.tier.
+  const tier = typeof p.tier === 'string' ? p.tier : undefined;
+  out.push(`bpfexc ${p.version} bench: ${runs.length} runs, seed ${String(p.seed)}${tier ? `, ${tier} tier` : ''}`);
+  out.push(`commit ${commit}${p.gitDirty ? ' (dirty)' : ''}, node ${p.node}`);
+  out.push('model cycles of the named CPU model (timing model ooo)');
   if (runs.length === 0) return out.join('\n') + '\n';
   const cpus = Math.min(...runs.map((r) => r.cpus));
   out.push('', `Overhead per executed call site, cycles over strategy none (no throws, ${cpus} CPU${cpus === 1 ? '' : 's'})`);
@@ -134,7 +137,7 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
   const reset = auxResetTable(doc);
   if (reset) out.push('', reset);
   if (hostCases.length) {
-    out.push('', 'Simulator speed, host wall clock: ns per simulated BPF insn (not model cycles)');
+    out.push('', tier ? `Simulator speed (${tier} tier): host wall-clock ns per BPF insn, not cycles` : 'Simulator speed, host wall clock: ns per simulated BPF insn (not model cycles)');
     out.push(formatHostTimings(hostCases));
   }
   return out.join('\n') + '\n';

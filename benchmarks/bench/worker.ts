@@ -44,6 +44,7 @@ export function runTask(task: BenchTask): TaskResult {
     throwKnob: w.throwKnob,
     sites: 'auto' as const,
     model: 'ooo' as const,
+    tier: task.tier,
   };
   if (task.scenarioFile) return { id: task.id, runs: runScenarioTask(task, spec), elapsedMs: performance.now() - start };
   const runs = task.scenario ? runOnMachine(spec, task.scenario, { params: { ...task.scenario } }) : task.cpus === 1 ? runExperiment(spec) : runOnMachine(spec);

@@ -1,6 +1,7 @@
 // `bpfexc run --strategy …` for a terminal: per CPU model, a per-invocation summary and
 // the overhead of each call site under each strategy, 80 columns at most.
 import { wrap } from '../report/plain-text.ts';
+import type { ExecutionTier } from '../exec/index.ts';
 import { formatNumber, formatTable, type Column } from '../results/text-table.ts';
 import type { ExperimentRunRecord } from './run-experiment.ts';
 
@@ -9,21 +10,24 @@ const TARGET_WIDTH = 20;
 
 const clip = (s: string, w: number): string => (s.length <= w ? s : s.slice(0, w - 1) + '~');
 
-export function formatExperimentText(runs: readonly ExperimentRunRecord[]): string {
+/** `tier`: the executor that ran them, named in each block's heading when given (the
+ * records do not carry it: every tier gives the same ones). */
+export function formatExperimentText(runs: readonly ExperimentRunRecord[], opts: { tier?: ExecutionTier } = {}): string {
   const blocks: string[] = [];
   for (const cpu of [...new Set(runs.map((r) => r.cpuModel))]) {
-    blocks.push(formatCpuBlock(runs.filter((r) => r.cpuModel === cpu)));
+    blocks.push(formatCpuBlock(runs.filter((r) => r.cpuModel === cpu), opts.tier));
   }
   return blocks.join('\n\n') + '\n';
 }
 
-function formatCpuBlock(runs: readonly ExperimentRunRecord[]): string {
+function formatCpuBlock(runs: readonly ExperimentRunRecord[], tier: ExecutionTier | undefined): string {
   const r0 = runs[0];
   const out: string[] = [];
   const head =
     `${r0.workload} on ${r0.cpuModel} (${r0.timingModel} model), ${r0.cpus} CPU, ` +
     `${r0.invocations} invocations after ${r0.warmupInvocations} warm-up, seed ${r0.seed}, ` +
-    `throw rate ${r0.throwRate}, checks after ${r0.sites === 'all-calls' ? 'every call site' : 'call sites that may throw'}. ` +
+    `throw rate ${r0.throwRate}, checks after ${r0.sites === 'all-calls' ? 'every call site' : 'call sites that may throw'}` +
+    `${tier ? `, ${tier} tier` : ''}. ` +
     'Model cycles per invocation; overhead = cycles - none.';
   out.push(...wrap(head, WIDTH), '');
 

@@ -1,8 +1,8 @@
 // The experiment driver's public surface: what `bpfexc run --strategy` and the bench
 // suite call.
 export { runExperiment, resolveSites, type ExperimentRunRecord, type ExperimentCallSite } from './run-experiment.ts';
-export { parseCpuModelList, parseStrategyList, parseThrowRate, validateSpec, SITE_SELECTIONS, TIMING_MODELS, type ExperimentSpec, type SiteSelection } from './spec.ts';
+export { parseCpuModelList, parseStrategyList, parseThrowRate, parseTier, validateSpec, SITE_SELECTIONS, TIMING_MODELS, type ExperimentSpec, type SiteSelection } from './spec.ts';
 export { applyThrowRate, thresholdForRate, type ThrowKnob } from './throw-knob.ts';
 export { formatExperimentText } from './format-text.ts';
 export { judgeCorrectness } from './correctness.ts';
-export { measureStrategy, WARMUP_INVOCATIONS, type Measurement, type InvocationOutcome } from './measure.ts';
+export { measureStrategy, runUntimed, WARMUP_INVOCATIONS, type Measurement, type MeasureOptions, type InvocationOutcome } from './measure.ts';

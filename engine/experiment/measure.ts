@@ -6,7 +6,7 @@
 // instructions and result are not counted. Every strategy and the `none` baseline take
 // the same warm-up, so the PRNG stream and the maps stay aligned across them.
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type HelperRegistry } from '../exec/index.ts';
+import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry } from '../exec/index.ts';
 import type { Program } from '../program.ts';
 import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
@@ -34,6 +34,8 @@ export interface Measurement {
   outcomes: InvocationOutcome[];
   insnsExecuted: number;
   caveats: readonly string[];
+  /** The executor that ran it (the instance's, so what was asked for reached it). */
+  tier: ExecutionTier;
 }
 
 export interface MeasureOptions {
@@ -47,6 +49,8 @@ export interface MeasureOptions {
   invocations: number;
   seed: number;
   maxInsns?: number;
+  /** Default: the instance's default (DEFAULT_TIER). */
+  tier?: ExecutionTier;
 }
 
 export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
@@ -63,7 +67,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   const helpers = helpersFor(o.helperSet);
   const rewrite = rewriteFor(o.program, o.strategy, o.sites, helpers);
   const loaded = loadProgram(rewrite.program, { helpers });
-  const instance = instantiate(loaded, { seed: o.seed, helpers });
+  const instance = instantiate(loaded, { seed: o.seed, helpers, tier: o.tier });
   const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary });
   const slots = rewrite.program.insns.length / 8;
   const counter = new SiteCounter(model, slots, rewrite.callSites.map((s) => s.rewrittenPc));
@@ -98,6 +102,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     outcomes,
     insnsExecuted,
     caveats: model.caveats,
+    tier: instance.tier,
   };
 }
 
@@ -105,7 +110,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
  * workload's throws are switched off (same seed and warm-up, so the same PRNG draws). */
 export function runUntimed(o: Omit<MeasureOptions, 'cpu' | 'model' | 'strategy' | 'sites'>): InvocationOutcome[] {
   const helpers = helpersFor(o.helperSet);
-  const instance = instantiate(loadProgram(o.program, { helpers }), { seed: o.seed, helpers });
+  const instance = instantiate(loadProgram(o.program, { helpers }), { seed: o.seed, helpers, tier: o.tier });
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
   for (let i = 0; i < WARMUP_INVOCATIONS; i++) instance.run(runOpts);
   const out: InvocationOutcome[] = [];

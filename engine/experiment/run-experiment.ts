@@ -56,7 +56,7 @@ export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
   validateSpec(spec);
   const program = spec.throwKnob ? applyThrowRate(spec.program, spec.throwKnob, spec.throwRate) : spec.program;
   const sites = resolveSites(spec);
-  const common = { ctx: spec.ctx, helperSet: spec.helperSet, invocations: spec.invocations, seed: spec.seed, maxInsns: spec.maxInsns };
+  const common = { ctx: spec.ctx, helperSet: spec.helperSet, invocations: spec.invocations, seed: spec.seed, maxInsns: spec.maxInsns, tier: spec.tier };
   // What each invocation would return had it not thrown: the same draws with throws off.
   const normal = spec.throwKnob && spec.throwRate > 0 ? runUntimed({ ...common, program: applyThrowRate(spec.program, spec.throwKnob, 0) }) : undefined;
 

@@ -2,6 +2,7 @@
 // option is one line, not a failure halfway through.
 import { cpuModelById, CPU_MODELS } from '../cpus/index.ts';
 import { BpfError } from '../errors.ts';
+import { DEFAULT_TIER, EXECUTION_TIERS, isExecutionTier, type ExecutionTier } from '../exec/index.ts';
 import type { Program } from '../program.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../strategies/index.ts';
 import type { TimingModelKind } from '../timing/model.ts';
@@ -34,6 +35,10 @@ export interface ExperimentSpec {
   model: TimingModelKind;
   /** Instruction budget per invocation. */
   maxInsns?: number;
+  /** Which executor runs the program (default DEFAULT_TIER). Not a result parameter:
+   * every tier gives the same records, so none of them carries it; the result
+   * document's provenance says which one ran. */
+  tier?: ExecutionTier;
 }
 
 /** Parses `none,call,...` or `all` into strategy names, in the order given. */
@@ -67,6 +72,13 @@ export function parseThrowRate(text: string | undefined): number {
   return v;
 }
 
+/** `--tier NAME`: an execution tier, DEFAULT_TIER when not given. */
+export function parseTier(text: string | undefined): ExecutionTier {
+  if (text === undefined) return DEFAULT_TIER;
+  if (!isExecutionTier(text)) throw new BpfError('usage', `--tier must be one of ${EXECUTION_TIERS.join(', ')}, not '${text}'`);
+  return text;
+}
+
 export function validateSpec(spec: ExperimentSpec): void {
   const usage = (why: string): never => {
     throw new BpfError('usage', why);
@@ -86,4 +98,5 @@ export function validateSpec(spec: ExperimentSpec): void {
   }
   if (!SITE_SELECTIONS.includes(spec.sites)) usage(`unknown site selection '${spec.sites}'`);
   if (!TIMING_MODELS.includes(spec.model)) usage(`unknown timing model '${spec.model}'`);
+  if (spec.tier !== undefined && !isExecutionTier(spec.tier)) usage(`unknown execution tier '${String(spec.tier)}' (known: ${EXECUTION_TIERS.join(', ')})`);
 }

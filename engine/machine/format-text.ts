@@ -7,7 +7,7 @@ const LEVELS = ['task', 'softirq', 'hardirq', 'NMI'];
 export function formatMachineText(r: MachineResult, tracesPerStrategy = 2): string {
   const s = r.scenario;
   const out: string[] = [];
-  out.push(`scenario ${s.name}: ${r.workload} on ${s.cpus} x ${r.cpuModel}, seed ${r.seed}, throw rate ${s.throwRate}, reset ${s.resetPolicy}, slice ${s.sliceInsns}`);
+  out.push(`scenario ${s.name}: ${r.workload} on ${s.cpus} x ${r.cpuModel}, seed ${r.seed}, throw rate ${s.throwRate}, reset ${s.resetPolicy}, slice ${s.sliceInsns}, ${r.tier} tier`);
   const lv = r.runs[0]?.invocationsByLevel ?? [];
   const nested = r.runs[0]?.nestedInvocations ?? 0;
   out.push(`invocations: ${lv.map((n, l) => `${n} ${LEVELS[l]}`).filter((x) => !x.startsWith('0 ')).join(', ')}${nested ? ` (${nested} nested in a helper)` : ''}`);

@@ -10,7 +10,7 @@
 // returned value itself. Their number is reported, so a reader knows how much of a run
 // was judged the weaker way.
 
-import { defaultHelpers, instantiate, loadProgram, type ProgramInstance } from '../exec/index.ts';
+import { defaultHelpers, instantiate, loadProgram, type ExecutionTier, type ProgramInstance } from '../exec/index.ts';
 import { judgeCorrectness } from '../experiment/correctness.ts';
 import type { InvocationOutcome } from '../experiment/measure.ts';
 import type { Program } from '../program.ts';
@@ -30,8 +30,13 @@ export class Oracle {
   private readonly cache = new Map<string, OracleOutcome>();
   private readonly inst: ProgramInstance;
 
-  constructor(program: Program, private readonly ctx: Uint8Array | undefined, seed: number, cpus: number) {
-    this.inst = instantiate(loadProgram(program, { helpers: defaultHelpers }), { seed, helpers: defaultHelpers, cpus });
+  /** `tier`: the replays' executor (default DEFAULT_TIER); the machine passes its own. */
+  constructor(program: Program, private readonly ctx: Uint8Array | undefined, seed: number, cpus: number, tier?: ExecutionTier) {
+    this.inst = instantiate(loadProgram(program, { helpers: defaultHelpers }), { seed, helpers: defaultHelpers, cpus, tier });
+  }
+
+  get tier(): ExecutionTier {
+    return this.inst.tier;
   }
 
   private once(level: number, prngSeed: number): InvocationOutcome {

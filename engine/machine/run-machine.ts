@@ -15,7 +15,7 @@
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { BpfError } from '../errors.ts';
-import { defaultHelpers, instantiate, loadProgram, withHelpers, type HelperDef, type HelperRegistry } from '../exec/index.ts';
+import { DEFAULT_TIER, defaultHelpers, EXECUTION_TIERS, instantiate, isExecutionTier, loadProgram, withHelpers, type ExecutionTier, type HelperDef, type HelperRegistry } from '../exec/index.ts';
 import type { InvocationOutcome } from '../experiment/measure.ts';
 import { applyThrowRate, type ThrowKnob } from '../experiment/throw-knob.ts';
 import type { Program } from '../program.ts';
@@ -46,6 +46,8 @@ export interface MachineOptions {
   workload: MachineWorkload;
   /** Most failure traces kept per strategy (default 20). */
   maxTraces?: number;
+  /** Executor of every instance: the strategies' and the oracle's (default DEFAULT_TIER). */
+  tier?: ExecutionTier;
 }
 
 export type { Verdict } from './judge.ts';
@@ -102,6 +104,9 @@ export interface MachineResult {
   workload: string;
   cpuModel: string;
   seed: number;
+  /** The executor that ran the strategies and the oracle. Not part of the run records:
+   * every tier gives the same results. */
+  tier: ExecutionTier;
   /** Every strategy asked for, after `none` (run always, as the baseline). */
   runs: MachineStrategyResult[];
   /** Why the baseline is missing: `none` was not asked for and could not finish (it
@@ -147,14 +152,16 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
   const w = opts.workload;
   if (s.throwRate > 0 && !w.throwKnob) throw new BpfError('usage', `scenario '${s.name}': throwRate ${s.throwRate} but '${w.name}' has no throw-rate knob`);
   for (const n of opts.strategies) if (!strategyByName(n)) throw new BpfError('usage', `unknown strategy '${n}'`);
+  if (opts.tier !== undefined && !isExecutionTier(opts.tier)) throw new BpfError('usage', `unknown execution tier '${String(opts.tier)}' (known: ${EXECUTION_TIERS.join(', ')})`);
   const strategies = ['none', ...opts.strategies.filter((n) => n !== 'none')];
   const noneAsked = opts.strategies.includes('none');
   let baselineError: string | undefined;
   const program = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, s.throwRate) : w.program;
   const normalProgram = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, 0) : w.program;
   const sites = buildCallGraph(program).calls.some((c) => c.isThrow) ? 'may-throw' : 'all-calls';
-  const oracle = new Oracle(program, w.ctx, opts.seed, s.cpus);
-  const normal = new Oracle(normalProgram, w.ctx, opts.seed, s.cpus);
+  const tier = opts.tier ?? DEFAULT_TIER;
+  const oracle = new Oracle(program, w.ctx, opts.seed, s.cpus, tier);
+  const normal = new Oracle(normalProgram, w.ctx, opts.seed, s.cpus, tier);
 
   const runs: MachineStrategyResult[] = [];
   for (const name of strategies) {
@@ -163,7 +170,7 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
     const helpers = hookedHelpers(s, () => sim);
     const rw = strategy.rewrite(program, defaultRewriteEnv({ sites, resetPolicy: s.resetPolicy, helperName: (id) => helpers.get(id)?.name }));
     const loaded = loadProgram(rw.program, { helpers });
-    const instance = instantiate(loaded, { seed: opts.seed, helpers, cpus: s.cpus });
+    const instance = instantiate(loaded, { seed: opts.seed, helpers, cpus: s.cpus, tier });
     const cpu = opts.cpuModel;
     const shared = createSharedCaches(cpu);
     const transfer = Math.max(0, Math.round(cpu.coreToCore.sameCluster.value * cpu.frequencyGHz.value) - cpu.l1d.latency.value);
@@ -200,7 +207,7 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
       r.cycles.overheadPerInvocation = r.cycles.perInvocation - base.cycles.perInvocation;
     }
   }
-  return { scenario: s, workload: w.name, cpuModel: opts.cpuModel.id, seed: opts.seed, runs, ...(baselineError ? { baselineError } : {}) };
+  return { scenario: s, workload: w.name, cpuModel: opts.cpuModel.id, seed: opts.seed, tier, runs, ...(baselineError ? { baselineError } : {}) };
 }
 
 /** Cycles (model plus coherence) of each call site's inserted slots and of the entry

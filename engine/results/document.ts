@@ -15,6 +15,10 @@ export interface Provenance {
   createdAt: string;
   command: string;
   seed?: number;
+  /** The execution tier that ran the programs ('interpreter' or 'compiled'). Documents
+   * written before tiers existed have none: they were run by the interpreter. It is
+   * provenance, not a result: every tier gives the same runs. */
+  tier?: string;
   [extra: string]: unknown;
 }
 
@@ -74,6 +78,8 @@ export function parseResultDocument(text: string, file: string): ResultDocument 
   const d = doc as Record<string, unknown>;
   if (d.schema !== RESULT_SCHEMA) fail(`schema is ${JSON.stringify(d.schema)}, expected "${RESULT_SCHEMA}"`);
   if (typeof d.provenance !== 'object' || d.provenance === null) fail('provenance is missing');
+  const tier = (d.provenance as Record<string, unknown>).tier;
+  if (tier !== undefined && typeof tier !== 'string') fail('provenance.tier is not a string');
   if (!Array.isArray(d.runs)) fail('runs is not an array');
   (d.runs as unknown[]).forEach((r, i) => {
     if (typeof r !== 'object' || r === null) fail(`runs[${i}] is not an object`);

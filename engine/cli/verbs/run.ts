@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS } from '../../exec/index.ts';
+import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../exec/index.ts';
 import { hexBytesOption, intOption, oneOf, parseVerbArgs } from '../args.ts';
 import { readProgramInput, type ProgramInput } from '../program-input.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';
 import { HOST_CLOSEST_MODEL } from '../../cpus/index.ts';
 import {
-  formatExperimentText, parseCpuModelList, parseStrategyList, parseThrowRate, runExperiment, SITE_SELECTIONS, TIMING_MODELS,
+  formatExperimentText, parseCpuModelList, parseStrategyList, parseThrowRate, parseTier, runExperiment, SITE_SELECTIONS, TIMING_MODELS,
 } from '../../experiment/index.ts';
 import { collectProvenance } from '../../results/provenance.ts';
 import { RESULT_SCHEMA, type ResultDocument } from '../../results/document.ts';
@@ -38,6 +38,7 @@ const OPTIONS = {
   sites: { type: 'string' },
   model: { type: 'string' },
   format: { type: 'string' },
+  tier: { type: 'string' },
 } as const;
 
 export const runVerb: Verb = {
@@ -61,6 +62,9 @@ options:
   --invocations N    run N times on one instance (maps persist); default 1,
                      or ${DEFAULT_EXPERIMENT_INVOCATIONS} measured invocations with --strategy
   --seed N           seed of bpf_get_prandom_u32 (default 1)
+  --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
+                     every tier gives the same results, JSON records which
+                     one ran in provenance.tier
 
 strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
   --strategy LIST    none,call,stack,aux,percpu,unwind or all (default all)
@@ -83,22 +87,25 @@ the measured ones; overheads are against strategy none with the same seed.
 
 bpfexc run <scenario.json> runs a machine scenario (see benchmarks/scenarios):
 CPUs, interrupts, preemption, sleeping; --strategy, --cpu-model, --seed,
---invocations, --throw-rate and --format apply. Multi-CPU records give r0 of
-the first task-context invocation, and insns.executed and call-site overheads
-summed over every invocation the machine ran (machine.invocationsRun).`,
+--invocations, --throw-rate, --tier and --format apply. Multi-CPU records
+give r0 of the first task-context invocation, and insns.executed and
+call-site overheads summed over every invocation the machine ran
+(machine.invocationsRun).`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('run', argv, OPTIONS);
     if (positionals.length !== 1) throw new BpfError('usage', 'run takes exactly one <program> (see bpfexc run --help)');
-    if (positionals[0].toLowerCase().endsWith('.json')) return machineRun(readScenarioFile(positionals[0]), values, argv);
+    // Checked before anything is read or run, as every other option is.
+    const tier = parseTier(values.tier);
+    if (positionals[0].toLowerCase().endsWith('.json')) return machineRun(readScenarioFile(positionals[0]), values, argv, tier);
     const cpus = intOption('cpus', values.cpus, 1, 1);
     if (cpus > 64) throw new BpfError('usage', `--cpus must be 1..64, not ${cpus}`);
     if (cpus > 1) {
       const scenario = parseScenario({ name: `${positionals[0]} on ${cpus} CPUs`, program: positionals[0], cpus });
-      return machineRun(scenario, values, argv);
+      return machineRun(scenario, values, argv, tier);
     }
     const { input, workload } = resolveProgram(positionals[0], values);
     const experiment = EXPERIMENT_OPTIONS.some((o) => values[o] !== undefined);
-    if (!experiment) return plainRun(input, values);
+    if (!experiment) return plainRun(input, values, tier);
 
     const format = oneOf('format', values.format, FORMATS, 'text');
     const throwRate = parseThrowRate(values['throw-rate']);
@@ -117,14 +124,15 @@ summed over every invocation the machine ran (machine.invocationsRun).`,
       sites: oneOf('sites', values.sites, SITE_SELECTIONS, 'auto'),
       model: oneOf('model', values.model, TIMING_MODELS, 'ooo'),
       maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1),
+      tier,
     });
     if (format === 'text') {
-      process.stdout.write(formatExperimentText(runs));
+      process.stdout.write(formatExperimentText(runs, { tier }));
       return 0;
     }
     const doc: ResultDocument = {
       schema: RESULT_SCHEMA,
-      provenance: collectProvenance(commandLine(argv), { seed: runs[0]?.seed }),
+      provenance: collectProvenance(commandLine(argv), { seed: runs[0]?.seed, tier }),
       runs,
     };
     if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
@@ -136,7 +144,7 @@ summed over every invocation the machine ran (machine.invocationsRun).`,
 type Values = ReturnType<typeof parseVerbArgs<typeof OPTIONS>>['values'];
 
 /** A scenario on the multi-CPU machine; command-line options override its fields. */
-function machineRun(base: Scenario, values: Values, argv: string[]): number {
+function machineRun(base: Scenario, values: Values, argv: string[], tier: ExecutionTier): number {
   const format = oneOf('format', values.format, FORMATS, 'text');
   const scenario: Scenario = {
     ...base,
@@ -154,6 +162,7 @@ function machineRun(base: Scenario, values: Values, argv: string[]): number {
       cpuModel: cpuModelById(id)!,
       seed,
       workload: { name: workload?.name ?? scenario.program, program: input.program, ctx: input.ctx, throwKnob: workload?.throwKnob },
+      tier,
     }),
   );
   if (format === 'text') {
@@ -162,7 +171,7 @@ function machineRun(base: Scenario, values: Values, argv: string[]): number {
   }
   const doc: ResultDocument = {
     schema: RESULT_SCHEMA,
-    provenance: collectProvenance(commandLine(argv), { seed }),
+    provenance: collectProvenance(commandLine(argv), { seed, tier }),
     runs: results.flatMap((r) => machineRunRecords(r, { strategies })),
   };
   if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
@@ -189,10 +198,10 @@ function commandLine(argv: string[]): string {
   return ['bpfexc', 'run', ...argv].map(quote).join(' ');
 }
 
-function plainRun(input: ProgramInput, values: Values): number {
+function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): number {
   const helpers = input.helperSet === 'conformance' ? conformanceHelpers : defaultHelpers;
   const loaded = loadProgram(input.program, { helpers });
-  const instance = instantiate(loaded, { seed: intOption('seed', values.seed, 1) });
+  const instance = instantiate(loaded, { seed: intOption('seed', values.seed, 1), tier });
   const maxInsns = intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1);
   const invocations = intOption('invocations', values.invocations, 1, 1);
   let executed = 0;
@@ -207,6 +216,7 @@ function plainRun(input: ProgramInput, values: Values): number {
     `program       ${input.program.source} (${input.program.name}, ${input.program.insns.length / 8} slots)`,
     `r0            ${hex64(res.r0)} (${BigInt.asIntN(64, res.r0)})`,
     `insns         ${res.insnsExecuted} executed` + (invocations > 1 ? ` (first run; ${executed} in ${invocations} runs)` : ''),
+    `tier          ${instance.tier}`,
   ];
   if (res.thrown) lines.push(`thrown        cookie ${hex64(res.thrown.cookie)}, ${res.thrown.frames} frame(s) unwound`);
   process.stdout.write(lines.join('\n') + '\n');

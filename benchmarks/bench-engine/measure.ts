@@ -1,0 +1,113 @@
+// Times one program under one cycle accounting on every chosen tier, with tinybench:
+// each sample is `runsPerSample` runs, enough for about SAMPLE_TARGET_MS (one run of the
+// default loop; hundreds of runs of a short workload, so their rows include the per-run
+// set-up), and ns per executed instruction is a sample's time over the instructions it
+// executed. Every tier gets a fresh instance and runs the same sequence
+// of runs, so the tiers must agree on instructions and results; a disagreement is a bug
+// in a tier and stops the bench.
+import { Bench } from 'tinybench';
+import type { ExecutionTier } from '../../engine/exec/index.ts';
+import type { Accounting, Runner, Subject } from './subjects.ts';
+
+export const WARMUP_SAMPLES = 2;
+/** Samples aim at this long on the first tier measured. */
+export const SAMPLE_TARGET_MS = 200;
+const CALIBRATE_MS = 20;
+const MAX_RUNS_PER_SAMPLE = 1_000_000;
+
+export interface TierRow {
+  program: string;
+  tier: ExecutionTier;
+  accounting: Accounting;
+  /** Mean instructions per run over the timed samples. */
+  insnsPerRun: number;
+  runsPerSample: number;
+  samples: number;
+  /** ns per executed instruction over the samples. */
+  median: number;
+  min: number;
+  max: number;
+  /** r0 of the last run. */
+  r0: bigint;
+}
+
+/** Runs per sample: enough that a sample takes about SAMPLE_TARGET_MS. */
+function calibrate(run: Runner, sampleMs: number): number {
+  const t0 = performance.now();
+  let n = 0;
+  let elapsed: number;
+  do {
+    run();
+    n++;
+    elapsed = performance.now() - t0;
+  } while (elapsed < Math.min(CALIBRATE_MS, sampleMs));
+  return Math.min(MAX_RUNS_PER_SAMPLE, Math.max(1, Math.ceil((sampleMs * n) / elapsed)));
+}
+
+async function timeTier(subject: Subject, tier: ExecutionTier, accounting: Accounting, runsPerSample: number, samples: number): Promise<TierRow & { totalInsns: number }> {
+  const run = subject.runner(tier, accounting);
+  const insnsByCall: number[] = [];
+  let last: bigint = 0n;
+  const sample = (): void => {
+    let insns = 0;
+    for (let i = 0; i < runsPerSample; i++) {
+      const r = run();
+      insns += r.insns;
+      last = r.r0;
+    }
+    insnsByCall.push(insns);
+  };
+  const bench = new Bench({ iterations: samples, time: 0, warmupIterations: WARMUP_SAMPLES, warmupTime: 0 });
+  bench.add(`${subject.name} ${tier} ${accounting}`, sample);
+  await bench.run();
+  const lat = bench.tasks[0].result;
+  if (!('latency' in lat)) {
+    const why = 'error' in lat && lat.error ? `: ${lat.error.message}` : ` (${lat.state})`;
+    throw new Error(`timing ${subject.name} on the ${tier} tier with ${accounting} accounting failed${why}`);
+  }
+  // Samples come sorted, so they cannot be paired with their calls: use the mean
+  // instructions of the timed calls (the last ones; the warm-up calls come first).
+  const timed = insnsByCall.slice(-lat.latency.samplesCount);
+  const totalInsns = timed.reduce((a, b) => a + b, 0);
+  const perSample = totalInsns / timed.length;
+  const perInsn = (ms: number): number => (ms * 1e6) / perSample;
+  return {
+    program: subject.name,
+    tier,
+    accounting,
+    insnsPerRun: perSample / runsPerSample,
+    runsPerSample,
+    samples: lat.latency.samplesCount,
+    median: perInsn(lat.latency.p50),
+    min: perInsn(lat.latency.min),
+    max: perInsn(lat.latency.max),
+    r0: last,
+    totalInsns: insnsByCall.reduce((a, b) => a + b, 0),
+  };
+}
+
+export interface MeasureOptions {
+  /** Called as each tier starts (progress). */
+  onTier?: (tier: ExecutionTier) => void;
+  /** Sample length to aim at (default SAMPLE_TARGET_MS). */
+  sampleMs?: number;
+}
+
+export async function measureSubject(subject: Subject, accounting: Accounting, tiers: readonly ExecutionTier[], samples: number, opts: MeasureOptions = {}): Promise<TierRow[]> {
+  const { onTier, sampleMs = SAMPLE_TARGET_MS } = opts;
+  const runsPerSample = calibrate(subject.runner(tiers[0], accounting), sampleMs);
+  const rows: (TierRow & { totalInsns: number })[] = [];
+  for (const tier of tiers) {
+    onTier?.(tier);
+    rows.push(await timeTier(subject, tier, accounting, runsPerSample, samples));
+  }
+  const ref = rows[0];
+  for (const r of rows.slice(1)) {
+    if (r.totalInsns !== ref.totalInsns || r.r0 !== ref.r0) {
+      throw new Error(
+        `tiers disagree on ${subject.name} (${accounting} accounting): ${ref.tier} executed ${ref.totalInsns} instructions ending with r0 = ${ref.r0}, ${r.tier} ${r.totalInsns} ending with r0 = ${r.r0}`,
+      );
+    }
+  }
+  return rows.map(({ totalInsns: _, ...row }) => row);
+}

@@ -1,0 +1,94 @@
+// What bench-engine times: the loop program and every built-in workload (under the `none`
+// strategy, as `npm run bench` runs it), each on a fresh instance of the chosen tier with
+// the chosen cycle accounting attached around every run.
+import { zen5 } from '../../engine/cpus/zen5.ts';
+import type { CpuModel } from '../../engine/cpus/cpu-model.ts';
+import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
+import { instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry, type LoadedProgram } from '../../engine/exec/index.ts';
+import { resolveSites } from '../../engine/experiment/index.ts';
+import { helpersFor, rewriteFor } from '../../engine/experiment/measure.ts';
+import { createTimingModel, type TimingModel } from '../../engine/timing/model.ts';
+import { resolveWorkload } from '../bench/workloads.ts';
+import { loopInsnsExecuted, loopProgram } from './loop-program.ts';
+
+/** off: no observer; additive: the per-instruction static sums (what the compiled tier
+ * folds per basic block); ooo: the out-of-order model. */
+export type Accounting = 'off' | 'additive' | 'ooo';
+export const ACCOUNTINGS: readonly Accounting[] = ['off', 'additive', 'ooo'];
+export const BENCH_CPU: CpuModel = zen5;
+/** With the out-of-order model attached the loop runs 5-20 times slower per instruction
+ * than with no model (measured on the 2-vCPU Zen 5 host: ~50 ns against 2.6-8.8 ns), so
+ * its rows run this many times fewer turns and take about as long as the others. */
+export const OOO_LOOP_DIVISOR = 10;
+
+export interface RunOutcome {
+  r0: bigint;
+  insns: number;
+}
+
+/** One instance with its accounting, run again and again. */
+export type Runner = () => RunOutcome;
+
+export interface Subject {
+  /** The table's program column. */
+  name: string;
+  kind: 'loop' | 'workload';
+  /** Loop turns per run under this accounting (loop subjects only). */
+  loopsFor?(accounting: Accounting): number;
+  runner(tier: ExecutionTier, accounting: Accounting): Runner;
+}
+
+function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accounting, o: { helpers?: HelperRegistry; ctx?: Uint8Array; maxInsns: number; exceptionBoundary?: boolean }): Runner {
+  const instance = instantiate(loaded, { seed: 1, helpers: o.helpers, tier });
+  const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns };
+  if (accounting === 'off') {
+    return () => {
+      const r = instance.run(runOpts);
+      return { r0: r.r0, insns: r.insnsExecuted };
+    };
+  }
+  const model: TimingModel = createTimingModel(accounting, BENCH_CPU, loaded, { exceptionBoundary: o.exceptionBoundary });
+  const timed = { ...runOpts, observer: model };
+  return () => {
+    model.startInvocation();
+    const r = instance.run(timed);
+    model.endInvocation();
+    return { r0: r.r0, insns: r.insnsExecuted };
+  };
+}
+
+export function oooLoops(loops: number): number {
+  return Math.max(1, Math.round(loops / OOO_LOOP_DIVISOR));
+}
+
+export function loopSubject(loops: number): Subject {
+  const loopsFor = (a: Accounting): number => (a === 'ooo' ? oooLoops(loops) : loops);
+  const loaded = new Map<number, LoadedProgram>();
+  return {
+    name: 'loop',
+    kind: 'loop',
+    loopsFor,
+    runner(tier, accounting) {
+      const n = loopsFor(accounting);
+      let l = loaded.get(n);
+      if (!l) loaded.set(n, (l = loadProgram(loopProgram(n))));
+      return runnerFor(l, tier, accounting, { maxInsns: 2 * loopInsnsExecuted(n) });
+    },
+  };
+}
+
+export function workloadSubject(name: string): Subject {
+  const w = resolveWorkload({ kind: 'catalog', name });
+  const helpers = helpersFor(w.helperSet);
+  const rewrite = rewriteFor(w.program, 'none', resolveSites({ sites: 'auto', program: w.program }), helpers);
+  const loaded = loadProgram(rewrite.program, { helpers });
+  return {
+    name: w.name,
+    kind: 'workload',
+    runner: (tier, accounting) => runnerFor(loaded, tier, accounting, { helpers, ctx: w.ctx, maxInsns: DEFAULT_MAX_INSNS, exceptionBoundary: rewrite.exceptionBoundary }),
+  };
+}
+
+export function builtInWorkloadNames(): string[] {
+  return loadCatalog().map((w) => w.name);
+}
