@@ -66,6 +66,7 @@ export interface ContextParts {
   ctxCapacity: number;
   name: string;
   tier: ExecutionTier;
+  compileAfter: number | undefined;
 }
 
 export class ExecutionContext {
@@ -86,7 +87,7 @@ export class ExecutionContext {
   constructor(private readonly parts: ContextParts) {
     const { mem, state, main } = parts;
     this.task = parts.defaultTask;
-    const it = (this.interp = createExecutor(parts.tier, mem, state, main));
+    const it = (this.interp = createExecutor(parts.tier, mem, state, main, parts.compileAfter));
     const bases: number[] = [];
     for (let d = 0; d < Lay.MAX_CALL_FRAMES; d++) bases.push(mem.alloc('stack', `${parts.name}: stack of frame ${d}`, Lay.STACK_SIZE));
     const stride = bases[1] - bases[0];

@@ -7,6 +7,7 @@ export { ExecutionContext, type ContextStart, type ContextStatus, type SliceResu
 export type { ExecObserver, CallKind } from './observer.ts';
 export { TraceRecorder } from './observer.ts';
 export { createExecutor, DEFAULT_TIER, EXECUTION_TIERS, isExecutionTier, type ExecutionTier } from './tier.ts';
+export { compiledTierSettings } from './compiled-tier/executor.ts';
 export { defaultHelpers } from './helpers/linux.ts';
 export { conformanceHelpers } from './helpers/conformance.ts';
 export { defaultKfuncs } from './helpers/kfuncs.ts';

@@ -31,6 +31,8 @@ export interface InstantiateOptions {
   cpus?: number;
   /** Executor: the compiled tier (default) or the reference interpreter. */
   tier?: ExecutionTier;
+  /** Compiled tier: instructions a program runs interpreted before it is compiled. */
+  compileAfter?: number;
 }
 
 export interface RunOptions {
@@ -76,6 +78,7 @@ export class ProgramInstance {
   private readonly ctxRegion: number;
   private readonly xdp: boolean;
   readonly tier: ExecutionTier;
+  private readonly compileAfter: number | undefined;
   private textIds = 0;
   private contexts = 0;
   private nextPid = 1001;
@@ -108,7 +111,8 @@ export class ProgramInstance {
     for (const def of loaded.program.maps) this.mapFor(def);
     this.main = this.compile(loaded);
     this.tier = opts.tier ?? DEFAULT_TIER;
-    this.interp = createExecutor(this.tier, mem, this.state, this.main);
+    this.compileAfter = opts.compileAfter;
+    this.interp = createExecutor(this.tier, mem, this.state, this.main, opts.compileAfter);
   }
 
   /** The instance's map for `def` (maps are shared by name with tail-call targets). */
@@ -167,6 +171,7 @@ export class ProgramInstance {
       defaultTask: this.defaultTask,
       ctxCapacity: opts.ctxCapacity ?? Lay.CTX_MAX,
       tier: this.tier,
+      compileAfter: this.compileAfter,
       name: opts.name ?? `execution context ${n}`,
     });
   }

@@ -33,6 +33,12 @@ const TEXT_HI = TEXT_BASE_HI | 0;
 /** Saved per frame: return pc, then r6..r9 low and high words. */
 export const FRAME_WORDS = 9;
 
+/** Instructions the loop may run before the count reaches `max` (-1: the next one is over),
+ * clamped to an int32. */
+function budgetWindow(max: number, n: number): number {
+  return Math.max(-1, Math.min(max - n, 0x7fffffff)) | 0;
+}
+
 export class Interpreter implements HelperEnv {
   readonly L = new Int32Array(11);
   readonly H = new Int32Array(11);
@@ -113,11 +119,13 @@ export class Interpreter implements HelperEnv {
     // coerced to int32 (they are small non-negative integers) so the loop keeps them
     // untagged in machine registers.
     const code = this.prog.code;
-    let n = this.executed;
+    // The budget counts down in an int32 (`left`: instructions before `max`, at most
+    // 2^31-1 at a time) so the per-instruction check is an untagged decrement; the count
+    // is top - left, and a window that ends below `max` is refilled.
+    let left = budgetWindow(max, this.executed);
+    let top = this.executed + left;
     let depth = base | 0;
     let pc = entry | 0;
-    let ea = -1;
-    let tk = false;
     this.paused = false;
     if (resumeDepth >= 0) depth = resumeDepth | 0;
     else {
@@ -127,8 +135,15 @@ export class Interpreter implements HelperEnv {
     for (;;) {
       const cur = pc;
       const b = cur << 3;
-      if (++n > max && this.pauseAt(cur, depth, n)) return;
+      if (--left < 0) {
+        const n = top - left;
+        if (n > max && this.pauseAt(cur, depth, n)) return;
+        left = budgetWindow(max, n);
+        top = n + left;
+      }
       pc = cur + 1;
+      let ea = -1;
+      let tk = false;
       const d = code[b + 1];
       switch (code[b]) {
         // ---- ALU64 (imm: code[b+4], sign-extended; reg: code[b+2]) ----
@@ -281,15 +296,15 @@ export class Interpreter implements HelperEnv {
         case 0x117: // call helper (then: tail call, pause, or memory grown under a nested run)
         case 0x119: // call kfunc
           if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, code[b] === 0x117 ? 'helper' : 'kfunc', code[b + 4]); }
-          this.executed = n; this.depth = depth; this.pc = cur;
+          this.executed = top - left; this.depth = depth; this.pc = cur;
           (code[b] === 0x117 ? this.prog.helperFns : this.prog.kfuncFns)[code[b + 5]](this);
-          n = this.executed;
+          left = budgetWindow(max, this.executed); top = this.executed + left;
           if (this.tailPending) { // the new program runs in a fresh activation (its own `code`)
             this.tailPending = false; pc = 0;
-            if (!this.pauseRequested) { this.executed = n; this.exec(0, base, depth); return; }
+            if (!this.pauseRequested) { this.executed = top - left; this.exec(0, base, depth); return; }
           }
           if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
-          if (this.mem.view !== dv) { this.executed = n; this.exec(pc, base, depth); return; } // memory grew in the helper
+          if (this.mem.view !== dv) { this.executed = top - left; this.exec(pc, base, depth); return; } // memory grew in the helper
           continue;
         case 0x118: // call local
           if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + 6]); }
@@ -300,27 +315,27 @@ export class Interpreter implements HelperEnv {
           const t = this.callxTarget(L[d], H[d], cur);
           if (t >= 0) { if (obs !== null) obs.call(cur, 'callx-subprog', t); depth = this.push(depth, pc, cur) | 0; pc = t | 0; continue; }
           if (obs !== null) obs.call(cur, 'callx-helper', L[d]);
-          this.executed = n; this.depth = depth; this.pc = cur;
+          this.executed = top - left; this.depth = depth; this.pc = cur;
           this.callHelperById(L[d], cur);
-          n = this.executed;
+          left = budgetWindow(max, this.executed); top = this.executed + left;
           if (this.tailPending) { // the new program runs in a fresh activation (its own `code`)
             this.tailPending = false; pc = 0;
-            if (!this.pauseRequested) { this.executed = n; this.exec(0, base, depth); return; }
+            if (!this.pauseRequested) { this.executed = top - left; this.exec(0, base, depth); return; }
           }
           if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
-          if (this.mem.view !== dv) { this.executed = n; this.exec(pc, base, depth); return; } // memory grew in the helper
+          if (this.mem.view !== dv) { this.executed = top - left; this.exec(pc, base, depth); return; } // memory grew in the helper
           continue;
         }
         case 0x95: // exit
           if (obs !== null) { obs.insn(cur, -1, false); obs.exit(cur, depth); }
-          if (depth === base) { this.executed = n; return; }
+          if (depth === base) { this.executed = top - left; return; }
           depth = this.pop(depth) | 0;
           pc = this.frames[depth * FRAME_WORDS];
           continue;
         default:
           throw new BpfError('runtime', `no interpreter case for xop 0x${code[b].toString(16)}`, { file: this.prog.file, pc: cur });
       }
-      if (obs !== null) { obs.insn(cur, ea, tk); ea = -1; tk = false; }
+      if (obs !== null) obs.insn(cur, ea, tk);
     }
   }
 

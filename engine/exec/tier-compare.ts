@@ -48,6 +48,9 @@ export interface TierComparison {
   probes?: (loaded: LoadedProgram, tier: ExecutionTier) => Record<string, TierProbe>;
   /** Called on each tier's instance before the first invocation (tail-call targets...). */
   setup?: (instance: ProgramInstance) => void;
+  /** Compiled tier: instructions interpreted before the program is compiled (default 0:
+   * generated code from the first instruction; larger values exercise the switch-over). */
+  compileAfter?: number;
 }
 
 export interface InvocationRecord {
@@ -103,7 +106,7 @@ function failure(e: unknown): Pick<InvocationRecord, 'outcome' | 'error'> {
 /** The program's invocations under `tier`, with everything diffTierRuns compares. */
 export function runUnderTier(tier: ExecutionTier, c: TierComparison): TierRun {
   const loaded = loadProgram(c.program, { helpers: c.helpers, kfuncs: c.kfuncs });
-  const inst = instantiate(loaded, { tier, seed: c.seed, helpers: c.helpers, kfuncs: c.kfuncs, cpus: c.cpus });
+  const inst = instantiate(loaded, { tier, compileAfter: c.compileAfter ?? 0, seed: c.seed, helpers: c.helpers, kfuncs: c.kfuncs, cpus: c.cpus });
   c.setup?.(inst);
   const probes = c.probes?.(loaded, tier) ?? {};
   const list = Object.values(probes);

@@ -19,6 +19,11 @@ export function isExecutionTier(s: string): s is ExecutionTier {
   return (EXECUTION_TIERS as readonly string[]).includes(s);
 }
 
-export function createExecutor(tier: ExecutionTier, mem: Memory, state: InstanceState, prog: CompiledProgram): Interpreter {
-  return tier === 'compiled' ? new CompiledTierExecutor(mem, state, prog) : new Interpreter(mem, state, prog);
+/** `compileAfter`: for the compiled tier, instructions a program runs in the interpreter
+ * before its code is generated (default compiledTierSettings.compileAfter; 0: at once). */
+export function createExecutor(tier: ExecutionTier, mem: Memory, state: InstanceState, prog: CompiledProgram, compileAfter?: number): Interpreter {
+  if (tier === 'interpreter') return new Interpreter(mem, state, prog);
+  const x = new CompiledTierExecutor(mem, state, prog);
+  if (compileAfter !== undefined) x.compileAfter = compileAfter;
+  return x;
 }

@@ -19,10 +19,21 @@ export const SYNTH = {
   image: 0x3800_0000,
 } as const;
 
+/** Sets per lazily allocated block of a cache's state (see SetAssocCache). */
+const CHUNK_BITS = 4;
+const CHUNK_SETS = 1 << CHUNK_BITS;
+
 export class SetAssocCache {
-  private readonly tags: Int32Array;
-  private readonly stamps: Float64Array;
+  // A model is created per strategy × CPU model and the LLCs are large (Neoverse V2: 117
+  // MiB, 1.9 M lines), while a BPF program touches a few hundred lines: allocating and
+  // filling every way up front was a large share of a run's time and of its garbage. So
+  // the ways live in blocks of CHUNK_SETS sets, allocated on first touch. A block holds
+  // each way as a (tag, stamp) pair; an untouched way is tag -1, stamp 0.
+  private chunks: (Float64Array | undefined)[];
+  private readonly allocated: Float64Array[] = [];
   private readonly sets: number;
+  /** sets - 1 when sets is a power of two (a mask replaces the division), else -1. */
+  private readonly setMask: number;
   private clock = 0;
   hits = 0;
   misses = 0;
@@ -33,40 +44,58 @@ export class SetAssocCache {
     readonly lineBytes: number,
   ) {
     this.sets = Math.max(1, Math.floor(sizeBytes / lineBytes / ways));
-    this.tags = new Int32Array(this.sets * ways).fill(-1);
-    this.stamps = new Float64Array(this.sets * ways);
+    this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
+    this.chunks = new Array<Float64Array | undefined>((this.sets + CHUNK_SETS - 1) >>> CHUNK_BITS).fill(undefined);
+  }
+
+  private chunk(c: number): Float64Array {
+    const block = new Float64Array(CHUNK_SETS * this.ways * 2);
+    for (let i = 0; i < block.length; i += 2) block[i] = -1;
+    this.chunks[c] = block;
+    this.allocated.push(block);
+    return block;
+  }
+
+  /** Set of `line` (a non-negative line number). */
+  private setOf(line: number): number {
+    return this.setMask >= 0 ? line & this.setMask : line % this.sets;
   }
 
   /** Looks `line` up; on a miss fills it over the least recently used way. */
   access(line: number): boolean {
-    const base = (line % this.sets) * this.ways;
-    const tags = this.tags;
-    const stamps = this.stamps;
+    const set = this.setOf(line);
+    const e = this.chunks[set >>> CHUNK_BITS] ?? this.chunk(set >>> CHUNK_BITS);
+    const base = (set & (CHUNK_SETS - 1)) * this.ways * 2;
     const now = ++this.clock;
     let victim = base;
-    for (let i = base, end = base + this.ways; i < end; i++) {
-      if (tags[i] === line) {
-        stamps[i] = now;
+    for (let i = base, end = base + this.ways * 2; i < end; i += 2) {
+      if (e[i] === line) {
+        e[i + 1] = now;
         this.hits++;
         return true;
       }
-      if (stamps[i] < stamps[victim]) victim = i;
+      if (e[i + 1] < e[victim + 1]) victim = i;
     }
-    tags[victim] = line;
-    stamps[victim] = now;
+    e[victim] = line;
+    e[victim + 1] = now;
     this.misses++;
     return false;
   }
 
   /** Drops `line` (another core wrote it). */
   invalidate(line: number): void {
-    const base = (line % this.sets) * this.ways;
-    for (let i = base, end = base + this.ways; i < end; i++) if (this.tags[i] === line) this.tags[i] = -1;
+    const set = this.setOf(line);
+    const e = this.chunks[set >>> CHUNK_BITS];
+    if (e === undefined) return;
+    const base = (set & (CHUNK_SETS - 1)) * this.ways * 2;
+    for (let i = base, end = base + this.ways * 2; i < end; i += 2) if (e[i] === line) e[i] = -1;
   }
 
   clear(): void {
-    this.tags.fill(-1);
-    this.stamps.fill(0);
+    for (const block of this.allocated) for (let i = 0; i < block.length; i += 2) {
+      block[i] = -1;
+      block[i + 1] = 0;
+    }
     this.clock = 0;
     this.hits = this.misses = 0;
   }
@@ -94,7 +123,12 @@ export class CacheHierarchy {
   /** Fetch stall cycles of an L1i miss served by level 2..4 (index 1 unused: a hit). */
   readonly fetchStall: Float64Array;
 
-  constructor(cpu: CpuModel, shared: SharedCaches = createSharedCaches(cpu)) {
+  /** The LLC is this core's own (no SharedCaches given): reset() may clear it. */
+  private readonly ownsLlc: boolean;
+
+  constructor(cpu: CpuModel, shared?: SharedCaches) {
+    this.ownsLlc = shared === undefined;
+    shared ??= createSharedCaches(cpu);
     const line = cpu.lineBytes.value;
     this.lineShift = Math.log2(line);
     if (!Number.isInteger(this.lineShift)) throw new RangeError(`${cpu.id}: line size ${line} is not a power of two`);
@@ -128,5 +162,11 @@ export class CacheHierarchy {
     this.l1d.clear();
     this.l1i.clear();
     this.l2.clear();
+  }
+
+  /** Everything this core owns: the private levels and, when it is not shared, the LLC. */
+  clearOwned(): void {
+    this.clearPrivate();
+    if (this.ownsLlc) this.llc.clear();
   }
 }

@@ -26,7 +26,7 @@ import type { LoadedProgram } from '../exec/decoded.ts';
 import { BranchPredictor } from './branch-predictor.ts';
 import { CacheHierarchy, SYNTH, type SharedCaches } from './cache.ts';
 import type { TimingStats } from './model.ts';
-import { ADDR, BR, MEM, SPM, type OpTable } from './op-table.ts';
+import { ADDR, BR, MEM, SPM, type OpTable, type Range } from './op-table.ts';
 import { PortCalendar } from './port-calendar.ts';
 import { StoreForwarding } from './store-forwarding.ts';
 import type { LoweredProgram } from './program-lowering.ts';
@@ -98,6 +98,13 @@ export class OooModel extends OpReplay {
     this.loadExtra = this.caches.extra;
     this.fetchStall = this.caches.fetchStall;
     this.lockedRmwFences = cpu.isa === 'x86-64';
+  }
+
+  // OpReplay's loop, repeated: there its step() call site serves both models, here it is
+  // monomorphic and V8 inlines step into it.
+  protected override range(r: Range, memOffset: number, taken: boolean): void {
+    for (let k = r.a; k < r.b; k++) this.step(k, memOffset, taken);
+    this.opsRun += r.b - r.a;
   }
 
   protected clock(): number {
@@ -298,7 +305,8 @@ export class OooModel extends OpReplay {
   }
 
   protected clearState(): void {
-    this.caches.clearPrivate();
+    // A shared LLC belongs to the machine, which decides when it is cold.
+    this.caches.clearOwned();
     this.bp.clear();
     this.ras.clear();
     this.calls.sp = 0;

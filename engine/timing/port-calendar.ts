@@ -5,13 +5,16 @@
 // cycle its operands are ready, so independent later ops can fill earlier free slots.
 
 const RING = 4096;
+const MASK = RING - 1;
 
 export class PortCalendar {
+  // A slot's tag is the cycle it counts plus one, so 0 marks a slot never used and a new
+  // calendar (one per model, i.e. per strategy × CPU model) needs no fill pass.
   private readonly tags: Float64Array;
   private readonly counts: Uint16Array;
 
   constructor(readonly groups: number) {
-    this.tags = new Float64Array(groups * RING).fill(-1);
+    this.tags = new Float64Array(groups * RING);
     this.counts = new Uint16Array(groups * RING);
   }
 
@@ -21,12 +24,28 @@ export class PortCalendar {
     const counts = this.counts;
     const base = group * RING;
     let t = Math.ceil(ready);
+    if (occupancy === 1) {
+      // Nearly every op: one slot to check and take.
+      for (;;) {
+        const i = base + (t & MASK);
+        if (tags[i] !== t + 1) {
+          tags[i] = t + 1;
+          counts[i] = 1;
+          return t;
+        }
+        if (counts[i] < cap) {
+          counts[i]++;
+          return t;
+        }
+        t++;
+      }
+    }
     for (;;) {
       let free = true;
       for (let j = 0; j < occupancy; j++) {
         const c = t + j;
-        const i = base + (c & (RING - 1));
-        if (tags[i] === c && counts[i] >= cap) {
+        const i = base + (c & MASK);
+        if (tags[i] === c + 1 && counts[i] >= cap) {
           free = false;
           t = c + 1;
           break;
@@ -36,9 +55,9 @@ export class PortCalendar {
     }
     for (let j = 0; j < occupancy; j++) {
       const c = t + j;
-      const i = base + (c & (RING - 1));
-      if (tags[i] !== c) {
-        tags[i] = c;
+      const i = base + (c & MASK);
+      if (tags[i] !== c + 1) {
+        tags[i] = c + 1;
         counts[i] = 0;
       }
       counts[i]++;
@@ -47,7 +66,7 @@ export class PortCalendar {
   }
 
   clear(): void {
-    this.tags.fill(-1);
+    this.tags.fill(0);
     this.counts.fill(0);
   }
 }

@@ -14,8 +14,9 @@ export class ReturnStack {
     this.buf = new Int32Array(depth);
   }
 
+  // Wrapping by comparison, not %: push and pop run for every call and return.
   push(addr: number): void {
-    this.top = (this.top + 1) % this.depth;
+    this.top = this.top + 1 === this.depth ? 0 : this.top + 1;
     this.buf[this.top] = addr;
     if (this.count < this.depth) this.count++;
   }
@@ -24,7 +25,7 @@ export class ReturnStack {
   pop(): number {
     if (this.count === 0) return -1;
     const v = this.buf[this.top];
-    this.top = (this.top + this.depth - 1) % this.depth;
+    this.top = this.top === 0 ? this.depth - 1 : this.top - 1;
     this.count--;
     return v;
   }

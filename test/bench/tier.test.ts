@@ -12,6 +12,11 @@ import { BpfError } from '../../engine/errors.ts';
 import { DEFAULT_TIER, type ExecutionTier } from '../../engine/exec/index.ts';
 import { parseResultDocument, type ResultDocument } from '../../engine/results/document.ts';
 import { runBench } from './run-bench.ts';
+import { compiledTierSettings } from '../../engine/exec/index.ts';
+
+// Generated code from the first instruction, so these runs exercise it (by default a
+// program is interpreted until it is hot).
+compiledTierSettings.compileAfter = 0;
 
 const dirs: string[] = [];
 after(() => {

@@ -12,6 +12,11 @@ import { runExperiment, type ExperimentSpec } from '../../engine/experiment/inde
 import { machineRunRecords, readScenarioFile, runMachine, type MachineResult } from '../../engine/machine/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { workload } from '../machine/workload.ts';
+import { compiledTierSettings } from '../../engine/exec/index.ts';
+
+// Generated code from the first instruction, so these runs exercise it (by default a
+// program is interpreted until it is hot).
+compiledTierSettings.compileAfter = 0;
 
 const SCENARIOS = fileURLToPath(new URL('../../benchmarks/scenarios/', import.meta.url));
 const zen5 = cpuModelById('zen5') as CpuModel;

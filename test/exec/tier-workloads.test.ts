@@ -90,3 +90,13 @@ test('every workload under every strategy run in slices of 5 instructions pauses
   }
   assert.deepEqual(diffs.slice(0, 20), []);
 });
+
+test('a program that turns hot mid-run (interpreted for its first 37 instructions, then compiled) gives the same results, cycles and slice pauses', () => {
+  const diffs: string[] = [];
+  for (const c of CASES.filter((x) => x.strategy === 'call' || x.strategy === 'stack')) {
+    const probes = (loaded: LoadedProgram) => ({ counts: countsProbe(loaded), ooo: timingProbe('ooo', zen5, loaded, c.exceptionBoundary) });
+    diff({ ...c.comparison, compileAfter: 37, probes }, `${c.label} (switch-over)`, diffs);
+    diff({ ...c.comparison, compileAfter: 37, sliceInsns: 5 }, `${c.label} (switch-over, slices)`, diffs);
+  }
+  assert.deepEqual(diffs.slice(0, 20), []);
+});

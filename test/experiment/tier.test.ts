@@ -9,6 +9,11 @@ import { BpfError } from '../../engine/errors.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../engine/exec/index.ts';
 import { measureStrategy, parseTier, runExperiment, validateSpec, type ExperimentSpec } from '../../engine/experiment/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
+import { compiledTierSettings } from '../../engine/exec/index.ts';
+
+// Generated code from the first instruction, so these runs exercise it (by default a
+// program is interpreted until it is hot).
+compiledTierSettings.compileAfter = 0;
 
 function spec(name: string, over: Partial<ExperimentSpec> = {}): ExperimentSpec {
   const w = workloadByName(name);

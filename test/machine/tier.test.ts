@@ -10,6 +10,11 @@ import { DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../engine/
 import { Oracle } from '../../engine/machine/judge.ts';
 import { formatMachineText, machineRunRecords, readScenarioFile, runMachine, type MachineResult, type Scenario } from '../../engine/machine/index.ts';
 import { workload } from './workload.ts';
+import { compiledTierSettings } from '../../engine/exec/index.ts';
+
+// Generated code from the first instruction, so these runs exercise it (by default a
+// program is interpreted until it is hot).
+compiledTierSettings.compileAfter = 0;
 
 const SCENARIOS = fileURLToPath(new URL('../../benchmarks/scenarios/', import.meta.url));
 const zen5 = cpuModelById('zen5')!;

@@ -6,6 +6,11 @@
 //     that block and pauses (or faults) at the exact instruction;
 //   - a run resumed in the middle of a block (it paused there): the interpreter finishes
 //     the block, then the generated code continues from the next leader.
+// Generating code and V8 optimising it costs tens to hundreds of milliseconds for a
+// program of a few hundred slots, more than a short run takes in the interpreter, so a
+// program is interpreted until it has executed `compileAfter` instructions (counted over
+// every instance of the same program text) and compiled from then on, mid-run included:
+// the interpreter runs in steps that pause to let the executor switch.
 
 import { BpfError } from '../../errors.ts';
 import type { CompiledProgram } from '../compiled.ts';
@@ -16,31 +21,62 @@ import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, type CompiledCode, 
 const MEM_HI = MEM_BASE_HI | 0;
 const interpretedExec = Interpreter.prototype.exec;
 
-/** Generated code by program text: instances of the same (rewritten, relocated) program
- * share it; the file name only appears in errors, which read self.prog.file. */
-const byText = new Map<string, CompiledCode>();
-const byProgram = new WeakMap<CompiledProgram, CompiledCode>();
+/** Process-wide default of the instructions a program runs interpreted before it is
+ * compiled (tests set 0 to exercise generated code on every run). */
+export const compiledTierSettings = { compileAfter: 2_000_000 };
+/** Instructions the interpreter runs between checks whether a program became hot. */
+const HOT_STEP = 1_000_000;
+
+/** A program text (rewritten, relocated code): instances of it share the hotness count and
+ * the generated code; the file name only appears in errors, which read self.prog.file. */
+interface ProgramText {
+  executed: number;
+  code: CompiledCode | undefined;
+}
+const byText = new Map<string, ProgramText>();
+const byProgram = new WeakMap<CompiledProgram, ProgramText>();
 const MAX_CACHED = 512;
 
-export function compiledCodeFor(prog: CompiledProgram): CompiledCode {
-  let c = byProgram.get(prog);
-  if (c) return c;
+function textOf(prog: CompiledProgram): ProgramText {
+  let t = byProgram.get(prog);
+  if (t) return t;
   const key = prog.code.join(',') + '|' + Array.from(prog.isSubprog.keys()).filter((i) => prog.isSubprog[i]).join(',');
-  c = byText.get(key);
-  if (!c) {
-    c = generateCode(prog.code, prog.loaded.slots, prog.isSubprog, prog.file, BpfError);
+  t = byText.get(key);
+  if (!t) {
+    t = { executed: 0, code: undefined };
     if (byText.size >= MAX_CACHED) byText.delete(byText.keys().next().value as string);
-    byText.set(key, c);
+    byText.set(key, t);
   }
-  byProgram.set(prog, c);
-  return c;
+  byProgram.set(prog, t);
+  return t;
+}
+
+export function compiledCodeFor(prog: CompiledProgram): CompiledCode {
+  const t = textOf(prog);
+  return (t.code ??= generateCode(prog.code, prog.loaded.slots, prog.isSubprog, prog.file, BpfError));
 }
 
 export class CompiledTierExecutor extends Interpreter {
   /** Executions per block leader not yet folded into the observer (counted variant). */
   blockCounts: Float64Array = new Float64Array(0);
+  /** See compiledTierSettings. */
+  compileAfter = compiledTierSettings.compileAfter;
+  /** A helper asked to pause (so a pause is the run's, not a step's). */
+  private pauseAsked = false;
+
+  override requestPause(): boolean {
+    const ok = super.requestPause();
+    if (ok) this.pauseAsked = true;
+    return ok;
+  }
 
   override exec(entry: number, base: number, resumeDepth = -1): void {
+    const text = textOf(this.prog);
+    if (text.code === undefined && text.executed < this.compileAfter) {
+      if (!this.interpretWhileCold(text, entry, base, resumeDepth)) return;
+      entry = this.pc;
+      resumeDepth = this.depth;
+    }
     const folding = this.observer?.folding;
     if (!folding) {
       this.run(entry, base, resumeDepth, this.observer === null ? 'plain' : 'observed');
@@ -92,6 +128,31 @@ export class CompiledTierExecutor extends Interpreter {
         return;
       }
       throw new Error(`compiled tier: chunk returned ${r}`);
+    }
+  }
+
+  /** Interprets until the run ends or pauses for real (false), or the program has run
+   * compileAfter instructions (true: this.pc / this.depth say where to go on). */
+  private interpretWhileCold(text: ProgramText, entry: number, base: number, resumeDepth: number): boolean {
+    const realMax = Math.min(this.maxInsns, this.sliceEnd);
+    let pc = entry;
+    let resume = resumeDepth;
+    for (;;) {
+      const before = this.executed;
+      const saved = this.sliceEnd;
+      this.pauseAsked = false;
+      this.sliceEnd = Math.min(saved, before + Math.max(1, Math.min(HOT_STEP, this.compileAfter - text.executed)));
+      try {
+        interpretedExec.call(this, pc, base, resume);
+      } finally {
+        this.sliceEnd = saved;
+        text.executed += this.executed - before;
+      }
+      if (!this.paused || this.pauseAsked || this.executed >= realMax) return false;
+      this.paused = false;
+      if (text.executed >= this.compileAfter) return true;
+      pc = this.pc;
+      resume = this.depth;
     }
   }
 
