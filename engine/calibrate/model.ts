@@ -6,7 +6,7 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { cpuModelById } from '../cpus/index.ts';
 import { BpfError } from '../errors.ts';
-import { instantiate, layout, loadProgram, type ExecObserver, type LoadedProgram } from '../exec/index.ts';
+import { DEFAULT_TIER, EXECUTION_TIERS, instantiate, isExecutionTier, layout, loadProgram, type ExecObserver, type ExecutionTier, type LoadedProgram } from '../exec/index.ts';
 import { createTimingModel } from '../timing/model.ts';
 import type { CalibratedStrategy, CalibrationVariant, SiteKind } from './programs.ts';
 
@@ -28,6 +28,10 @@ export interface ModelOptions {
   warmRuns?: number;
   /** Runs counted. Default 5. */
   countedRuns?: number;
+  /** Executor the timing model watches (default DEFAULT_TIER). Every tier reports the
+   * same instructions, calls and memory accesses to observers, so the predictions do
+   * not depend on it; it is provenance. */
+  tier?: ExecutionTier;
 }
 
 export interface PredictedVariant {
@@ -53,9 +57,17 @@ export interface ModelPrediction {
 const PACKET = new Uint8Array(64);
 const hex = layout.hex;
 
+/** The tier of `opts`, checked: a programmatic caller's typo must not fall through to
+ * the default executor unnoticed (the same message as `--tier` on the command line). */
+export function modelTier(opts: ModelOptions): ExecutionTier {
+  const tier = opts.tier ?? DEFAULT_TIER;
+  if (!isExecutionTier(tier)) throw new BpfError('usage', `--tier must be one of ${EXECUTION_TIERS.join(', ')}, not '${String(tier)}'`);
+  return tier;
+}
+
 function runCounted(v: CalibrationVariant, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<ModelOptions>): { perRun: number; r0: bigint } {
   const loaded = loadProgram(v.program);
-  const inst = instantiate(loaded);
+  const inst = instantiate(loaded, { tier: o.tier });
   const model = factory(kind, cpu, loaded);
   const once = (): bigint => {
     model.startInvocation();
@@ -80,7 +92,7 @@ function runCounted(v: CalibrationVariant, kind: TimingKind, cpu: CpuModel, fact
 export function predictVariants(variants: readonly CalibrationVariant[], cpuModel: string, factory: TimingModelFactory, opts: ModelOptions = {}, kinds: readonly TimingKind[] = TIMING_KINDS): PredictedVariant[] {
   const cpu = cpuModelById(cpuModel);
   if (!cpu) throw new BpfError('usage', `unknown --cpu-model '${cpuModel}'`);
-  const o = { warmRuns: opts.warmRuns ?? 3, countedRuns: opts.countedRuns ?? 5 };
+  const o = { warmRuns: opts.warmRuns ?? 3, countedRuns: opts.countedRuns ?? 5, tier: modelTier(opts) };
   const out: PredictedVariant[] = [];
   for (const kind of kinds) {
     const runs = variants.map((v) => ({ v, ...runCounted(v, kind, cpu, factory, o) }));
@@ -95,6 +107,7 @@ export function predictVariants(variants: readonly CalibrationVariant[], cpuMode
 }
 
 export async function predict(variants: readonly CalibrationVariant[], cpuModel: string, opts: ModelOptions = {}): Promise<ModelPrediction> {
+  modelTier(opts); // outside the try: a bad tier is the caller's error, not a model gap
   const caveats = new Set<string>();
   const factory: TimingModelFactory = (kind, cpu, loaded) => {
     const m = createTimingModel(kind, cpu, loaded);

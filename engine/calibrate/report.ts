@@ -114,6 +114,8 @@ export function formatCalibration(doc: CalibrationDocument): string {
   } else {
     lines.push(truncate(`kernel    not measured: ${doc.kernelUnavailable ?? 'unknown reason'}`, 80));
   }
+  // Documents written before tiers existed have no tier (their model side was interpreted).
+  if (doc.provenance.tier && doc.model.predicted.length) lines.push(`tier      model side run on the ${doc.provenance.tier} tier`);
   if (doc.model.unavailable) lines.push(truncate(`model     ${doc.model.unavailable}`, 80));
   for (const c of doc.model.caveats ?? []) lines.push(truncate(`caveat    ${c}`, 80));
   if (strategies.some((p) => !p.faithful)) lines.push('~         analog of the strategy, not its exact sequence (see the JSON)');

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKernel } from '../kernel/bpf-syscall.ts';
 import { readHostInfo } from '../kernel/host-info.ts';
+import type { ExecutionTier } from '../exec/index.ts';
 import { writeFileAtomic } from '../results/atomic-write.ts';
 import { collectProvenance } from '../results/provenance.ts';
 import { measureVariants } from './measure.ts';
-import { predict } from './model.ts';
+import { modelTier, predict } from './model.ts';
 import { buildVariants } from './programs.ts';
 import { calibrationDocument, measuredForDocument, programInfo, SPREAD_METHOD, type CalibrationDocument } from './report.ts';
 
@@ -19,6 +20,9 @@ export interface CalibrationOptions {
   repeat: number;
   cpuModel: string;
   command: string;
+  /** Executor of the model side (default DEFAULT_TIER); the kernel side is the kernel's
+   * JIT whatever this says. Recorded in provenance.tier. */
+  tier?: ExecutionTier;
   /** Skip the kernel even where it is available (model only). */
   noKernel?: boolean;
   onRound?: (done: number, total: number) => void;
@@ -29,8 +33,9 @@ export const DEFAULT_CALIBRATION = { sites: 128, loads: 20, runsPerLoad: 15, rep
 export const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../results/calibration/', import.meta.url));
 
 export async function runCalibration(o: CalibrationOptions): Promise<CalibrationDocument> {
+  const tier = modelTier(o);
   const variants = buildVariants(o.sites);
-  const model = await predict(variants, o.cpuModel);
+  const model = await predict(variants, o.cpuModel, { tier });
   let kernel: CalibrationDocument['kernel'];
   let kernelUnavailable: string | undefined;
   const handle = o.noKernel ? { available: false as const, reason: 'skipped (--no-kernel)' } : await openKernel();
@@ -45,7 +50,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
     kernelUnavailable = handle.reason;
   }
   return calibrationDocument({
-    provenance: collectProvenance(o.command),
+    provenance: collectProvenance(o.command, { tier }),
     options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: o.cpuModel },
     programs: variants.map(programInfo),
     kernel,
