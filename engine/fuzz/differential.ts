@@ -7,7 +7,7 @@
 // stack area into the map before exiting, so the full registers are compared through it.
 
 import { BpfError } from '../errors.ts';
-import { instantiate, loadProgram } from '../exec/index.ts';
+import { DEFAULT_TIER, instantiate, loadProgram, type ExecutionTier } from '../exec/index.ts';
 import { isRejected, type KernelHandle } from '../kernel/bpf-syscall.ts';
 import type { MapDef, Program } from '../program.ts';
 import { VALUE_LAYOUT } from './program-generator.ts';
@@ -50,19 +50,26 @@ export function caseProgram(c: FuzzCase, name = 'fuzz'): Program {
   return { name, source: name, insns: c.insns, maps: [c.map], type: c.progType };
 }
 
-/** The bpfexc executor. */
-export const executorSubject: Subject = (c) => {
-  const inst = instantiate(loadProgram(caseProgram(c)), { seed: 1 });
-  const res = inst.run({ maxInsns: MAX_INSNS });
-  const map = inst.map(0) as unknown as { valueAt?: (index: number, cpu: number) => number };
-  if (typeof map.valueAt !== 'function') throw new Error('executor array map has no valueAt()');
-  const entries: Uint8Array[] = [];
-  for (let i = 0; i < c.map.maxEntries; i++) {
-    const off = map.valueAt(i, 0);
-    entries.push(inst.mem.bytes.slice(off, off + c.map.valueSize));
-  }
-  return { r0: res.r0, r0Bits: 64, entries };
-};
+/** The bpfexc executor on `tier`. The compiled tier generates code from the first
+ * instruction (compileAfter 0), so fuzzing checks the generated code, not the interpreter
+ * it starts from by default. */
+export function tierSubject(tier: ExecutionTier): Subject {
+  return (c) => {
+    const inst = instantiate(loadProgram(caseProgram(c)), { seed: 1, tier, compileAfter: 0 });
+    const res = inst.run({ maxInsns: MAX_INSNS });
+    const map = inst.map(0) as unknown as { valueAt?: (index: number, cpu: number) => number };
+    if (typeof map.valueAt !== 'function') throw new Error('executor array map has no valueAt()');
+    const entries: Uint8Array[] = [];
+    for (let i = 0; i < c.map.maxEntries; i++) {
+      const off = map.valueAt(i, 0);
+      entries.push(inst.mem.bytes.slice(off, off + c.map.valueSize));
+    }
+    return { r0: res.r0, r0Bits: 64, entries };
+  };
+}
+
+/** The bpfexc executor on the default tier. */
+export const executorSubject: Subject = tierSubject(DEFAULT_TIER);
 
 /** The running kernel as referee. `load` then `testRun` on a 64-byte zero packet, then
  * each map entry read back; the program and its map are closed afterwards. */
