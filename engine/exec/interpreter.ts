@@ -1,9 +1,13 @@
 // The eBPF interpreter. Registers are two Int32Arrays, L (low 32 bits) and H (high 32
 // bits), so 64-bit values stay exact without BigInt (alu64.ts: carries by unsigned
 // compare, multiply by 16-bit limbs, BigInt only for 64-bit division with a non-zero high
-// word). The hot loop is one switch on the opcode table's dense dispatch id (xop) with
-// numeric cases, so V8 compiles it to a jump table; it allocates nothing. Memory accesses
-// check a one-region cache (rd/wr) and fall back to Memory.locate, which faults.
+// word); both are views of one array R that the hot loop reads. The hot loop (hotLoop) is
+// one switch on the opcode table's dense dispatch id (xop) with numeric cases, so V8
+// compiles it to a jump table; it allocates nothing. Its cases for calls, exit, atomics,
+// 64-bit division and movpcpu hand the instruction to a method and return, and exec()
+// enters the loop again: no call sits on the loop's back edges, which keeps its state in
+// registers. Memory accesses check a one-region cache held in locals; a miss refills it
+// through rd/wr (Memory.locate, which faults) and the loop re-runs the instruction.
 // Each call depth has its own 512-byte stack; a bpf-to-bpf call saves r6–r9 and the
 // return pc in `frames`. Helpers that run BPF callbacks (bpf_loop) re-enter exec().
 // Resumable: exec() returns early with `paused` set when the slice budget (sliceEnd) is
@@ -40,8 +44,11 @@ function budgetWindow(max: number, n: number): number {
 }
 
 export class Interpreter implements HelperEnv {
-  readonly L = new Int32Array(11);
-  readonly H = new Int32Array(11);
+  /** Both register halves in one array: R[r] is L[r] and R[r | 16] is H[r] (L and H are
+   * views of its buffer), so the hot loop checks one typed array instead of two. */
+  protected readonly R = new Int32Array(32);
+  readonly L = new Int32Array(this.R.buffer, 0, 11);
+  readonly H = new Int32Array(this.R.buffer, 64, 11);
   prog: CompiledProgram;
   observer: ExecObserver | null = null;
   executed = 0;
@@ -109,234 +116,324 @@ export class Interpreter implements HelperEnv {
    * With `resumeDepth` >= 0, continues a paused run at depth `resumeDepth` (registers,
    * r10 included, as the pause left them). */
   exec(entry: number, base: number, resumeDepth = -1): void {
+    this.paused = false;
+    if (resumeDepth >= 0) this.depth = resumeDepth;
+    else {
+      this.depth = base;
+      this.L[10] = this.fp0 + base * this.stackStride;
+      this.H[10] = MEM_HI;
+    }
+    this.pc = entry;
+    while (this.hotLoop(base));
+  }
+
+  /** The hot loop: runs from this.pc at this.depth with this.executed counted. Everything
+   * that calls out (calls, exit, atomics, 64-bit division, a region-cache miss) is done by a
+   * method on the way out, so no call sits on a back edge (V8 still checks each typed array
+   * once per instruction; R makes that one check for both register halves). Returns true to
+   * be entered again (this.pc, this.depth and this.executed say where), false when exec()
+   * returns. */
+  protected hotLoop(base: number): boolean {
+    const R = this.R;
     const L = this.L;
     const H = this.H;
     const dv = this.mem.view;
     const obs = this.observer;
     const max = Math.min(this.maxInsns, this.sliceEnd);
     const mdEnd = this.mdEnd;
-    // `code` is constant for this activation (a tail call restarts exec), and pc/depth are
-    // coerced to int32 (they are small non-negative integers) so the loop keeps them
-    // untagged in machine registers.
+    const mdStart = this.mdStart;
+    const pktStart = this.pktStart;
+    const pktEnd = this.pktEnd;
+    // Region caches change only through refill(), which leaves the loop.
+    const cs = this.cs;
+    const ce = this.ce;
+    const ws = this.ws;
+    const we = this.we;
+    // `code` is constant for this activation (a tail call runs in a new exec()), and
+    // pc/depth are coerced to int32 (they are small non-negative integers) so the loop keeps
+    // them untagged. Rows are 8-aligned, so a field is code[b | k] (= b + k, without an
+    // overflow check).
     const code = this.prog.code;
+    const depth = this.depth | 0;
     // The budget counts down in an int32 (`left`: instructions before `max`, at most
     // 2^31-1 at a time) so the per-instruction check is an untagged decrement; the count
     // is top - left, and a window that ends below `max` is refilled.
     let left = budgetWindow(max, this.executed);
     let top = this.executed + left;
-    let depth = base | 0;
-    let pc = entry | 0;
-    this.paused = false;
-    if (resumeDepth >= 0) depth = resumeDepth | 0;
-    else {
-      L[10] = this.fp0 + base * this.stackStride;
-      H[10] = MEM_HI;
-    }
+    let pc = this.pc | 0;
     for (;;) {
       const cur = pc;
       const b = cur << 3;
-      if (--left < 0) {
+      left = (left - 1) | 0;
+      if (left < 0) {
         const n = top - left;
-        if (n > max && this.pauseAt(cur, depth, n)) return;
+        if (n > max && this.pauseAt(cur, depth, n)) return false;
         left = budgetWindow(max, n);
         top = n + left;
       }
-      pc = cur + 1;
+      pc = (cur + 1) | 0;
       let ea = -1;
       let tk = false;
-      const d = code[b + 1];
+      const d = code[b | 1];
       switch (code[b]) {
         // ---- ALU64 (imm: code[b+4], sign-extended; reg: code[b+2]) ----
         // add/sub/mul are alu64.ts's add64/sub64/mul64 written out: a call through the module
         // namespace costs a map check and a target check per instruction. Sources are read
         // before dst is written (d may equal s).
-        case 0x07: { const k = code[b + 4]; const al = L[d]; const lo = (al + k) | 0; H[d] = (H[d] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; L[d] = lo; break; } // add
-        case 0x0f: { const s = code[b + 2]; const bl = L[s]; const bh = H[s]; const al = L[d]; const lo = (al + bl) | 0; H[d] = (H[d] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; L[d] = lo; break; } // add
-        case 0x17: { const k = code[b + 4]; const al = L[d]; H[d] = (H[d] - (k >> 31) - ((al >>> 0) < (k >>> 0) ? 1 : 0)) | 0; L[d] = (al - k) | 0; break; } // sub
-        case 0x1f: { const s = code[b + 2]; const bl = L[s]; const bh = H[s]; const al = L[d]; H[d] = (H[d] - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; L[d] = (al - bl) | 0; break; } // sub
-        case 0x27: { const k = code[b + 4]; const al = L[d]; const au = al >>> 0; const ph = au * (k >>> 16); const pl = au * (k & 0xffff); H[d] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, k >> 31) + Math.imul(H[d], k)) | 0; L[d] = Math.imul(al, k); break; } // mul
-        case 0x2f: { const s = code[b + 2]; const bl = L[s]; const bh = H[s]; const al = L[d]; const au = al >>> 0; const ph = au * (bl >>> 16); const pl = au * (bl & 0xffff); H[d] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, bh) + Math.imul(H[d], bl)) | 0; L[d] = Math.imul(al, bl); break; } // mul
-        case 0x47: L[d] |= code[b + 4]; H[d] |= code[b + 4] >> 31; break; // or
-        case 0x4f: L[d] |= L[code[b + 2]]; H[d] |= H[code[b + 2]]; break; // or
-        case 0x57: L[d] &= code[b + 4]; H[d] &= code[b + 4] >> 31; break; // and
-        case 0x5f: L[d] &= L[code[b + 2]]; H[d] &= H[code[b + 2]]; break; // and
-        case 0x67: A.lsh64(L, H, d, code[b + 4]); break; // lsh
-        case 0x6f: A.lsh64(L, H, d, L[code[b + 2]]); break; // lsh
-        case 0x77: A.rsh64(L, H, d, code[b + 4]); break; // rsh
-        case 0x7f: A.rsh64(L, H, d, L[code[b + 2]]); break; // rsh
-        case 0xa7: L[d] ^= code[b + 4]; H[d] ^= code[b + 4] >> 31; break; // xor
-        case 0xaf: L[d] ^= L[code[b + 2]]; H[d] ^= H[code[b + 2]]; break; // xor
-        case 0xc7: A.arsh64(L, H, d, code[b + 4]); break; // arsh
-        case 0xcf: A.arsh64(L, H, d, L[code[b + 2]]); break; // arsh
-        case 0x37: A.udivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, false); break; // div
-        case 0x100: A.sdivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, false); break; // sdiv
-        case 0x3f: A.udivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], false); break; // div
-        case 0x101: A.sdivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], false); break; // sdiv
-        case 0x97: A.udivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, true); break; // mod
-        case 0x102: A.sdivmod64(L, H, d, code[b + 4], code[b + 4] >> 31, true); break; // smod
-        case 0x9f: A.udivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], true); break; // mod
-        case 0x103: A.sdivmod64(L, H, d, L[code[b + 2]], H[code[b + 2]], true); break; // smod
+        case 0x07: { const k = code[b | 4]; const al = R[d]; const lo = (al + k) | 0; R[d | 16] = (R[d | 16] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
+        case 0x0f: { const s = code[b | 2]; const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const lo = (al + bl) | 0; R[d | 16] = (R[d | 16] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
+        case 0x17: { const k = code[b | 4]; const al = R[d]; R[d | 16] = (R[d | 16] - (k >> 31) - ((al >>> 0) < (k >>> 0) ? 1 : 0)) | 0; R[d] = (al - k) | 0; break; } // sub
+        case 0x1f: { const s = code[b | 2]; const bl = R[s]; const bh = R[s | 16]; const al = R[d]; R[d | 16] = (R[d | 16] - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; R[d] = (al - bl) | 0; break; } // sub
+        case 0x27: { const k = code[b | 4]; const al = R[d]; const au = al >>> 0; const ph = au * (k >>> 16); const pl = au * (k & 0xffff); R[d | 16] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, k >> 31) + Math.imul(R[d | 16], k)) | 0; R[d] = Math.imul(al, k); break; } // mul
+        case 0x2f: { const s = code[b | 2]; const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const au = al >>> 0; const ph = au * (bl >>> 16); const pl = au * (bl & 0xffff); R[d | 16] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, bh) + Math.imul(R[d | 16], bl)) | 0; R[d] = Math.imul(al, bl); break; } // mul
+        case 0x47: R[d] |= code[b | 4]; R[d | 16] |= code[b | 4] >> 31; break; // or
+        case 0x4f: R[d] |= R[code[b | 2]]; R[d | 16] |= R[code[b | 2] | 16]; break; // or
+        case 0x57: R[d] &= code[b | 4]; R[d | 16] &= code[b | 4] >> 31; break; // and
+        case 0x5f: R[d] &= R[code[b | 2]]; R[d | 16] &= R[code[b | 2] | 16]; break; // and
+        case 0x67: A.lsh64(L, H, d, code[b | 4]); break; // lsh
+        case 0x6f: A.lsh64(L, H, d, R[code[b | 2]]); break; // lsh
+        case 0x77: A.rsh64(L, H, d, code[b | 4]); break; // rsh
+        case 0x7f: A.rsh64(L, H, d, R[code[b | 2]]); break; // rsh
+        case 0xa7: R[d] ^= code[b | 4]; R[d | 16] ^= code[b | 4] >> 31; break; // xor
+        case 0xaf: R[d] ^= R[code[b | 2]]; R[d | 16] ^= R[code[b | 2] | 16]; break; // xor
+        case 0xc7: A.arsh64(L, H, d, code[b | 4]); break; // arsh
+        case 0xcf: A.arsh64(L, H, d, R[code[b | 2]]); break; // arsh
+        case 0x37: // div
+        case 0x100: // sdiv
+        case 0x3f: // div
+        case 0x101: // sdiv
+        case 0x97: // mod
+        case 0x102: // smod
+        case 0x9f: // mod
+        case 0x103: // smod
+          return this.slowAlu(cur, top - left);
         case 0x87: A.neg64(L, H, d); break; // neg
-        case 0xb7: L[d] = code[b + 4]; H[d] = code[b + 4] >> 31; break; // mov
-        case 0xbf: L[d] = L[code[b + 2]]; H[d] = H[code[b + 2]]; break; // mov
-        case 0x104: L[d] = L[code[b + 2]]; H[d] = H[code[b + 2]]; A.add64(L, H, d, this.pcpuLo, this.pcpuHi); break; // movpcpu
-        case 0x105: L[d] = (L[code[b + 2]] << 24) >> 24; H[d] = L[d] >> 31; break; // movsx864
-        case 0x106: L[d] = (L[code[b + 2]] << 16) >> 16; H[d] = L[d] >> 31; break; // movsx1664
-        case 0x107: L[d] = L[code[b + 2]]; H[d] = L[d] >> 31; break; // movsx3264
-        // ---- ALU (32-bit; results zero-extend: H[d] = 0; JS masks shift counts to 5 bits) ----
-        case 0x04: L[d] = (L[d] + code[b + 4]) | 0; H[d] = 0; break; // add32
-        case 0x0c: L[d] = (L[d] + L[code[b + 2]]) | 0; H[d] = 0; break; // add32
-        case 0x14: L[d] = (L[d] - code[b + 4]) | 0; H[d] = 0; break; // sub32
-        case 0x1c: L[d] = (L[d] - L[code[b + 2]]) | 0; H[d] = 0; break; // sub32
-        case 0x24: L[d] = Math.imul(L[d], code[b + 4]); H[d] = 0; break; // mul32
-        case 0x2c: L[d] = Math.imul(L[d], L[code[b + 2]]); H[d] = 0; break; // mul32
-        case 0x44: L[d] |= code[b + 4]; H[d] = 0; break; // or32
-        case 0x4c: L[d] |= L[code[b + 2]]; H[d] = 0; break; // or32
-        case 0x54: L[d] &= code[b + 4]; H[d] = 0; break; // and32
-        case 0x5c: L[d] &= L[code[b + 2]]; H[d] = 0; break; // and32
-        case 0x64: L[d] <<= code[b + 4]; H[d] = 0; break; // lsh32
-        case 0x6c: L[d] <<= L[code[b + 2]]; H[d] = 0; break; // lsh32
-        case 0x74: L[d] = L[d] >>> code[b + 4]; H[d] = 0; break; // rsh32
-        case 0x7c: L[d] = L[d] >>> L[code[b + 2]]; H[d] = 0; break; // rsh32
-        case 0xa4: L[d] ^= code[b + 4]; H[d] = 0; break; // xor32
-        case 0xac: L[d] ^= L[code[b + 2]]; H[d] = 0; break; // xor32
-        case 0xc4: L[d] >>= code[b + 4]; H[d] = 0; break; // arsh32
-        case 0xcc: L[d] >>= L[code[b + 2]]; H[d] = 0; break; // arsh32
-        case 0x34: L[d] = A.udiv32(L[d], code[b + 4]); H[d] = 0; break; // div32
-        case 0x108: L[d] = A.sdiv32(L[d], code[b + 4]); H[d] = 0; break; // sdiv32
-        case 0x3c: L[d] = A.udiv32(L[d], L[code[b + 2]]); H[d] = 0; break; // div32
-        case 0x109: L[d] = A.sdiv32(L[d], L[code[b + 2]]); H[d] = 0; break; // sdiv32
-        case 0x94: L[d] = A.umod32(L[d], code[b + 4]); H[d] = 0; break; // mod32
-        case 0x10a: L[d] = A.smod32(L[d], code[b + 4]); H[d] = 0; break; // smod32
-        case 0x9c: L[d] = A.umod32(L[d], L[code[b + 2]]); H[d] = 0; break; // mod32
-        case 0x10b: L[d] = A.smod32(L[d], L[code[b + 2]]); H[d] = 0; break; // smod32
-        case 0x84: L[d] = -L[d] | 0; H[d] = 0; break; // neg32
-        case 0xb4: L[d] = code[b + 4]; H[d] = 0; break; // mov32
-        case 0xbc: L[d] = L[code[b + 2]]; H[d] = 0; break; // mov32
-        case 0x10c: L[d] = (L[code[b + 2]] << 24) >> 24; H[d] = 0; break; // movsx832
-        case 0x10d: L[d] = (L[code[b + 2]] << 16) >> 16; H[d] = 0; break; // movsx1632
+        case 0xb7: R[d] = code[b | 4]; R[d | 16] = code[b | 4] >> 31; break; // mov
+        case 0xbf: R[d] = R[code[b | 2]]; R[d | 16] = R[code[b | 2] | 16]; break; // mov
+        case 0x104: // movpcpu
+          return this.slowAlu(cur, top - left);
+        case 0x105: R[d] = (R[code[b | 2]] << 24) >> 24; R[d | 16] = R[d] >> 31; break; // movsx864
+        case 0x106: R[d] = (R[code[b | 2]] << 16) >> 16; R[d | 16] = R[d] >> 31; break; // movsx1664
+        case 0x107: R[d] = R[code[b | 2]]; R[d | 16] = R[d] >> 31; break; // movsx3264
+        // ---- ALU (32-bit; results zero-extend: R[d | 16] = 0; JS masks shift counts to 5 bits) ----
+        case 0x04: R[d] = (R[d] + code[b | 4]) | 0; R[d | 16] = 0; break; // add32
+        case 0x0c: R[d] = (R[d] + R[code[b | 2]]) | 0; R[d | 16] = 0; break; // add32
+        case 0x14: R[d] = (R[d] - code[b | 4]) | 0; R[d | 16] = 0; break; // sub32
+        case 0x1c: R[d] = (R[d] - R[code[b | 2]]) | 0; R[d | 16] = 0; break; // sub32
+        case 0x24: R[d] = Math.imul(R[d], code[b | 4]); R[d | 16] = 0; break; // mul32
+        case 0x2c: R[d] = Math.imul(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // mul32
+        case 0x44: R[d] |= code[b | 4]; R[d | 16] = 0; break; // or32
+        case 0x4c: R[d] |= R[code[b | 2]]; R[d | 16] = 0; break; // or32
+        case 0x54: R[d] &= code[b | 4]; R[d | 16] = 0; break; // and32
+        case 0x5c: R[d] &= R[code[b | 2]]; R[d | 16] = 0; break; // and32
+        case 0x64: R[d] <<= code[b | 4]; R[d | 16] = 0; break; // lsh32
+        case 0x6c: R[d] <<= R[code[b | 2]]; R[d | 16] = 0; break; // lsh32
+        case 0x74: R[d] = R[d] >>> code[b | 4]; R[d | 16] = 0; break; // rsh32
+        case 0x7c: R[d] = R[d] >>> R[code[b | 2]]; R[d | 16] = 0; break; // rsh32
+        case 0xa4: R[d] ^= code[b | 4]; R[d | 16] = 0; break; // xor32
+        case 0xac: R[d] ^= R[code[b | 2]]; R[d | 16] = 0; break; // xor32
+        case 0xc4: R[d] >>= code[b | 4]; R[d | 16] = 0; break; // arsh32
+        case 0xcc: R[d] >>= R[code[b | 2]]; R[d | 16] = 0; break; // arsh32
+        case 0x34: R[d] = A.udiv32(R[d], code[b | 4]); R[d | 16] = 0; break; // div32
+        case 0x108: R[d] = A.sdiv32(R[d], code[b | 4]); R[d | 16] = 0; break; // sdiv32
+        case 0x3c: R[d] = A.udiv32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // div32
+        case 0x109: R[d] = A.sdiv32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // sdiv32
+        case 0x94: R[d] = A.umod32(R[d], code[b | 4]); R[d | 16] = 0; break; // mod32
+        case 0x10a: R[d] = A.smod32(R[d], code[b | 4]); R[d | 16] = 0; break; // smod32
+        case 0x9c: R[d] = A.umod32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // mod32
+        case 0x10b: R[d] = A.smod32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // smod32
+        case 0x84: R[d] = -R[d] | 0; R[d | 16] = 0; break; // neg32
+        case 0xb4: R[d] = code[b | 4]; R[d | 16] = 0; break; // mov32
+        case 0xbc: R[d] = R[code[b | 2]]; R[d | 16] = 0; break; // mov32
+        case 0x10c: R[d] = (R[code[b | 2]] << 24) >> 24; R[d | 16] = 0; break; // movsx832
+        case 0x10d: R[d] = (R[code[b | 2]] << 16) >> 16; R[d | 16] = 0; break; // movsx1632
         // ---- byte order (host order is little-endian, as on x86-64 and arm64) ----
-        case 0x10e: L[d] &= 0xffff; H[d] = 0; break; // le16
-        case 0x111: H[d] = 0; break; // le32
+        case 0x10e: R[d] &= 0xffff; R[d | 16] = 0; break; // le16
+        case 0x111: R[d | 16] = 0; break; // le32
         case 0x114: break; // le64
-        case 0x10f: case 0x110: L[d] = A.bswap16(L[d]); H[d] = 0; break; // be16, bswap16
-        case 0x112: case 0x113: L[d] = A.bswap32(L[d]); H[d] = 0; break; // be32, bswap32
+        case 0x10f: case 0x110: R[d] = A.bswap16(R[d]); R[d | 16] = 0; break; // be16, bswap16
+        case 0x112: case 0x113: R[d] = A.bswap32(R[d]); R[d | 16] = 0; break; // be32, bswap32
         case 0x115: case 0x116: A.bswap64(L, H, d); break; // be64, bswap64
         // ---- JMP (64-bit compares; imm sign-extended) ----
-        case 0x05: pc = code[b + 6]; break; // ja
-        case 0x06: pc = code[b + 6]; break; // ja32
-        case 0x15: if (L[d] === code[b + 4] && H[d] === code[b + 4] >> 31) { pc = code[b + 6]; tk = true; } break; // jeq
-        case 0x1d: if (L[d] === L[code[b + 2]] && H[d] === H[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jeq
-        case 0x55: if (L[d] !== code[b + 4] || H[d] !== code[b + 4] >> 31) { pc = code[b + 6]; tk = true; } break; // jne
-        case 0x5d: if (L[d] !== L[code[b + 2]] || H[d] !== H[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jne
-        case 0x45: if ((L[d] & code[b + 4]) | (H[d] & (code[b + 4] >> 31))) { pc = code[b + 6]; tk = true; } break; // jset
-        case 0x4d: if ((L[d] & L[code[b + 2]]) | (H[d] & H[code[b + 2]])) { pc = code[b + 6]; tk = true; } break; // jset
-        case 0x25: { const k = code[b + 4]; if (k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 >>> 0 < H[d] >>> 0) { pc = code[b + 6]; tk = true; } break; } // jgt
-        case 0x2d: { const s = code[b + 2]; if (H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] >>> 0 < H[d] >>> 0) { pc = code[b + 6]; tk = true; } break; } // jgt
-        case 0x35: { const k = code[b + 4]; if (!(H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] >>> 0 < k >> 31 >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jge
-        case 0x3d: { const s = code[b + 2]; if (!(H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] >>> 0 < H[s] >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jge
-        case 0xa5: { const k = code[b + 4]; if (H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] >>> 0 < k >> 31 >>> 0) { pc = code[b + 6]; tk = true; } break; } // jlt
-        case 0xad: { const s = code[b + 2]; if (H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] >>> 0 < H[s] >>> 0) { pc = code[b + 6]; tk = true; } break; } // jlt
-        case 0xb5: { const k = code[b + 4]; if (!(k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 >>> 0 < H[d] >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jle
-        case 0xbd: { const s = code[b + 2]; if (!(H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] >>> 0 < H[d] >>> 0)) { pc = code[b + 6]; tk = true; } break; } // jle
-        case 0x65: { const k = code[b + 4]; if (k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 < H[d]) { pc = code[b + 6]; tk = true; } break; } // jsgt
-        case 0x6d: { const s = code[b + 2]; if (H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] < H[d]) { pc = code[b + 6]; tk = true; } break; } // jsgt
-        case 0x75: { const k = code[b + 4]; if (!(H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] < k >> 31)) { pc = code[b + 6]; tk = true; } break; } // jsge
-        case 0x7d: { const s = code[b + 2]; if (!(H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] < H[s])) { pc = code[b + 6]; tk = true; } break; } // jsge
-        case 0xc5: { const k = code[b + 4]; if (H[d] === k >> 31 ? L[d] >>> 0 < k >>> 0 : H[d] < k >> 31) { pc = code[b + 6]; tk = true; } break; } // jslt
-        case 0xcd: { const s = code[b + 2]; if (H[d] === H[s] ? L[d] >>> 0 < L[s] >>> 0 : H[d] < H[s]) { pc = code[b + 6]; tk = true; } break; } // jslt
-        case 0xd5: { const k = code[b + 4]; if (!(k >> 31 === H[d] ? k >>> 0 < L[d] >>> 0 : k >> 31 < H[d])) { pc = code[b + 6]; tk = true; } break; } // jsle
-        case 0xdd: { const s = code[b + 2]; if (!(H[s] === H[d] ? L[s] >>> 0 < L[d] >>> 0 : H[s] < H[d])) { pc = code[b + 6]; tk = true; } break; } // jsle
+        case 0x05: pc = code[b | 6]; break; // ja
+        case 0x06: pc = code[b | 6]; break; // ja32
+        case 0x15: if (R[d] === code[b | 4] && R[d | 16] === code[b | 4] >> 31) { pc = code[b | 6]; tk = true; } break; // jeq
+        case 0x1d: if (R[d] === R[code[b | 2]] && R[d | 16] === R[code[b | 2] | 16]) { pc = code[b | 6]; tk = true; } break; // jeq
+        case 0x55: if (R[d] !== code[b | 4] || R[d | 16] !== code[b | 4] >> 31) { pc = code[b | 6]; tk = true; } break; // jne
+        case 0x5d: if (R[d] !== R[code[b | 2]] || R[d | 16] !== R[code[b | 2] | 16]) { pc = code[b | 6]; tk = true; } break; // jne
+        case 0x45: if ((R[d] & code[b | 4]) | (R[d | 16] & (code[b | 4] >> 31))) { pc = code[b | 6]; tk = true; } break; // jset
+        case 0x4d: if ((R[d] & R[code[b | 2]]) | (R[d | 16] & R[code[b | 2] | 16])) { pc = code[b | 6]; tk = true; } break; // jset
+        case 0x25: { const k = code[b | 4]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0) { pc = code[b | 6]; tk = true; } break; } // jgt
+        case 0x2d: { const s = code[b | 2]; if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0) { pc = code[b | 6]; tk = true; } break; } // jgt
+        case 0x35: { const k = code[b | 4]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jge
+        case 0x3d: { const s = code[b | 2]; if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jge
+        case 0xa5: { const k = code[b | 4]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0) { pc = code[b | 6]; tk = true; } break; } // jlt
+        case 0xad: { const s = code[b | 2]; if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0) { pc = code[b | 6]; tk = true; } break; } // jlt
+        case 0xb5: { const k = code[b | 4]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jle
+        case 0xbd: { const s = code[b | 2]; if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jle
+        case 0x65: { const k = code[b | 4]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16]) { pc = code[b | 6]; tk = true; } break; } // jsgt
+        case 0x6d: { const s = code[b | 2]; if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16]) { pc = code[b | 6]; tk = true; } break; } // jsgt
+        case 0x75: { const k = code[b | 4]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31)) { pc = code[b | 6]; tk = true; } break; } // jsge
+        case 0x7d: { const s = code[b | 2]; if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16])) { pc = code[b | 6]; tk = true; } break; } // jsge
+        case 0xc5: { const k = code[b | 4]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31) { pc = code[b | 6]; tk = true; } break; } // jslt
+        case 0xcd: { const s = code[b | 2]; if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16]) { pc = code[b | 6]; tk = true; } break; } // jslt
+        case 0xd5: { const k = code[b | 4]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16])) { pc = code[b | 6]; tk = true; } break; } // jsle
+        case 0xdd: { const s = code[b | 2]; if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16])) { pc = code[b | 6]; tk = true; } break; } // jsle
         // ---- JMP32 (low words only) ----
-        case 0x16: if (L[d] === code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jeq32
-        case 0x1e: if (L[d] === L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jeq32
-        case 0x56: if (L[d] !== code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jne32
-        case 0x5e: if (L[d] !== L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jne32
-        case 0x46: if (L[d] & code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jset32
-        case 0x4e: if (L[d] & L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jset32
-        case 0x26: if (L[d] >>> 0 > code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jgt32
-        case 0x2e: if (L[d] >>> 0 > L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jgt32
-        case 0x36: if (L[d] >>> 0 >= code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jge32
-        case 0x3e: if (L[d] >>> 0 >= L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jge32
-        case 0xa6: if (L[d] >>> 0 < code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jlt32
-        case 0xae: if (L[d] >>> 0 < L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jlt32
-        case 0xb6: if (L[d] >>> 0 <= code[b + 4] >>> 0) { pc = code[b + 6]; tk = true; } break; // jle32
-        case 0xbe: if (L[d] >>> 0 <= L[code[b + 2]] >>> 0) { pc = code[b + 6]; tk = true; } break; // jle32
-        case 0x66: if (L[d] > code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jsgt32
-        case 0x6e: if (L[d] > L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jsgt32
-        case 0x76: if (L[d] >= code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jsge32
-        case 0x7e: if (L[d] >= L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jsge32
-        case 0xc6: if (L[d] < code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jslt32
-        case 0xce: if (L[d] < L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jslt32
-        case 0xd6: if (L[d] <= code[b + 4]) { pc = code[b + 6]; tk = true; } break; // jsle32
-        case 0xde: if (L[d] <= L[code[b + 2]]) { pc = code[b + 6]; tk = true; } break; // jsle32
+        case 0x16: if (R[d] === code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jeq32
+        case 0x1e: if (R[d] === R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jeq32
+        case 0x56: if (R[d] !== code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jne32
+        case 0x5e: if (R[d] !== R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jne32
+        case 0x46: if (R[d] & code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jset32
+        case 0x4e: if (R[d] & R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jset32
+        case 0x26: if (R[d] >>> 0 > code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jgt32
+        case 0x2e: if (R[d] >>> 0 > R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jgt32
+        case 0x36: if (R[d] >>> 0 >= code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jge32
+        case 0x3e: if (R[d] >>> 0 >= R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jge32
+        case 0xa6: if (R[d] >>> 0 < code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jlt32
+        case 0xae: if (R[d] >>> 0 < R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jlt32
+        case 0xb6: if (R[d] >>> 0 <= code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jle32
+        case 0xbe: if (R[d] >>> 0 <= R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jle32
+        case 0x66: if (R[d] > code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jsgt32
+        case 0x6e: if (R[d] > R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jsgt32
+        case 0x76: if (R[d] >= code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jsge32
+        case 0x7e: if (R[d] >= R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jsge32
+        case 0xc6: if (R[d] < code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jslt32
+        case 0xce: if (R[d] < R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jslt32
+        case 0xd6: if (R[d] <= code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jsle32
+        case 0xde: if (R[d] <= R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jsle32
         // ---- loads and stores (ea = buffer offset, for the observer) ----
-        case 0x71: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 1, cur); ea = a; L[d] = dv.getUint8(a); H[d] = 0; break; } // ldxb
-        case 0x69: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 2, cur); ea = a; L[d] = dv.getUint16(a, true); H[d] = 0; break; } // ldxh
-        case 0x61: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 4, cur); ea = a; L[d] = dv.getInt32(a, true); H[d] = 0; if (a < mdEnd) this.ctxField(d, a); break; } // ldxw
-        case 0x79: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 8, cur); ea = a; L[d] = dv.getInt32(a, true); H[d] = dv.getInt32(a + 4, true); break; } // ldxdw
-        case 0x91: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 1, cur); ea = a; L[d] = dv.getInt8(a); H[d] = L[d] >> 31; break; } // ldxsb
-        case 0x89: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 2, cur); ea = a; L[d] = dv.getInt16(a, true); H[d] = L[d] >> 31; break; } // ldxsh
-        case 0x81: { const s = code[b + 2]; const a = this.rd(L[s], H[s], code[b + 3], 4, cur); ea = a; L[d] = dv.getInt32(a, true); H[d] = L[d] >> 31; break; } // ldxsw
-        case 0x72: { const a = this.wr(L[d], H[d], code[b + 3], 1, cur); ea = a; dv.setInt8(a, code[b + 4]); break; } // stb
-        case 0x6a: { const a = this.wr(L[d], H[d], code[b + 3], 2, cur); ea = a; dv.setInt16(a, code[b + 4], true); break; } // sth
-        case 0x62: { const a = this.wr(L[d], H[d], code[b + 3], 4, cur); ea = a; dv.setInt32(a, code[b + 4], true); break; } // stw
-        case 0x7a: { const a = this.wr(L[d], H[d], code[b + 3], 8, cur); ea = a; dv.setInt32(a, code[b + 4], true); dv.setInt32(a + 4, code[b + 4] >> 31, true); break; } // stdw
-        case 0x73: { const a = this.wr(L[d], H[d], code[b + 3], 1, cur); ea = a; dv.setInt8(a, L[code[b + 2]]); break; } // stxb
-        case 0x6b: { const a = this.wr(L[d], H[d], code[b + 3], 2, cur); ea = a; dv.setInt16(a, L[code[b + 2]], true); break; } // stxh
-        case 0x63: { const a = this.wr(L[d], H[d], code[b + 3], 4, cur); ea = a; dv.setInt32(a, L[code[b + 2]], true); break; } // stxw
-        case 0x7b: { const s = code[b + 2]; const a = this.wr(L[d], H[d], code[b + 3], 8, cur); ea = a; dv.setInt32(a, L[s], true); dv.setInt32(a + 4, H[s], true); break; } // stxdw
-        case 0x18: L[d] = code[b + 4]; H[d] = code[b + 5]; pc = cur + 2; break; // lddw
+        case 0x71: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getUint8(a); R[d | 16] = 0; break; } // ldxb
+        case 0x69: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getUint16(a, true); R[d | 16] = 0; break; } // ldxh
+        case 0x61: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : pktStart; R[d | 16] = MEM_HI; } } break; } // ldxw
+        case 0x79: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 8 <= ce)) return this.refill(lo, hi, code[b | 3], 8, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = dv.getInt32(a + 4, true); break; } // ldxdw
+        case 0x91: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getInt8(a); R[d | 16] = R[d] >> 31; break; } // ldxsb
+        case 0x89: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getInt16(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsh
+        case 0x81: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsw
+        case 0x72: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; dv.setInt8(a, code[b | 4]); break; } // stb
+        case 0x6a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; dv.setInt16(a, code[b | 4], true); break; } // sth
+        case 0x62: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; dv.setInt32(a, code[b | 4], true); break; } // stw
+        case 0x7a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; dv.setInt32(a, code[b | 4], true); dv.setInt32(a + 4, code[b | 4] >> 31, true); break; } // stdw
+        case 0x73: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; dv.setInt8(a, R[code[b | 2]]); break; } // stxb
+        case 0x6b: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; dv.setInt16(a, R[code[b | 2]], true); break; } // stxh
+        case 0x63: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; dv.setInt32(a, R[code[b | 2]], true); break; } // stxw
+        case 0x7b: { const s = code[b | 2]; const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; dv.setInt32(a, R[s], true); dv.setInt32(a + 4, R[s | 16], true); break; } // stxdw
+        case 0x18: R[d] = code[b | 4]; R[d | 16] = code[b | 5]; pc = cur + 2; break; // lddw
         // ---- atomics (imm selects the operation; fetch forms write src, cmpxchg r0) ----
         case 0x11a: case 0x11b: case 0x11c: case 0x11d: case 0x11e: case 0x11f: case 0x120: case 0x121: case 0x122: case 0x123: // lock *, lock fetch *, lock xchg, lock cmpxchg
-          ea = this.atomic(d, code[b + 2], code[b + 3], code[b + 4], 8, cur); break;
         case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d: // lock *32, lock fetch *32, lock xchg32, lock cmpxchg32
-          ea = this.atomic(d, code[b + 2], code[b + 3], code[b + 4], 4, cur); break;
-        // ---- calls and exit (reported before the callee runs, so `continue`) ----
-        case 0x117: // call helper (then: tail call, pause, or memory grown under a nested run)
+          return this.slowAlu(cur, top - left);
+        // ---- calls and exit (reported before the callee runs) ----
+        case 0x117: // call helper
         case 0x119: // call kfunc
-          if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, code[b] === 0x117 ? 'helper' : 'kfunc', code[b + 4]); }
-          this.executed = top - left; this.depth = depth; this.pc = cur;
-          (code[b] === 0x117 ? this.prog.helperFns : this.prog.kfuncFns)[code[b + 5]](this);
-          left = budgetWindow(max, this.executed); top = this.executed + left;
-          if (this.tailPending) { // the new program runs in a fresh activation (its own `code`)
-            this.tailPending = false; pc = 0;
-            if (!this.pauseRequested) { this.executed = top - left; this.exec(0, base, depth); return; }
-          }
-          if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
-          if (this.mem.view !== dv) { this.executed = top - left; this.exec(pc, base, depth); return; } // memory grew in the helper
-          continue;
         case 0x118: // call local
-          if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + 6]); }
-          depth = this.push(depth, pc, cur) | 0; pc = code[b + 6];
-          continue;
-        case 0x08d: { // callx
-          if (obs !== null) obs.insn(cur, -1, false);
-          const t = this.callxTarget(L[d], H[d], cur);
-          if (t >= 0) { if (obs !== null) obs.call(cur, 'callx-subprog', t); depth = this.push(depth, pc, cur) | 0; pc = t | 0; continue; }
-          if (obs !== null) obs.call(cur, 'callx-helper', L[d]);
-          this.executed = top - left; this.depth = depth; this.pc = cur;
-          this.callHelperById(L[d], cur);
-          left = budgetWindow(max, this.executed); top = this.executed + left;
-          if (this.tailPending) { // the new program runs in a fresh activation (its own `code`)
-            this.tailPending = false; pc = 0;
-            if (!this.pauseRequested) { this.executed = top - left; this.exec(0, base, depth); return; }
-          }
-          if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return; }
-          if (this.mem.view !== dv) { this.executed = top - left; this.exec(pc, base, depth); return; } // memory grew in the helper
-          continue;
-        }
+        case 0x08d: // callx
+          return this.callAt(cur, depth, top - left, base);
         case 0x95: // exit
-          if (obs !== null) { obs.insn(cur, -1, false); obs.exit(cur, depth); }
-          if (depth === base) { this.executed = top - left; return; }
-          depth = this.pop(depth) | 0;
-          pc = this.frames[depth * FRAME_WORDS];
-          continue;
+          return this.exitAt(cur, depth, top - left, base);
         default:
           throw new BpfError('runtime', `no interpreter case for xop 0x${code[b].toString(16)}`, { file: this.prog.file, pc: cur });
       }
       if (obs !== null) obs.insn(cur, ea, tk);
     }
+  }
+
+  /** The region-cache miss of a `size`-byte access at (lo, hi) + off by the instruction at
+   * `pc`: refills the cache (or faults) and has the loop run that instruction again, with
+   * `n` (the count before it) restored. */
+  protected refill(lo: number, hi: number, off: number, size: number, write: boolean, pc: number, n: number): boolean {
+    if (write) this.wr(lo, hi, off, size, pc);
+    else this.rd(lo, hi, off, size, pc);
+    this.executed = n;
+    this.pc = pc;
+    return true;
+  }
+
+  /** 64-bit division and modulo, movpcpu and atomics at `pc` (counted in `n`). */
+  protected slowAlu(pc: number, n: number): boolean {
+    const L = this.L;
+    const H = this.H;
+    const code = this.prog.code;
+    const b = pc << 3;
+    const xop = code[b];
+    const d = code[b + 1];
+    const s = code[b + 2];
+    const k = code[b + 4];
+    let ea = -1;
+    if (xop >= 0x11a && xop <= 0x12d) ea = this.atomic(d, s, code[b + 3], k, xop <= 0x123 ? 8 : 4, pc);
+    else if (xop === 0x104) { L[d] = L[s]; H[d] = H[s]; A.add64(L, H, d, this.pcpuLo, this.pcpuHi); }
+    else {
+      // div 0x37/0x3f, mod 0x97/0x9f (unsigned); sdiv 0x100/0x101, smod 0x102/0x103
+      const imm = xop === 0x37 || xop === 0x97 || xop === 0x100 || xop === 0x102;
+      const bl = imm ? k : L[s];
+      const bh = imm ? k >> 31 : H[s];
+      if (xop >= 0x100) A.sdivmod64(L, H, d, bl, bh, xop >= 0x102);
+      else A.udivmod64(L, H, d, bl, bh, xop === 0x97 || xop === 0x9f);
+    }
+    if (this.observer !== null) this.observer.insn(pc, ea, false);
+    this.executed = n;
+    this.pc = pc + 1;
+    return true;
+  }
+
+  /** A helper, kfunc, local call or callx at `cur` (counted in `n`) at call depth `depth`. */
+  protected callAt(cur: number, depth: number, n: number, base: number): boolean {
+    const code = this.prog.code;
+    const b = cur << 3;
+    const xop = code[b];
+    const obs = this.observer;
+    const next = cur + 1;
+    if (xop === 0x118) { // call local
+      if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + 6]); }
+      this.depth = this.push(depth, next, cur);
+      this.executed = n;
+      this.pc = code[b + 6];
+      return true;
+    }
+    const dv = this.mem.view;
+    if (xop === 0x08d) { // callx
+      const d = code[b + 1];
+      const lo = this.L[d];
+      if (obs !== null) obs.insn(cur, -1, false);
+      const t = this.callxTarget(lo, this.H[d], cur);
+      if (t >= 0) {
+        if (obs !== null) obs.call(cur, 'callx-subprog', t);
+        this.depth = this.push(depth, next, cur);
+        this.executed = n;
+        this.pc = t;
+        return true;
+      }
+      if (obs !== null) obs.call(cur, 'callx-helper', lo);
+      this.executed = n; this.depth = depth; this.pc = cur;
+      this.callHelperById(lo, cur);
+    } else {
+      if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, xop === 0x117 ? 'helper' : 'kfunc', code[b + 4]); }
+      this.executed = n; this.depth = depth; this.pc = cur;
+      (xop === 0x117 ? this.prog.helperFns : this.prog.kfuncFns)[code[b + 5]](this);
+    }
+    // Then: a tail call, a pause, or memory grown under a nested run.
+    let pc = next;
+    if (this.tailPending) { // the new program runs in a fresh activation
+      this.tailPending = false; pc = 0;
+      if (!this.pauseRequested) { this.exec(0, base, depth); return false; }
+    }
+    if (this.pauseRequested) { this.pauseRequested = false; this.pc = pc; this.depth = depth; this.paused = true; return false; }
+    if (this.mem.view !== dv) { this.exec(pc, base, depth); return false; }
+    this.pc = pc;
+    this.depth = depth;
+    return true;
+  }
+
+  /** exit at `cur` (counted in `n`): returns from exec() at depth `base`, else pops a frame. */
+  protected exitAt(cur: number, depth: number, n: number, base: number): boolean {
+    const obs = this.observer;
+    if (obs !== null) { obs.insn(cur, -1, false); obs.exit(cur, depth); }
+    this.executed = n;
+    if (depth === base) return false;
+    const d = this.pop(depth);
+    this.depth = d;
+    this.pc = this.frames[d * FRAME_WORDS];
+    return true;
   }
 
   /** Offset of a `size`-byte read at (lo, hi) + off; faults outside every region. */
