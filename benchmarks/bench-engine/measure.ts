@@ -2,9 +2,11 @@
 // each sample is `runsPerSample` runs, enough for about SAMPLE_TARGET_MS (one run of the
 // default loop; hundreds of runs of a short workload, so their rows include the per-run
 // set-up), and ns per executed instruction is a sample's time over the instructions it
-// executed. Every tier gets a fresh instance and runs the same sequence
-// of runs, so the tiers must agree on instructions and results; a disagreement is a bug
-// in a tier and stops the bench.
+// executed. Every tier runs in a process of its own (measure-one.ts), on a fresh instance,
+// the same sequence of runs, so the tiers must agree on instructions and results; a
+// disagreement is a bug in a tier and stops the bench.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import type { ExecutionTier } from '../../engine/exec/index.ts';
 import type { Accounting, Runner, Subject } from './subjects.ts';
@@ -44,7 +46,7 @@ function calibrate(run: Runner, sampleMs: number): number {
   return Math.min(MAX_RUNS_PER_SAMPLE, Math.max(1, Math.ceil((sampleMs * n) / elapsed)));
 }
 
-async function timeTier(subject: Subject, tier: ExecutionTier, accounting: Accounting, runsPerSample: number, samples: number): Promise<TierRow & { totalInsns: number }> {
+export async function timeTier(subject: Subject, tier: ExecutionTier, accounting: Accounting, runsPerSample: number, samples: number): Promise<TierRow & { totalInsns: number }> {
   const run = subject.runner(tier, accounting);
   const insnsByCall: number[] = [];
   let last: bigint = 0n;
@@ -91,6 +93,18 @@ export interface MeasureOptions {
   onTier?: (tier: ExecutionTier) => void;
   /** Sample length to aim at (default SAMPLE_TARGET_MS). */
   sampleMs?: number;
+  /** Time every tier in this process (tests); default: a child process per tier. */
+  inProcess?: boolean;
+}
+
+const ONE_ROW = fileURLToPath(new URL('./measure-one.ts', import.meta.url));
+
+function timeTierInChild(subject: Subject, tier: ExecutionTier, accounting: Accounting, runsPerSample: number, samples: number): TierRow & { totalInsns: number } {
+  if (!subject.spec) throw new Error(`${subject.name} cannot be re-created in a child process`);
+  const req = { subject: subject.spec, tier, accounting, runsPerSample, samples };
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), ONE_ROW, JSON.stringify(req)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`timing ${subject.name} on the ${tier} tier with ${accounting} accounting failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n')[0]}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string, (_k, v: unknown) => (typeof v === 'string' && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v)) as TierRow & { totalInsns: number };
 }
 
 export async function measureSubject(subject: Subject, accounting: Accounting, tiers: readonly ExecutionTier[], samples: number, opts: MeasureOptions = {}): Promise<TierRow[]> {
@@ -99,7 +113,7 @@ export async function measureSubject(subject: Subject, accounting: Accounting, t
   const rows: (TierRow & { totalInsns: number })[] = [];
   for (const tier of tiers) {
     onTier?.(tier);
-    rows.push(await timeTier(subject, tier, accounting, runsPerSample, samples));
+    rows.push(opts.inProcess ? await timeTier(subject, tier, accounting, runsPerSample, samples) : timeTierInChild(subject, tier, accounting, runsPerSample, samples));
   }
   const ref = rows[0];
   for (const r of rows.slice(1)) {

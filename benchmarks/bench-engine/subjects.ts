@@ -36,6 +36,8 @@ export interface Subject {
   /** Loop turns per run under this accounting (loop subjects only). */
   loopsFor?(accounting: Accounting): number;
   runner(tier: ExecutionTier, accounting: Accounting): Runner;
+  /** How to make the same subject in another process (measure-one.ts). */
+  spec?: { kind: 'loop'; loops: number } | { kind: 'workload'; name: string };
 }
 
 function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accounting, o: { helpers?: HelperRegistry; ctx?: Uint8Array; maxInsns: number; exceptionBoundary?: boolean }): Runner {
@@ -67,6 +69,7 @@ export function loopSubject(loops: number): Subject {
   return {
     name: 'loop',
     kind: 'loop',
+    spec: { kind: 'loop', loops },
     loopsFor,
     runner(tier, accounting) {
       const n = loopsFor(accounting);
@@ -85,6 +88,7 @@ export function workloadSubject(name: string): Subject {
   return {
     name: w.name,
     kind: 'workload',
+    spec: { kind: 'workload', name },
     runner: (tier, accounting) => runnerFor(loaded, tier, accounting, { helpers, ctx: w.ctx, maxInsns: DEFAULT_MAX_INSNS, exceptionBoundary: rewrite.exceptionBoundary }),
   };
 }

@@ -27,5 +27,5 @@ test('tiers that disagree on a result stop the bench', async () => {
     kind: 'workload',
     runner: (tier) => () => ({ r0: tier === 'compiled' ? 2n : 1n, insns: 10 }),
   };
-  await assert.rejects(measureSubject(fake, 'off', ['interpreter', 'compiled'], 1, { sampleMs: 2 }), /tiers disagree on fake \(off accounting\): interpreter executed \d+ instructions ending with r0 = 1, compiled \d+ ending with r0 = 2/);
+  await assert.rejects(measureSubject(fake, 'off', ['interpreter', 'compiled'], 1, { sampleMs: 2, inProcess: true }), /tiers disagree on fake \(off accounting\): interpreter executed \d+ instructions ending with r0 = 1, compiled \d+ ending with r0 = 2/);
 });
