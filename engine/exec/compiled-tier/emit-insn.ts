@@ -5,6 +5,7 @@
 // L/H around the call. The xop numbers are the interpreter's cases.
 
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
+import { STACK_SIZE } from '../layout.ts';
 
 export interface InsnSource {
   /** Statements that run the instruction and fall through to the next slot. */
@@ -57,13 +58,20 @@ function viaArrays(R: RegNames, d: number, call: string): string {
 }
 
 /** A load: region check as Interpreter.rd, then `read` assigns the destination. */
+/** An access through the frame pointer inside the 512-byte frame: every call depth has its
+ * stack region at r10 - 512 .. r10 (r10 is read-only), so it cannot fault and needs no
+ * region check. */
+const inFrame = (base: number, off: number, size: number): boolean => base === 10 && off >= -STACK_SIZE && off + size <= 0;
+
 function load(R: RegNames, pc: number, s: number, off: number, size: number, read: string): string {
   const { lo, hi } = R;
+  if (inFrame(s, off, size)) return `a = (${lo(s)} >>> 0) + ${off}; ${read}`;
   return `a = (${lo(s)} >>> 0) + ${off}; if (!(${hi(s)} === MEM_HI && a >= self.cs && a + ${size} <= self.ce)) self.rd(${lo(s)}, ${hi(s)}, ${off}, ${size}, ${pc}); ${read}`;
 }
 
 function store(R: RegNames, pc: number, d: number, off: number, size: number, write: string): string {
   const { lo, hi } = R;
+  if (inFrame(d, off, size)) return `a = (${lo(d)} >>> 0) + ${off}; ${write}`;
   return `a = (${lo(d)} >>> 0) + ${off}; if (!(${hi(d)} === MEM_HI && a >= self.ws && a + ${size} <= self.we)) self.wr(${lo(d)}, ${hi(d)}, ${off}, ${size}, ${pc}); ${write}`;
 }
 
