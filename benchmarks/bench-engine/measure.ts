@@ -11,7 +11,10 @@ import { Bench } from 'tinybench';
 import type { ExecutionTier } from '../../engine/exec/index.ts';
 import type { Accounting, Runner, Subject } from './subjects.ts';
 
-export const WARMUP_SAMPLES = 2;
+/** Warm-up samples before the timed ones: about a second at the default sample length,
+ * so a compiled-tier row is timed after the program turned hot (2 million instructions),
+ * its code was generated and V8 optimised it, not while that happens. */
+export const WARMUP_SAMPLES = 5;
 /** Samples aim at this long on the first tier measured. */
 export const SAMPLE_TARGET_MS = 200;
 const CALIBRATE_MS = 20;
