@@ -123,3 +123,13 @@ test('bpf_throw from a bpf_loop callback and from depth 4 unwind alike under bot
     assert.deepEqual(compareTiers({ ...s, sliceInsns: 1 }), []);
   }
 });
+
+test('r10 accesses outside the 512-byte frame are refused at load time, which the compiled tier relies on to skip their region check', () => {
+  for (const [name, insn] of [
+    ['store above the frame', stx('stxdw', 10, 8, 1)],
+    ['load below the frame', ldx('ldxdw', 0, 10, -520)],
+    ['load straddling the frame bottom', ldx('ldxdw', 0, 10, -516)],
+  ] as const) {
+    assert.throws(() => loadProgram(prog([insn, exit()], [], `${name}.s`)), /outside the 512-byte frame/, name);
+  }
+});

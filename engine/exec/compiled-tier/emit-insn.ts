@@ -60,7 +60,8 @@ function viaArrays(R: RegNames, d: number, call: string): string {
 /** A load: region check as Interpreter.rd, then `read` assigns the destination. */
 /** An access through the frame pointer inside the 512-byte frame: every call depth has its
  * stack region at r10 - 512 .. r10 (r10 is read-only), so it cannot fault and needs no
- * region check. */
+ * region check. (The loader refuses r10 accesses outside the frame; the test keeps the
+ * check for them anyway.) */
 const inFrame = (base: number, off: number, size: number): boolean => base === 10 && off >= -STACK_SIZE && off + size <= 0;
 
 function load(R: RegNames, pc: number, s: number, off: number, size: number, read: string): string {
