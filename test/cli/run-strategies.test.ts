@@ -6,30 +6,14 @@ import { test } from 'node:test';
 import { modelsVerb } from '../../engine/cli/verbs/models.ts';
 import { runVerb } from '../../engine/cli/verbs/run.ts';
 import { strategiesVerb } from '../../engine/cli/verbs/strategies.ts';
-import type { Verb } from '../../engine/cli/verbs/verb.ts';
 import { workloadsVerb } from '../../engine/cli/verbs/workloads.ts';
 import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { parseResultDocument } from '../../engine/results/document.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
-import { runCli } from './run-cli.ts';
+import { capture, runCli } from './run-cli.ts';
 
-async function capture(verb: Verb, args: string[]): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((c: string | Uint8Array) => {
-    chunks.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  let pending: Promise<number>;
-  try {
-    pending = verb.run(args);
-  } finally {
-    process.stdout.write = write;
-  }
-  return { code: await pending, stdout: chunks.join('') };
-}
 
 const assertWidth = (text: string, width = 80) => {
   for (const line of text.split('\n')) assert.ok(line.length <= width, `${line.length} columns: ${line}`);

@@ -8,28 +8,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { conformanceVerb } from '../../engine/cli/verbs/conformance.ts';
 import { runVerb } from '../../engine/cli/verbs/run.ts';
-import type { Verb } from '../../engine/cli/verbs/verb.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { DEFAULT_TIER } from '../../engine/exec/index.ts';
 import { parseResultDocument } from '../../engine/results/document.ts';
-import { runCli } from './run-cli.ts';
+import { capture, runCli } from './run-cli.ts';
 
-/** Runs a verb in this process and returns what it wrote (verbs write synchronously). */
-async function capture(verb: Verb, args: string[]): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((c: string | Uint8Array) => {
-    chunks.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  let pending: Promise<number>;
-  try {
-    pending = verb.run(args);
-  } finally {
-    process.stdout.write = write;
-  }
-  return { code: await pending, stdout: chunks.join('') };
-}
 
 const badTier = (e: unknown) => e instanceof BpfError && e.kind === 'usage' && e.message === "--tier must be one of interpreter, compiled, not 'bogus'";
 

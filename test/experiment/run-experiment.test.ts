@@ -2,36 +2,15 @@
 // accounting of every strategy, on the out-of-order model of one CPU.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readProgramInput } from '../../engine/cli/program-input.ts';
-import { workloadByName } from '../../engine/cli/workload-catalog.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { instantiate, loadProgram } from '../../engine/exec/index.ts';
 import { runExperiment, type ExperimentRunRecord, type ExperimentSpec } from '../../engine/experiment/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
+import { workloadSpec } from './workload-spec.ts';
 
 const CHECKING = ['call', 'stack', 'aux', 'percpu'];
 
-function spec(name: string, over: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  const w = workloadByName(name);
-  assert.ok(w, `workload ${name} is in the catalog`);
-  const input = readProgramInput(w.file, { section: w.section, ctx: w.context });
-  return {
-    program: input.program,
-    ctx: input.ctx,
-    helperSet: input.helperSet,
-    workloadName: name,
-    strategies: STRATEGY_NAMES,
-    cpuModels: ['zen5'],
-    cpus: 1,
-    invocations: 40,
-    seed: 1,
-    throwRate: 0,
-    throwKnob: w.throwKnob,
-    sites: 'auto',
-    model: 'ooo',
-    ...over,
-  };
-}
+const spec = workloadSpec;
 
 /** r0 of the unmodified program's first invocation, run without any timing model. */
 function plainR0(s: ExperimentSpec): string {

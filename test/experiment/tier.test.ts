@@ -2,13 +2,12 @@
 // and invisible in the results (both tiers give the same run records).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readProgramInput } from '../../engine/cli/program-input.ts';
-import { workloadByName } from '../../engine/cli/workload-catalog.ts';
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../engine/exec/index.ts';
 import { measureStrategy, parseTier, runExperiment, validateSpec, type ExperimentSpec } from '../../engine/experiment/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
+import { workloadSpec } from './workload-spec.ts';
 import { compiledTierSettings } from '../../engine/exec/index.ts';
 
 // Generated code from the first instruction, so these runs exercise it (by default a
@@ -16,25 +15,7 @@ import { compiledTierSettings } from '../../engine/exec/index.ts';
 compiledTierSettings.compileAfter = 0;
 
 function spec(name: string, over: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  const w = workloadByName(name);
-  assert.ok(w, `workload ${name} is in the catalog`);
-  const input = readProgramInput(w.file, { section: w.section, ctx: w.context });
-  return {
-    program: input.program,
-    ctx: input.ctx,
-    helperSet: input.helperSet,
-    workloadName: name,
-    strategies: STRATEGY_NAMES,
-    cpuModels: ['zen5'],
-    cpus: 1,
-    invocations: 20,
-    seed: 3,
-    throwRate: 0,
-    throwKnob: w.throwKnob,
-    sites: 'auto',
-    model: 'ooo',
-    ...over,
-  };
+  return workloadSpec(name, { invocations: 20, seed: 3, ...over });
 }
 
 for (const [name, over] of [

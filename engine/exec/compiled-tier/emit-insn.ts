@@ -5,7 +5,12 @@
 // L/H around the call. The xop numbers are the interpreter's cases.
 
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
+import { XOP_COUNT } from '../../isa/opcodes.ts';
 import { STACK_SIZE } from '../layout.ts';
+
+// The numeric cases below (and in blocks.ts) are the opcode table's xops, as in the
+// interpreter's switch; a table that renumbers them must not meet this emitter unchanged.
+if (XOP_COUNT !== 0x12e) throw new Error(`compiled tier: opcode table has ${XOP_COUNT} dispatch ids; the emitter expects 0x12e`);
 
 export interface InsnSource {
   /** Statements that run the instruction and fall through to the next slot. */
