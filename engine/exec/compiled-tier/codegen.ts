@@ -1,14 +1,16 @@
 // Translates a bound program (CompiledProgram: decoded slots with relocated immediates)
 // into JavaScript functions V8 compiles to machine code. The program is cut into chunks of
-// whole blocks (V8 stops optimising functions past a bytecode size, so one function per
-// large program would stay in the bytecode interpreter); each chunk is one function with
-// the registers in locals and a `switch` over its leaders inside a loop, blocks falling
-// through in slot order as the instructions do. A chunk returns the pc to continue at
-// (another chunk's), or a negative code for the executor (executor.ts).
+// whole blocks (V8's optimising compiler takes time superlinear in a function's size, and
+// stops optimising past a bytecode size); each chunk is one function with a `switch` over
+// its leaders inside a loop, blocks falling through in slot order as the instructions do.
+// Registers stay in the executor's L/H arrays (locals live across every case of a big
+// switch make V8 compile far more slowly) except in a tight loop, a block that jumps back
+// to itself, which keeps the registers it uses in locals. A chunk returns the pc to
+// continue at (another chunk's), or a negative code for the executor (executor.ts).
 //
-// Each chunk exists in two variants: plain, and observed (reports every instruction, call
-// and exit to the ExecObserver exactly as the interpreter does, so a timing model attached
-// to either tier sees the same event stream).
+// Each chunk exists in three variants (Variant): plain, observed (every instruction, call
+// and exit reported to the ExecObserver exactly as the interpreter reports them, so a
+// timing model attached to either tier sees the same event stream) and counted.
 
 import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../layout.ts';
 import { F_AUX, F_IMM, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
