@@ -84,7 +84,7 @@ function pushSource(pc: number): string {
   ].join('\n');
 }
 
-function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: number, v: Variant, file: string): string {
+function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: number, v: Variant): string {
   const out: string[] = [];
   const observed = v === 'observed';
   const events = v !== 'plain';
@@ -151,7 +151,9 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       default: {
         const src = emitInsn(code, pc, R);
         if (!src) {
-          out.push(`${LEAVE} throw new BpfError('runtime', 'no interpreter case for xop 0x${xop.toString(16)}', { file: ${JSON.stringify(file)}, pc: ${pc} });`);
+          // Generated code is shared by every program with the same text: the file name
+          // comes from the running program, not from the one it was generated for.
+          out.push(`${LEAVE} throw new BpfError('runtime', 'no interpreter case for xop 0x${xop.toString(16)}', { file: self.prog.file, pc: ${pc} });`);
           break;
         }
         out.push(src.body);
@@ -209,7 +211,7 @@ function instantiateChunk(source: string, BpfErrorCtor: unknown): ChunkFn {
   return factory(...RUNTIME_NAMES.map((k) => (RUNTIME as Record<string, unknown>)[k]), BpfErrorCtor);
 }
 
-export function generateCode(code: Int32Array, slots: number, isSubprog: Uint8Array, file: string, BpfErrorCtor: unknown): CompiledCode {
+export function generateCode(code: Int32Array, slots: number, isSubprog: Uint8Array, BpfErrorCtor: unknown): CompiledCode {
   const blocks = findBlocks(code, slots, isSubprog);
   const bounds: number[] = [0];
   let start = 0;
@@ -225,7 +227,7 @@ export function generateCode(code: Int32Array, slots: number, isSubprog: Uint8Ar
   chunkOf[slots] = -1;
   const fns: Record<Variant, (ChunkFn | undefined)[]> = { plain: [], observed: [], counted: [] };
   const srcs: Record<Variant, (string | undefined)[]> = { plain: [], observed: [], counted: [] };
-  const source = (v: Variant, i: number): string => (srcs[v][i] ??= chunkSource(code, blocks, bounds[i], bounds[i + 1], v, file));
+  const source = (v: Variant, i: number): string => (srcs[v][i] ??= chunkSource(code, blocks, bounds[i], bounds[i + 1], v));
   return {
     blocks,
     chunkOf,

@@ -53,7 +53,7 @@ function textOf(prog: CompiledProgram): ProgramText {
 
 export function compiledCodeFor(prog: CompiledProgram): CompiledCode {
   const t = textOf(prog);
-  return (t.code ??= generateCode(prog.code, prog.loaded.slots, prog.isSubprog, prog.file, BpfError));
+  return (t.code ??= generateCode(prog.code, prog.loaded.slots, prog.isSubprog, BpfError));
 }
 
 export class CompiledTierExecutor extends Interpreter {
