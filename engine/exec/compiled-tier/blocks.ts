@@ -4,29 +4,57 @@
 // instruction budget and the slice end are checked once per block) and a run paused inside
 // a block can be finished by the interpreter up to the next leader.
 
+import { OPCODES, XOP_COUNT, type OpSpec } from '../../isa/opcodes.ts';
 import { F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
 
-const XOP_JA = 0x05;
-const XOP_JA32 = 0x06;
-const XOP_LDDW = 0x18;
-const XOP_CALL_HELPER = 0x117;
-const XOP_CALL_LOCAL = 0x118;
-const XOP_CALL_KFUNC = 0x119;
-const XOP_CALLX = 0x08d;
-const XOP_EXIT = 0x95;
+/** What an instruction does to control flow, by dispatch id, read off the opcode table's
+ * operand forms (the one place that says which rows are jumps and calls). */
+export const Flow = {
+  Straight: 0,
+  ConditionalJump: 1,
+  Goto: 2,
+  HelperCall: 3,
+  KfuncCall: 4,
+  LocalCall: 5,
+  Callx: 6,
+  Exit: 7,
+  /** lddw: straight, but two slots. */
+  Lddw: 8,
+} as const;
+export type Flow = (typeof Flow)[keyof typeof Flow];
 
-/** The conditional jumps' dispatch ids (JMP and JMP32, imm and reg forms). */
-const CONDITIONAL = new Set([
-  0x15, 0x1d, 0x55, 0x5d, 0x45, 0x4d, 0x25, 0x2d, 0x35, 0x3d, 0xa5, 0xad, 0xb5, 0xbd, 0x65, 0x6d, 0x75, 0x7d, 0xc5, 0xcd, 0xd5, 0xdd,
-  0x16, 0x1e, 0x56, 0x5e, 0x46, 0x4e, 0x26, 0x2e, 0x36, 0x3e, 0xa6, 0xae, 0xb6, 0xbe, 0x66, 0x6e, 0x76, 0x7e, 0xc6, 0xce, 0xd6, 0xde,
-]);
+function flowOf(s: OpSpec): Flow {
+  switch (s.form) {
+    case 'dst,src,off':
+    case 'dst,imm,off':
+      return Flow.ConditionalJump;
+    case 'off':
+    case 'imm-target':
+      return Flow.Goto;
+    case 'helper':
+      return Flow.HelperCall;
+    case 'kfunc':
+      return Flow.KfuncCall;
+    case 'local':
+      return Flow.LocalCall;
+    case 'callx':
+      return Flow.Callx;
+    case 'lddw':
+      return Flow.Lddw;
+    default:
+      return s.mnemonic === 'exit' ? Flow.Exit : Flow.Straight;
+  }
+}
 
-export const isConditionalJump = (xop: number): boolean => CONDITIONAL.has(xop);
-export const isJump = (xop: number): boolean => xop === XOP_JA || xop === XOP_JA32 || CONDITIONAL.has(xop);
-export const isCall = (xop: number): boolean => xop === XOP_CALL_HELPER || xop === XOP_CALL_LOCAL || xop === XOP_CALL_KFUNC || xop === XOP_CALLX;
-export const isExit = (xop: number): boolean => xop === XOP_EXIT;
+const FLOW = new Uint8Array(XOP_COUNT);
+for (const s of OPCODES) FLOW[s.xop] = flowOf(s);
+
+export const flowOfXop = (xop: number): Flow => FLOW[xop] as Flow;
+export const isConditionalJump = (xop: number): boolean => FLOW[xop] === Flow.ConditionalJump;
+const isJump = (xop: number): boolean => FLOW[xop] === Flow.ConditionalJump || FLOW[xop] === Flow.Goto;
+const endsAlone = (xop: number): boolean => FLOW[xop] >= Flow.HelperCall && FLOW[xop] <= Flow.Exit;
 /** Slots an instruction occupies (lddw: two). */
-export const slotsOf = (xop: number): number => (xop === XOP_LDDW ? 2 : 1);
+export const slotsOf = (xop: number): number => (FLOW[xop] === Flow.Lddw ? 2 : 1);
 
 export interface BlockMap {
   /** 1 at every leader slot. */
@@ -49,10 +77,10 @@ export function findBlocks(code: Int32Array, slots: number, isSubprog: Uint8Arra
     if (isJump(xop)) {
       leader[code[pc * STRIDE + F_TARGET]] = 1;
       leader[next] = 1;
-    } else if (isCall(xop) || isExit(xop)) {
+    } else if (endsAlone(xop)) {
       leader[pc] = 1;
       leader[next] = 1;
-      if (xop === XOP_CALL_LOCAL) leader[code[pc * STRIDE + F_TARGET]] = 1;
+      if (FLOW[xop] === Flow.LocalCall) leader[code[pc * STRIDE + F_TARGET]] = 1;
     }
     pc = next;
   }

@@ -15,7 +15,7 @@
 import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../layout.ts';
 import { F_AUX, F_IMM, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
 import * as A from '../alu64.ts';
-import { findBlocks, isConditionalJump, slotsOf, type BlockMap } from './blocks.ts';
+import { findBlocks, Flow, flowOfXop, isConditionalJump, slotsOf, type BlockMap } from './blocks.ts';
 import { ARRAY_REGS, emitInsn, jumpTarget, LOCAL_REGS, type RegNames } from './emit-insn.ts';
 
 /** Chunk return codes below zero. */
@@ -117,12 +117,12 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       out.push(`n += ${len};`);
       if (v === 'counted') out.push(`bc[${pc}] += 1;`);
     }
-    switch (xop) {
-      case 0x117:
-      case 0x119:
-        out.push(helperCallSource(code, pc, xop === 0x119, v));
+    switch (flowOfXop(xop)) {
+      case Flow.HelperCall:
+      case Flow.KfuncCall:
+        out.push(helperCallSource(code, pc, flowOfXop(xop) === Flow.KfuncCall, v));
         break;
-      case 0x118: {
+      case Flow.LocalCall: {
         const t = code[pc * STRIDE + F_TARGET];
         if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         if (events) out.push(`obs.call(${pc}, 'subprog', ${t});`);
@@ -130,7 +130,7 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
         out.push(`pc = ${t}; continue;`);
         break;
       }
-      case 0x08d: {
+      case Flow.Callx: {
         const d = code[pc * STRIDE + 1];
         out.push(observed ? `obs.insn(${pc}, -1, false);` : '');
         out.push(`{ const t = self.callxTarget(L[${d}], H[${d}], ${pc});`);
@@ -141,7 +141,7 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
         out.push(`}`);
         break;
       }
-      case 0x95:
+      case Flow.Exit:
         if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         if (events) out.push(`obs.exit(${pc}, depth);`);
         out.push(`if (depth === base) { ret = ${RET_DONE}; break leave; }`);
@@ -168,7 +168,7 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
           if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         } else {
           if (observed) out.push(`obs.insn(${pc}, ${src.memAccess ? 'a' : '-1'}, false);`);
-          if (xop === 0x05 || xop === 0x06) out.push(`pc = ${jumpTarget(code, pc)}; continue;`);
+          if (flowOfXop(xop) === Flow.Goto) out.push(`pc = ${jumpTarget(code, pc)}; continue;`);
         }
       }
     }

@@ -77,22 +77,24 @@ export class CompiledTierExecutor extends Interpreter {
       entry = this.pc;
       resumeDepth = this.depth;
     }
+    const code = (text.code ??= generateCode(this.prog.code, this.prog.loaded.slots, this.prog.isSubprog, BpfError));
     const folding = this.observer?.folding;
     if (!folding) {
-      this.run(entry, base, resumeDepth, this.observer === null ? 'plain' : 'observed');
+      this.run(code, entry, base, resumeDepth, this.observer === null ? 'plain' : 'observed');
       return;
     }
     // One count array per program, shared by nested runs (callbacks): whichever run folds
-    // first folds everything counted so far, and folding is order-independent.
+    // first folds everything counted so far, and folding is order-independent. A tail call
+    // folds the program it leaves; this folds the one the run ended in.
     try {
-      this.run(entry, base, resumeDepth, 'counted');
+      this.run(code, entry, base, resumeDepth, 'counted');
     } finally {
-      const code = compiledCodeFor(this.prog);
-      folding.fold(code.counts, code.blocks);
+      const last = compiledCodeFor(this.prog);
+      folding.fold(last.counts, last.blocks);
     }
   }
 
-  private run(entry: number, base: number, resumeDepth: number, variant: Variant): void {
+  private run(code: CompiledCode, entry: number, base: number, resumeDepth: number, variant: Variant): void {
     this.paused = false;
     let pc = entry;
     if (resumeDepth >= 0) this.depth = resumeDepth;
@@ -101,10 +103,10 @@ export class CompiledTierExecutor extends Interpreter {
       this.L[10] = this.fp0 + base * this.stackStride;
       this.H[10] = MEM_HI;
     }
-    let code = compiledCodeFor(this.prog);
     this.blockCounts = code.counts;
+    // Resumed inside a block (a pause left it there): the interpreter finishes the block.
     if (!code.blocks.leader[pc]) {
-      if (!this.finishBlockInterpreted(pc, base, code)) return;
+      if (!this.interpretUntil(pc, base, this.depth, this.executed + code.blocks.spanToLeader[pc])) return;
       pc = this.pc;
     }
     for (;;) {
@@ -131,44 +133,40 @@ export class CompiledTierExecutor extends Interpreter {
     }
   }
 
-  /** Interprets until the run ends or pauses for real (false), or the program has run
-   * compileAfter instructions (true: this.pc / this.depth say where to go on). */
+  /** Interprets until the program has run compileAfter instructions (true: this.pc /
+   * this.depth say where to go on) or the run ends or pauses for real (false). */
   private interpretWhileCold(text: ProgramText, entry: number, base: number, resumeDepth: number): boolean {
-    const realMax = Math.min(this.maxInsns, this.sliceEnd);
     let pc = entry;
     let resume = resumeDepth;
     for (;;) {
       const before = this.executed;
-      const saved = this.sliceEnd;
-      this.pauseAsked = false;
-      this.sliceEnd = Math.min(saved, before + Math.max(1, Math.min(HOT_STEP, this.compileAfter - text.executed)));
+      let stopped: boolean;
       try {
-        interpretedExec.call(this, pc, base, resume);
+        stopped = this.interpretUntil(pc, base, resume, before + Math.max(1, Math.min(HOT_STEP, this.compileAfter - text.executed)));
       } finally {
-        this.sliceEnd = saved;
         text.executed += this.executed - before;
       }
-      if (!this.paused || this.pauseAsked || this.executed >= realMax) return false;
-      this.paused = false;
+      if (!stopped) return false;
       if (text.executed >= this.compileAfter) return true;
       pc = this.pc;
       resume = this.depth;
     }
   }
 
-  /** Runs a paused run's remaining instructions up to the next leader in the interpreter.
-   * False when the run paused for real (or ended) there. */
-  private finishBlockInterpreted(pc: number, base: number, code: CompiledCode): boolean {
+  /** Interprets from `pc` until `limit` instructions have run in all (true: stopped there,
+   * this.pc / this.depth say where) or the run ends or pauses for real (false: a helper
+   * asked to pause, or the run's own budget or slice ended). */
+  private interpretUntil(pc: number, base: number, resumeDepth: number, limit: number): boolean {
     const realMax = Math.min(this.maxInsns, this.sliceEnd);
     const saved = this.sliceEnd;
-    this.sliceEnd = Math.min(saved, this.executed + code.blocks.spanToLeader[pc]);
+    this.pauseAsked = false;
+    this.sliceEnd = Math.min(saved, limit);
     try {
-      interpretedExec.call(this, pc, base, this.depth);
+      interpretedExec.call(this, pc, base, resumeDepth);
     } finally {
       this.sliceEnd = saved;
     }
-    if (!this.paused) return false;
-    if (this.executed >= realMax) return false;
+    if (!this.paused || this.pauseAsked || this.executed >= realMax) return false;
     this.paused = false;
     return true;
   }
