@@ -149,6 +149,12 @@ function diffValues(what: string, a: ProbeValue | undefined, b: ProbeValue | und
     out.push(`${what}: length ${a.length} vs ${b.length}`);
     return;
   }
+  const { first, count } = differences(a, b);
+  if (count) out.push(`${what}: ${count} of ${a.length} entries differ, first [${first}]: ${show(a[first])} vs ${show(b[first])}`);
+}
+
+/** Entries that differ between two equally long sequences, and the first of them. */
+function differences(a: ArrayLike<unknown>, b: ArrayLike<unknown>): { first: number; count: number } {
   let first = -1;
   let count = 0;
   for (let i = 0; i < a.length; i++) {
@@ -157,7 +163,7 @@ function diffValues(what: string, a: ProbeValue | undefined, b: ProbeValue | und
       count++;
     }
   }
-  if (count) out.push(`${what}: ${count} of ${a.length} entries differ, first [${first}]: ${show(a[first])} vs ${show(b[first])}`);
+  return { first, count };
 }
 
 function diffMemory(a: Uint8Array, b: Uint8Array, out: string[]): void {
@@ -166,14 +172,7 @@ function diffMemory(a: Uint8Array, b: Uint8Array, out: string[]): void {
     return;
   }
   if (Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length))) return;
-  let first = -1;
-  let count = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) {
-      if (first < 0) first = i;
-      count++;
-    }
-  }
+  const { first, count } = differences(a, b);
   out.push(`memory: ${count} bytes differ, first at offset 0x${first.toString(16)}: 0x${a[first].toString(16)} vs 0x${b[first].toString(16)}`);
 }
 
