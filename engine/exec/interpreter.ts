@@ -8,6 +8,9 @@
 // enters the loop again: no call sits on the loop's back edges, which keeps its state in
 // registers. Memory accesses check a one-region cache held in locals; a miss refills it
 // through rd/wr (Memory.locate, which faults) and the loop re-runs the instruction.
+// The loop reads a packed copy of the program (packedCode). Stores write through typed
+// arrays (Int32Array when 4-aligned, else bytes) rather than the DataView: V8's load
+// elimination models typed-array stores but treats a DataView store as writing anything.
 // Each call depth has its own 512-byte stack; a bpf-to-bpf call saves r6–r9 and the
 // return pc in `frames`. Helpers that run BPF callbacks (bpf_loop) re-enter exec().
 // Resumable: exec() returns early with `paused` set when the slice budget (sliceEnd) is
@@ -16,10 +19,11 @@
 // no pause inside them (the slice ends at the first instruction after the helper).
 
 import { BpfError } from '../errors.ts';
-import { XOP_COUNT } from '../isa/opcodes.ts';
+import { specByXop, XOP_COUNT } from '../isa/opcodes.ts';
 import * as A from './alu64.ts';
 import { atomicRmw } from './atomics.ts';
 import type { CompiledProgram } from './compiled.ts';
+import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from './decoded.ts';
 import type { HelperEnv } from './helpers/registry.ts';
 import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, hex } from './layout.ts';
 import type { Memory } from './memory.ts';
@@ -37,10 +41,39 @@ const TEXT_HI = TEXT_BASE_HI | 0;
 /** Saved per frame: return pc, then r6..r9 low and high words. */
 export const FRAME_WORDS = 9;
 
-/** Instructions the loop may run before the count reaches `max` (-1: the next one is over),
- * clamped to an int32. */
-function budgetWindow(max: number, n: number): number {
-  return Math.max(-1, Math.min(max - n, 0x7fffffff)) | 0;
+// Aligned 4- and 8-byte stores (and the aligned 8-byte load) go through an Int32Array over
+// the memory buffer, whose element order is the host's: on a big-endian host they take the
+// byte-wise path instead.
+const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The hot loop's form of a program's code: 4 int32s per slot instead of decoded.ts's 8,
+ * [xop, dst | src << 4, imm, off / jump target / lddw high word (no instruction uses two of
+ * these)], so the loop gets dst and src from one bounds-checked load instead of two and
+ * its rows are denser. Everything else (calls, exit, atomics, 64-bit division) reads the
+ * decoded rows. */
+const packedByCode = new WeakMap<Int32Array, Int32Array>();
+const PACKED_STRIDE = 4;
+
+function packedCode(code: Int32Array): Int32Array {
+  let p = packedByCode.get(code);
+  if (p) return p;
+  const slots = code.length / STRIDE;
+  p = new Int32Array(slots * PACKED_STRIDE);
+  for (let i = 0; i < slots; i++) {
+    const r = i * STRIDE;
+    const xop = code[r + F_XOP];
+    const dst = code[r + F_DST];
+    const src = code[r + F_SRC];
+    if (dst >>> 0 >= 16 || src >>> 0 >= 16) throw new Error(`interpreter: slot ${i} has register fields ${dst}, ${src}, not 4-bit ones`);
+    const q = i * PACKED_STRIDE;
+    p[q] = xop;
+    p[q + 1] = dst | (src << 4);
+    p[q + 2] = code[r + F_IMM];
+    const form = specByXop(xop)?.form;
+    p[q + 3] = form === 'lddw' ? code[r + F_AUX] : form === 'load' || form === 'store-imm' || form === 'store-reg' ? code[r + F_OFF] : code[r + F_TARGET];
+  }
+  packedByCode.set(code, p);
+  return p;
 }
 
 export class Interpreter implements HelperEnv {
@@ -85,6 +118,11 @@ export class Interpreter implements HelperEnv {
   /** exec() returned because of a pause, not an exit; pc/depth say where to resume. */
   paused = false;
   protected pauseRequested = false;
+  private i32 = new Int32Array(0);
+  private i32Of: ArrayBuffer | null = null;
+  /** packedCode(packedOf), kept here so entering the loop costs no WeakMap look-up. */
+  private packed: Int32Array = new Int32Array(0);
+  private packedOf: Int32Array | null = null;
 
   constructor(
     readonly mem: Memory,
@@ -138,6 +176,8 @@ export class Interpreter implements HelperEnv {
     const L = this.L;
     const H = this.H;
     const dv = this.mem.view;
+    const u8 = this.mem.bytes;
+    const i32 = this.words();
     const obs = this.observer;
     const max = Math.min(this.maxInsns, this.sliceEnd);
     const mdEnd = this.mdEnd;
@@ -149,55 +189,70 @@ export class Interpreter implements HelperEnv {
     const ce = this.ce;
     const ws = this.ws;
     const we = this.we;
-    // `code` is constant for this activation (a tail call runs in a new exec()), and
+    // The program is constant for this activation (a tail call runs in a new exec()), and
     // pc/depth are coerced to int32 (they are small non-negative integers) so the loop keeps
-    // them untagged. Rows are 8-aligned, so a field is code[b | k] (= b + k, without an
+    // them untagged. Rows of `code` are 4-aligned, so a field is code[b | k] (= b + k, without an
     // overflow check).
-    const code = this.prog.code;
+    if (this.packedOf !== this.prog.code) {
+      this.packed = packedCode(this.prog.code);
+      this.packedOf = this.prog.code;
+    }
+    const code = this.packed;
     const depth = this.depth | 0;
     // The budget counts down in an int32 (`left`: instructions before `max`, at most
-    // 2^31-1 at a time) so the per-instruction check is an untagged decrement; the count
-    // is top - left, and a window that ends below `max` is refilled.
-    let left = budgetWindow(max, this.executed);
+    // 2^31-1 at a time, -1 when the next one is over) so the per-instruction check is an
+    // untagged decrement; the count is top - left, and a window that ends below `max` is
+    // refilled. The window is computed inline, not by a function: a call's result is a
+    // tagged value, which made `left` a tagged loop variable (a Smi check, untag and retag
+    // on every instruction).
+    let left = Math.max(-1, Math.min(max - this.executed, 0x7fffffff)) | 0;
     let top = this.executed + left;
     let pc = this.pc | 0;
     for (;;) {
       const cur = pc;
-      const b = cur << 3;
+      const b = cur << 2;
       left = (left - 1) | 0;
       if (left < 0) {
         const n = top - left;
-        if (n > max && this.pauseAt(cur, depth, n)) return false;
-        left = budgetWindow(max, n);
+        if (n > max) {
+          this.pauseAt(cur, depth, n); // (returns only to pause)
+          return false;
+        }
+        left = Math.max(-1, Math.min(max - n, 0x7fffffff)) | 0;
         top = n + left;
       }
       pc = (cur + 1) | 0;
       let ea = -1;
       let tk = false;
-      const d = code[b | 1];
+      const rs = code[b | 1];
+      const d = rs & 15;
+      const s = rs >> 4;
       switch (code[b]) {
-        // ---- ALU64 (imm: code[b+4], sign-extended; reg: code[b+2]) ----
+        // ---- ALU64 (imm: code[b | 2], sign-extended; reg: s) ----
         // add/sub/mul are alu64.ts's add64/sub64/mul64 written out: a call through the module
         // namespace costs a map check and a target check per instruction. Sources are read
-        // before dst is written (d may equal s).
-        case 0x07: { const k = code[b | 4]; const al = R[d]; const lo = (al + k) | 0; R[d | 16] = (R[d | 16] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
-        case 0x0f: { const s = code[b | 2]; const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const lo = (al + bl) | 0; R[d | 16] = (R[d | 16] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
-        case 0x17: { const k = code[b | 4]; const al = R[d]; R[d | 16] = (R[d | 16] - (k >> 31) - ((al >>> 0) < (k >>> 0) ? 1 : 0)) | 0; R[d] = (al - k) | 0; break; } // sub
-        case 0x1f: { const s = code[b | 2]; const bl = R[s]; const bh = R[s | 16]; const al = R[d]; R[d | 16] = (R[d | 16] - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; R[d] = (al - bl) | 0; break; } // sub
-        case 0x27: { const k = code[b | 4]; const al = R[d]; const au = al >>> 0; const ph = au * (k >>> 16); const pl = au * (k & 0xffff); R[d | 16] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, k >> 31) + Math.imul(R[d | 16], k)) | 0; R[d] = Math.imul(al, k); break; } // mul
-        case 0x2f: { const s = code[b | 2]; const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const au = al >>> 0; const ph = au * (bl >>> 16); const pl = au * (bl & 0xffff); R[d | 16] = (Math.floor((ph + Math.floor(pl / 65536)) / 65536) + Math.imul(al, bh) + Math.imul(R[d | 16], bl)) | 0; R[d] = Math.imul(al, bl); break; } // mul
-        case 0x47: R[d] |= code[b | 4]; R[d | 16] |= code[b | 4] >> 31; break; // or
-        case 0x4f: R[d] |= R[code[b | 2]]; R[d | 16] |= R[code[b | 2] | 16]; break; // or
-        case 0x57: R[d] &= code[b | 4]; R[d | 16] &= code[b | 4] >> 31; break; // and
-        case 0x5f: R[d] &= R[code[b | 2]]; R[d | 16] &= R[code[b | 2] | 16]; break; // and
-        case 0x67: A.lsh64(L, H, d, code[b | 4]); break; // lsh
-        case 0x6f: A.lsh64(L, H, d, R[code[b | 2]]); break; // lsh
-        case 0x77: A.rsh64(L, H, d, code[b | 4]); break; // rsh
-        case 0x7f: A.rsh64(L, H, d, R[code[b | 2]]); break; // rsh
-        case 0xa7: R[d] ^= code[b | 4]; R[d | 16] ^= code[b | 4] >> 31; break; // xor
-        case 0xaf: R[d] ^= R[code[b | 2]]; R[d | 16] ^= R[code[b | 2] | 16]; break; // xor
-        case 0xc7: A.arsh64(L, H, d, code[b | 4]); break; // arsh
-        case 0xcf: A.arsh64(L, H, d, R[code[b | 2]]); break; // arsh
+        // before dst is written (d may equal s). mul's high word of lo*lo is summed from four
+        // 16x16-bit products in int32 arithmetic (each is below 2^32, so Math.imul's bits are
+        // exact), which V8 keeps in integer registers; the float form it replaced was a chain
+        // of conversions, multiplies and roundings.
+        case 0x07: { const k = code[b | 2]; const al = R[d]; const lo = (al + k) | 0; R[d | 16] = (R[d | 16] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
+        case 0x0f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const lo = (al + bl) | 0; R[d | 16] = (R[d | 16] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
+        case 0x17: { const k = code[b | 2]; const al = R[d]; R[d | 16] = (R[d | 16] - (k >> 31) - ((al >>> 0) < (k >>> 0) ? 1 : 0)) | 0; R[d] = (al - k) | 0; break; } // sub
+        case 0x1f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; R[d | 16] = (R[d | 16] - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; R[d] = (al - bl) | 0; break; } // sub
+        case 0x27: { const k = code[b | 2]; const al = R[d]; const a0 = al & 0xffff; const a1 = al >>> 16; const p01 = Math.imul(a0, k >>> 16); const p10 = Math.imul(a1, k & 0xffff); const mid = (Math.imul(a0, k & 0xffff) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff); R[d | 16] = (Math.imul(a1, k >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, k >> 31) + Math.imul(R[d | 16], k)) | 0; R[d] = Math.imul(al, k); break; } // mul
+        case 0x2f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const a0 = al & 0xffff; const a1 = al >>> 16; const p01 = Math.imul(a0, bl >>> 16); const p10 = Math.imul(a1, bl & 0xffff); const mid = (Math.imul(a0, bl & 0xffff) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff); R[d | 16] = (Math.imul(a1, bl >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(R[d | 16], bl)) | 0; R[d] = Math.imul(al, bl); break; } // mul
+        case 0x47: R[d] |= code[b | 2]; R[d | 16] |= code[b | 2] >> 31; break; // or
+        case 0x4f: R[d] |= R[s]; R[d | 16] |= R[s | 16]; break; // or
+        case 0x57: R[d] &= code[b | 2]; R[d | 16] &= code[b | 2] >> 31; break; // and
+        case 0x5f: R[d] &= R[s]; R[d | 16] &= R[s | 16]; break; // and
+        case 0x67: A.lsh64(L, H, d, code[b | 2]); break; // lsh
+        case 0x6f: A.lsh64(L, H, d, R[s]); break; // lsh
+        case 0x77: A.rsh64(L, H, d, code[b | 2]); break; // rsh
+        case 0x7f: A.rsh64(L, H, d, R[s]); break; // rsh
+        case 0xa7: R[d] ^= code[b | 2]; R[d | 16] ^= code[b | 2] >> 31; break; // xor
+        case 0xaf: R[d] ^= R[s]; R[d | 16] ^= R[s | 16]; break; // xor
+        case 0xc7: A.arsh64(L, H, d, code[b | 2]); break; // arsh
+        case 0xcf: A.arsh64(L, H, d, R[s]); break; // arsh
         case 0x37: // div
         case 0x100: // sdiv
         case 0x3f: // div
@@ -208,45 +263,45 @@ export class Interpreter implements HelperEnv {
         case 0x103: // smod
           return this.slowAlu(cur, top - left);
         case 0x87: A.neg64(L, H, d); break; // neg
-        case 0xb7: R[d] = code[b | 4]; R[d | 16] = code[b | 4] >> 31; break; // mov
-        case 0xbf: R[d] = R[code[b | 2]]; R[d | 16] = R[code[b | 2] | 16]; break; // mov
+        case 0xb7: R[d] = code[b | 2]; R[d | 16] = code[b | 2] >> 31; break; // mov
+        case 0xbf: R[d] = R[s]; R[d | 16] = R[s | 16]; break; // mov
         case 0x104: // movpcpu
           return this.slowAlu(cur, top - left);
-        case 0x105: R[d] = (R[code[b | 2]] << 24) >> 24; R[d | 16] = R[d] >> 31; break; // movsx864
-        case 0x106: R[d] = (R[code[b | 2]] << 16) >> 16; R[d | 16] = R[d] >> 31; break; // movsx1664
-        case 0x107: R[d] = R[code[b | 2]]; R[d | 16] = R[d] >> 31; break; // movsx3264
+        case 0x105: R[d] = (R[s] << 24) >> 24; R[d | 16] = R[d] >> 31; break; // movsx864
+        case 0x106: R[d] = (R[s] << 16) >> 16; R[d | 16] = R[d] >> 31; break; // movsx1664
+        case 0x107: R[d] = R[s]; R[d | 16] = R[d] >> 31; break; // movsx3264
         // ---- ALU (32-bit; results zero-extend: R[d | 16] = 0; JS masks shift counts to 5 bits) ----
-        case 0x04: R[d] = (R[d] + code[b | 4]) | 0; R[d | 16] = 0; break; // add32
-        case 0x0c: R[d] = (R[d] + R[code[b | 2]]) | 0; R[d | 16] = 0; break; // add32
-        case 0x14: R[d] = (R[d] - code[b | 4]) | 0; R[d | 16] = 0; break; // sub32
-        case 0x1c: R[d] = (R[d] - R[code[b | 2]]) | 0; R[d | 16] = 0; break; // sub32
-        case 0x24: R[d] = Math.imul(R[d], code[b | 4]); R[d | 16] = 0; break; // mul32
-        case 0x2c: R[d] = Math.imul(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // mul32
-        case 0x44: R[d] |= code[b | 4]; R[d | 16] = 0; break; // or32
-        case 0x4c: R[d] |= R[code[b | 2]]; R[d | 16] = 0; break; // or32
-        case 0x54: R[d] &= code[b | 4]; R[d | 16] = 0; break; // and32
-        case 0x5c: R[d] &= R[code[b | 2]]; R[d | 16] = 0; break; // and32
-        case 0x64: R[d] <<= code[b | 4]; R[d | 16] = 0; break; // lsh32
-        case 0x6c: R[d] <<= R[code[b | 2]]; R[d | 16] = 0; break; // lsh32
-        case 0x74: R[d] = R[d] >>> code[b | 4]; R[d | 16] = 0; break; // rsh32
-        case 0x7c: R[d] = R[d] >>> R[code[b | 2]]; R[d | 16] = 0; break; // rsh32
-        case 0xa4: R[d] ^= code[b | 4]; R[d | 16] = 0; break; // xor32
-        case 0xac: R[d] ^= R[code[b | 2]]; R[d | 16] = 0; break; // xor32
-        case 0xc4: R[d] >>= code[b | 4]; R[d | 16] = 0; break; // arsh32
-        case 0xcc: R[d] >>= R[code[b | 2]]; R[d | 16] = 0; break; // arsh32
-        case 0x34: R[d] = A.udiv32(R[d], code[b | 4]); R[d | 16] = 0; break; // div32
-        case 0x108: R[d] = A.sdiv32(R[d], code[b | 4]); R[d | 16] = 0; break; // sdiv32
-        case 0x3c: R[d] = A.udiv32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // div32
-        case 0x109: R[d] = A.sdiv32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // sdiv32
-        case 0x94: R[d] = A.umod32(R[d], code[b | 4]); R[d | 16] = 0; break; // mod32
-        case 0x10a: R[d] = A.smod32(R[d], code[b | 4]); R[d | 16] = 0; break; // smod32
-        case 0x9c: R[d] = A.umod32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // mod32
-        case 0x10b: R[d] = A.smod32(R[d], R[code[b | 2]]); R[d | 16] = 0; break; // smod32
+        case 0x04: R[d] = (R[d] + code[b | 2]) | 0; R[d | 16] = 0; break; // add32
+        case 0x0c: R[d] = (R[d] + R[s]) | 0; R[d | 16] = 0; break; // add32
+        case 0x14: R[d] = (R[d] - code[b | 2]) | 0; R[d | 16] = 0; break; // sub32
+        case 0x1c: R[d] = (R[d] - R[s]) | 0; R[d | 16] = 0; break; // sub32
+        case 0x24: R[d] = Math.imul(R[d], code[b | 2]); R[d | 16] = 0; break; // mul32
+        case 0x2c: R[d] = Math.imul(R[d], R[s]); R[d | 16] = 0; break; // mul32
+        case 0x44: R[d] |= code[b | 2]; R[d | 16] = 0; break; // or32
+        case 0x4c: R[d] |= R[s]; R[d | 16] = 0; break; // or32
+        case 0x54: R[d] &= code[b | 2]; R[d | 16] = 0; break; // and32
+        case 0x5c: R[d] &= R[s]; R[d | 16] = 0; break; // and32
+        case 0x64: R[d] <<= code[b | 2]; R[d | 16] = 0; break; // lsh32
+        case 0x6c: R[d] <<= R[s]; R[d | 16] = 0; break; // lsh32
+        case 0x74: R[d] = R[d] >>> code[b | 2]; R[d | 16] = 0; break; // rsh32
+        case 0x7c: R[d] = R[d] >>> R[s]; R[d | 16] = 0; break; // rsh32
+        case 0xa4: R[d] ^= code[b | 2]; R[d | 16] = 0; break; // xor32
+        case 0xac: R[d] ^= R[s]; R[d | 16] = 0; break; // xor32
+        case 0xc4: R[d] >>= code[b | 2]; R[d | 16] = 0; break; // arsh32
+        case 0xcc: R[d] >>= R[s]; R[d | 16] = 0; break; // arsh32
+        case 0x34: R[d] = A.udiv32(R[d], code[b | 2]); R[d | 16] = 0; break; // div32
+        case 0x108: R[d] = A.sdiv32(R[d], code[b | 2]); R[d | 16] = 0; break; // sdiv32
+        case 0x3c: R[d] = A.udiv32(R[d], R[s]); R[d | 16] = 0; break; // div32
+        case 0x109: R[d] = A.sdiv32(R[d], R[s]); R[d | 16] = 0; break; // sdiv32
+        case 0x94: R[d] = A.umod32(R[d], code[b | 2]); R[d | 16] = 0; break; // mod32
+        case 0x10a: R[d] = A.smod32(R[d], code[b | 2]); R[d | 16] = 0; break; // smod32
+        case 0x9c: R[d] = A.umod32(R[d], R[s]); R[d | 16] = 0; break; // mod32
+        case 0x10b: R[d] = A.smod32(R[d], R[s]); R[d | 16] = 0; break; // smod32
         case 0x84: R[d] = -R[d] | 0; R[d | 16] = 0; break; // neg32
-        case 0xb4: R[d] = code[b | 4]; R[d | 16] = 0; break; // mov32
-        case 0xbc: R[d] = R[code[b | 2]]; R[d | 16] = 0; break; // mov32
-        case 0x10c: R[d] = (R[code[b | 2]] << 24) >> 24; R[d | 16] = 0; break; // movsx832
-        case 0x10d: R[d] = (R[code[b | 2]] << 16) >> 16; R[d | 16] = 0; break; // movsx1632
+        case 0xb4: R[d] = code[b | 2]; R[d | 16] = 0; break; // mov32
+        case 0xbc: R[d] = R[s]; R[d | 16] = 0; break; // mov32
+        case 0x10c: R[d] = (R[s] << 24) >> 24; R[d | 16] = 0; break; // movsx832
+        case 0x10d: R[d] = (R[s] << 16) >> 16; R[d | 16] = 0; break; // movsx1632
         // ---- byte order (host order is little-endian, as on x86-64 and arm64) ----
         case 0x10e: R[d] &= 0xffff; R[d | 16] = 0; break; // le16
         case 0x111: R[d | 16] = 0; break; // le32
@@ -255,70 +310,70 @@ export class Interpreter implements HelperEnv {
         case 0x112: case 0x113: R[d] = A.bswap32(R[d]); R[d | 16] = 0; break; // be32, bswap32
         case 0x115: case 0x116: A.bswap64(L, H, d); break; // be64, bswap64
         // ---- JMP (64-bit compares; imm sign-extended) ----
-        case 0x05: pc = code[b | 6]; break; // ja
-        case 0x06: pc = code[b | 6]; break; // ja32
-        case 0x15: if (R[d] === code[b | 4] && R[d | 16] === code[b | 4] >> 31) { pc = code[b | 6]; tk = true; } break; // jeq
-        case 0x1d: if (R[d] === R[code[b | 2]] && R[d | 16] === R[code[b | 2] | 16]) { pc = code[b | 6]; tk = true; } break; // jeq
-        case 0x55: if (R[d] !== code[b | 4] || R[d | 16] !== code[b | 4] >> 31) { pc = code[b | 6]; tk = true; } break; // jne
-        case 0x5d: if (R[d] !== R[code[b | 2]] || R[d | 16] !== R[code[b | 2] | 16]) { pc = code[b | 6]; tk = true; } break; // jne
-        case 0x45: if ((R[d] & code[b | 4]) | (R[d | 16] & (code[b | 4] >> 31))) { pc = code[b | 6]; tk = true; } break; // jset
-        case 0x4d: if ((R[d] & R[code[b | 2]]) | (R[d | 16] & R[code[b | 2] | 16])) { pc = code[b | 6]; tk = true; } break; // jset
-        case 0x25: { const k = code[b | 4]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0) { pc = code[b | 6]; tk = true; } break; } // jgt
-        case 0x2d: { const s = code[b | 2]; if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0) { pc = code[b | 6]; tk = true; } break; } // jgt
-        case 0x35: { const k = code[b | 4]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jge
-        case 0x3d: { const s = code[b | 2]; if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jge
-        case 0xa5: { const k = code[b | 4]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0) { pc = code[b | 6]; tk = true; } break; } // jlt
-        case 0xad: { const s = code[b | 2]; if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0) { pc = code[b | 6]; tk = true; } break; } // jlt
-        case 0xb5: { const k = code[b | 4]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jle
-        case 0xbd: { const s = code[b | 2]; if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 6]; tk = true; } break; } // jle
-        case 0x65: { const k = code[b | 4]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16]) { pc = code[b | 6]; tk = true; } break; } // jsgt
-        case 0x6d: { const s = code[b | 2]; if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16]) { pc = code[b | 6]; tk = true; } break; } // jsgt
-        case 0x75: { const k = code[b | 4]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31)) { pc = code[b | 6]; tk = true; } break; } // jsge
-        case 0x7d: { const s = code[b | 2]; if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16])) { pc = code[b | 6]; tk = true; } break; } // jsge
-        case 0xc5: { const k = code[b | 4]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31) { pc = code[b | 6]; tk = true; } break; } // jslt
-        case 0xcd: { const s = code[b | 2]; if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16]) { pc = code[b | 6]; tk = true; } break; } // jslt
-        case 0xd5: { const k = code[b | 4]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16])) { pc = code[b | 6]; tk = true; } break; } // jsle
-        case 0xdd: { const s = code[b | 2]; if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16])) { pc = code[b | 6]; tk = true; } break; } // jsle
+        case 0x05: pc = code[b | 3]; break; // ja
+        case 0x06: pc = code[b | 3]; break; // ja32
+        case 0x15: if (R[d] === code[b | 2] && R[d | 16] === code[b | 2] >> 31) { pc = code[b | 3]; tk = true; } break; // jeq
+        case 0x1d: if (R[d] === R[s] && R[d | 16] === R[s | 16]) { pc = code[b | 3]; tk = true; } break; // jeq
+        case 0x55: if (R[d] !== code[b | 2] || R[d | 16] !== code[b | 2] >> 31) { pc = code[b | 3]; tk = true; } break; // jne
+        case 0x5d: if (R[d] !== R[s] || R[d | 16] !== R[s | 16]) { pc = code[b | 3]; tk = true; } break; // jne
+        case 0x45: if ((R[d] & code[b | 2]) | (R[d | 16] & (code[b | 2] >> 31))) { pc = code[b | 3]; tk = true; } break; // jset
+        case 0x4d: if ((R[d] & R[s]) | (R[d | 16] & R[s | 16])) { pc = code[b | 3]; tk = true; } break; // jset
+        case 0x25: { const k = code[b | 2]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; } // jgt
+        case 0x2d: { if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; } // jgt
+        case 0x35: { const k = code[b | 2]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jge
+        case 0x3d: { if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jge
+        case 0xa5: { const k = code[b | 2]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0) { pc = code[b | 3]; tk = true; } break; } // jlt
+        case 0xad: { if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; } // jlt
+        case 0xb5: { const k = code[b | 2]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jle
+        case 0xbd: { if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jle
+        case 0x65: { const k = code[b | 2]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16]) { pc = code[b | 3]; tk = true; } break; } // jsgt
+        case 0x6d: { if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16]) { pc = code[b | 3]; tk = true; } break; } // jsgt
+        case 0x75: { const k = code[b | 2]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31)) { pc = code[b | 3]; tk = true; } break; } // jsge
+        case 0x7d: { if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16])) { pc = code[b | 3]; tk = true; } break; } // jsge
+        case 0xc5: { const k = code[b | 2]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31) { pc = code[b | 3]; tk = true; } break; } // jslt
+        case 0xcd: { if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16]) { pc = code[b | 3]; tk = true; } break; } // jslt
+        case 0xd5: { const k = code[b | 2]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16])) { pc = code[b | 3]; tk = true; } break; } // jsle
+        case 0xdd: { if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16])) { pc = code[b | 3]; tk = true; } break; } // jsle
         // ---- JMP32 (low words only) ----
-        case 0x16: if (R[d] === code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jeq32
-        case 0x1e: if (R[d] === R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jeq32
-        case 0x56: if (R[d] !== code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jne32
-        case 0x5e: if (R[d] !== R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jne32
-        case 0x46: if (R[d] & code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jset32
-        case 0x4e: if (R[d] & R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jset32
-        case 0x26: if (R[d] >>> 0 > code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jgt32
-        case 0x2e: if (R[d] >>> 0 > R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jgt32
-        case 0x36: if (R[d] >>> 0 >= code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jge32
-        case 0x3e: if (R[d] >>> 0 >= R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jge32
-        case 0xa6: if (R[d] >>> 0 < code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jlt32
-        case 0xae: if (R[d] >>> 0 < R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jlt32
-        case 0xb6: if (R[d] >>> 0 <= code[b | 4] >>> 0) { pc = code[b | 6]; tk = true; } break; // jle32
-        case 0xbe: if (R[d] >>> 0 <= R[code[b | 2]] >>> 0) { pc = code[b | 6]; tk = true; } break; // jle32
-        case 0x66: if (R[d] > code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jsgt32
-        case 0x6e: if (R[d] > R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jsgt32
-        case 0x76: if (R[d] >= code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jsge32
-        case 0x7e: if (R[d] >= R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jsge32
-        case 0xc6: if (R[d] < code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jslt32
-        case 0xce: if (R[d] < R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jslt32
-        case 0xd6: if (R[d] <= code[b | 4]) { pc = code[b | 6]; tk = true; } break; // jsle32
-        case 0xde: if (R[d] <= R[code[b | 2]]) { pc = code[b | 6]; tk = true; } break; // jsle32
+        case 0x16: if (R[d] === code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jeq32
+        case 0x1e: if (R[d] === R[s]) { pc = code[b | 3]; tk = true; } break; // jeq32
+        case 0x56: if (R[d] !== code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jne32
+        case 0x5e: if (R[d] !== R[s]) { pc = code[b | 3]; tk = true; } break; // jne32
+        case 0x46: if (R[d] & code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jset32
+        case 0x4e: if (R[d] & R[s]) { pc = code[b | 3]; tk = true; } break; // jset32
+        case 0x26: if (R[d] >>> 0 > code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jgt32
+        case 0x2e: if (R[d] >>> 0 > R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jgt32
+        case 0x36: if (R[d] >>> 0 >= code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jge32
+        case 0x3e: if (R[d] >>> 0 >= R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jge32
+        case 0xa6: if (R[d] >>> 0 < code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jlt32
+        case 0xae: if (R[d] >>> 0 < R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jlt32
+        case 0xb6: if (R[d] >>> 0 <= code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jle32
+        case 0xbe: if (R[d] >>> 0 <= R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jle32
+        case 0x66: if (R[d] > code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jsgt32
+        case 0x6e: if (R[d] > R[s]) { pc = code[b | 3]; tk = true; } break; // jsgt32
+        case 0x76: if (R[d] >= code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jsge32
+        case 0x7e: if (R[d] >= R[s]) { pc = code[b | 3]; tk = true; } break; // jsge32
+        case 0xc6: if (R[d] < code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jslt32
+        case 0xce: if (R[d] < R[s]) { pc = code[b | 3]; tk = true; } break; // jslt32
+        case 0xd6: if (R[d] <= code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jsle32
+        case 0xde: if (R[d] <= R[s]) { pc = code[b | 3]; tk = true; } break; // jsle32
         // ---- loads and stores (ea = buffer offset, for the observer) ----
-        case 0x71: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getUint8(a); R[d | 16] = 0; break; } // ldxb
-        case 0x69: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getUint16(a, true); R[d | 16] = 0; break; } // ldxh
-        case 0x61: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : pktStart; R[d | 16] = MEM_HI; } } break; } // ldxw
-        case 0x79: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 8 <= ce)) return this.refill(lo, hi, code[b | 3], 8, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = dv.getInt32(a + 4, true); break; } // ldxdw
-        case 0x91: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getInt8(a); R[d | 16] = R[d] >> 31; break; } // ldxsb
-        case 0x89: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getInt16(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsh
-        case 0x81: { const s = code[b | 2]; const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsw
-        case 0x72: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; dv.setInt8(a, code[b | 4]); break; } // stb
-        case 0x6a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; dv.setInt16(a, code[b | 4], true); break; } // sth
-        case 0x62: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; dv.setInt32(a, code[b | 4], true); break; } // stw
-        case 0x7a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; dv.setInt32(a, code[b | 4], true); dv.setInt32(a + 4, code[b | 4] >> 31, true); break; } // stdw
-        case 0x73: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; dv.setInt8(a, R[code[b | 2]]); break; } // stxb
-        case 0x6b: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; dv.setInt16(a, R[code[b | 2]], true); break; } // stxh
-        case 0x63: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; dv.setInt32(a, R[code[b | 2]], true); break; } // stxw
-        case 0x7b: { const s = code[b | 2]; const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; dv.setInt32(a, R[s], true); dv.setInt32(a + 4, R[s | 16], true); break; } // stxdw
-        case 0x18: R[d] = code[b | 4]; R[d | 16] = code[b | 5]; pc = cur + 2; break; // lddw
+        case 0x71: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getUint8(a); R[d | 16] = 0; break; } // ldxb
+        case 0x69: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getUint16(a, true); R[d | 16] = 0; break; } // ldxh
+        case 0x61: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : pktStart; R[d | 16] = MEM_HI; } } break; } // ldxw
+        case 0x79: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 8 <= ce)) return this.refill(lo, hi, code[b | 3], 8, false, cur, top - left - 1); ea = a; if (HOST_LE && (a & 3) === 0) { R[d] = i32[a >> 2]; R[d | 16] = i32[(a >> 2) + 1]; } else { R[d] = dv.getInt32(a, true); R[d | 16] = dv.getInt32(a + 4, true); } break; } // ldxdw
+        case 0x91: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getInt8(a); R[d | 16] = R[d] >> 31; break; } // ldxsb
+        case 0x89: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getInt16(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsh
+        case 0x81: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsw
+        case 0x72: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; u8[a] = code[b | 2]; break; } // stb
+        case 0x6a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; const v = code[b | 2]; u8[a] = v; u8[a + 1] = v >> 8; break; } // sth
+        case 0x62: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; const v = code[b | 2]; if (HOST_LE && (a & 3) === 0) i32[a >> 2] = v; else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; } break; } // stw
+        case 0x7a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; const v = code[b | 2]; const h = v >> 31; if (HOST_LE && (a & 3) === 0) { i32[a >> 2] = v; i32[(a >> 2) + 1] = h; } else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; u8[a + 4] = h; u8[a + 5] = h >> 8; u8[a + 6] = h >> 16; u8[a + 7] = h >> 24; } break; } // stdw
+        case 0x73: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; u8[a] = R[s]; break; } // stxb
+        case 0x6b: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; const v = R[s]; u8[a] = v; u8[a + 1] = v >> 8; break; } // stxh
+        case 0x63: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; const v = R[s]; if (HOST_LE && (a & 3) === 0) i32[a >> 2] = v; else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; } break; } // stxw
+        case 0x7b: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; const v = R[s]; const h = R[s | 16]; if (HOST_LE && (a & 3) === 0) { i32[a >> 2] = v; i32[(a >> 2) + 1] = h; } else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; u8[a + 4] = h; u8[a + 5] = h >> 8; u8[a + 6] = h >> 16; u8[a + 7] = h >> 24; } break; } // stxdw
+        case 0x18: R[d] = code[b | 2]; R[d | 16] = code[b | 3]; pc = cur + 2; break; // lddw
         // ---- atomics (imm selects the operation; fetch forms write src, cmpxchg r0) ----
         case 0x11a: case 0x11b: case 0x11c: case 0x11d: case 0x11e: case 0x11f: case 0x120: case 0x121: case 0x122: case 0x123: // lock *, lock fetch *, lock xchg, lock cmpxchg
         case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d: // lock *32, lock fetch *32, lock xchg32, lock cmpxchg32
@@ -336,6 +391,16 @@ export class Interpreter implements HelperEnv {
       }
       if (obs !== null) obs.insn(cur, ea, tk);
     }
+  }
+
+  /** An Int32Array over the memory buffer (remade when memory grew). */
+  private words(): Int32Array {
+    const buf = this.mem.buffer;
+    if (this.i32Of !== buf) {
+      this.i32 = new Int32Array(buf, 0, buf.byteLength >> 2);
+      this.i32Of = buf;
+    }
+    return this.i32;
   }
 
   /** The region-cache miss of a `size`-byte access at (lo, hi) + off by the instruction at
