@@ -8,12 +8,11 @@
 // to itself, which keeps the registers it uses in locals. A chunk returns the pc to
 // continue at (another chunk's), or a negative code for the executor (executor.ts).
 //
-// Each chunk exists in three variants (Variant): plain, observed (every instruction, call
-// and exit reported to the ExecObserver exactly as the interpreter reports them, so a
-// timing model attached to either tier sees the same event stream) and counted.
+// Each chunk exists in two variants (Variant): plain and counted. There is no variant that
+// reports every instruction: a run with such an observer is interpreted (executor.ts).
 
 import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../layout.ts';
-import { F_AUX, F_IMM, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
+import { F_AUX, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
 import * as A from '../alu64.ts';
 import { findBlocks, Flow, flowOfXop, isConditionalJump, slotsOf, type BlockMap } from './blocks.ts';
 import { ARRAY_REGS, emitInsn, jumpTarget, LOCAL_REGS, type RegNames } from './emit-insn.ts';
@@ -28,11 +27,11 @@ const CHUNK_SLOTS = 400;
 
 export type ChunkFn = (self: unknown, pc: number, base: number) => number;
 
-/** plain: no observer. observed: every event, as the interpreter reports them. counted:
- * for an observer whose instruction costs are static (SlotCostFolding): each block adds
- * one to its count in self.blockCounts instead of reporting its instructions and helper
- * calls; subprogram calls, callx and exits are still reported. */
-export type Variant = 'plain' | 'observed' | 'counted';
+/** plain: no observer. counted: for an observer whose instruction costs are static
+ * (SlotCostFolding): each block adds one to its count in self.blockCounts instead of
+ * reporting its instructions and helper calls; subprogram calls, callx and exits are
+ * still reported, as the interpreter reports them. */
+export type Variant = 'plain' | 'counted';
 
 export interface CompiledCode {
   readonly blocks: BlockMap;
@@ -52,11 +51,10 @@ const LEAVE = `self.executed = n; self.depth = depth;`;
 const RUNTIME = { ...A, MEM_HI: MEM_BASE_HI | 0, MAX_FRAMES: MAX_CALL_FRAMES };
 const RUNTIME_NAMES = Object.keys(RUNTIME);
 
-function helperCallSource(code: Int32Array, pc: number, kfunc: boolean, v: Variant): string {
+function helperCallSource(code: Int32Array, pc: number, kfunc: boolean): string {
   const b = pc * STRIDE;
   const table = kfunc ? 'kfuncFns' : 'helperFns';
   return [
-    v === 'observed' ? `obs.insn(${pc}, -1, false); obs.call(${pc}, '${kfunc ? 'kfunc' : 'helper'}', ${code[b + F_IMM]});` : '',
     `${LEAVE} self.pc = ${pc};`,
     `self.prog.${table}[${code[b + F_AUX]}](self);`,
     afterHelper(pc),
@@ -86,12 +84,11 @@ function pushSource(pc: number): string {
 
 function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: number, v: Variant): string {
   const out: string[] = [];
-  const observed = v === 'observed';
-  const events = v !== 'plain';
+  const events = v === 'counted';
   out.push(`return function chunk(self, pc, base) {`);
   out.push(`const L = self.L, H = self.H, fr = self.frames, dv = self.mem.view;`);
   if (events) out.push(`const obs = self.observer;`);
-  if (v === 'counted') out.push(`const bc = self.blockCounts;`);
+  if (events) out.push(`const bc = self.blockCounts;`);
   out.push(`const max = Math.min(self.maxInsns, self.sliceEnd), mdEnd = self.mdEnd;`);
   out.push(`let n = self.executed, depth = self.depth, a = 0, ret = 0;`);
   out.push(`leave: for (;;) { switch (pc) {`);
@@ -115,16 +112,15 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       if (selfLoop >= 0) out.push('for (;;) {');
       out.push(`if (n + ${len} > max) { ${writeBack} pc = ${pc}; ret = ${RET_HANDOFF}; break leave; }`);
       out.push(`n += ${len};`);
-      if (v === 'counted') out.push(`bc[${pc}] += 1;`);
+      if (events) out.push(`bc[${pc}] += 1;`);
     }
     switch (flowOfXop(xop)) {
       case Flow.HelperCall:
       case Flow.KfuncCall:
-        out.push(helperCallSource(code, pc, flowOfXop(xop) === Flow.KfuncCall, v));
+        out.push(helperCallSource(code, pc, flowOfXop(xop) === Flow.KfuncCall));
         break;
       case Flow.LocalCall: {
         const t = code[pc * STRIDE + F_TARGET];
-        if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         if (events) out.push(`obs.call(${pc}, 'subprog', ${t});`);
         out.push(pushSource(pc));
         out.push(`pc = ${t}; continue;`);
@@ -132,7 +128,6 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       }
       case Flow.Callx: {
         const d = code[pc * STRIDE + 1];
-        out.push(observed ? `obs.insn(${pc}, -1, false);` : '');
         out.push(`{ const t = self.callxTarget(L[${d}], H[${d}], ${pc});`);
         out.push(`if (t >= 0) { ${events ? `obs.call(${pc}, 'callx-subprog', t);` : ''} ${pushSource(pc)} pc = t; continue; }`);
         out.push(events ? `obs.call(${pc}, 'callx-helper', L[${d}]);` : '');
@@ -142,7 +137,6 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
         break;
       }
       case Flow.Exit:
-        if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         if (events) out.push(`obs.exit(${pc}, depth);`);
         out.push(`if (depth === base) { ret = ${RET_DONE}; break leave; }`);
         out.push(`{ depth--; const f = depth * 9; L[6] = fr[f + 1]; L[7] = fr[f + 2]; L[8] = fr[f + 3]; L[9] = fr[f + 4]; H[6] = fr[f + 5]; H[7] = fr[f + 6]; H[8] = fr[f + 7]; H[9] = fr[f + 8];`);
@@ -158,16 +152,12 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
         }
         out.push(src.body);
         if (src.cond !== undefined && pc === selfLoop) {
-          out.push(`if (${src.cond}) { ${observed ? `obs.insn(${pc}, -1, true);` : ''} continue; }`);
+          out.push(`if (${src.cond}) continue;`);
           out.push('break; }');
           if (loopRegs) out.push(`${writeBack} }`);
-          if (observed) out.push(`obs.insn(${pc}, -1, false);`);
         } else if (src.cond !== undefined) {
-          const t = jumpTarget(code, pc);
-          out.push(`if (${src.cond}) { ${observed ? `obs.insn(${pc}, -1, true);` : ''} pc = ${t}; continue; }`);
-          if (observed) out.push(`obs.insn(${pc}, -1, false);`);
+          out.push(`if (${src.cond}) { pc = ${jumpTarget(code, pc)}; continue; }`);
         } else {
-          if (observed) out.push(`obs.insn(${pc}, ${src.memAccess ? 'a' : '-1'}, false);`);
           if (flowOfXop(xop) === Flow.Goto) out.push(`pc = ${jumpTarget(code, pc)}; continue;`);
         }
       }
@@ -225,8 +215,8 @@ export function generateCode(code: Int32Array, slots: number, isSubprog: Uint8Ar
   const chunkOf = new Int32Array(slots + 1);
   for (let i = 0; i + 1 < bounds.length; i++) chunkOf.fill(i, bounds[i], bounds[i + 1]);
   chunkOf[slots] = -1;
-  const fns: Record<Variant, (ChunkFn | undefined)[]> = { plain: [], observed: [], counted: [] };
-  const srcs: Record<Variant, (string | undefined)[]> = { plain: [], observed: [], counted: [] };
+  const fns: Record<Variant, (ChunkFn | undefined)[]> = { plain: [], counted: [] };
+  const srcs: Record<Variant, (string | undefined)[]> = { plain: [], counted: [] };
   const source = (v: Variant, i: number): string => (srcs[v][i] ??= chunkSource(code, blocks, bounds[i], bounds[i + 1], v));
   return {
     blocks,

@@ -17,8 +17,6 @@ export interface InsnSource {
   body: string;
   /** For a conditional jump: the condition (the block ends with it). */
   cond?: string;
-  /** For a load, store or atomic: the local that holds the accessed offset (`a`). */
-  memAccess?: boolean;
 }
 
 /** How generated code names a register's halves: the executor's arrays (L[r], H[r]), or
@@ -101,7 +99,6 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource 
   const alu32 = (expr: string): InsnSource => ({ body: `${ld} = ${expr}; ${hd} = 0;` });
   const plain = (body: string): InsnSource => ({ body });
   const cond = (c: string): InsnSource => ({ body: '', cond: c });
-  const mem = (body: string): InsnSource => ({ body, memAccess: true });
   switch (xop) {
     // ---- ALU64 ----
     case 0x07: return plain(add64(R, d, I, IH));
@@ -223,28 +220,28 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource 
     case 0xd6: return cond(`${ld} <= ${I}`);
     case 0xde: return cond(`${ld} <= ${ls}`);
     // ---- loads and stores ----
-    case 0x71: return mem(load(R, pc, s, off, 1, `${ld} = dv.getUint8(a); ${hd} = 0;`));
-    case 0x69: return mem(load(R, pc, s, off, 2, `${ld} = dv.getUint16(a, true); ${hd} = 0;`));
+    case 0x71: return plain(load(R, pc, s, off, 1, `${ld} = dv.getUint8(a); ${hd} = 0;`));
+    case 0x69: return plain(load(R, pc, s, off, 2, `${ld} = dv.getUint16(a, true); ${hd} = 0;`));
     case 0x61:
-      return mem(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === 0 || f === 4 || f === 8) { ${ld} = f === 4 ? self.pktEnd : self.pktStart; ${hd} = MEM_HI; } }`));
-    case 0x79: return mem(load(R, pc, s, off, 8, `${ld} = dv.getInt32(a, true); ${hd} = dv.getInt32(a + 4, true);`));
-    case 0x91: return mem(load(R, pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`));
-    case 0x89: return mem(load(R, pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`));
-    case 0x81: return mem(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = ${ld} >> 31;`));
-    case 0x72: return mem(store(R, pc, d, off, 1, `dv.setInt8(a, ${I});`));
-    case 0x6a: return mem(store(R, pc, d, off, 2, `dv.setInt16(a, ${I}, true);`));
-    case 0x62: return mem(store(R, pc, d, off, 4, `dv.setInt32(a, ${I}, true);`));
-    case 0x7a: return mem(store(R, pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`));
-    case 0x73: return mem(store(R, pc, d, off, 1, `dv.setInt8(a, ${ls});`));
-    case 0x6b: return mem(store(R, pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`));
-    case 0x63: return mem(store(R, pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`));
-    case 0x7b: return mem(store(R, pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`));
+      return plain(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === 0 || f === 4 || f === 8) { ${ld} = f === 4 ? self.pktEnd : self.pktStart; ${hd} = MEM_HI; } }`));
+    case 0x79: return plain(load(R, pc, s, off, 8, `${ld} = dv.getInt32(a, true); ${hd} = dv.getInt32(a + 4, true);`));
+    case 0x91: return plain(load(R, pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`));
+    case 0x89: return plain(load(R, pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`));
+    case 0x81: return plain(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = ${ld} >> 31;`));
+    case 0x72: return plain(store(R, pc, d, off, 1, `dv.setInt8(a, ${I});`));
+    case 0x6a: return plain(store(R, pc, d, off, 2, `dv.setInt16(a, ${I}, true);`));
+    case 0x62: return plain(store(R, pc, d, off, 4, `dv.setInt32(a, ${I}, true);`));
+    case 0x7a: return plain(store(R, pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`));
+    case 0x73: return plain(store(R, pc, d, off, 1, `dv.setInt8(a, ${ls});`));
+    case 0x6b: return plain(store(R, pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`));
+    case 0x63: return plain(store(R, pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`));
+    case 0x7b: return plain(store(R, pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`));
     case 0x18: return plain(`${ld} = ${int(code[b + F_IMM])}; ${hd} = ${int(code[b + F_AUX])};`);
     // ---- atomics: the interpreter's own routine, on the register arrays ----
     case 0x11a: case 0x11b: case 0x11c: case 0x11d: case 0x11e: case 0x11f: case 0x120: case 0x121: case 0x122: case 0x123:
-      return mem(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
+      return plain(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
     case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d:
-      return mem(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
+      return plain(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
     default:
       return undefined;
   }
