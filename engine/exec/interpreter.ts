@@ -215,7 +215,7 @@ export class Interpreter implements HelperEnv {
       if (left < 0) {
         const n = top - left;
         if (n > max) {
-          this.pauseAt(cur, depth, n); // (returns only to pause)
+          this.pauseAt(cur, depth, n); // throws when the run's own budget is spent
           return false;
         }
         left = Math.max(-1, Math.min(max - n, 0x7fffffff)) | 0;
@@ -573,13 +573,12 @@ export class Interpreter implements HelperEnv {
 
   /** The instruction at `pc` would exceed the count limit: pause there (slice end), or
    * fault (instruction budget). `n` counts that instruction already. */
-  protected pauseAt(pc: number, depth: number, n: number): boolean {
+  protected pauseAt(pc: number, depth: number, n: number): void {
     if (n > this.maxInsns) this.budgetExceeded(pc);
     this.executed = n - 1;
     this.pc = pc;
     this.depth = depth;
     this.paused = true;
-    return true;
   }
 
   protected budgetExceeded(pc: number): never {

@@ -84,11 +84,11 @@ function pushSource(pc: number): string {
 
 function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: number, v: Variant): string {
   const out: string[] = [];
-  const events = v === 'counted';
+  const counted = v === 'counted';
   out.push(`return function chunk(self, pc, base) {`);
   out.push(`const L = self.L, H = self.H, fr = self.frames, dv = self.mem.view;`);
-  if (events) out.push(`const obs = self.observer;`);
-  if (events) out.push(`const bc = self.blockCounts;`);
+  if (counted) out.push(`const obs = self.observer;`);
+  if (counted) out.push(`const bc = self.blockCounts;`);
   out.push(`const max = Math.min(self.maxInsns, self.sliceEnd), mdEnd = self.mdEnd;`);
   out.push(`let n = self.executed, depth = self.depth, a = 0, ret = 0;`);
   out.push(`leave: for (;;) { switch (pc) {`);
@@ -112,7 +112,7 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       if (selfLoop >= 0) out.push('for (;;) {');
       out.push(`if (n + ${len} > max) { ${writeBack} pc = ${pc}; ret = ${RET_HANDOFF}; break leave; }`);
       out.push(`n += ${len};`);
-      if (events) out.push(`bc[${pc}] += 1;`);
+      if (counted) out.push(`bc[${pc}] += 1;`);
     }
     switch (flowOfXop(xop)) {
       case Flow.HelperCall:
@@ -121,7 +121,7 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
         break;
       case Flow.LocalCall: {
         const t = code[pc * STRIDE + F_TARGET];
-        if (events) out.push(`obs.call(${pc}, 'subprog', ${t});`);
+        if (counted) out.push(`obs.call(${pc}, 'subprog', ${t});`);
         out.push(pushSource(pc));
         out.push(`pc = ${t}; continue;`);
         break;
@@ -129,15 +129,15 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       case Flow.Callx: {
         const d = code[pc * STRIDE + 1];
         out.push(`{ const t = self.callxTarget(L[${d}], H[${d}], ${pc});`);
-        out.push(`if (t >= 0) { ${events ? `obs.call(${pc}, 'callx-subprog', t);` : ''} ${pushSource(pc)} pc = t; continue; }`);
-        out.push(events ? `obs.call(${pc}, 'callx-helper', L[${d}]);` : '');
+        out.push(`if (t >= 0) { ${counted ? `obs.call(${pc}, 'callx-subprog', t);` : ''} ${pushSource(pc)} pc = t; continue; }`);
+        out.push(counted ? `obs.call(${pc}, 'callx-helper', L[${d}]);` : '');
         out.push(`${LEAVE} self.pc = ${pc}; self.callHelperById(L[${d}], ${pc});`);
         out.push(afterHelper(pc));
         out.push(`}`);
         break;
       }
       case Flow.Exit:
-        if (events) out.push(`obs.exit(${pc}, depth);`);
+        if (counted) out.push(`obs.exit(${pc}, depth);`);
         out.push(`if (depth === base) { ret = ${RET_DONE}; break leave; }`);
         out.push(`{ depth--; const f = depth * 9; L[6] = fr[f + 1]; L[7] = fr[f + 2]; L[8] = fr[f + 3]; L[9] = fr[f + 4]; H[6] = fr[f + 5]; H[7] = fr[f + 6]; H[8] = fr[f + 7]; H[9] = fr[f + 8];`);
         out.push(`L[10] = self.fp0 + depth * self.stackStride; pc = fr[f]; continue; }`);

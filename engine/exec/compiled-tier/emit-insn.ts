@@ -239,9 +239,9 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource 
     case 0x18: return plain(`${ld} = ${int(code[b + F_IMM])}; ${hd} = ${int(code[b + F_AUX])};`);
     // ---- atomics: the interpreter's own routine, on the register arrays ----
     case 0x11a: case 0x11b: case 0x11c: case 0x11d: case 0x11e: case 0x11f: case 0x120: case 0x121: case 0x122: case 0x123:
-      return plain(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
+      return plain(`self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
     case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d:
-      return plain(`a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
+      return plain(`self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
     default:
       return undefined;
   }
