@@ -5,6 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { callsPer100Insns } from '../engine/report/run-metrics.ts';
 import { isSideRun } from '../engine/report/run-metrics.ts';
 import type { ChartBuilder, ChartInput, ChartOutcome } from './chart.ts';
+import { cpuModelLabel } from '../engine/cpus/mitigations.ts';
 import { CONFIG, groupBy, provenanceLines, strategyScale } from './style.ts';
 
 export interface SiteOverheadRow {
@@ -24,8 +25,8 @@ export function siteOverheadRows({ doc }: ChartInput): { rows: SiteOverheadRow[]
     const executions = sites.reduce((n, s) => n + s.executions, 0);
     if (executions === 0) continue;
     const cycles = sites.reduce((n, s) => n + s.overheadCycles, 0);
-    const { workload, cpuModel, strategy } = group[0];
-    rows.push({ workload, cpuModel, strategy, overheadPerCallSite: cycles / executions, callExecutions: executions });
+    const { workload, strategy } = group[0];
+    rows.push({ workload, cpuModel: cpuModelLabel(group[0].cpuModel, group[0].returnThunk), strategy, overheadPerCallSite: cycles / executions, callExecutions: executions });
   }
   return { rows, cpus };
 }

@@ -4,6 +4,8 @@ import { auxResetRows } from '../../charts/aux-reset-cost.ts';
 import { callsPer100Insns, compareStrategies, correctnessErrors, isSideRun, overheadPerCallSite, scenarioOf, sortedUnique } from '../../engine/report/run-metrics.ts';
 import type { ResultDocument, RunRecord } from '../../engine/results/document.ts';
 import { formatNumber, formatTable, type Column } from '../../engine/results/text-table.ts';
+import { returnThunkNote } from '../../engine/cpus/mitigations.ts';
+import { wrapText } from '../../engine/results/text-table.ts';
 import type { HostTimingCase } from './host-timing.ts';
 import { THROW_SWEEP_WORKLOAD } from './sweeps.ts';
 
@@ -30,6 +32,13 @@ function perWorkloadTable(runs: RunRecord[], value: (r: RunRecord) => number | u
     }
   }
   return formatTable(columns, rows, SUMMARY_WIDTH);
+}
+
+/** One note per CPU model whose runs put a return thunk on every return. */
+function returnThunkNotes(runs: RunRecord[]): string[] {
+  const seen = new Map<string, string>();
+  for (const r of runs) if (typeof r.returnThunk === 'string') seen.set(`${r.cpuModel}\0${r.returnThunk}`, returnThunkNote(r.cpuModel, r.returnThunk) ?? '');
+  return [...seen.values()].filter((n) => n !== '').sort();
 }
 
 function mean(values: (number | undefined)[]): number | undefined {
@@ -84,13 +93,19 @@ function auxResetTable(doc: ResultDocument): string | undefined {
     points.set(key, p);
   }
   const sorted = [...points.values()].sort((a, b) => a.rate - b.rate || a.cpus - b.cpus);
-  const cols = ['always/overhead', 'always/flag transfers', 'if-set/overhead', 'if-set/flag transfers'];
+  const cols = ['always/overhead', 'always/flag transfers', 'always/rest', 'if-set/overhead', 'if-set/flag transfers', 'if-set/rest'];
   const table = formatTable(
-    [{ header: 'cpus' }, { header: 'inv/s/cpu' }, { header: 'always' }, { header: 'of which xfer' }, { header: 'if-set' }, { header: 'of which xfer' }],
+    [{ header: 'cpus' }, { header: 'inv/s/cpu' }, { header: 'always' }, { header: '= xfer' }, { header: '+ rest' }, { header: 'if-set' }, { header: '= xfer' }, { header: '+ rest' }],
     sorted.map((p) => [String(p.cpus), p.rate.toExponential(1), ...cols.map((c) => num(p.cells[c]))]),
     SUMMARY_WIDTH,
   );
-  return `aux reset policy on ${rows[0].cpuModel}: aux overhead cycles per invocation over none\n(xfer: flag-line transfers between CPUs), no throws\n${table}`;
+  return [
+    `aux reset policy on ${rows[0].cpuModel}, no throws: aux overhead cycles per invocation over`,
+    'none = xfer (flag-line transfers between CPUs) + rest (core cycles and other',
+    "lines; negative where the CPUs interleaved so that the program's shared data",
+    'moved less)',
+    table,
+  ].join('\n');
 }
 
 export function formatHostTimings(cases: readonly HostTimingCase[]): string {
@@ -114,6 +129,7 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
   out.push(perWorkloadTable(runs, overheadPerCallSite));
   out.push('', `Overhead per invocation, cycles over strategy none (no throws, ${cpus} CPU${cpus === 1 ? '' : 's'})`);
   out.push(perWorkloadTable(runs, (r) => r.cycles.overheadPerInvocation));
+  for (const note of returnThunkNotes(runs)) out.push(...wrapText(note, SUMMARY_WIDTH));
   out.push('', 'Correctness, all runs pooled (errors = missed + spurious + cookie)');
   out.push(correctnessTable(runs.filter((r) => scenarioOf(r) === undefined)));
   const scenarioRuns = runs.filter((r) => scenarioOf(r) !== undefined && r.strategy !== 'none');

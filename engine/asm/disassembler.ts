@@ -69,6 +69,12 @@ export function disassemble(insns: Uint8Array, opts: DisassembleOptions = {}): s
   return out.join('\n') + (out.length ? '\n' : '');
 }
 
+/** One instruction's text, jump targets relative (`+3`): for naming a pc in a report. */
+export function disassembleSlot(insns: Uint8Array, pc: number): string {
+  const d = decodeAt(insns, pc, insns.length / INSN_SIZE);
+  return d.spec && d.ops ? formatInsn(d, new Map()) : rawLines(insns, pc, d.slots);
+}
+
 function decodeAt(insns: Uint8Array, pc: number, count: number): Decoded {
   const insn = readInsn(insns, pc);
   const spec = lookupSpec(insn.opcode, insn.src, insn.off, insn.imm);

@@ -38,6 +38,9 @@ export interface CacheLevel {
 export interface ReturnThunk {
   /** Whether a default-configured kernel on this CPU patches returns into a thunk. */
   appliesByDefault: boolean;
+  /** Short name of the thunk a default kernel patches in (outputs print it beside the
+   * model), or undefined when returns stay plain. */
+  name?: string;
   /** Which mitigation and thunk (retbleed / SRSO / ITS), or why none. */
   mitigation: string;
   /** What the thunk executes per return, in addition to the `jmp` that reaches it. */

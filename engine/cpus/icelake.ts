@@ -45,6 +45,7 @@ export const icelake: CpuModel = {
   },
   returnThunk: {
     appliesByDefault: true,
+    name: 'ITS',
     mitigation: 'ITS (Indirect Target Selection, Linux ≥6.15): on affected parts (Ice Lake listed) returns are patched to its_return_thunk, a ret placed in the upper half of a cache line',
     ops: [{ cls: 'ret', text: 'ret' }],
     source: 'Documentation/admin-guide/hw-vuln/indirect-target-selection.rst and arch/x86/lib/retpoline.S (its_return_thunk), Linux v6.15',

@@ -52,6 +52,7 @@ export const zen3: CpuModel = {
   },
   returnThunk: {
     appliesByDefault: true,
+    name: 'SRSO safe-RET',
     mitigation: 'SRSO, spec_rstack_overflow=safe-ret (the default): returns become jmp srso_alias_return_thunk',
     ops: [
       { cls: 'call-direct', text: 'call srso_alias_safe_ret' },

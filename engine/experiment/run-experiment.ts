@@ -11,7 +11,9 @@
 //                                                    and predictor effects, the
 //                                                    exception boundary's pushes)
 //   = overheadPerInvocation, exactly (the last term is defined as the remainder).
+import { disassembleSlot } from '../asm/disassembler.ts';
 import { cpuModelById } from '../cpus/index.ts';
+import { returnThunkLabel, withMitigations } from '../cpus/mitigations.ts';
 import type { CallSiteResult, RunRecord } from '../results/document.ts';
 import { buildCallGraph } from '../strategies/call-graph.ts';
 import { SLOT_ENTRY } from '../strategies/index.ts';
@@ -27,17 +29,38 @@ export interface ExperimentCallSite extends CallSiteResult {
   rewrite: 'check' | 'throw' | 'none';
 }
 
+/** An original instruction whose share of the cycles changed under the strategy. A
+ * negative change is the usual out-of-order case: the instruction used to wait (for an
+ * atomic on the same line, a load, a return) and the inserted code now retires during
+ * that wait, so the wait is charged to the inserted slots and this one retires sooner. */
+export interface UnattributedInsn {
+  /** pc in the program as given. */
+  pc: number;
+  insn: string;
+  /** Cycles per invocation under the strategy minus under none. */
+  cyclesPerInvocation: number;
+}
+
+/** Changes below this many cycles per invocation are not listed. */
+const UNATTRIBUTED_MIN = 0.25;
+const UNATTRIBUTED_LISTED = 3;
+
 export interface ExperimentRunRecord extends RunRecord {
   cycles: RunRecord['cycles'] & {
     /** Cycles of the entry sequences (slotSite = entry) per invocation. */
     entryPerInvocation: number;
     /** overheadPerInvocation minus the call sites' and the entry's share. */
     unattributedPerInvocation: number;
+    /** The original instructions whose cycles changed most (what `unattributed` is made
+     * of), largest change first. */
+    unattributedByInsn: UnattributedInsn[];
     /** Cycles of the warm-up invocation, which no other figure includes. */
     warmupInvocation: number;
   };
   callSites: ExperimentCallSite[];
   timingModel: string;
+  /** The return thunk the model put on every JITed and kernel return ('none': plain ret). */
+  returnThunk: string;
   sites: 'may-throw' | 'all-calls';
   warmupInvocations: number;
   /** Costs the timing model had no measured figure for. */
@@ -62,18 +85,30 @@ export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
 
   const records: ExperimentRunRecord[] = [];
   for (const cpuId of spec.cpuModels) {
-    const cpu = cpuModelById(cpuId)!;
+    const cpu = withMitigations(cpuModelById(cpuId)!, spec.mitigations ?? 'default');
     const measure = (strategy: string): Measurement => measureStrategy({ ...common, program, strategy, cpu, model: spec.model, sites });
     const baseline = measure('none');
     for (const strategy of spec.strategies) {
       const m = strategy === 'none' ? baseline : measure(strategy);
-      records.push(toRecord(spec, cpuId, sites, program.insns.length / 8, m, baseline, normal));
+      records.push(toRecord(spec, cpuId, returnThunkLabel(cpu), sites, program.insns.length / 8, m, baseline, normal));
     }
   }
   return records;
 }
 
-function toRecord(spec: ExperimentSpec, cpuId: string, sites: 'may-throw' | 'all-calls', originalSlots: number, m: Measurement, baseline: Measurement, normal?: InvocationOutcome[]): ExperimentRunRecord {
+/** Per original instruction: its cycles under the strategy (through the rewrite's slot
+ * origins) minus under none; the largest changes. */
+function unattributedByInsn(insns: Uint8Array, origin: Int32Array, byPc: Float64Array, baseline: Float64Array): UnattributedInsn[] {
+  const delta = Float64Array.from(baseline, (v) => -v);
+  for (let slot = 0; slot < origin.length; slot++) if (origin[slot] >= 0) delta[origin[slot]] += byPc[slot];
+  const out: UnattributedInsn[] = [];
+  for (let pc = 0; pc < delta.length; pc++) {
+    if (Math.abs(delta[pc]) >= UNATTRIBUTED_MIN) out.push({ pc, insn: disassembleSlot(insns, pc), cyclesPerInvocation: delta[pc] });
+  }
+  return out.sort((a, b) => Math.abs(b.cyclesPerInvocation) - Math.abs(a.cyclesPerInvocation) || a.pc - b.pc).slice(0, UNATTRIBUTED_LISTED);
+}
+
+function toRecord(spec: ExperimentSpec, cpuId: string, returnThunk: string, sites: 'may-throw' | 'all-calls', originalSlots: number, m: Measurement, baseline: Measurement, normal?: InvocationOutcome[]): ExperimentRunRecord {
   const n = spec.invocations;
   const rw = m.rewrite;
   const siteCycles = new Float64Array(rw.callSites.length);
@@ -115,12 +150,14 @@ function toRecord(spec: ExperimentSpec, cpuId: string, sites: 'may-throw' | 'all
       overheadPerInvocation: overhead,
       entryPerInvocation: entry,
       unattributedPerInvocation: overhead - atSites - entry,
+      unattributedByInsn: m === baseline ? [] : unattributedByInsn(spec.program.insns, rw.origin, m.byPc, baseline.byPc),
       warmupInvocation: m.warmupCycles,
     },
     callSites,
     correctness: judgeCorrectness(baseline.outcomes, m.outcomes, normal),
     insns: { original: originalSlots, rewritten: rw.program.insns.length / 8, executed: m.insnsExecuted },
     timingModel: spec.model,
+    returnThunk,
     sites,
     warmupInvocations: WARMUP_INVOCATIONS,
     caveats: [...m.caveats],

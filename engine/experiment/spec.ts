@@ -1,6 +1,7 @@
 // What one `bpfexc run` experiment measures, checked before anything runs so a bad
 // option is one line, not a failure halfway through.
 import { cpuModelById, CPU_MODELS } from '../cpus/index.ts';
+import type { Mitigations } from '../cpus/mitigations.ts';
 import { BpfError } from '../errors.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS, isExecutionTier, type ExecutionTier } from '../exec/index.ts';
 import type { Program } from '../program.ts';
@@ -39,6 +40,9 @@ export interface ExperimentSpec {
    * every tier gives the same records, so none of them carries it; the result
    * document's provenance says which one ran. */
   tier?: ExecutionTier;
+  /** The kernel's speculation mitigations (default: what a default kernel does on each
+   * CPU model); records carry the return thunk this put in the model as `returnThunk`. */
+  mitigations?: Mitigations;
 }
 
 /** Parses `none,call,...` or `all` into strategy names, in the order given. */

@@ -1,6 +1,11 @@
 // A machine result as 80-column text: one row per strategy, then the failure traces.
 
+import { returnThunkNote } from '../cpus/mitigations.ts';
+import { wrapText } from '../results/text-table.ts';
 import type { MachineResult } from './run-machine.ts';
+
+const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(2));
+
 
 const LEVELS = ['task', 'softirq', 'hardirq', 'NMI'];
 
@@ -30,6 +35,23 @@ export function formatMachineText(r: MachineResult, tracesPerStrategy = 2): stri
       ].join(' '),
     );
   }
+  const split = r.runs.filter((x) => x.strategy !== 'none' && x.cycles.overheadParts !== undefined);
+  if (split.length) {
+    out.push('');
+    out.push('overhead by cause, cycles per invocation: overhead = core + flag lines + other');
+    out.push('lines (core: the timing models; lines: cross-core transfers)');
+    out.push('strategy  overhead      core  flag lines  other lines');
+    for (const x of split) {
+      const o = x.cycles.overheadParts!;
+      out.push([x.strategy.padEnd(8), fmt(x.cycles.overheadPerInvocation!).padStart(9), fmt(o.core).padStart(9), fmt(o.exceptionStateCoherence).padStart(11), fmt(o.otherCoherence).padStart(12)].join(' '));
+    }
+    const fewer = split.filter((x) => x.cycles.overheadParts!.otherCoherence < 0).map((x) => x.strategy);
+    if (fewer.length) {
+      out.push(...wrapText(`Negative other lines (${fewer.join(', ')}): the program's own shared lines (maps, globals) moved between CPUs less often than under none, because invocations overlapped differently on this schedule; that is not a cheaper check.`));
+    }
+  }
+  const thunk = returnThunkNote(r.cpuModel, r.returnThunk);
+  if (thunk) out.push('', ...wrapText(thunk));
   for (const x of r.runs) {
     for (const f of x.failures.slice(0, tracesPerStrategy)) {
       out.push('');

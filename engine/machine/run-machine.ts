@@ -14,6 +14,7 @@
 // paid, over every invocation the machine ran.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
+import { returnThunkLabel } from '../cpus/mitigations.ts';
 import { BpfError } from '../errors.ts';
 import { DEFAULT_TIER, defaultHelpers, EXECUTION_TIERS, instantiate, isExecutionTier, loadProgram, withHelpers, type ExecutionTier, type HelperDef, type HelperRegistry } from '../exec/index.ts';
 import type { InvocationOutcome } from '../experiment/measure.ts';
@@ -62,6 +63,19 @@ export interface FailureTrace {
   events: string[];
 }
 
+/** Cycles per invocation by cause. The CPUs run different schedules under different
+ * strategies (a slower program shifts when invocations overlap), so the coherence terms
+ * of an overhead can be negative: fewer transfers of the program's own shared lines than
+ * under `none`, not a faster check. */
+export interface CycleParts {
+  /** The timing models' cycles: the program and the checks on each core. */
+  core: number;
+  /** Cross-core transfers of exception-state lines (aux flag, per-CPU flags, task flags). */
+  exceptionStateCoherence: number;
+  /** Cross-core transfers of every other line (map values, globals, stacks). */
+  otherCoherence: number;
+}
+
 export interface MachineStrategyResult {
   strategy: string;
   cycles: {
@@ -72,9 +86,14 @@ export interface MachineStrategyResult {
     coherencePerInvocation: number;
     /** Of those, transfers of exception-state lines (aux flag, per-CPU flags, task flags). */
     exceptionStateCoherencePerInvocation: number;
+    /** perInvocation split by where the cycles went, averaged the same way (mean over
+     * CPUs of cycles / invocations completed there), so the three add up to it. */
+    parts: CycleParts;
     /** Under `none` on the same machine, when `none` was among the strategies. */
     baselinePerInvocation?: number;
     overheadPerInvocation?: number;
+    /** parts minus the baseline's: adds up to overheadPerInvocation. */
+    overheadParts?: CycleParts;
   };
   correctness: Correctness;
   /** Invocations whose result depends on earlier invocations' map state: judged only on
@@ -103,6 +122,8 @@ export interface MachineResult {
   scenario: Scenario;
   workload: string;
   cpuModel: string;
+  /** The return thunk the CPU model put on every return ('none': plain ret). */
+  returnThunk: string;
   seed: number;
   /** The executor that ran the strategies and the oracle. Not part of the run records:
    * every tier gives the same results. */
@@ -195,6 +216,7 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
     }
     const r = summarise(name, res.invocations, res.busyCycles, res.completedOn, res.coherenceTransfers, oracle, normal, opts.maxTraces ?? 20, s.throwRate > 0);
     r.cycles.exceptionStateCoherencePerInvocation = observers.reduce((a, o) => a + o.watchedPenalty, 0) / Math.max(1, res.invocations.length);
+    r.cycles.parts = cycleParts(res.busyCycles, res.completedOn, observers);
     r.insns = { original: program.insns.length / 8, rewritten: rw.program.insns.length / 8, executed: instance.state.insnsTotal - insns0 };
     r.sites = sites;
     Object.assign(r, attributeSites(rw, models, observers, res.invocations.length));
@@ -205,9 +227,30 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
     for (const r of runs) {
       r.cycles.baselinePerInvocation = base.cycles.perInvocation;
       r.cycles.overheadPerInvocation = r.cycles.perInvocation - base.cycles.perInvocation;
+      const p = r.cycles.parts;
+      const b = base.cycles.parts;
+      r.cycles.overheadParts = { core: p.core - b.core, exceptionStateCoherence: p.exceptionStateCoherence - b.exceptionStateCoherence, otherCoherence: p.otherCoherence - b.otherCoherence };
     }
   }
-  return { scenario: s, workload: w.name, cpuModel: opts.cpuModel.id, seed: opts.seed, tier, runs, ...(baselineError ? { baselineError } : {}) };
+  return { scenario: s, workload: w.name, cpuModel: opts.cpuModel.id, returnThunk: returnThunkLabel(opts.cpuModel), seed: opts.seed, tier, runs, ...(baselineError ? { baselineError } : {}) };
+}
+
+/** CycleParts averaged as perInvocation is: a CPU's busy cycles are its model's cycles
+ * plus the transfers its observer charged. */
+function cycleParts(busy: readonly number[], completedOn: readonly number[], observers: readonly CpuObserver[]): CycleParts {
+  const parts: CycleParts = { core: 0, exceptionStateCoherence: 0, otherCoherence: 0 };
+  let active = 0;
+  for (let c = 0; c < busy.length; c++) {
+    const n = completedOn[c];
+    if (n <= 0) continue;
+    active++;
+    const o = observers[c];
+    parts.core += (busy[c] - o.penalty) / n;
+    parts.exceptionStateCoherence += o.watchedPenalty / n;
+    parts.otherCoherence += (o.penalty - o.watchedPenalty) / n;
+  }
+  const k = Math.max(1, active);
+  return { core: parts.core / k, exceptionStateCoherence: parts.exceptionStateCoherence / k, otherCoherence: parts.otherCoherence / k };
 }
 
 /** Cycles (model plus coherence) of each call site's inserted slots and of the entry
@@ -283,6 +326,7 @@ function summarise(
       perInvocationByCpu: byCpu,
       coherencePerInvocation: coherence / Math.max(1, invs.length),
       exceptionStateCoherencePerInvocation: 0,
+      parts: { core: 0, exceptionStateCoherence: 0, otherCoherence: 0 },
     },
     correctness: judged.correctness,
     historyDependent: judged.historyDependent,

@@ -4,7 +4,7 @@
 // What only the machine has goes in `machine`: the scenario's knobs, the coherence
 // figures, invocations per context level, and the first failure traces.
 import type { RunRecord } from '../results/document.ts';
-import type { FailureTrace, MachineResult, MachineStrategyResult } from './run-machine.ts';
+import type { CycleParts, FailureTrace, MachineResult, MachineStrategyResult } from './run-machine.ts';
 
 export interface MachineRecordSpec {
   /** Strategies to report, in this order (default: every one that ran). */
@@ -23,6 +23,9 @@ export interface MachineRecordDetails {
   perInvocationByCpu: number[];
   coherencePerInvocation: number;
   exceptionStateCoherencePerInvocation: number;
+  /** perInvocation by cause, and the overhead by cause (see CycleParts). */
+  parts: CycleParts;
+  overheadParts: CycleParts | null;
   coherenceTransfers: number;
   entryPerInvocation: number;
   invocationsRun: number;
@@ -37,6 +40,8 @@ export interface MachineRecordDetails {
 
 export interface MachineRunRecord extends RunRecord {
   timingModel: 'ooo';
+  /** The return thunk the model put on every return ('none': plain ret). */
+  returnThunk: string;
   sites: 'may-throw' | 'all-calls';
   machine: MachineRecordDetails;
 }
@@ -59,6 +64,7 @@ export function machineRunRecord(result: MachineResult, r: MachineStrategyResult
     correctness: { ...r.correctness },
     insns: { ...r.insns },
     timingModel: 'ooo',
+    returnThunk: result.returnThunk,
     sites: r.sites,
     ...spec.extra,
     machine: {
@@ -69,6 +75,8 @@ export function machineRunRecord(result: MachineResult, r: MachineStrategyResult
       perInvocationByCpu: [...r.cycles.perInvocationByCpu],
       coherencePerInvocation: r.cycles.coherencePerInvocation,
       exceptionStateCoherencePerInvocation: r.cycles.exceptionStateCoherencePerInvocation,
+      parts: { ...r.cycles.parts },
+      overheadParts: r.cycles.overheadParts ? { ...r.cycles.overheadParts } : null,
       coherenceTransfers: r.coherenceTransfers,
       entryPerInvocation: r.entryPerInvocation,
       invocationsRun: r.invocationsRun,

@@ -34,3 +34,17 @@ export function formatNumber(n: number): string {
 export function isAsciiPrintable(text: string): boolean {
   return /^[\x20-\x7e\n]*$/.test(text);
 }
+
+/** Words joined into lines of at most `width` columns (a longer word keeps its line). */
+export function wrapText(text: string, width = 80): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -47,3 +47,22 @@ test('the aux-reset chart renders from a fixture with both panels and both polic
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('the aux-reset flag-transfer part and the rest add up to the overhead, even where the part exceeds it', () => {
+  // The reference run's 4-CPU point: 18.5 cycles of flag-line transfers in an overhead of
+  // 16.9, because the other lines moved less than under none.
+  const doc = input('aux-reset-result.json').doc;
+  const run = doc.runs.find((r) => r.strategy === 'aux' && r.cpus === 4 && (r.params as { invocationRate: number }).invocationRate === 2e6 && (r.params as { resetPolicy: string }).resetPolicy === 'always')!;
+  run.cycles.overheadPerInvocation = 16.9;
+  (run.machine as { overheadParts: unknown }).overheadParts = { core: 0.5, exceptionStateCoherence: 18.5, otherCoherence: -2.1 };
+  const rows = auxResetRows({ doc }).filter((r) => r.panel === 'cpus' && r.cpus === 4 && r.resetPolicy === 'always');
+  const get = (m: string) => rows.find((r) => r.measure === m)!.cyclesPerInvocation;
+  assert.equal(get('overhead'), 16.9);
+  assert.equal(get('flag transfers'), 18.5);
+  assert.ok(Math.abs(get('rest') - -1.6) < 1e-9);
+  for (const r of auxResetRows({ doc }).filter((x) => x.measure === 'overhead')) {
+    const parts = auxResetRows({ doc }).filter((x) => x.panel === r.panel && x.cpus === r.cpus && x.invocationRate === r.invocationRate && x.resetPolicy === r.resetPolicy && x.measure !== 'overhead');
+    assert.equal(parts.length, 2);
+    assert.ok(Math.abs(parts[0].cyclesPerInvocation + parts[1].cyclesPerInvocation - r.cyclesPerInvocation) < 1e-9);
+  }
+});

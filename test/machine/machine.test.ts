@@ -107,3 +107,38 @@ test('every built-in scenario file parses, and a misspelt field is refused with 
   );
   assert.throws(() => parseScenario({ name: 'x', program: 'deep-assert', cpus: 65 }, 'x.json'), BpfError);
 });
+
+test('a multi-CPU overhead splits into core cycles, flag-line and other-line transfers that add up to it, and a negative one is named by its coherence part', () => {
+  // call-chain bumps one shared counter per frame with a locked add: its line moves
+  // between CPUs whenever their invocations overlap, and a strategy that changes how
+  // long an invocation takes changes how often. On 8 neoverse-v2 CPUs percpu comes out
+  // below none for that reason alone (reference run: -3.07 cycles per invocation).
+  const s = parseScenario({ name: 'bench call-chain on 8 CPUs', program: 'call-chain', cpus: 8, invocations: 500, throwRate: 0 });
+  const r = runMachine(s, { strategies: ['percpu', 'aux'], cpuModel: cpuModelById('neoverse-v2')!, seed: 1, workload: workload('call-chain') });
+  for (const x of r.runs) {
+    const p = x.cycles.parts;
+    assert.ok(Math.abs(p.core + p.exceptionStateCoherence + p.otherCoherence - x.cycles.perInvocation) < 1e-6, x.strategy);
+    const o = x.cycles.overheadParts!;
+    assert.ok(Math.abs(o.core + o.exceptionStateCoherence + o.otherCoherence - x.cycles.overheadPerInvocation!) < 1e-6, x.strategy);
+  }
+  const percpu = by(r, 'percpu');
+  assert.ok(percpu.cycles.overheadPerInvocation! < 0, `percpu overhead ${percpu.cycles.overheadPerInvocation}`);
+  assert.ok(percpu.cycles.overheadParts!.core > 0, 'the checks themselves cost core cycles');
+  assert.ok(percpu.cycles.overheadParts!.otherCoherence < -percpu.cycles.overheadParts!.core, 'fewer transfers of the counter line explain the negative total');
+  assert.equal(percpu.cycles.overheadParts!.exceptionStateCoherence, 0);
+  assert.ok(by(r, 'aux').cycles.overheadParts!.exceptionStateCoherence > 0);
+});
+
+test('machine text names the return thunk a zen3 result assumes, and none for a model without one', async () => {
+  const { formatMachineText } = await import('../../engine/machine/index.ts');
+  const { withMitigations } = await import('../../engine/cpus/mitigations.ts');
+  const s = parseScenario({ name: 'two', program: 'call-chain', cpus: 2, invocations: 50, throwRate: 0 });
+  const w = workload('call-chain');
+  const zen3 = cpuModelById('zen3')!;
+  const text = formatMachineText(runMachine(s, { strategies: ['call'], cpuModel: zen3, seed: 1, workload: w }));
+  assert.match(text.replace(/\n/g, ' '), /zen3: every return goes through the SRSO safe-RET return thunk/);
+  const off = runMachine(s, { strategies: ['call'], cpuModel: withMitigations(zen3, 'off'), seed: 1, workload: w });
+  assert.equal(off.returnThunk, 'none');
+  assert.doesNotMatch(formatMachineText(off), /return thunk/);
+  for (const line of text.split('\n')) assert.ok(line.length <= 80 || line.startsWith('scenario '), line);
+});

@@ -12,6 +12,7 @@ import { collectProvenance } from '../../results/provenance.ts';
 import { RESULT_SCHEMA, type ResultDocument } from '../../results/document.ts';
 import { formatReport } from '../../report/format.ts';
 import { cpuModelById } from '../../cpus/index.ts';
+import { parseMitigations, withMitigations } from '../../cpus/mitigations.ts';
 import { formatMachineText, machineRunRecords, parseScenario, readScenarioFile, runMachine, type Scenario } from '../../machine/index.ts';
 import type { Verb } from './verb.ts';
 
@@ -22,7 +23,7 @@ const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
  * a steady state and a throw rate of a few percent, and a few seconds for --strategy all. */
 export const DEFAULT_EXPERIMENT_INVOCATIONS = 1000;
 /** Options that turn a plain run into a strategy experiment. */
-const EXPERIMENT_OPTIONS = ['strategy', 'cpu-model', 'cpus', 'throw-rate', 'sites', 'model', 'format'] as const;
+const EXPERIMENT_OPTIONS = ['strategy', 'cpu-model', 'cpus', 'throw-rate', 'sites', 'model', 'format', 'mitigations'] as const;
 
 const OPTIONS = {
   section: { type: 'string' },
@@ -39,6 +40,7 @@ const OPTIONS = {
   model: { type: 'string' },
   format: { type: 'string' },
   tier: { type: 'string' },
+  mitigations: { type: 'string' },
 } as const;
 
 export const runVerb: Verb = {
@@ -79,6 +81,10 @@ strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
                      all-calls, or auto (default: may-throw when the program
                      can throw, else all-calls)
   --model KIND       timing model: ooo (default) or additive (for comparison)
+  --mitigations M    default (what a default kernel runs on each CPU model:
+                     zen3 returns go through the SRSO safe-RET thunk, icelake
+                     through the ITS one) or off (the kernel's mitigations=off:
+                     plain ret); records name it as returnThunk
   --format FMT       text (default), json (one bpfexc/result@1 document on
                      stdout), csv (one row per run) or markdown
 
@@ -125,6 +131,7 @@ call-site overheads summed over every invocation the machine ran
       model: oneOf('model', values.model, TIMING_MODELS, 'ooo'),
       maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1),
       tier,
+      mitigations: parseMitigations(values.mitigations),
     });
     if (format === 'text') {
       process.stdout.write(formatExperimentText(runs, { tier }));
@@ -156,10 +163,11 @@ function machineRun(base: Scenario, values: Values, argv: string[], tier: Execut
   const { input, workload } = resolveProgram(scenario.program, values);
   const seed = intOption('seed', values.seed, 1);
   const strategies = parseStrategyList(values.strategy ?? 'all');
+  const mitigations = parseMitigations(values.mitigations);
   const results = parseCpuModelList(values['cpu-model'] ?? HOST_CLOSEST_MODEL).map((id) =>
     runMachine(scenario, {
       strategies,
-      cpuModel: cpuModelById(id)!,
+      cpuModel: withMitigations(cpuModelById(id)!, mitigations),
       seed,
       workload: { name: workload?.name ?? scenario.program, program: input.program, ctx: input.ctx, throwKnob: workload?.throwKnob },
       tier,
