@@ -6,9 +6,9 @@
 // Rule, in order:
 //   1. the table names the host's core: its model (`modelled`), or, where the core has no
 //      model, the model the row names with the reason (`nearest`);
-//   2. a core of a vendor in the table that the table does not list: the vendor's newest
-//      model if the family is the newest listed or above (an unlisted part is most likely
-//      newer than the table), its oldest if the family is below every listed one (`nearest`);
+//   2. a core of a vendor in the table that the table does not list: the vendor's oldest
+//      model if the family is below every listed one, else its newest (an unlisted part
+//      is most likely newer than the table) (`nearest`);
 //   3. anything else: the first model of the host's ISA in CPU_MODELS (`fallback`).
 import { BpfError } from '../errors.ts';
 import type { CpuModel } from './cpu-model.ts';
@@ -58,9 +58,9 @@ export interface CoreRow {
 
 const one = (m: number): Range => [m, m];
 
-const AMD_C = 'Linux arch/x86/kernel/cpu/amd.c, bsp_init_amd(): "Figure out Zen generations" (6.18)';
-const INTEL_H = 'Linux arch/x86/include/asm/intel-family.h (6.18)';
-const ARM_H = 'Linux arch/arm64/include/asm/cputype.h, ARM_CPU_PART_* (6.18)';
+const AMD_C = 'Linux arch/x86/kernel/cpu/amd.c, bsp_init_amd(): "Figure out Zen generations"';
+const INTEL_H = 'Linux arch/x86/include/asm/intel-family.h';
+const ARM_H = 'Linux arch/arm64/include/asm/cputype.h, ARM_CPU_PART_*';
 // Dispatch width: Zen 3 and Zen 4 6 macro-ops per cycle (AMD SOG pub. 56665 and 57647),
 // Zen 5 8 (pub. 58455).
 const ZEN4_WHY = "Zen 4 keeps Zen 3's 6-wide dispatch; Zen 5 dispatches 8";
@@ -86,7 +86,7 @@ export const CORE_TABLE: readonly CoreRow[] = [
   { vendor: 'AuthenticAMD', family: 0x19, models: [[0x00, 0x0f], [0x20, 0x5f]], core: 'Zen 3', model: 'zen3', source: `${AMD_C}; model 01h is EPYC 7003 "Milan", 21h Ryzen 5000 "Vermeer"` },
   { vendor: 'AuthenticAMD', family: 0x19, models: [[0x10, 0x1f], [0x60, 0xaf]], core: 'Zen 4', model: 'zen3', nearest: ZEN4_WHY, source: AMD_C },
   { vendor: 'AuthenticAMD', family: 0x1a, models: [[0x00, 0x2f], [0x40, 0x4f], [0x60, 0x7f]], core: 'Zen 5', model: 'zen5', source: `${AMD_C}; model 02h is EPYC 9005 "Turin"` },
-  { vendor: 'AuthenticAMD', family: 0x1a, models: [[0x50, 0x5f], [0x80, 0xaf], [0xc0, 0xcf]], core: 'Zen 6', model: 'zen5', nearest: 'the newest AMD model', source: `${AMD_C}, Zen 6 ranges as extended in Oct 2025` },
+  { vendor: 'AuthenticAMD', family: 0x1a, models: [[0x50, 0x5f], [0x80, 0xaf], [0xc0, 0xcf]], core: 'Zen 6', model: 'zen5', nearest: 'the newest AMD model', source: `${AMD_C}, Zen 6 ranges after "x86/CPU/AMD: Extend Zen6 model range" (Oct 2025)` },
   { vendor: 'HygonGenuine', family: 0x18, models: [[0x00, 0xff]], core: 'Dhyana (Zen 1)', model: 'zen3', nearest: "Hygon's cores are AMD's Zen 1; the oldest AMD model", source: 'Linux arch/x86/kernel/cpu/hygon.c' },
 
   // Intel family 6: the model numbers of intel-family.h, grouped by core.
