@@ -10,8 +10,13 @@
 //               "cyclesPerSite": { "median": 4.4, "min": 3.9, "max": 4.8 } } ],
 //               "unavailable": "why there are no kernel measurements" },
 //   "model":  { "predicted": [ { "strategy": "call", "sites": "subprog", "kind": "ooo",
-//               "cpuModel": "zen5", "cyclesPerSite": 4 } ], "unavailable": "..." }
+//               "cpuModel": "zen5", "cyclesPerSite": 4 } ], "unavailable": "..." },
+//   "cpuModelChoice": { "host": { "label": "AMD EPYC (family 25 model 1 stepping 1)" } },
+//   "kernel.host": { "kernelRelease": "6.18.44", "cpu": { "label": "..." } }
 // }
+//
+// The host CPU is read from cpuModelChoice.host.label, else kernel.host.cpu.label (files
+// written before the choice was recorded).
 //
 // `measured` entries are engine/calibrate's MeasuredVariant, `predicted` its
 // PredictedVariant. `measured`, `predicted` and `unavailable` are also accepted at the top
@@ -40,6 +45,9 @@ export interface CalibrationDocument {
   measured: MeasuredSite[];
   predicted: PredictedSite[];
   unavailable?: string;
+  /** The CPU and kernel the measurements were taken on, when the file says. */
+  hostCpu?: string;
+  kernelRelease?: string;
   /** `sites/strategy` of programs that are analogs, not the strategy's own code. */
   analogs: Set<string>;
 }
@@ -78,8 +86,13 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
       return `predicted[${i}] needs strategy, sites, kind, cpuModel and a numeric cyclesPerSite`;
     }
   }
+  const kernelHost = obj(kernel.host);
+  const hostCpu = [obj(obj(d.cpuModelChoice).host).label, obj(kernelHost.cpu).label].find(isStr);
+  const kernelRelease = isStr(kernelHost.kernelRelease) ? kernelHost.kernelRelease : undefined;
   return {
     provenance: typeof d.provenance === 'object' && d.provenance !== null ? (d.provenance as Provenance) : undefined,
+    ...(hostCpu ? { hostCpu } : {}),
+    ...(kernelRelease ? { kernelRelease } : {}),
     measured: measured as MeasuredSite[],
     predicted: predicted as PredictedSite[],
     unavailable,

@@ -33,6 +33,11 @@ export function calibrationRows(input: ChartInput): CalibrationRow[] {
   return rows;
 }
 
+/** Which machine the bars are: a model is only comparable with the CPU it describes. */
+export function hostLine(d: { hostCpu?: string; kernelRelease?: string }): string {
+  return `Kernel measured on ${d.hostCpu ?? 'a host CPU the file does not name'}${d.kernelRelease ? `, Linux ${d.kernelRelease}` : ''}`;
+}
+
 function build(input: ChartInput): ChartOutcome {
   const cal = input.calibration;
   if (!('data' in cal)) return { skipped: cal.missing };
@@ -50,11 +55,14 @@ function build(input: ChartInput): ChartOutcome {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Model vs kernel: cycles per call site',
-      subtitle: provenanceLines(
-        prov,
-        'Calibration programs: (cycles(strategy) - cycles(none)) / call sites, kernel JIT vs timing models.' +
-          (strategies.some((s) => s.endsWith('*')) ? ' *: analog program.' : ''),
-      ),
+      subtitle: [
+        hostLine(cal.data),
+        ...provenanceLines(
+          prov,
+          'Calibration programs: (cycles(strategy) - cycles(none)) / call sites, kernel JIT vs timing models.' +
+            (strategies.some((s) => s.endsWith('*')) ? ' *: analog program.' : ''),
+        ),
+      ],
     },
     config: CONFIG,
     data: { values: rows as unknown as Record<string, unknown>[] },

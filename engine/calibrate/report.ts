@@ -2,7 +2,9 @@
 // form: per strategy and call-site kind, measured cycles per call site (median and the
 // per-round range) beside the timing models' predictions for the same bytes.
 import { disassemble } from '../asm/disassembler.ts';
+import type { CpuModelChoice } from '../cpus/host-model.ts';
 import type { HostInfo } from '../kernel/host-info.ts';
+import { wrap } from '../report/plain-text.ts';
 import type { Provenance } from '../results/document.ts';
 import { formatTable } from '../results/text-table.ts';
 import type { KernelMeasurement, MeasuredVariant, Spread } from './measure.ts';
@@ -29,6 +31,9 @@ export interface CalibrationDocument {
   schema: typeof CALIBRATION_SCHEMA;
   provenance: Provenance;
   options: { sites: number; loads: number; runsPerLoad: number; repeat: number; cpuModel: string };
+  /** The host CPU as detected, the model closest to it, and whether options.cpuModel is
+   * that default or the user's pick (absent in documents written before it was recorded). */
+  cpuModelChoice?: CpuModelChoice;
   programs: CalibrationProgramInfo[];
   /** Absent when the kernel could not be used (then `kernelUnavailable` says why). */
   kernel?: {
@@ -56,6 +61,8 @@ export function programInfo(v: CalibrationVariant): CalibrationProgramInfo {
   return { strategy: v.strategy, sites: v.sites, n: v.n, insnCount: v.program.insns.length / 8, checkBlock: block, faithful: v.faithful, substitutions: v.substitutions };
 }
 
+const WIDTH = 80;
+
 /** Fixed decimals, so a column of cycle figures lines up (formatNumber drops them on integers). */
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 const range = (s: Spread): string => `${fmt(s.median)} [${fmt(s.min)}..${fmt(s.max)}]`;
@@ -81,7 +88,9 @@ export function formatCalibration(doc: CalibrationDocument): string {
       m ? fmt(m.nsPerSite.median) : '-',
     ];
   });
-  lines.push(`cycles per call site over 'none', ${doc.options.sites} call sites per program, model ${doc.options.cpuModel}`);
+  lines.push(`cycles per call site over 'none', ${doc.options.sites} call sites per program`);
+  lines.push(...wrap(hostLine(doc), WIDTH, 'host      '));
+  lines.push(...wrap(modelLine(doc), WIDTH, 'model     '));
   lines.push(
     formatTable(
       [
@@ -93,7 +102,7 @@ export function formatCalibration(doc: CalibrationDocument): string {
         { header: 'ns/site' },
       ],
       rows,
-      80,
+      WIDTH,
     ),
   );
   for (const sites of [...new Set(doc.programs.map((p) => p.sites))]) {
@@ -103,27 +112,42 @@ export function formatCalibration(doc: CalibrationDocument): string {
       return hit ? hit.cyclesPerRun.toFixed(0) : '-';
     };
     const measured = m && k ? `${(m.nsPerRun.median * k.clock.ghz.median).toFixed(0)} cycles/run measured (incl. test-run loop)` : 'not measured';
-    lines.push(`none      ${sites.padEnd(8)} ${measured}; ooo ${model('ooo')}, additive ${model('additive')}`);
+    lines.push(...wrap(`${measured}; ooo ${model('ooo')}, additive ${model('additive')}`, WIDTH, `none      ${sites.padEnd(8)} `));
   }
   if (k) {
     const c = k.clock;
     lines.push(`clock     ${fmt(c.ghz.median)} GHz [${fmt(c.ghz.min)}..${fmt(c.ghz.max)}] over ${c.ghz.samples.length} rounds; fastest-run ${fmt(c.fromFastest.median)} GHz`);
-    lines.push(`host      ${truncate(k.host.cpu.label, 70)}`);
-    lines.push(`kernel    ${k.host.kernelRelease}, ${k.measured.length} variants x ${doc.options.loads} loads x ${doc.options.runsPerLoad} runs x repeat ${doc.options.repeat}${k.pinnedCpu !== undefined ? `, pinned to CPU ${k.pinnedCpu}` : ''}`);
-    for (const s of k.skipped) lines.push(truncate(`skipped   ${s.strategy}/${s.sites}: ${s.reason}`, 80));
+    const pinned = k.pinnedCpu !== undefined ? `, pinned to CPU ${k.pinnedCpu}` : '';
+    lines.push(...wrap(`Linux ${k.host.kernelRelease}, ${k.measured.length} variants x ${doc.options.loads} loads x ${doc.options.runsPerLoad} runs x repeat ${doc.options.repeat}${pinned}`, WIDTH, 'kernel    '));
+    for (const s of k.skipped) lines.push(...wrap(`${s.strategy}/${s.sites}: ${s.reason}`, WIDTH, 'skipped   '));
   } else {
-    lines.push(truncate(`kernel    not measured: ${doc.kernelUnavailable ?? 'unknown reason'}`, 80));
+    // The whole reason, wrapped: it is what the user has to act on.
+    lines.push(...wrap(`not measured: ${doc.kernelUnavailable ?? 'unknown reason'}`, WIDTH, 'kernel    '));
   }
   // Documents written before tiers existed have no tier (their model side was interpreted).
   if (doc.provenance.tier && doc.model.predicted.length) lines.push(`tier      model side run on the ${doc.provenance.tier} tier`);
-  if (doc.model.unavailable) lines.push(truncate(`model     ${doc.model.unavailable}`, 80));
-  for (const c of doc.model.caveats ?? []) lines.push(truncate(`caveat    ${c}`, 80));
+  if (doc.model.unavailable) lines.push(...wrap(doc.model.unavailable, WIDTH, 'model     '));
+  for (const c of doc.model.caveats ?? []) lines.push(...wrap(c, WIDTH, 'caveat    '));
   if (strategies.some((p) => !p.faithful)) lines.push('~         analog of the strategy, not its exact sequence (see the JSON)');
   return lines.join('\n');
 }
 
-function truncate(s: string, width: number): string {
-  return s.length <= width ? s : s.slice(0, width - 3) + '...';
+/** The CPU the kernel side ran on: as detected by the run, else as the kernel
+ * measurement recorded it (documents from before the detection was recorded). */
+export function hostCpuLabel(doc: Pick<CalibrationDocument, 'cpuModelChoice' | 'kernel'>): string | undefined {
+  return doc.cpuModelChoice?.host.label ?? doc.kernel?.host.cpu.label;
+}
+
+function hostLine(doc: CalibrationDocument): string {
+  return hostCpuLabel(doc) ?? 'not recorded';
+}
+
+function modelLine(doc: CalibrationDocument): string {
+  const c = doc.cpuModelChoice;
+  const id = doc.options.cpuModel;
+  if (!c) return id;
+  if (c.pickedBy === 'default') return c.closest.kind === 'modelled' && c.closest.core ? `${id}, the default: it models this host's core (${c.closest.core})` : `${id}, the default: ${c.closest.reason}`;
+  return c.closest.id === id ? `${id} (--cpu-model), the closest to this host` : `${id} (--cpu-model); the closest to this host is ${c.closest.id}`;
 }
 
 export function calibrationDocument(parts: Omit<CalibrationDocument, 'schema'>): CalibrationDocument {

@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKernel } from '../kernel/bpf-syscall.ts';
-import { readHostInfo } from '../kernel/host-info.ts';
+import { chooseCpuModel, type HostCpu } from '../cpus/host-model.ts';
+import { readCpuIdentity, readHostInfo } from '../kernel/host-info.ts';
 import type { ExecutionTier } from '../exec/index.ts';
 import { writeFileAtomic } from '../results/atomic-write.ts';
 import { collectProvenance } from '../results/provenance.ts';
@@ -18,7 +19,11 @@ export interface CalibrationOptions {
   loads: number;
   runsPerLoad: number;
   repeat: number;
-  cpuModel: string;
+  /** Timing model CPU; default: the one closest to `host` (engine/cpus/host-model.ts). */
+  cpuModel?: string;
+  /** The host CPU the default is chosen for and the document records (default: this
+   * machine's /proc/cpuinfo). */
+  host?: HostCpu;
   command: string;
   /** Executor of the model side (default DEFAULT_TIER); the kernel side is the kernel's
    * JIT whatever this says. Recorded in provenance.tier. */
@@ -28,14 +33,15 @@ export interface CalibrationOptions {
   onRound?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_CALIBRATION = { sites: 128, loads: 20, runsPerLoad: 15, repeat: 20000, cpuModel: 'zen5' } as const;
+export const DEFAULT_CALIBRATION = { sites: 128, loads: 20, runsPerLoad: 15, repeat: 20000 } as const;
 
 export const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../results/calibration/', import.meta.url));
 
 export async function runCalibration(o: CalibrationOptions): Promise<CalibrationDocument> {
   const tier = modelTier(o);
+  const choice = chooseCpuModel(o.cpuModel, o.host ?? (await readCpuIdentity()));
   const variants = buildVariants(o.sites);
-  const model = await predict(variants, o.cpuModel, { tier });
+  const model = await predict(variants, choice.chosen, { tier });
   let kernel: CalibrationDocument['kernel'];
   let kernelUnavailable: string | undefined;
   const handle = o.noKernel ? { available: false as const, reason: 'skipped (--no-kernel)' } : await openKernel();
@@ -51,7 +57,8 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   }
   return calibrationDocument({
     provenance: collectProvenance(o.command, { tier }),
-    options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: o.cpuModel },
+    options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: choice.chosen },
+    cpuModelChoice: choice,
     programs: variants.map(programInfo),
     kernel,
     kernelUnavailable,
@@ -59,12 +66,30 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   });
 }
 
-/** Writes <dir>/<timestamp>.json and <dir>/latest.json; returns the timestamped path. */
-export function writeCalibration(doc: CalibrationDocument, dir = DEFAULT_RESULTS_DIR): string {
+export const LATEST = 'latest.json';
+export const MODEL_ONLY = 'model-only.json';
+
+export interface WrittenCalibration {
+  /** The file written: <dir>/<timestamp>.json for a run that measured the kernel,
+   * <dir>/model-only.json for one that did not. */
+  path: string;
+  /** Whether <dir>/latest.json (what the model-vs-kernel chart reads) now holds this run. */
+  latest: boolean;
+}
+
+/** A run that measured the kernel writes <dir>/<timestamp>.json and <dir>/latest.json. A
+ * run that did not (--no-kernel, or the kernel refused) writes <dir>/model-only.json
+ * only: latest.json keeps the last kernel measurements, which such a run cannot replace. */
+export function writeCalibration(doc: CalibrationDocument, dir = DEFAULT_RESULTS_DIR): WrittenCalibration {
   const text = JSON.stringify(doc, null, 2) + '\n';
+  if (!doc.kernel) {
+    const path = join(dir, MODEL_ONLY);
+    writeFileAtomic(path, text);
+    return { path, latest: false };
+  }
   const stamp = doc.provenance.createdAt.replace(/[:.]/g, '-');
   const path = join(dir, `${stamp}.json`);
   writeFileAtomic(path, text);
-  writeFileAtomic(join(dir, 'latest.json'), text);
-  return path;
+  writeFileAtomic(join(dir, LATEST), text);
+  return { path, latest: true };
 }

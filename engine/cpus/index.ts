@@ -1,12 +1,9 @@
-// The CPU models the suite simulates. A new model is one data file plus one line here.
+// The CPU models the suite simulates. A new model is one data file plus one line here,
+// and its vendor (and the cores it stands for) in host-model.ts.
 //
-// This machine (where `bpfexc calibrate` measures): /proc/cpuinfo reports "AMD EPYC",
-// cpu family 26 (0x1A), model 2, stepping 1, with avx512_vp2intersect and movdir64b:
-// family 1Ah models 00h–0Fh are Zen 5 (EPYC 9005 "Turin", classic cores), so the closest
-// model is `zen5`. It runs as a 2-vCPU guest (the hypervisor flag is set); its
-// /sys/devices/system/cpu/vulnerabilities report retbleed "Not affected",
-// spec_rstack_overflow "Vulnerable: No microcode" and spectre_v2 "Retpolines", so its
-// JITed BPF returns are plain `ret` while indirect branches go through retpolines.
+// Which model is closest to the machine bpfexc runs on is computed from /proc/cpuinfo by
+// host-model.ts closestCpuModel(): `bpfexc calibrate` defaults to it and `bpfexc models`
+// marks it.
 
 import type { CpuModel } from './cpu-model.ts';
 import { icelake } from './icelake.ts';
@@ -18,8 +15,10 @@ import { zen5 } from './zen5.ts';
 
 export const CPU_MODELS: readonly CpuModel[] = [zen5, zen3, skylake, icelake, neoverseN1, neoverseV2];
 
-/** The model closest to the machine calibration runs on (see the comment above). */
-export const HOST_CLOSEST_MODEL = 'zen5';
+/** The model `bpfexc run` simulates unless told otherwise: fixed, so that a simulated
+ * result does not change with the machine it was computed on (unlike calibration, which
+ * measures the host and defaults to the host's closest model). */
+export const DEFAULT_CPU_MODEL = 'zen5';
 
 export function cpuModelById(id: string): CpuModel | undefined {
   return CPU_MODELS.find((m) => m.id === id);

@@ -41,7 +41,9 @@ export interface UnattributedInsn {
   cyclesPerInvocation: number;
 }
 
-/** Changes below this many cycles per invocation are not listed. */
+/** Instructions are listed when the unattributed share reaches this many cycles per
+ * invocation either way, and each listed one changed by at least UNATTRIBUTED_MIN. */
+const UNATTRIBUTED_EXPLAINED = 1;
 const UNATTRIBUTED_MIN = 0.25;
 const UNATTRIBUTED_LISTED = 3;
 
@@ -150,7 +152,7 @@ function toRecord(spec: ExperimentSpec, cpuId: string, returnThunk: string, site
       overheadPerInvocation: overhead,
       entryPerInvocation: entry,
       unattributedPerInvocation: overhead - atSites - entry,
-      unattributedByInsn: m === baseline ? [] : unattributedByInsn(spec.program.insns, rw.origin, m.byPc, baseline.byPc),
+      unattributedByInsn: m === baseline || Math.abs(overhead - atSites - entry) < UNATTRIBUTED_EXPLAINED ? [] : unattributedByInsn(spec.program.insns, rw.origin, m.byPc, baseline.byPc),
       warmupInvocation: m.warmupCycles,
     },
     callSites,

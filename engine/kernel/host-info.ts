@@ -5,13 +5,21 @@ import { readdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 
 export interface CpuIdentity {
-  /** /proc/cpuinfo "model name" (inside a VM this can be generic, e.g. "AMD EPYC"). */
+  /** /proc/cpuinfo "model name" (inside a VM this can be generic, e.g. "AMD EPYC"); on
+   * arm64, which prints none, "implementer 0xII part 0xPPP". */
   modelName: string;
+  /** x86 "vendor_id" (GenuineIntel, AuthenticAMD, ...); arm64 "CPU implementer" (0x41 is Arm). */
   vendor: string;
+  /** x86 "cpu family"; arm64 "CPU architecture" (8). */
   family: number;
+  /** x86 "model"; arm64 "CPU part" (0xd0c is Neoverse N1). */
   model: number;
   stepping: number;
-  /** "model name (family F model M stepping S)", enough to tell e.g. Zen 4 from Zen 5. */
+  /** Instruction set, from which fields /proc/cpuinfo has (absent in documents written
+   * before it was recorded: the vendor tells it there). */
+  isa?: HostIsa;
+  /** x86 "model name (family F model M stepping S)", enough to tell e.g. Zen 4 from Zen 5;
+   * arm64 "implementer 0x41 part 0xd0c (r3p1)". */
   label: string;
 }
 
@@ -24,6 +32,41 @@ export interface HostInfo {
   vulnerabilities: Record<string, string>;
 }
 
+export type HostIsa = 'x86-64' | 'arm64' | 'unknown';
+
+/** The ISA of a Node process.arch, for a host whose /proc/cpuinfo says nothing. */
+export function isaOfArch(arch: string): HostIsa {
+  return arch === 'x64' ? 'x86-64' : arch === 'arm64' ? 'arm64' : 'unknown';
+}
+
+/** The CPU of the first processor block of a /proc/cpuinfo text. x86 prints vendor_id,
+ * cpu family, model and stepping (arch/x86/kernel/cpu/proc.c); arm64 prints CPU
+ * implementer, architecture, variant, part and revision (arch/arm64/kernel/cpuinfo.c). */
+export function parseCpuInfo(text: string, fallbackIsa: HostIsa = 'unknown'): CpuIdentity {
+  const first = text.trim().split(/\n\s*\n/)[0] ?? '';
+  const field = (name: string): string => {
+    const m = new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(first);
+    return m ? m[1].trim() : '';
+  };
+  const n = (x: number): number => (Number.isFinite(x) ? x : -1);
+  if (field('CPU implementer')) {
+    const vendor = field('CPU implementer');
+    const family = n(Number.parseInt(field('CPU architecture'), 10));
+    const model = n(Number.parseInt(field('CPU part'), 16));
+    const variant = n(Number.parseInt(field('CPU variant'), 16));
+    const stepping = n(Number.parseInt(field('CPU revision'), 10));
+    const modelName = field('model name') || `implementer ${vendor} part 0x${model.toString(16).padStart(3, '0')}`;
+    return { modelName, vendor, family, model, stepping, isa: 'arm64', label: `${modelName} (r${variant}p${stepping})` };
+  }
+  const modelName = field('model name') || field('Processor') || 'unknown';
+  const vendor = field('vendor_id') || 'unknown';
+  const family = n(Number.parseInt(field('cpu family'), 10));
+  const model = n(Number.parseInt(field('model'), 10));
+  const stepping = n(Number.parseInt(field('stepping'), 10));
+  const isa = field('vendor_id') ? 'x86-64' : fallbackIsa;
+  return { modelName, vendor, family, model, stepping, isa, label: `${modelName} (family ${family} model ${model} stepping ${stepping})` };
+}
+
 async function readTrim(path: string): Promise<string | undefined> {
   try {
     return (await readFile(path, 'utf8')).trim();
@@ -33,26 +76,7 @@ async function readTrim(path: string): Promise<string | undefined> {
 }
 
 export async function readCpuIdentity(): Promise<CpuIdentity> {
-  const text = (await readTrim('/proc/cpuinfo')) ?? '';
-  const first = text.split(/\n\s*\n/)[0] ?? '';
-  const field = (name: string): string => {
-    const m = new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(first);
-    return m ? m[1].trim() : '';
-  };
-  const modelName = field('model name') || field('Processor') || 'unknown';
-  const vendor = field('vendor_id') || field('CPU implementer') || 'unknown';
-  const family = Number.parseInt(field('cpu family') || field('CPU architecture'), 10);
-  const model = Number.parseInt(field('model') || field('CPU part'), 0);
-  const stepping = Number.parseInt(field('stepping') || field('CPU revision'), 10);
-  const n = (x: number): number => (Number.isFinite(x) ? x : -1);
-  return {
-    modelName,
-    vendor,
-    family: n(family),
-    model: n(model),
-    stepping: n(stepping),
-    label: `${modelName} (family ${n(family)} model ${n(model)} stepping ${n(stepping)})`,
-  };
+  return parseCpuInfo((await readTrim('/proc/cpuinfo')) ?? '', isaOfArch(process.arch));
 }
 
 const SYSCTLS = {

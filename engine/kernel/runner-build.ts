@@ -16,6 +16,10 @@ export const RUNNER_SOURCE = fileURLToPath(new URL('./bpf-runner.c', import.meta
 const BUILD_DIR = fileURLToPath(new URL('../../build/kernel/', import.meta.url));
 const CFLAGS = ['-O2', '-Wall', '-std=gnu11'];
 
+/** One line: what is missing, what needs it, and how to get it. */
+export const NO_COMPILER =
+  'no C compiler found: the bpf() helper (engine/kernel/bpf-runner.c) is compiled on first use with cc (tried $CC, cc, gcc, clang); install one, e.g. apt-get install gcc';
+
 export type BuildResult = { ok: true; path: string; compiler: string } | { ok: false; reason: string };
 
 async function findCompiler(): Promise<string | undefined> {
@@ -48,7 +52,7 @@ export async function buildRunner(): Promise<BuildResult> {
     return { ok: false, reason: `cannot read ${RUNNER_SOURCE}: ${(e as Error).message}` };
   }
   const compiler = await findCompiler();
-  if (!compiler) return { ok: false, reason: 'no C compiler found (tried $CC, cc, gcc, clang)' };
+  if (!compiler) return { ok: false, reason: NO_COMPILER };
 
   const hash = createHash('sha256')
     .update(source)

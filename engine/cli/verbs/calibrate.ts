@@ -1,13 +1,31 @@
+import { chooseCpuModel } from '../../cpus/host-model.ts';
 import { BpfError } from '../../errors.ts';
-import { cpuModelById, CPU_MODELS } from '../../cpus/index.ts';
-import { DEFAULT_CALIBRATION, runCalibration, writeCalibration } from '../../calibrate/run-calibration.ts';
+import { DEFAULT_CALIBRATION, LATEST, runCalibration, writeCalibration } from '../../calibrate/run-calibration.ts';
 import { formatCalibration } from '../../calibrate/report.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS } from '../../exec/index.ts';
 import { parseTier } from '../../experiment/index.ts';
+import { readCpuIdentity } from '../../kernel/host-info.ts';
 import { intOption, oneOf, parseVerbArgs } from '../args.ts';
 import type { Verb } from './verb.ts';
 
 const D = DEFAULT_CALIBRATION;
+
+/** The "round N/M" line on a terminal: redrawn in place, and erased (not left above the
+ * table) once the rounds are over or the run fails. Nothing is drawn off a terminal. */
+export function roundProgress(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>): { onRound?: (done: number, total: number) => void; clear: () => void } {
+  if (!stream.isTTY) return { clear: () => undefined };
+  let drawn = false;
+  return {
+    onRound: (done, total) => {
+      stream.write(`\r\x1b[Kcalibrate: round ${done}/${total}`);
+      drawn = true;
+    },
+    clear: () => {
+      if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
 
 export const calibrateVerb: Verb = {
   name: 'calibrate',
@@ -18,11 +36,12 @@ Builds programs with N call sites per strategy (none, call, stack, aux, and a
 percpu analog), loads them into the running kernel, times them with
 BPF_PROG_TEST_RUN, converts ns to cycles with a clock ruler, and prints the
 measured cycles per call site beside the timing models' predictions for the
-same bytes. Needs root (bpf()); without it, prints why and shows the model.
+same bytes. Needs root (bpf()) and a C compiler (cc) for its bpf() helper;
+without them it says why, shows the model alone and exits 1.
 
 options:
-  --cpu-model ID     timing model CPU (default ${D.cpuModel}; the IDs are listed by
-                     'bpfexc models')
+  --cpu-model ID     timing model CPU (default: the model closest to this
+                     machine's CPU, marked in 'bpfexc models')
   --sites N          call sites per program (default ${D.sites})
   --loads N          rounds: fresh loads of every variant (default ${D.loads})
   --runs N           PROG_TEST_RUN calls per variant per round (default ${D.runsPerLoad})
@@ -31,7 +50,9 @@ options:
                      (default ${DEFAULT_TIER}); the predictions are the same on
                      every tier, JSON records which one ran in provenance.tier
   --format F         text or json (default text)
-  --out DIR          where the JSON goes (default results/calibration/)
+  --out DIR          where the JSON goes (default results/calibration/): a
+                     timestamped file and ${LATEST}; a run without kernel
+                     measurements writes model-only.json instead
   --no-kernel        model only`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('calibrate', argv, {
@@ -48,28 +69,45 @@ options:
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
     const tier = parseTier(values.tier);
-    const cpuModel = values['cpu-model'] ?? D.cpuModel;
-    if (!cpuModelById(cpuModel)) throw new BpfError('usage', `--cpu-model must be one of ${CPU_MODELS.map((m) => m.id).join(', ')}, not '${cpuModel}'`);
+    const host = await readCpuIdentity();
+    const choice = chooseCpuModel(values['cpu-model'], host);
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
-    const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\rcalibrate: round ${done}/${total}${done === total ? '\n' : ''}`) : undefined;
-    const doc = await runCalibration({
+    const noKernel = values['no-kernel'] ?? false;
+    const options = {
       sites: intOption('sites', values.sites, D.sites, 1),
       loads: intOption('loads', values.loads, D.loads, 1),
       runsPerLoad: intOption('runs', values.runs, D.runsPerLoad, 1),
       repeat: intOption('repeat', values.repeat, D.repeat, 1),
-      cpuModel,
-      tier,
-      command: ['bpfexc', 'calibrate', ...argv].join(' '),
-      noKernel: values['no-kernel'] ?? false,
-      onRound: progress,
-    });
-    const path = writeCalibration(doc, values.out);
+    };
+    if (choice.notice) process.stderr.write(`bpfexc calibrate: ${choice.notice}\n`);
+    const progress = roundProgress(process.stderr);
+    let doc;
+    try {
+      doc = await runCalibration({
+        ...options,
+        cpuModel: values['cpu-model'],
+        host,
+        tier,
+        command: ['bpfexc', 'calibrate', ...argv].join(' '),
+        noKernel,
+        onRound: progress.onRound,
+      });
+    } finally {
+      progress.clear();
+    }
+    const written = writeCalibration(doc, values.out);
     if (format === 'json') {
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    } else if (!doc.kernel && doc.model.predicted.length === 0) {
-      process.stdout.write(`calibrate: kernel not measured (${doc.kernelUnavailable}); ${doc.model.unavailable}\n`);
     } else {
-      process.stdout.write(formatCalibration(doc) + `\nwritten   ${path}\n`);
+      const where = written.latest
+        ? `written   ${written.path} and ${LATEST}`
+        : `written   ${written.path}\n          (model only: ${LATEST} is left to runs that measure the kernel)`;
+      process.stdout.write(formatCalibration(doc) + `\n${where}\n`);
+    }
+    if (!doc.kernel && !noKernel) {
+      // Nothing was measured, which is what calibrate is for: a failure for scripts too.
+      process.stderr.write(`bpfexc calibrate: nothing measured on the kernel: ${doc.kernelUnavailable ?? 'unknown reason'}\n`);
+      return 1;
     }
     return 0;
   },

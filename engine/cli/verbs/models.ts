@@ -1,6 +1,8 @@
-import { CPU_MODELS, HOST_CLOSEST_MODEL, type CpuModel } from '../../cpus/index.ts';
+import { CPU_MODELS, type CpuModel } from '../../cpus/index.ts';
+import { closestCpuModel, type HostCpu } from '../../cpus/host-model.ts';
 import type { Basis, Figure } from '../../cpus/cpu-model.ts';
 import { BpfError } from '../../errors.ts';
+import { readCpuIdentity } from '../../kernel/host-info.ts';
 import { wrap } from '../../report/plain-text.ts';
 import { formatTable } from '../../results/text-table.ts';
 import { parseVerbArgs } from '../args.ts';
@@ -33,6 +35,33 @@ function sourceSummary(m: CpuModel): string {
   return `${figs.length} figures: ${count('document')} from documents${mca}${measured}, ${count('assumption')} assumed (each says why). Documents: ${shown || 'none'}.`;
 }
 
+/** The listing, with the model closest to `host` marked (the same choice as calibrate's default). */
+export function modelsText(host: HostCpu): string {
+  const closest = closestCpuModel(host);
+  const table = formatTable(
+    [
+      { header: 'model', align: 'left' }, { header: 'isa', align: 'left' }, { header: 'GHz' }, { header: 'issue' },
+      { header: 'ROB' }, { header: 'L1d KiB/cyc' }, { header: 'L2 cyc' }, { header: 'mispred' }, { header: 'RAS' },
+    ],
+    CPU_MODELS.map((m) => [
+      m.id + (m.id === closest.id ? '*' : ''), m.isa, m.frequencyGHz.value, m.issueWidth.value, m.robSize.value,
+      `${m.l1d.sizeKiB.value}/${m.l1d.latency.value}`, m.l2.latency.value, m.branchMispredictPenalty.value, m.returnStackDepth.value,
+    ]),
+    WIDTH,
+  );
+  const out = [
+    table,
+    ...wrap(`* closest to this machine's CPU, ${host.label ?? 'not identified'}, and the default of 'bpfexc calibrate'. ${closest.reason}.`, WIDTH),
+    ...wrap('issue: ops dispatched per cycle; mispred: branch mispredict penalty, cycles; RAS: return stack entries.', WIDTH),
+    '',
+  ];
+  for (const m of CPU_MODELS) {
+    out.push(`${m.id}: ${m.name}`);
+    out.push(...wrap(sourceSummary(m), WIDTH, '  '));
+  }
+  return out.join('\n') + '\n';
+}
+
 export const modelsVerb: Verb = {
   name: 'models',
   summary: 'list the CPU models with their key figures and sources',
@@ -40,27 +69,12 @@ export const modelsVerb: Verb = {
 
 Lists the CPU models 'bpfexc run --cpu-model' accepts with their key figures
 (clock, widths, caches, branch and return prediction) and where the figures
-come from. Every figure, with its full source, is in engine/cpus/<id>.ts.`,
+come from, and marks the one closest to this machine's CPU (from
+/proc/cpuinfo). Every figure, with its full source, is in engine/cpus/<id>.ts.`,
   async run(argv) {
     const { positionals } = parseVerbArgs('models', argv, {});
     if (positionals.length > 0) throw new BpfError('usage', 'models takes no arguments');
-    const table = formatTable(
-      [
-        { header: 'model', align: 'left' }, { header: 'isa', align: 'left' }, { header: 'GHz' }, { header: 'issue' },
-        { header: 'ROB' }, { header: 'L1d KiB/cyc' }, { header: 'L2 cyc' }, { header: 'mispred' }, { header: 'RAS' },
-      ],
-      CPU_MODELS.map((m) => [
-        m.id + (m.id === HOST_CLOSEST_MODEL ? '*' : ''), m.isa, m.frequencyGHz.value, m.issueWidth.value, m.robSize.value,
-        `${m.l1d.sizeKiB.value}/${m.l1d.latency.value}`, m.l2.latency.value, m.branchMispredictPenalty.value, m.returnStackDepth.value,
-      ]),
-      WIDTH,
-    );
-    const out = [table, ...wrap(`* closest to this machine (what 'bpfexc calibrate' measures). issue: ops dispatched per cycle; mispred: branch mispredict penalty, cycles; RAS: return stack entries.`, WIDTH), ''];
-    for (const m of CPU_MODELS) {
-      out.push(`${m.id}: ${m.name}`);
-      out.push(...wrap(sourceSummary(m), WIDTH, '  '));
-    }
-    process.stdout.write(out.join('\n') + '\n');
+    process.stdout.write(modelsText(await readCpuIdentity()));
     return 0;
   },
 };

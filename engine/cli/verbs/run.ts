@@ -4,7 +4,7 @@ import { hexBytesOption, intOption, oneOf, parseVerbArgs } from '../args.ts';
 import { readProgramInput, type ProgramInput } from '../program-input.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';
-import { HOST_CLOSEST_MODEL } from '../../cpus/index.ts';
+import { DEFAULT_CPU_MODEL } from '../../cpus/index.ts';
 import {
   formatExperimentText, parseCpuModelList, parseStrategyList, parseThrowRate, parseTier, runExperiment, SITE_SELECTIONS, TIMING_MODELS,
 } from '../../experiment/index.ts';
@@ -70,7 +70,7 @@ options:
 
 strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
   --strategy LIST    none,call,stack,aux,percpu,unwind or all (default all)
-  --cpu-model LIST   CPU models, e.g. zen5,skylake, or all (default ${HOST_CLOSEST_MODEL})
+  --cpu-model LIST   CPU models, e.g. zen5,skylake, or all (default ${DEFAULT_CPU_MODEL})
   --cpus N           simulated CPUs (1..64); above 1 the program runs on the
                      multi-CPU machine (the many-cpus scenario: task context,
                      no interrupts) and reports correctness, with failure
@@ -121,7 +121,7 @@ call-site overheads summed over every invocation the machine ran
       helperSet: input.helperSet,
       workloadName: workload?.name ?? positionals[0],
       strategies: parseStrategyList(values.strategy ?? 'all'),
-      cpuModels: parseCpuModelList(values['cpu-model'] ?? HOST_CLOSEST_MODEL),
+      cpuModels: parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL),
       cpus: intOption('cpus', values.cpus, 1, 1),
       invocations: intOption('invocations', values.invocations, DEFAULT_EXPERIMENT_INVOCATIONS, 1),
       seed: intOption('seed', values.seed, 1),
@@ -164,7 +164,7 @@ function machineRun(base: Scenario, values: Values, argv: string[], tier: Execut
   const seed = intOption('seed', values.seed, 1);
   const strategies = parseStrategyList(values.strategy ?? 'all');
   const mitigations = parseMitigations(values.mitigations);
-  const results = parseCpuModelList(values['cpu-model'] ?? HOST_CLOSEST_MODEL).map((id) =>
+  const results = parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL).map((id) =>
     runMachine(scenario, {
       strategies,
       cpuModel: withMitigations(cpuModelById(id)!, mitigations),
