@@ -3,7 +3,7 @@
 
 import { BpfError } from '../errors.ts';
 import { F_AUX, F_IMM, STRIDE, type LoadedProgram } from './decoded.ts';
-import type { HelperDef, HelperEnv, HelperRegistry } from './helpers/registry.ts';
+import { helperEntry, type HelperDef, type HelperEnv, type HelperRegistry } from './helpers/registry.ts';
 import { MEM_BASE_HI, TEXT_BASE_HI, TEXT_BASE_LO } from './layout.ts';
 import type { ArrayMap } from './maps/array.ts';
 import type { BpfMap } from './maps/map.ts';
@@ -50,7 +50,7 @@ export function compileForInstance(
     ids.map((id) => {
       const def: HelperDef | undefined = reg.get(id);
       if (!def) throw new BpfError('load', `${what} id ${id} is not in the instance's registry`, { file });
-      return def.fn;
+      return helperEntry(def);
     });
   const isSubprog = new Uint8Array(loaded.slots);
   for (const s of loaded.subprogs) isSubprog[s] = 1;

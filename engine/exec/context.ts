@@ -6,12 +6,13 @@
 // softirq/hardirq/NMI contexts nested above them on one CPU), the task it runs for, its
 // CPU and its context level. Maps and the rest of memory are the instance's, shared.
 //
-// Each slice switches the context's CPU, level, task and PRNG stream into the instance
-// state and restores the previous ones afterwards, so a context may run nested inside a
-// helper of another (a tracing program recursing through a helper). movpcpu and
-// bpf_get_smp_processor_id follow the CPU of the current slice (migration).
-// Callbacks run by helpers (bpf_loop) run atomically within the slice that called the
-// helper: a slice ends at the first instruction after the helper returns.
+// Each slice switches the context's CPU, level, task, PRNG stream and world-input
+// recorder into the instance state and restores the previous ones afterwards, so a
+// context may run nested inside a helper of another (a tracing program recursing
+// through a helper). movpcpu and bpf_get_smp_processor_id follow the CPU of the current
+// slice (migration). Callbacks run by helpers (bpf_loop) run atomically within the slice
+// that called the helper: a slice ends at the first instruction after the helper
+// returns.
 
 import { BpfError } from '../errors.ts';
 import type { CompiledProgram } from './compiled.ts';
@@ -23,6 +24,7 @@ import type { Memory } from './memory.ts';
 import type { ExecObserver } from './observer.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';
 import type { InstanceState } from './state.ts';
+import { WorldRecorder, type WorldTape } from './world.ts';
 
 /** A simulated task: its pid/tgid and where its bpf_exception_thrown[4] lives. */
 export interface TaskHandle {
@@ -45,6 +47,8 @@ export interface ContextStart {
   /** Seeds this invocation's bpf_get_prandom_u32 stream (default: the instance's). */
   prngSeed?: number;
   maxInsns?: number;
+  /** World inputs to replay (see RunOptions.world). */
+  world?: WorldTape;
 }
 
 export interface SliceResult {
@@ -52,6 +56,8 @@ export interface SliceResult {
   insnsExecuted: number;
   thrown?: { cookie: bigint; frames: number };
   ctx: Uint8Array;
+  /** The world inputs the invocation read, on whichever CPU and task each slice ran. */
+  world: WorldTape;
 }
 
 export type ContextStatus = 'idle' | 'ready' | 'paused' | 'done';
@@ -78,6 +84,7 @@ export class ExecutionContext {
   /** Set when status is 'done'. */
   result: SliceResult | undefined;
   private rng = 0;
+  private world = new WorldRecorder();
   private ctxLen = 0;
   private started = false;
   private readonly ctxRegion: number;
@@ -115,6 +122,7 @@ export class ExecutionContext {
     if (!(this.level >= 0 && this.level <= 3)) throw new BpfError('usage', `context level ${this.level} is outside 0..3`);
     this.task = o.task ?? this.parts.defaultTask;
     this.rng = o.prngSeed !== undefined ? o.prngSeed | 0 || 0x9e3779b9 : state.randomState;
+    this.world = new WorldRecorder(o.world);
     mem.resize(this.ctxRegion, ctx.length);
     mem.bytes.set(ctx, this.ctxStart);
     this.ctxLen = ctx.length;
@@ -147,13 +155,14 @@ export class ExecutionContext {
     this.cpu = cpu;
     const st = this.parts.state;
     const it = this.interp;
-    const saved = { cpu: st.cpu, level: st.level, pid: st.pid, tgid: st.tgid, task: st.taskException, rng: st.randomState };
+    const saved = { cpu: st.cpu, level: st.level, pid: st.pid, tgid: st.tgid, task: st.taskException, rng: st.randomState, world: st.world };
     st.cpu = cpu;
     st.level = this.level;
     st.pid = this.task.pid;
     st.tgid = this.task.tgid;
     st.taskException = this.task.exceptionOffset;
     st.randomState = this.rng;
+    st.world = this.world;
     it.pcpuLo = Lay.PERCPU_OFFSET + cpu * Lay.PERCPU_STRIDE;
     it.pcpuHi = Lay.MEM_BASE_HI | 0;
     it.observer = observer;
@@ -185,6 +194,7 @@ export class ExecutionContext {
       st.tgid = saved.tgid;
       st.taskException = saved.task;
       st.randomState = saved.rng;
+      st.world = saved.world;
       it.observer = null;
       it.sliceEnd = Infinity;
     }
@@ -215,7 +225,7 @@ export class ExecutionContext {
   }
 
   private finish(r0: bigint, thrown?: SliceResult['thrown']): SliceResult {
-    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ctx: this.parts.mem.bytes.slice(this.ctxStart, this.ctxStart + this.ctxLen) };
+    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ctx: this.parts.mem.bytes.slice(this.ctxStart, this.ctxStart + this.ctxLen), world: this.world.seen };
     if (thrown) out.thrown = thrown;
     return out;
   }

@@ -11,6 +11,7 @@ export { compiledTierSettings } from './compiled-tier/executor.ts';
 export { defaultHelpers } from './helpers/linux.ts';
 export { conformanceHelpers } from './helpers/conformance.ts';
 export { defaultKfuncs } from './helpers/kfuncs.ts';
-export { registry, withHelpers, type HelperDef, type HelperEnv, type HelperRegistry } from './helpers/registry.ts';
+export { WorldTape, WorldRecorder, WORLD_KINDS, type WorldKind } from './world.ts';
+export { registry, withHelpers, helperEntry, type HelperDef, type HelperEnv, type HelperRegistry } from './helpers/registry.ts';
 export type { BpfMap } from './maps/map.ts';
 export * as layout from './layout.ts';

@@ -20,6 +20,7 @@ import { StopSignal, ThrowSignal } from './signals.ts';
 import type { ExecObserver } from './observer.ts';
 import { InstanceState } from './state.ts';
 import { createExecutor, DEFAULT_TIER, type ExecutionTier } from './tier.ts';
+import { WorldRecorder, type WorldTape } from './world.ts';
 
 export const DEFAULT_MAX_INSNS = 100_000_000;
 
@@ -50,6 +51,9 @@ export interface RunOptions {
   /** Seeds this run's bpf_get_prandom_u32 stream, so its draws do not depend on what ran
    * before; the instance's own stream is left where it was. */
   prngSeed?: number;
+  /** World inputs to replay (another run's RunResult.world): the run's world helpers return
+   * these values, per kind in order, and read the simulated world once a kind runs out. */
+  world?: WorldTape;
 }
 
 export interface ContextOptions {
@@ -66,6 +70,8 @@ export interface RunResult {
   thrown?: { cookie: bigint; frames: number };
   /** The context bytes after the run. */
   ctx: Uint8Array;
+  /** The world inputs the run read (what a replay of it needs). */
+  world: WorldTape;
 }
 
 export class ProgramInstance {
@@ -218,6 +224,8 @@ export class ProgramInstance {
     st.pid = this.defaultTask.pid;
     st.tgid = this.defaultTask.tgid;
     enterProgram(it, mem, { xdp: this.xdp, mdOffset: Lay.XDP_MD_OFFSET, ctxOffset: Lay.CTX_OFFSET, ctx, args: opts.args });
+    const outerWorld = st.world;
+    const world = (st.world = new WorldRecorder(opts.world));
     let r0: bigint;
     let thrown: RunResult['thrown'];
     try {
@@ -232,11 +240,12 @@ export class ProgramInstance {
       } else throw e;
     } finally {
       it.observer = null;
+      st.world = outerWorld;
     }
     // Only runs that end (return, throw, stop) advance the simulated clock: a fault's
     // instruction count is not defined (executors write it back at different points).
     st.insnsTotal += it.executed;
-    const out: RunResult = { r0, insnsExecuted: it.executed, ctx: mem.bytes.slice(Lay.CTX_OFFSET, Lay.CTX_OFFSET + ctx.length) };
+    const out: RunResult = { r0, insnsExecuted: it.executed, ctx: mem.bytes.slice(Lay.CTX_OFFSET, Lay.CTX_OFFSET + ctx.length), world: world.seen };
     if (thrown) out.thrown = thrown;
     return out;
   }

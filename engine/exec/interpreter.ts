@@ -24,7 +24,7 @@ import * as A from './alu64.ts';
 import { atomicRmw } from './atomics.ts';
 import type { CompiledProgram } from './compiled.ts';
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from './decoded.ts';
-import type { HelperEnv } from './helpers/registry.ts';
+import { helperEntry, type HelperEnv } from './helpers/registry.ts';
 import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, hex } from './layout.ts';
 import type { Memory } from './memory.ts';
 import type { ExecObserver } from './observer.ts';
@@ -568,7 +568,7 @@ export class Interpreter implements HelperEnv {
   protected callHelperById(id: number, pc: number): void {
     const def = this.prog.helpers.get(id);
     if (!def) throw new BpfError('runtime', `callx to ${id}, which is neither a helper id nor a function address`, { file: this.prog.file, pc });
-    def.fn(this);
+    helperEntry(def)(this);
   }
 
   /** The instruction at `pc` would exceed the count limit: pause there (slice end), or

@@ -1,10 +1,12 @@
 // Per-instance state that outlives one run: maps, the simulated clock, the PRNG, and
 // which CPU / context level / task the next run is on. An execution context
 // (context.ts) switches its own CPU, level, task and PRNG stream in here for each slice
-// it runs, so helpers always see the context that called them.
+// it runs, so helpers always see the context that called them; likewise the recorder of
+// the world inputs the running invocation reads (world.ts).
 
 import { TASK_EXCEPTION_THROWN_OFFSET } from './layout.ts';
 import type { BpfMap } from './maps/map.ts';
+import { WorldRecorder } from './world.ts';
 
 export class InstanceState {
   readonly maps: BpfMap[] = [];
@@ -21,6 +23,8 @@ export class InstanceState {
   /** Instructions executed over the instance's life: the simulated clock ticks 1 ns each. */
   insnsTotal = 0;
   clockBaseNs = 1_000_000_000n;
+  /** Records (or replays) the world inputs of the run in progress. */
+  world = new WorldRecorder();
   private rng: number;
 
   constructor(seed: number) {

@@ -60,6 +60,8 @@ export interface InvocationRecord {
   thrown?: { cookie: bigint; frames: number };
   insnsExecuted?: number;
   ctx?: string;
+  /** The world inputs the invocation read (WorldTape.key). */
+  world?: string;
   error?: { kind?: string; message: string; pc?: number };
   /** Sliced runs: `executed@pc/depth` at each pause. */
   pauses?: string[];
@@ -120,11 +122,11 @@ export function runUnderTier(tier: ExecutionTier, c: TierComparison): TierRun {
     try {
       let res;
       if (ec) {
-        ec.start({ ctx: opts.ctx, args: opts.args, level: opts.level, cpu: opts.cpu, prngSeed: opts.prngSeed, maxInsns: opts.maxInsns });
+        ec.start({ ctx: opts.ctx, args: opts.args, level: opts.level, cpu: opts.cpu, prngSeed: opts.prngSeed, maxInsns: opts.maxInsns, world: opts.world });
         while (ec.runSlice(c.sliceInsns as number, ec.cpu, observer ?? null) === 'paused') pauses.push(`${ec.executed}@${ec.interp.pc}/${ec.interp.depth}`);
         res = ec.result!;
       } else res = inst.run({ ...opts, observer });
-      rec = { outcome: 'result', r0: res.r0, insnsExecuted: res.insnsExecuted, ctx: hexBytes(res.ctx) };
+      rec = { outcome: 'result', r0: res.r0, insnsExecuted: res.insnsExecuted, ctx: hexBytes(res.ctx), world: res.world.key };
       if (res.thrown) rec.thrown = res.thrown;
     } catch (e) {
       rec = failure(e);
@@ -190,7 +192,7 @@ export function diffTierRuns(ref: TierRun, other: TierRun): string[] {
       continue;
     }
     for (const r of [a, b]) if (r.outcome === 'crash') out.push(`${at}: crash: ${r.error?.message}`);
-    for (const k of ['outcome', 'r0', 'thrown', 'insnsExecuted', 'ctx', 'error', 'pauses', 'memoryDigest'] as const) {
+    for (const k of ['outcome', 'r0', 'thrown', 'insnsExecuted', 'ctx', 'world', 'error', 'pauses', 'memoryDigest'] as const) {
       if (show(a[k]) !== show(b[k])) out.push(`${at}: ${k} ${show(a[k])} vs ${show(b[k])}`);
     }
   }

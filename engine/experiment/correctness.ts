@@ -1,7 +1,8 @@
 // Did a strategy deliver every throw, and only those? The oracle is the same invocation
 // under `none`: the executor's bpf_throw unwinds as Linux 6.7 does and reports the cookie.
-// No rewrite draws from the PRNG, so invocation i sees the same draws under every
-// strategy (the tests check this on deep-assert).
+// It replays the world inputs the strategy's invocation read (the simulated clock, which
+// the checks' instructions advance, random draws, CPU, task: engine/exec/world.ts), so a
+// difference in r0 is the strategy's doing, not the world's.
 import type { Correctness } from '../results/document.ts';
 import type { InvocationOutcome } from './measure.ts';
 

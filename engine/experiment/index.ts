@@ -5,4 +5,4 @@ export { parseCpuModelList, parseStrategyList, parseThrowRate, parseTier, valida
 export { applyThrowRate, thresholdForRate, type ThrowKnob } from './throw-knob.ts';
 export { formatExperimentText } from './format-text.ts';
 export { judgeCorrectness } from './correctness.ts';
-export { measureStrategy, runUntimed, WARMUP_INVOCATIONS, type Measurement, type MeasureOptions, type InvocationOutcome } from './measure.ts';
+export { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type Measurement, type MeasureOptions, type InvocationOutcome } from './measure.ts';

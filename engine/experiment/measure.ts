@@ -5,8 +5,11 @@
 // predictor and return stack) and is then set aside: its cycles, call executions,
 // instructions and result are not counted. Every strategy and the `none` baseline take
 // the same warm-up, so the PRNG stream and the maps stay aligned across them.
+//
+// Every invocation, the warm-up included, records the world inputs it read (time, random
+// draws, CPU, task: engine/exec/world.ts), for the oracle to replay (replayUntimed).
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry } from '../exec/index.ts';
+import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry, type WorldTape } from '../exec/index.ts';
 import type { Program } from '../program.ts';
 import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
@@ -32,6 +35,8 @@ export interface Measurement {
   /** Per entry of rewrite.callSites: executions over the measured invocations. */
   siteExecutions: number[];
   outcomes: InvocationOutcome[];
+  /** World inputs read per invocation: the warm-up ones first, then the measured ones. */
+  worlds: WorldTape[];
   insnsExecuted: number;
   caveats: readonly string[];
   /** The executor that ran it (the instance's, so what was asked for reached it). */
@@ -73,9 +78,10 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   const counter = new SiteCounter(model, slots, rewrite.callSites.map((s) => s.rewrittenPc));
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
 
+  const worlds: WorldTape[] = [];
   for (let i = 0; i < WARMUP_INVOCATIONS; i++) {
     model.startInvocation();
-    instance.run({ ...runOpts, observer: model });
+    worlds.push(instance.run({ ...runOpts, observer: model }).world);
     model.endInvocation();
   }
   const warmupCycles = model.totalCycles();
@@ -88,6 +94,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     const res = instance.run({ ...runOpts, observer: counter });
     model.endInvocation();
     outcomes.push(res.thrown ? { r0: res.r0, thrownCookie: res.thrown.cookie } : { r0: res.r0 });
+    worlds.push(res.world);
     insnsExecuted += res.insnsExecuted;
   }
   const byPc = model.cyclesByPc();
@@ -100,22 +107,26 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     byPc,
     siteExecutions: rewrite.callSites.map((s) => counter.counts[s.rewrittenPc] ?? 0),
     outcomes,
+    worlds,
     insnsExecuted,
     caveats: model.caveats,
     tier: instance.tier,
   };
 }
 
-/** The same invocations with no timing model: the oracle's normal results when the
- * workload's throws are switched off (same seed and warm-up, so the same PRNG draws). */
-export function runUntimed(o: Omit<MeasureOptions, 'cpu' | 'model' | 'strategy' | 'sites'>): InvocationOutcome[] {
+/** The same invocations with no timing model, each replaying the world inputs of a
+ * measured run (`worlds`, as Measurement.worlds: warm-up first): what the unmodified
+ * program (o.program, run as is) returns where that run read the same time, draws, CPU
+ * and task. The oracle's results for a strategy, and its normal results when the
+ * workload's throws are switched off. Same seed and warm-up as the measured run. */
+export function replayUntimed(o: Omit<MeasureOptions, 'cpu' | 'model' | 'strategy' | 'sites'>, worlds: readonly WorldTape[]): InvocationOutcome[] {
   const helpers = helpersFor(o.helperSet);
   const instance = instantiate(loadProgram(o.program, { helpers }), { seed: o.seed, helpers, tier: o.tier });
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
-  for (let i = 0; i < WARMUP_INVOCATIONS; i++) instance.run(runOpts);
+  for (let i = 0; i < WARMUP_INVOCATIONS; i++) instance.run({ ...runOpts, world: worlds[i] });
   const out: InvocationOutcome[] = [];
   for (let i = 0; i < o.invocations; i++) {
-    const res = instance.run(runOpts);
+    const res = instance.run({ ...runOpts, world: worlds[WARMUP_INVOCATIONS + i] });
     out.push(res.thrown ? { r0: res.r0, thrownCookie: res.thrown.cookie } : { r0: res.r0 });
   }
   return out;

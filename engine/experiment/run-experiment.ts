@@ -18,7 +18,7 @@ import type { CallSiteResult, RunRecord } from '../results/document.ts';
 import { buildCallGraph } from '../strategies/call-graph.ts';
 import { SLOT_ENTRY } from '../strategies/index.ts';
 import { judgeCorrectness } from './correctness.ts';
-import { measureStrategy, runUntimed, WARMUP_INVOCATIONS, type InvocationOutcome, type Measurement } from './measure.ts';
+import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type InvocationOutcome, type Measurement } from './measure.ts';
 import { validateSpec, type ExperimentSpec } from './spec.ts';
 import { applyThrowRate } from './throw-knob.ts';
 
@@ -82,17 +82,32 @@ export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
   const program = spec.throwKnob ? applyThrowRate(spec.program, spec.throwKnob, spec.throwRate) : spec.program;
   const sites = resolveSites(spec);
   const common = { ctx: spec.ctx, helperSet: spec.helperSet, invocations: spec.invocations, seed: spec.seed, maxInsns: spec.maxInsns, tier: spec.tier };
-  // What each invocation would return had it not thrown: the same draws with throws off.
-  const normal = spec.throwKnob && spec.throwRate > 0 ? runUntimed({ ...common, program: applyThrowRate(spec.program, spec.throwKnob, 0) }) : undefined;
+  // The oracle of a strategy's run is the program under `none` replaying, invocation by
+  // invocation, the world inputs that run read (time, draws, CPU, task); with a throw rate,
+  // also with throws off (what a missed throw returns). Runs that read the same inputs
+  // share one replay, and the `none` run is its own oracle: the world inputs do not depend
+  // on the CPU model, so a workload that never reads the clock replays nothing.
+  const normalProgram = spec.throwKnob && spec.throwRate > 0 ? applyThrowRate(spec.program, spec.throwKnob, 0) : undefined;
+  const oracles = new Map<string, InvocationOutcome[]>();
+  const normals = new Map<string, InvocationOutcome[]>();
+  const replayed = (cache: Map<string, InvocationOutcome[]>, p: typeof program, m: Measurement): InvocationOutcome[] => {
+    const key = worldsKey(m);
+    let out = cache.get(key);
+    if (!out) cache.set(key, (out = replayUntimed({ ...common, program: p }, m.worlds)));
+    return out;
+  };
 
   const records: ExperimentRunRecord[] = [];
   for (const cpuId of spec.cpuModels) {
     const cpu = withMitigations(cpuModelById(cpuId)!, spec.mitigations ?? 'default');
     const measure = (strategy: string): Measurement => measureStrategy({ ...common, program, strategy, cpu, model: spec.model, sites });
     const baseline = measure('none');
+    oracles.set(worldsKey(baseline), baseline.outcomes);
     for (const strategy of spec.strategies) {
       const m = strategy === 'none' ? baseline : measure(strategy);
-      records.push(toRecord(spec, cpuId, returnThunkLabel(cpu), sites, program.insns.length / 8, m, baseline, normal));
+      const oracle = replayed(oracles, program, m);
+      const normal = normalProgram ? replayed(normals, normalProgram, m) : undefined;
+      records.push(toRecord(spec, cpuId, returnThunkLabel(cpu), sites, program.insns.length / 8, m, baseline, oracle, normal));
     }
   }
   return records;
@@ -110,7 +125,19 @@ function unattributedByInsn(insns: Uint8Array, origin: Int32Array, byPc: Float64
   return out.sort((a, b) => Math.abs(b.cyclesPerInvocation) - Math.abs(a.cyclesPerInvocation) || a.pc - b.pc).slice(0, UNATTRIBUTED_LISTED);
 }
 
-function toRecord(spec: ExperimentSpec, cpuId: string, returnThunk: string, sites: 'may-throw' | 'all-calls', originalSlots: number, m: Measurement, baseline: Measurement, normal?: InvocationOutcome[]): ExperimentRunRecord {
+const worldsKey = (m: Measurement): string => m.worlds.map((w) => w.key).join('|');
+
+function toRecord(
+  spec: ExperimentSpec,
+  cpuId: string,
+  returnThunk: string,
+  sites: 'may-throw' | 'all-calls',
+  originalSlots: number,
+  m: Measurement,
+  baseline: Measurement,
+  oracle: InvocationOutcome[],
+  normal?: InvocationOutcome[],
+): ExperimentRunRecord {
   const n = spec.invocations;
   const rw = m.rewrite;
   const siteCycles = new Float64Array(rw.callSites.length);
@@ -156,7 +183,7 @@ function toRecord(spec: ExperimentSpec, cpuId: string, returnThunk: string, site
       warmupInvocation: m.warmupCycles,
     },
     callSites,
-    correctness: judgeCorrectness(baseline.outcomes, m.outcomes, normal),
+    correctness: judgeCorrectness(oracle, m.outcomes, normal),
     insns: { original: originalSlots, rewritten: rw.program.insns.length / 8, executed: m.insnsExecuted },
     timingModel: spec.model,
     returnThunk,

@@ -1,6 +1,8 @@
 // The machine's correctness oracle. Each invocation is replayed alone under `none` with
-// the same context, level and PRNG seed: whether it throws, with which cookie, and what
-// it returns. That replay is exact for a program whose result depends only on those
+// the same context, level and PRNG seed, and with the world inputs it read on the machine
+// (the simulated time, random draws, the CPU and task each read ran on, migrations
+// included: engine/exec/world.ts): whether it throws, with which cookie, and what it
+// returns. That replay is exact for a program whose result depends only on those
 // inputs. A program whose result also depends on what earlier invocations left in its
 // maps (loop-callback sums an array map's counters) returns, on the machine, whatever
 // the interleaving of the CPUs made of that state, which no replay reproduces. The oracle
@@ -10,7 +12,7 @@
 // returned value itself. Their number is reported, so a reader knows how much of a run
 // was judged the weaker way.
 
-import { defaultHelpers, instantiate, loadProgram, type ExecutionTier, type ProgramInstance } from '../exec/index.ts';
+import { defaultHelpers, instantiate, loadProgram, WorldTape, type ExecutionTier, type ProgramInstance } from '../exec/index.ts';
 import { judgeCorrectness } from '../experiment/correctness.ts';
 import type { InvocationOutcome } from '../experiment/measure.ts';
 import type { Program } from '../program.ts';
@@ -19,13 +21,14 @@ import type { Correctness } from '../results/document.ts';
 export type Verdict = 'missed' | 'spuriousUnwind' | 'wrongCookie';
 
 export interface OracleOutcome extends InvocationOutcome {
-  /** The two replays agreed: the outcome depends only on context, level and seed. */
+  /** The two replays agreed: the outcome depends only on context, level, seed and the
+   * world inputs. */
   stable: boolean;
 }
 
 const same = (a: InvocationOutcome, b: InvocationOutcome): boolean => a.r0 === b.r0 && a.thrownCookie === b.thrownCookie;
 
-/** Outcomes of invocations replayed alone (cached by level and seed). */
+/** Outcomes of invocations replayed alone (cached by level, seed and world inputs). */
 export class Oracle {
   private readonly cache = new Map<string, OracleOutcome>();
   private readonly inst: ProgramInstance;
@@ -39,17 +42,24 @@ export class Oracle {
     return this.inst.tier;
   }
 
-  private once(level: number, prngSeed: number): InvocationOutcome {
-    const r = this.inst.run({ ctx: this.ctx, level, prngSeed });
+  private once(level: number, prngSeed: number, world: WorldTape): InvocationOutcome {
+    // Every replay starts the simulated clock at the same point, as prngSeed does the
+    // PRNG: a replay that reads the clock past the tape's end (the judged invocation
+    // unwound before that read) then reads the same time in both replays, and only map
+    // state can tell the two apart.
+    this.inst.state.insnsTotal = 0;
+    const r = this.inst.run({ ctx: this.ctx, level, prngSeed, world });
     return r.thrown ? { r0: r.r0, thrownCookie: r.thrown.cookie } : { r0: r.r0 };
   }
 
-  outcome(level: number, prngSeed: number): OracleOutcome {
-    const key = `${level}:${prngSeed}`;
+  /** `world`: the world inputs the judged invocation read (Invocation.world); both
+   * replays get the same ones, so only map state can tell them apart. */
+  outcome(level: number, prngSeed: number, world: WorldTape = WorldTape.EMPTY): OracleOutcome {
+    const key = `${level}:${prngSeed}:${world.key}`;
     let o = this.cache.get(key);
     if (!o) {
-      const first = this.once(level, prngSeed);
-      o = { ...first, stable: same(first, this.once(level, prngSeed)) };
+      const first = this.once(level, prngSeed, world);
+      o = { ...first, stable: same(first, this.once(level, prngSeed, world)) };
       this.cache.set(key, o);
     }
     return o;

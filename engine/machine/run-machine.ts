@@ -4,9 +4,10 @@
 // same bytes everywhere); each CPU has its own out-of-order timing model (private L1/L2,
 // one LLC shared by all) and the coherence directory charges cross-core transfers.
 //
-// The oracle (judge.ts) replays each invocation alone under `none` with the same context
-// and PRNG seed: whether it threw, with which cookie, and what r0 it returns (and, with
-// the throw rate at 0, what it returns when it does not throw).
+// The oracle (judge.ts) replays each invocation alone under `none` with the same context,
+// PRNG seed and world inputs (what its time, random, CPU and task helpers returned on the
+// machine): whether it threw, with which cookie, and what r0 it returns (and, with the
+// throw rate at 0, what it returns when it does not throw).
 //
 // `none` always runs, first, as the baseline of the cycle overheads, whether asked for or
 // not. Call-site overheads are the cycles the timing models of all CPUs charged to the
@@ -292,8 +293,8 @@ function summarise(
   maxTraces: number,
   knob: boolean,
 ): MachineStrategyResult {
-  const expected: OracleOutcome[] = invs.map((i) => oracle.outcome(i.level, i.prngSeed));
-  const normalOut = knob ? invs.map((i) => normal.outcome(i.level, i.prngSeed)) : undefined;
+  const expected: OracleOutcome[] = invs.map((i) => oracle.outcome(i.level, i.prngSeed, i.world));
+  const normalOut = knob ? invs.map((i) => normal.outcome(i.level, i.prngSeed, i.world)) : undefined;
   const got: InvocationOutcome[] = invs.map((i) => (i.thrownCookie !== undefined ? { r0: i.r0!, thrownCookie: i.thrownCookie } : { r0: i.r0! }));
   const judged = judgeInvocations(expected, got, normalOut);
   const failures: FailureTrace[] = [];

@@ -7,7 +7,7 @@
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { BpfError } from '../errors.ts';
-import type { ExecutionContext, ProgramInstance, TaskHandle } from '../exec/index.ts';
+import type { ExecutionContext, ProgramInstance, SliceResult, TaskHandle, WorldTape } from '../exec/index.ts';
 import * as Lay from '../exec/layout.ts';
 import type { TimingModel } from '../timing/model.ts';
 import { CoherenceDirectory } from './coherence.ts';
@@ -36,6 +36,8 @@ export interface Invocation extends TracedInvocation {
   coherenceCycles: number;
   r0?: bigint;
   thrownCookie?: bigint;
+  /** Set when it finished: the world inputs it read, for the oracle's replay. */
+  world?: WorldTape;
   readonly trace: string[];
   /** Id of the invocation whose helper ran this one (tracing recursion). */
   nestedIn?: number;
@@ -166,7 +168,7 @@ export class MachineSimulation {
     inv.coherenceCycles = obs.penalty - pen0;
     outer.cycles -= inv.cycles; // the outer slice's delta includes it
     outer.coherenceCycles -= inv.coherenceCycles;
-    this.finish(cpu, inv, res.r0, res.thrown?.cookie);
+    this.finish(cpu, inv, res);
   }
 
   run(): SimulationResult {
@@ -316,8 +318,7 @@ export class MachineSimulation {
     obs.inv = null;
     if (status === 'done') {
       cpu.stack.pop();
-      const res = inv.ec.result!;
-      this.finish(cpu, inv, res.r0, res.thrown?.cookie);
+      this.finish(cpu, inv, inv.ec.result!);
       this.raisePending(cpu);
     } else if (this.sleepRequested) {
       cpu.stack.pop();
@@ -354,9 +355,12 @@ export class MachineSimulation {
     return inv;
   }
 
-  private finish(cpu: Cpu, inv: Invocation, r0: bigint, cookie: bigint | undefined): void {
+  private finish(cpu: Cpu, inv: Invocation, res: SliceResult): void {
+    const r0 = res.r0;
+    const cookie = res.thrown?.cookie;
     inv.r0 = r0;
     if (cookie !== undefined) inv.thrownCookie = cookie;
+    inv.world = res.world;
     this.note(inv, cpu, `returns r0 = 0x${r0.toString(16)}${cookie !== undefined ? ' (unwound by bpf_throw)' : ''}`);
     this.completed++;
     this.completedOn[cpu.id]++;

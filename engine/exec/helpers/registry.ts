@@ -3,6 +3,7 @@
 
 import type { Memory } from '../memory.ts';
 import type { InstanceState } from '../state.ts';
+import { worldKindIndex, type WorldKind } from '../world.ts';
 
 export interface HelperEnv {
   /** Register file halves (see alu64.ts): L[r] low word, H[r] high word. */
@@ -42,6 +43,32 @@ export interface HelperDef {
   fn: (env: HelperEnv) => void;
   /** Helper runs BPF callbacks (bpf_loop & co): a call site whose callee can throw. */
   callsBack?: boolean;
+  /** The helper's result (r0) is an input from the world of this kind, not a function of
+   * the program and its inputs. Executors then call it through helperEntry, which passes
+   * the result through the run's WorldRecorder (recorded, or replayed: see world.ts). */
+  world?: WorldKind;
+}
+
+const worldEntries = new WeakMap<HelperDef, (env: HelperEnv) => void>();
+
+/** The function an executor calls for `def`: `def.fn` itself, or for a world helper a
+ * wrapper that hands its result to the run's WorldRecorder. */
+export function helperEntry(def: HelperDef): (env: HelperEnv) => void {
+  if (def.world === undefined) return def.fn;
+  let entry = worldEntries.get(def);
+  if (!entry) {
+    const k = worldKindIndex(def.world);
+    const fn = def.fn;
+    entry = (env) => {
+      // Taken before the call: a helper may run a nested invocation, which switches its
+      // own recorder in and out of the state.
+      const rec = env.state.world;
+      fn(env);
+      rec.read(k, env.L, env.H);
+    };
+    worldEntries.set(def, entry);
+  }
+  return entry;
 }
 
 export type HelperRegistry = ReadonlyMap<number, HelperDef>;

@@ -1,7 +1,9 @@
 // Helpers that read the simulated task, CPU and clock: bpf_ktime_get_ns (5),
 // bpf_get_prandom_u32 (7), bpf_get_smp_processor_id (8), bpf_get_current_pid_tgid (14).
 // The clock is simulated: it starts at InstanceState.clockBaseNs and advances 1 ns per
-// executed BPF instruction, so runs are reproducible.
+// executed BPF instruction, so runs are reproducible. Each declares the kind of world input
+// it returns (see world.ts): a run records what it read, and a replay hands back the
+// values another run read.
 
 import type { HelperDef } from './registry.ts';
 
@@ -9,11 +11,13 @@ export const taskHelpers: HelperDef[] = [
   {
     id: 5,
     name: 'bpf_ktime_get_ns',
+    world: 'time',
     fn: (env) => env.setReturn(env.state.clockBaseNs + BigInt(env.state.insnsTotal + env.executed)),
   },
   {
     id: 7,
     name: 'bpf_get_prandom_u32',
+    world: 'random',
     fn: (env) => {
       env.L[0] = env.state.nextRandom() | 0;
       env.H[0] = 0;
@@ -22,6 +26,7 @@ export const taskHelpers: HelperDef[] = [
   {
     id: 8,
     name: 'bpf_get_smp_processor_id',
+    world: 'cpu',
     fn: (env) => {
       env.L[0] = env.state.cpu;
       env.H[0] = 0;
@@ -30,6 +35,7 @@ export const taskHelpers: HelperDef[] = [
   {
     id: 14,
     name: 'bpf_get_current_pid_tgid',
+    world: 'task',
     fn: (env) => {
       env.L[0] = env.state.pid;
       env.H[0] = env.state.tgid;
