@@ -10,6 +10,7 @@ import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_M
 import type { Program } from '../program.ts';
 import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
+import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { SiteCounter } from './site-counter.ts';
 
 export const WARMUP_INVOCATIONS = 1;
@@ -34,6 +35,8 @@ export interface Measurement {
   outcomes: InvocationOutcome[];
   insnsExecuted: number;
   caveats: readonly string[];
+  /** The same, by slot of the rewritten program. */
+  unmeasured: readonly UnmeasuredCost[];
   /** The executor that ran it (the instance's, so what was asked for reached it). */
   tier: ExecutionTier;
 }
@@ -102,6 +105,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     outcomes,
     insnsExecuted,
     caveats: model.caveats,
+    unmeasured: model.unmeasured,
     tier: instance.tier,
   };
 }
