@@ -1,5 +1,6 @@
 // A machine result as 80-column text: one row per strategy, then the failure traces.
 
+import { wrap } from '../report/plain-text.ts';
 import type { MachineResult } from './run-machine.ts';
 
 const LEVELS = ['task', 'softirq', 'hardirq', 'NMI'];
@@ -7,7 +8,8 @@ const LEVELS = ['task', 'softirq', 'hardirq', 'NMI'];
 export function formatMachineText(r: MachineResult, tracesPerStrategy = 2): string {
   const s = r.scenario;
   const out: string[] = [];
-  out.push(`scenario ${s.name}: ${r.workload} on ${s.cpus} x ${r.cpuModel}, seed ${r.seed}, throw rate ${s.throwRate}, reset ${s.resetPolicy}, slice ${s.sliceInsns}, ${r.tier} tier`);
+  out.push(...wrap(`scenario ${s.name}: ${r.workload} on ${s.cpus} x ${r.cpuModel}, ${r.tier} tier`, 80));
+  out.push(...wrap(`seed ${r.seed}, throw rate ${s.throwRate} as set, reset ${s.resetPolicy}, slice ${s.sliceInsns}`, 80));
   const lv = r.runs[0]?.invocationsByLevel ?? [];
   const nested = r.runs[0]?.nestedInvocations ?? 0;
   out.push(`invocations: ${lv.map((n, l) => `${n} ${LEVELS[l]}`).filter((x) => !x.startsWith('0 ')).join(', ')}${nested ? ` (${nested} nested in a helper)` : ''}`);
