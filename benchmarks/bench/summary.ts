@@ -1,11 +1,11 @@
 // The 80-column summary `npm run bench` prints on stdout: what a reader pastes into a
 // reply. Model cycles only; the host's own speed comes last, labelled as such.
 import { auxResetRows } from '../../charts/aux-reset-cost.ts';
-import { callsPer100Insns, compareStrategies, correctnessErrors, isSideRun, overheadPerCallSite, scenarioOf, sortedUnique } from '../../engine/report/run-metrics.ts';
+import { callsPer100Insns, compareStrategies, correctnessErrors, entryPerInvocation, isSideRun, overheadPerCallSite, scenarioOf, sortedUnique } from '../../engine/report/run-metrics.ts';
 import type { ResultDocument, RunRecord } from '../../engine/results/document.ts';
 import { formatNumber, formatTable, type Column } from '../../engine/results/text-table.ts';
 import { returnThunkNote } from '../../engine/cpus/mitigations.ts';
-import { wrapText } from '../../engine/results/text-table.ts';
+import { wrap } from '../../engine/report/plain-text.ts';
 import type { HostTimingCase } from './host-timing.ts';
 import { THROW_SWEEP_WORKLOAD } from './sweeps.ts';
 
@@ -17,18 +17,32 @@ function checked(runs: RunRecord[]): string[] {
   return sortedUnique(runs.map((r) => r.strategy).filter((s) => s !== 'none'), compareStrategies);
 }
 
-/** One row per workload x CPU model, one column per strategy, at the smallest CPU count,
- * without throws, density-sweep runs left out. */
-function perWorkloadTable(runs: RunRecord[], value: (r: RunRecord) => number | undefined): string {
+interface Measure {
+  label: string;
+  value: (r: RunRecord) => number | undefined;
+}
+
+/** One row per workload x CPU model (per measure, when there are several), one column per
+ * strategy, at the smallest CPU count, without throws, density-sweep runs left out. */
+function perWorkloadTable(runs: RunRecord[], measures: Measure[]): string {
   const cpus = Math.min(...runs.map((r) => r.cpus));
   const base = runs.filter((r) => r.throwRate === 0 && r.cpus === cpus && callsPer100Insns(r) === undefined && !isSideRun(r));
   const strategies = checked(base);
-  const columns: Column[] = [{ header: 'workload', align: 'left' }, { header: 'cpu model', align: 'left' }, ...strategies.map((s) => ({ header: s }))];
+  const several = measures.length > 1;
+  const columns: Column[] = [
+    { header: 'workload', align: 'left' },
+    { header: 'cpu model', align: 'left' },
+    ...(several ? [{ header: 'per', align: 'left' as const }] : []),
+    ...strategies.map((s) => ({ header: s })),
+  ];
   const rows: string[][] = [];
   for (const workload of sortedUnique(base.map((r) => r.workload))) {
     for (const cpuModel of sortedUnique(base.filter((r) => r.workload === workload).map((r) => r.cpuModel))) {
       const here = base.filter((r) => r.workload === workload && r.cpuModel === cpuModel);
-      rows.push([workload, cpuModel, ...strategies.map((s) => num(mean(here.filter((r) => r.strategy === s).map(value))))]);
+      measures.forEach((m, i) => {
+        const cells = strategies.map((s) => num(mean(here.filter((r) => r.strategy === s).map(m.value))));
+        rows.push([i === 0 ? workload : '', i === 0 ? cpuModel : '', ...(several ? [m.label] : []), ...cells]);
+      });
     }
   }
   return formatTable(columns, rows, SUMMARY_WIDTH);
@@ -125,11 +139,14 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
   out.push('model cycles of the named CPU model (timing model ooo)');
   if (runs.length === 0) return out.join('\n') + '\n';
   const cpus = Math.min(...runs.map((r) => r.cpus));
-  out.push('', `Overhead per executed call site, cycles over strategy none (no throws, ${cpus} CPU${cpus === 1 ? '' : 's'})`);
-  out.push(perWorkloadTable(runs, overheadPerCallSite));
-  out.push('', `Overhead per invocation, cycles over strategy none (no throws, ${cpus} CPU${cpus === 1 ? '' : 's'})`);
-  out.push(perWorkloadTable(runs, (r) => r.cycles.overheadPerInvocation));
-  for (const note of returnThunkNotes(runs)) out.push(...wrapText(note, SUMMARY_WIDTH));
+  const cpuCount = `${cpus} CPU${cpus === 1 ? '' : 's'}`;
+  // A per-site figure never stands alone: stack is the cheapest per site and the
+  // dearest per invocation, its cost being at entry.
+  out.push('', `Overhead per executed call site (site) and of the entry sequences per`, `invocation (entry), cycles over strategy none (no throws, ${cpuCount})`);
+  out.push(perWorkloadTable(runs, [{ label: 'site', value: overheadPerCallSite }, { label: 'entry', value: entryPerInvocation }]));
+  out.push('', `Overhead per invocation, cycles over strategy none (no throws, ${cpuCount})`);
+  out.push(perWorkloadTable(runs, [{ label: 'inv', value: (r) => r.cycles.overheadPerInvocation }]));
+  for (const note of returnThunkNotes(runs)) out.push(...wrap(note, SUMMARY_WIDTH));
   out.push('', 'Correctness, all runs pooled (errors = missed + spurious + cookie)');
   out.push(correctnessTable(runs.filter((r) => scenarioOf(r) === undefined)));
   const scenarioRuns = runs.filter((r) => scenarioOf(r) !== undefined && r.strategy !== 'none');

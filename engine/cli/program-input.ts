@@ -45,6 +45,33 @@ function readInput(path: string): Uint8Array {
   }
 }
 
+/** The first bytes of a file as a reader can take them in: printable ASCII as is, any
+ * other byte as \xNN. */
+export function quoteLeadingBytes(bytes: Uint8Array, max = 8): string {
+  let out = '';
+  for (const b of bytes.subarray(0, max)) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
+  return out + (bytes.length > max ? '...' : '');
+}
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+
+/** The file as UTF-8 text; a file that is not text (a NUL byte, or bytes that are not
+ * UTF-8) is refused with its first few bytes quoted, never echoed whole. */
+function textOf(bytes: Uint8Array, path: string, expected: string): string {
+  let text: string | undefined;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined || text.includes('\0')) {
+    const elf = ELF_MAGIC.every((b, i) => bytes[i] === b);
+    const hint = elf ? 'an ELF object is read from a .o file' : `expected ${expected}`;
+    throw new BpfError('parse', `not a text file (it starts with ${quoteLeadingBytes(bytes)}); ${hint}`, { file: path });
+  }
+  return text;
+}
+
 function fromAsm(text: string, file: string, firstLine = 1): Program {
   return programFromAssembly(assemble(text, file, { firstLine }), { name: basename(file, extname(file)), source: file });
 }
@@ -53,7 +80,7 @@ export function readProgramInput(path: string, opts: ProgramInputOptions = {}): 
   const ext = extname(path).toLowerCase();
   const bytes = readInput(path);
   if (ext === '.data') {
-    const data = parseDataFile(Buffer.from(bytes).toString('utf8'), path);
+    const data = parseDataFile(textOf(bytes, path, 'a bpf_conformance test file'), path);
     let program: Program;
     // As the conformance runner does: the raw bytes are the test when both are given.
     if (data.raw) program = { name: basename(path, ext), source: path, insns: data.raw.value, maps: [], type: 'raw' };
@@ -62,7 +89,7 @@ export function readProgramInput(path: string, opts: ProgramInputOptions = {}): 
     return { program, ctx: opts.ctx ?? data.mem?.value, helperSet: 'conformance' };
   }
   if (ext === '.s' || ext === '.asm') {
-    return { program: fromAsm(Buffer.from(bytes).toString('utf8'), path), ctx: opts.ctx, helperSet: 'linux' };
+    return { program: fromAsm(textOf(bytes, path, 'BPF assembly text'), path), ctx: opts.ctx, helperSet: 'linux' };
   }
   if (ext === '.o') {
     const program = loadObjectProgram(bytes, path, opts.section);

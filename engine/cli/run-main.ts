@@ -9,7 +9,7 @@ export function runMain(tool: string, main: () => Promise<number>): void {
     },
     (err: unknown) => {
       if (err instanceof BpfError) {
-        process.stderr.write(`${tool}: ${err.message}\n`);
+        process.stderr.write(`${tool}: ${oneLine(err.message)}\n`);
         process.exitCode = 1;
       } else {
         process.stderr.write(`${tool}: internal error (a bug in bpfexc, please report it):\n`);
@@ -18,4 +18,13 @@ export function runMain(tool: string, main: () => Promise<number>): void {
       }
     },
   );
+}
+
+const MAX_MESSAGE = 400;
+
+/** What a user error says, as one line of text: control characters (a newline, bytes of
+ * a binary file quoted by a parser) escaped, and cut if it runs on. */
+export function oneLine(message: string): string {
+  const escaped = message.replace(/[^\x20-\x7e\u0080-\uffff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return escaped.length > MAX_MESSAGE ? escaped.slice(0, MAX_MESSAGE - 3) + '...' : escaped;
 }

@@ -2,11 +2,13 @@
 // the overhead of each call site under each strategy, 80 columns at most.
 import { wrap } from '../report/plain-text.ts';
 import type { ExecutionTier } from '../exec/index.ts';
-import { formatNumber, formatTable, type Column } from '../results/text-table.ts';
-import type { ExperimentRunRecord } from './run-experiment.ts';
+import { formatCompact, formatTable, RULE, type Column, type Row } from '../results/text-table.ts';
+import { caveatLine, type ExperimentRunRecord, type RunCaveat } from './run-experiment.ts';
 
 const WIDTH = 80;
 const TARGET_WIDTH = 20;
+
+const invocations = (n: number): string => `${n} invocation${n === 1 ? '' : 's'}`;
 
 const clip = (s: string, w: number): string => (s.length <= w ? s : s.slice(0, w - 1) + '~');
 
@@ -25,8 +27,8 @@ function formatCpuBlock(runs: readonly ExperimentRunRecord[], tier: ExecutionTie
   const out: string[] = [];
   const head =
     `${r0.workload} on ${r0.cpuModel} (${r0.timingModel} model), ${r0.cpus} CPU, ` +
-    `${r0.invocations} invocations after ${r0.warmupInvocations} warm-up, seed ${r0.seed}, ` +
-    `throw rate ${r0.throwRate}, checks after ${r0.sites === 'all-calls' ? 'every call site' : 'call sites that may throw'}` +
+    `${invocations(r0.invocations)} after ${r0.warmupInvocations} warm-up, seed ${r0.seed}, ` +
+    `${throwsStated(r0)}, checks after ${r0.sites === 'all-calls' ? 'every call site' : 'call sites that may throw'}` +
     `${tier ? `, ${tier} tier` : ''}. ` +
     'Model cycles per invocation; overhead = cycles - none.';
   out.push(...wrap(head, WIDTH), '');
@@ -60,7 +62,9 @@ function formatCpuBlock(runs: readonly ExperimentRunRecord[], tier: ExecutionTie
   const checked = runs.filter((r) => r.strategy !== 'none');
   const sites = runs[0].callSites;
   if (sites.length > 0 && checked.length > 0) {
-    out.push('', ...wrap('Overhead cycles per execution of each call site (n/inv: executions per invocation):', WIDTH));
+    // A check's per-site figure alone understates a strategy whose cost is at entry
+    // (stack): the entry and the whole overhead per invocation close the same table.
+    out.push('', ...wrap('Overhead cycles per execution of each call site (n/inv: executions per invocation), then per invocation: the entry sequences and the whole overhead (sites x n/inv + entry + other):', WIDTH));
     const cols: Column[] = [
       { header: 'pc' },
       { header: 'call site', align: 'left' },
@@ -68,25 +72,54 @@ function formatCpuBlock(runs: readonly ExperimentRunRecord[], tier: ExecutionTie
       { header: 'n/inv' },
       ...checked.map((r) => ({ header: r.strategy })),
     ];
-    const rows = sites.map((s, k) => [
+    const rows: Row[] = sites.map((s, k) => [
       s.pc,
       clip(s.target, TARGET_WIDTH),
       s.frame,
       s.executions / runs[0].invocations,
       ...checked.map((r) => siteCell(r, k, s.pc)),
     ]);
+    const perInvocation = (label: string, value: (r: ExperimentRunRecord) => number): Row => ['', label, '', '', ...checked.map(value)];
+    rows.push(RULE, perInvocation('entry/inv', (r) => r.cycles.entryPerInvocation), perInvocation('overhead/inv', (r) => r.cycles.overheadPerInvocation));
     out.push(formatTable(cols, rows, WIDTH));
   } else if (sites.length === 0) {
     out.push('', 'No call site gets a check in this program.');
   }
 
   out.push('', ...correctnessLines(runs));
-  const caveats = [...new Set(runs.flatMap((r) => r.caveats))];
+  const caveats = mergeCaveats(runs);
   if (caveats.length > 0) {
-    out.push('', 'Timing-model caveats:');
+    out.push('', 'Timing-model caveats (insn: a slot of the program as given):');
     for (const c of caveats) out.push(...wrap(c, WIDTH, '- '));
   }
   return out.join('\n');
+}
+
+/** One line per distinct caveat over every strategy's run, naming the places in the
+ * program as given once each, and the strategies when not all of them have it. */
+function mergeCaveats(runs: readonly ExperimentRunRecord[]): string[] {
+  const byText = new Map<string, { caveat: RunCaveat; strategies: string[] }>();
+  for (const r of runs) {
+    for (const c of r.caveatSites) {
+      const seen = byText.get(c.text);
+      if (!seen) {
+        byText.set(c.text, { caveat: { ...c, pcs: [...c.pcs], inserted: [...c.inserted] }, strategies: [r.strategy] });
+        continue;
+      }
+      seen.caveat.pcs.push(...c.pcs);
+      seen.caveat.inserted.push(...c.inserted);
+      seen.caveat.entry ||= c.entry;
+      if (!seen.strategies.includes(r.strategy)) seen.strategies.push(r.strategy);
+    }
+  }
+  const ascending = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  const all = new Set(runs.map((r) => r.strategy)).size;
+  return [...byText.values()].map(({ caveat, strategies }) => {
+    const line = caveatLine({ ...caveat, pcs: ascending(caveat.pcs), inserted: ascending(caveat.inserted) });
+    if (strategies.length === all) return line;
+    const i = line.indexOf(': ');
+    return `${line.slice(0, i)} (${strategies.join(', ')})${line.slice(i)}`;
+  });
 }
 
 /** The site's figure in one strategy's run, matched by original pc (every strategy
@@ -94,14 +127,21 @@ function formatCpuBlock(runs: readonly ExperimentRunRecord[], tier: ExecutionTie
 function siteCell(run: ExperimentRunRecord, k: number, pc: number): string {
   const s = run.callSites[k]?.pc === pc ? run.callSites[k] : run.callSites.find((x) => x.pc === pc);
   if (!s) return '-';
-  return s.executions > 0 ? formatNumber(s.overheadPerExecution) : '-';
+  return s.executions > 0 ? formatCompact(s.overheadPerExecution) : '-';
+}
+
+/** The throw rate only where the workload has a knob for it; always what was observed
+ * (the oracle's throws under none: the same invocations under every strategy). */
+function throwsStated(r: ExperimentRunRecord): string {
+  const threw = `${r.correctness.throws} of ${invocations(r.invocations)} threw`;
+  return r.throwKnob !== undefined ? `throw rate ${r.throwRate} (knob ${r.throwKnob}), ${threw}` : `${threw} (no throw-rate knob)`;
 }
 
 function correctnessLines(runs: readonly ExperimentRunRecord[]): string[] {
   const anyThrows = runs.some((r) => r.correctness.throws > 0);
   const bad = runs.filter((r) => r.correctness.missed + r.correctness.spuriousUnwinds + r.correctness.wrongCookie > 0);
   if (!anyThrows && bad.length === 0) {
-    return wrap(`Correctness: no invocation threw under none, and every strategy returned what none returned in all ${runs[0].invocations} invocations.`, WIDTH);
+    return wrap(`Correctness: no invocation threw under none, and every strategy returned what none returned in ${runs[0].invocations === 1 ? 'the one invocation' : `all ${runs[0].invocations} invocations`}.`, WIDTH);
   }
   const cols: Column[] = [
     { header: 'strategy', align: 'left' },

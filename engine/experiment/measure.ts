@@ -13,6 +13,7 @@ import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_M
 import type { Program } from '../program.ts';
 import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
+import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { SiteCounter } from './site-counter.ts';
 
 export const WARMUP_INVOCATIONS = 1;
@@ -39,6 +40,8 @@ export interface Measurement {
   worlds: WorldTape[];
   insnsExecuted: number;
   caveats: readonly string[];
+  /** The same, by slot of the rewritten program. */
+  unmeasured: readonly UnmeasuredCost[];
   /** The executor that ran it (the instance's, so what was asked for reached it). */
   tier: ExecutionTier;
 }
@@ -110,6 +113,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     worlds,
     insnsExecuted,
     caveats: model.caveats,
+    unmeasured: model.unmeasured,
     tier: instance.tier,
   };
 }

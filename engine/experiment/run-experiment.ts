@@ -16,7 +16,8 @@ import { cpuModelById } from '../cpus/index.ts';
 import { returnThunkLabel, withMitigations } from '../cpus/mitigations.ts';
 import type { CallSiteResult, RunRecord } from '../results/document.ts';
 import { buildCallGraph } from '../strategies/call-graph.ts';
-import { SLOT_ENTRY } from '../strategies/index.ts';
+import { SLOT_ENTRY, type RewriteResult } from '../strategies/index.ts';
+import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { judgeCorrectness } from './correctness.ts';
 import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type InvocationOutcome, type Measurement } from './measure.ts';
 import { validateSpec, type ExperimentSpec } from './spec.ts';
@@ -65,8 +66,27 @@ export interface ExperimentRunRecord extends RunRecord {
   returnThunk: string;
   sites: 'may-throw' | 'all-calls';
   warmupInvocations: number;
-  /** Costs the timing model had no measured figure for. */
+  /** The workload's throw-rate variable, when it has one: throwRate is what it was set
+   * to. correctness.throws counts the invocations that threw, knob or not. */
+  throwKnob?: string;
+  /** Costs the timing model had no measured figure for, one line each (caveatLine). */
   caveats: string[];
+  /** The same, with where each applies in the program as given. */
+  caveatSites: RunCaveat[];
+}
+
+/** A call whose cost the timing model had no measured figure for, placed in the program
+ * the user gave (not the rewritten one the model ran). */
+export interface RunCaveat {
+  /** `<call>: <why>`. */
+  text: string;
+  /** Slots of the program as given that make the call, ascending, once each. */
+  pcs: number[];
+  /** Call sites (their slot in the program as given) whose inserted check or throw
+   * replacement makes the call, ascending, once each. */
+  inserted: number[];
+  /** An entry sequence the strategy inserted makes the call. */
+  entry: boolean;
 }
 
 const hex64 = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
@@ -149,6 +169,7 @@ function toRecord(
   }
   const overhead = m.cyclesPerInvocation - baseline.cyclesPerInvocation;
   const atSites = siteCycles.reduce((a, b) => a + b, 0);
+  const caveatSites = placeCaveats(m.unmeasured, rw);
   const callSites: ExperimentCallSite[] = rw.callSites.map((s, k) => {
     const executions = m.siteExecutions[k];
     const overheadCycles = siteCycles[k] * n;
@@ -172,6 +193,7 @@ function toRecord(
     invocations: n,
     seed: spec.seed,
     throwRate: spec.throwRate,
+    ...(spec.throwKnob ? { throwKnob: spec.throwKnob.variable } : {}),
     r0: hex64(m.outcomes[0].r0),
     cycles: {
       perInvocation: m.cyclesPerInvocation,
@@ -189,6 +211,35 @@ function toRecord(
     returnThunk,
     sites,
     warmupInvocations: WARMUP_INVOCATIONS,
-    caveats: [...m.caveats],
+    caveats: caveatSites.map(caveatLine),
+    caveatSites,
   };
+}
+
+/** The model's unmeasured costs, by slot of the rewritten program, mapped back to the
+ * program as given through the rewrite's origin map: one entry per distinct text. */
+export function placeCaveats(unmeasured: readonly UnmeasuredCost[], rw: Pick<RewriteResult, 'origin' | 'slotSite' | 'callSites'>): RunCaveat[] {
+  const byText = new Map<string, RunCaveat>();
+  for (const u of unmeasured) {
+    let c = byText.get(u.text);
+    if (!c) byText.set(u.text, (c = { text: u.text, pcs: [], inserted: [], entry: false }));
+    const original = rw.origin[u.pc] ?? -1;
+    const site = rw.slotSite[u.pc] ?? SLOT_ENTRY;
+    if (original >= 0) c.pcs.push(original);
+    else if (site >= 0) c.inserted.push(rw.callSites[site].pc);
+    else c.entry = true;
+  }
+  const ascending = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return [...byText.values()].map((c) => ({ ...c, pcs: ascending(c.pcs), inserted: ascending(c.inserted) }));
+}
+
+const insns = (pcs: readonly number[]): string => `${pcs.length === 1 ? 'insn' : 'insns'} ${pcs.join(', ')}`;
+
+/** "insns 1, 5, the entry sequence: bpf_ktime_get_ns: ...": where, then what. */
+export function caveatLine(c: RunCaveat): string {
+  const where: string[] = [];
+  if (c.pcs.length) where.push(insns(c.pcs));
+  if (c.inserted.length) where.push(`the code inserted at ${insns(c.inserted)}`);
+  if (c.entry) where.push('the entry sequence');
+  return `${where.join(', ')}: ${c.text}`;
 }

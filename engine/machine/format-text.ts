@@ -1,18 +1,18 @@
 // A machine result as 80-column text: one row per strategy, then the failure traces.
 
 import { returnThunkNote } from '../cpus/mitigations.ts';
-import { wrapText } from '../results/text-table.ts';
+import { wrap } from '../report/plain-text.ts';
 import type { MachineResult } from './run-machine.ts';
 
 const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(2));
-
 
 const LEVELS = ['task', 'softirq', 'hardirq', 'NMI'];
 
 export function formatMachineText(r: MachineResult, tracesPerStrategy = 2): string {
   const s = r.scenario;
   const out: string[] = [];
-  out.push(`scenario ${s.name}: ${r.workload} on ${s.cpus} x ${r.cpuModel}, seed ${r.seed}, throw rate ${s.throwRate}, reset ${s.resetPolicy}, slice ${s.sliceInsns}, ${r.tier} tier`);
+  out.push(...wrap(`scenario ${s.name}: ${r.workload} on ${s.cpus} x ${r.cpuModel}, ${r.tier} tier`, 80));
+  out.push(...wrap(`seed ${r.seed}, throw rate ${s.throwRate} as set, reset ${s.resetPolicy}, slice ${s.sliceInsns}`, 80));
   const lv = r.runs[0]?.invocationsByLevel ?? [];
   const nested = r.runs[0]?.nestedInvocations ?? 0;
   out.push(`invocations: ${lv.map((n, l) => `${n} ${LEVELS[l]}`).filter((x) => !x.startsWith('0 ')).join(', ')}${nested ? ` (${nested} nested in a helper)` : ''}`);
@@ -47,11 +47,11 @@ export function formatMachineText(r: MachineResult, tracesPerStrategy = 2): stri
     }
     const fewer = split.filter((x) => x.cycles.overheadParts!.otherCoherence < 0).map((x) => x.strategy);
     if (fewer.length) {
-      out.push(...wrapText(`Negative other lines (${fewer.join(', ')}): the program's own shared lines (maps, globals) moved between CPUs less often than under none, because invocations overlapped differently on this schedule; that is not a cheaper check.`));
+      out.push(...wrap(`Negative other lines (${fewer.join(', ')}): the program's own shared lines (maps, globals) moved between CPUs less often than under none, because invocations overlapped differently on this schedule; that is not a cheaper check.`, 80));
     }
   }
   const thunk = returnThunkNote(r.cpuModel, r.returnThunk);
-  if (thunk) out.push('', ...wrapText(thunk));
+  if (thunk) out.push('', ...wrap(thunk, 80));
   for (const x of r.runs) {
     for (const f of x.failures.slice(0, tracesPerStrategy)) {
       out.push('');

@@ -41,17 +41,23 @@ function tableWidth(t: ReportTable, colIdx: number[]): number {
   return colIdx.reduce((w, i) => w + Math.max(t.columns[i].header.length, ...t.rows.map((r) => r[i].length)), 0) + 2 * (colIdx.length - 1);
 }
 
-/** Column groups, each the key columns plus as many measures as fit in `width`. */
+/** Column groups, each the key columns plus as many measures as fit in `width`; a
+ * column marked withPrevious stays in the part of the column before it. */
 function splitColumns(t: ReportTable, width: number): number[][] {
   const keys = [...Array(t.keyColumns).keys()];
+  const units: number[][] = [];
+  for (let i = t.keyColumns; i < t.columns.length; i++) {
+    if (t.columns[i].withPrevious && units.length > 0) units[units.length - 1].push(i);
+    else units.push([i]);
+  }
   const parts: number[][] = [];
   let current = [...keys];
-  for (let i = t.keyColumns; i < t.columns.length; i++) {
-    if (current.length > keys.length && tableWidth(t, [...current, i]) > width) {
+  for (const unit of units) {
+    if (current.length > keys.length && tableWidth(t, [...current, ...unit]) > width) {
       parts.push(current);
       current = [...keys];
     }
-    current.push(i);
+    current.push(...unit);
   }
   parts.push(current);
   return parts;

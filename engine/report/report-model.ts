@@ -3,13 +3,15 @@
 // and markdown renderers only lay this out.
 import type { ResultDocument, RunRecord } from '../results/document.ts';
 import { formatNumber } from '../results/text-table.ts';
-import { callExecutions, callsPer100Insns, compareStrategies, correctnessErrors, hasCorrectnessData, invocationRateOf, overheadPerCallSite, resetPolicyOf, scenarioOf, sortedUnique } from './run-metrics.ts';
+import { callExecutions, callsPer100Insns, compareStrategies, correctnessErrors, entryPerInvocation, hasCorrectnessData, invocationRateOf, overheadPerCallSite, resetPolicyOf, scenarioOf, sortedUnique } from './run-metrics.ts';
 
 export interface ReportColumn {
   key: string;
   header: string;
   align: 'left' | 'right';
   meaning: string;
+  /** Kept in the same part as the column before it when a table is split. */
+  withPrevious?: boolean;
 }
 
 export interface ReportTable {
@@ -38,7 +40,7 @@ const KEY_COLUMNS: { column: ReportColumn; value: (r: RunRecord) => string }[] =
   { column: col('resetPolicy', 'reset', 'left', 'aux/percpu flag reset on entry: always, or only if set'), value: (r) => resetPolicyOf(r) ?? '-' },
   { column: col('invocationRate', 'inv/s', 'right', 'invocations per CPU per second (machine sweeps)'), value: (r) => { const v = invocationRateOf(r); return v === undefined ? '-' : v.toExponential(1); } },
   { column: col('cpus', 'cpus', 'right', 'simulated CPUs'), value: (r) => String(r.cpus) },
-  { column: col('throwRate', 'throw p', 'right', 'probability that an invocation throws'), value: (r) => formatRate(r.throwRate) },
+  { column: col('throwRate', 'throw p', 'right', 'throw rate set (--throw-rate, a workload knob); throws counts what threw'), value: (r) => formatRate(r.throwRate) },
   { column: col('seed', 'seed', 'right', 'seed of the run'), value: (r) => String(r.seed) },
 ];
 
@@ -48,7 +50,10 @@ const COST_COLUMNS: { column: ReportColumn; value: (r: RunRecord) => string }[] 
   { column: col('perInvocation', 'cyc/inv', 'right', 'model cycles per invocation'), value: (r) => num(r.cycles.perInvocation) },
   { column: col('overheadPerInvocation', 'ovh/inv', 'right', 'cycles over the none baseline, per invocation'), value: (r) => num(r.cycles.overheadPerInvocation) },
   { column: col('overheadPct', 'ovh %', 'right', 'ovh/inv as a percentage of the baseline'), value: overheadPercent },
-  { column: col('overheadPerCallSite', 'ovh/call', 'right', 'overhead cycles per executed call site'), value: (r) => num(overheadPerCallSite(r)) },
+  { column: col('entryPerInvocation', 'entry', 'right', 'cycles of the entry sequences per invocation, paid however few call sites run'), value: (r) => num(entryPerInvocation(r)) },
+  // Never without the entry beside it: a strategy that pays at entry (stack) looks
+  // cheapest per call site.
+  { column: { ...col('overheadPerCallSite', 'ovh/call', 'right', 'overhead cycles per executed call site, entry not included'), withPrevious: true }, value: (r) => num(overheadPerCallSite(r)) },
   { column: col('callsPerInvocation', 'calls/inv', 'right', 'call sites executed per invocation'), value: (r) => num(r.invocations > 0 ? callExecutions(r) / r.invocations : undefined) },
 ];
 

@@ -15,6 +15,14 @@ export function overheadPerCallSite(run: RunRecord): number | undefined {
   return executions > 0 ? cycles / executions : undefined;
 }
 
+/** Cycles of the entry sequences per invocation (`cycles.entryPerInvocation`): what a
+ * strategy pays however few call sites run, and what overheadPerCallSite leaves out.
+ * Documents written before it was recorded have none. */
+export function entryPerInvocation(run: RunRecord): number | undefined {
+  const v = (run.cycles as Record<string, unknown>).entryPerInvocation;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
 export function callExecutions(run: RunRecord): number {
   return run.callSites.reduce((n, s) => n + s.executions, 0);
 }

@@ -167,7 +167,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       ops: A64.A64_THROW_PER_FRAME,
       source: 'arch/arm64/kernel/stacktrace.c arch_bpf_stack_walk() → kunwind_stack_walk() (frame records, no ORC table), kernel/bpf/core.c bpf_ksym_find()',
     },
-    unmeasured: 'strategies.md: hundreds of ns per frame on a tracing-enabled kernel; the op sequence above is a structural lower bound until calibrate measures it',
+    unmeasured: 'the stack walk is not measured on a kernel: each frame is costed as the steps of arch_bpf_stack_walk() and bpf_ksym_find() (arch/x86/net/bpf_jit_comp.c, arch/arm64/kernel/stacktrace.c, kernel/bpf/core.c), a structural lower bound',
     source: 'Linux v6.7 "bpf: Implement BPF exceptions" (f18b03fabaa9) and "arch/x86: Implement arch_bpf_stack_walk" (fd5d27b70188)',
   },
   {
@@ -227,7 +227,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       zen3: null, zen5: null, 'neoverse-n1': null, 'neoverse-v2': null,
     },
     bodyArm64: A64.A64_KTIME_GET_NS,
-    unmeasured: 'rdtsc / cntvct_el0 cost on AMD and Neoverse: measure with calibrate',
+    unmeasured: 'the clock-counter read has no measured cost on AMD and Neoverse cores (rdtsc is charged nothing, mrs cntvct_el0 as any system-register read); kernel/time/timekeeping.c ktime_get_mono_fast_ns()',
     source: 'kernel/bpf/helpers.c bpf_ktime_get_ns() → kernel/time/timekeeping.c ktime_get_mono_fast_ns() (seqcount read, clocksource read, mult/shift)',
   },
   {

@@ -12,7 +12,7 @@ import { AdditiveModel } from './additive.ts';
 import type { SharedCaches } from './cache.ts';
 import { buildOpTable } from './op-table.ts';
 import { OooModel } from './ooo.ts';
-import { lowerProgram } from './program-lowering.ts';
+import { lowerProgram, type UnmeasuredCost } from './program-lowering.ts';
 
 export type TimingModelKind = 'ooo' | 'additive';
 
@@ -31,6 +31,8 @@ export interface TimingModel extends ExecObserver {
   readonly cpu: CpuModel;
   /** Costs this model could not give a figure for (helper-costs marks them unmeasured). */
   readonly caveats: readonly string[];
+  /** The same, by slot of the program the model was built for. */
+  readonly unmeasured: readonly UnmeasuredCost[];
   /** Runs the kernel's call into the program and the main prologue; call before each run. */
   startInvocation(): void;
   endInvocation(): void;

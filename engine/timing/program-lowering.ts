@@ -53,6 +53,16 @@ export interface LoweredProgram {
   throwPerFrame: MachineOp[];
   /** Figures the model could not cost (helper-costs marks them unmeasured), one line each. */
   caveats: string[];
+  /** The same, by slot: `text` names the call and why its figure is missing. */
+  unmeasured: UnmeasuredCost[];
+}
+
+/** A call whose cost the model could not give a measured figure for. */
+export interface UnmeasuredCost {
+  /** Slot of the call in the program the model was built for. */
+  pc: number;
+  /** `<call>: <why>`, e.g. `bpf_ktime_get_ns: the clock-counter read ...`. */
+  text: string;
 }
 
 export interface LowerOptions {
@@ -150,7 +160,7 @@ function bodyFor(cost: HelperCost, isa: CpuModel['isa']): MachineOp[] | undefine
 export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOptions = {}): LoweredProgram {
   const isa = cpu.isa;
   const x86 = isa === 'x86-64';
-  const caveats: string[] = [];
+  const unmeasured: UnmeasuredCost[] = [];
   const tailCalls = loaded.helperIds.includes(TAIL_CALL_HELPER);
   const starts = [...loaded.subprogs].sort((a, b) => a - b);
   const fnOf = new Int32Array(loaded.slots);
@@ -177,7 +187,7 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
       const cost = costForCall(loaded, pc, spec.form, insn.imm);
       const extra = cost.extraCycles?.[cpu.id];
       if (extra) slot.extraCycles = extra.value;
-      else if (extra === null || cost.unmeasured) caveats.push(`insn ${pc}: ${cost.name}: ${cost.unmeasured ?? `no figure for ${cpu.id}`}`);
+      else if (extra === null || cost.unmeasured) unmeasured.push({ pc, text: `${cost.name}: ${cost.unmeasured ?? `no figure for ${cpu.id}`}` });
       const seq = inlineSequence(cost, pc, isa, arm64StackSize(fn.frame));
       const body = bodyFor(cost, isa);
       if (seq) {
@@ -214,7 +224,8 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
     entry: harnessEntry(isa),
     callbackCall: [kernelOp('call-indirect', x86 ? 'call r8  ; callback_fn' : 'blr x8', isa)],
     throwPerFrame: withThunk((x86 ? thrower?.perUnit?.ops : thrower?.perUnitArm64?.ops) ?? [], cpu),
-    caveats,
+    caveats: unmeasured.map((u) => `insn ${u.pc}: ${u.text}`),
+    unmeasured,
   };
 }
 

@@ -8,11 +8,12 @@ import type { LoadedProgram } from '../exec/decoded.ts';
 import type { CallKind } from '../exec/observer.ts';
 import type { TimingModel, TimingModelKind, TimingStats } from './model.ts';
 import type { OpTable, Range } from './op-table.ts';
-import type { LoweredProgram } from './program-lowering.ts';
+import type { LoweredProgram, UnmeasuredCost } from './program-lowering.ts';
 
 export abstract class OpReplay implements TimingModel {
   abstract readonly kind: TimingModelKind;
   readonly caveats: readonly string[];
+  readonly unmeasured: readonly UnmeasuredCost[];
   protected byPc: Float64Array;
   protected charged = 0;
   protected opsRun = 0;
@@ -27,6 +28,7 @@ export abstract class OpReplay implements TimingModel {
     protected readonly t: OpTable,
   ) {
     this.caveats = lowered.caveats;
+    this.unmeasured = lowered.unmeasured;
     this.byPc = new Float64Array(loaded.slots);
     this.fnOf = lowered.fnOf;
     this.extra = Float64Array.from(lowered.slots, (s) => s.extraCycles);

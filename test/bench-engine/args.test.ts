@@ -37,10 +37,10 @@ test('lists keep the canonical order and drop repeats', () => {
 test('bad options are one usage line naming the option', () => {
   fails(['--tier', 'jit'], /--tier: unknown tier 'jit' \(known: interpreter, compiled, or all\)/);
   fails(['--accounting', 'off,cycles'], /--accounting: unknown accounting 'cycles'/);
-  fails(['--loops', 'many'], /--loops takes a whole number, not 'many'/);
-  fails(['--loops', '0'], /--loops must be an integer >= 1/);
+  fails(['--loops', 'many'], /--loops must be a positive integer, got 'many'/);
+  fails(['--loops', '0'], /--loops must be a positive integer, got '0'/);
   fails(['--loops', String(2 ** 31)], /--loops must be at most 2147483647/);
-  fails(['--iterations', '0'], /--iterations must be an integer >= 1/);
+  fails(['--iterations', '0'], /--iterations must be a positive integer, got '0'/);
   fails(['--json', ''], /--json needs a file name/);
   fails(['--frobnicate'], /Unknown option '--frobnicate' \(see --help\)/);
   fails(['--loops'], /--loops/);

@@ -62,3 +62,43 @@ test('a good program prints r0 and the instruction count', () => {
   assert.match(res.stdout, /^r0\s+0x2a \(42\)$/m);
   assert.match(res.stdout, /^insns\s+3 executed$/m);
 });
+
+const stderrLine = (res: { code: number | null; stdout: string; stderr: string }) => {
+  assertOneLineError(res);
+  return res.stderr.trimEnd();
+};
+
+test('a misspelt option is named with the known option nearest in spelling', () => {
+  assert.equal(stderrLine(runCli(['run', 'call-chain', '--stratgey', 'all'])), 'bpfexc: run: unknown option --stratgey (did you mean --strategy?)');
+  assert.equal(stderrLine(runCli(['run', 'call-chain', '--cpu', 'zen5'])), 'bpfexc: run: unknown option --cpu (did you mean --cpus or --cpu-model?)');
+});
+
+test('an unknown option that resembles none gets no guess', () => {
+  assert.equal(stderrLine(runCli(['run', 'call-chain', '--frobnicate'])), "bpfexc: run: unknown option --frobnicate (see 'bpfexc run --help')");
+});
+
+test('a negative count says the count must be positive, written either way', () => {
+  for (const args of [['--invocations', '-3'], ['--invocations=-3']]) {
+    assert.equal(stderrLine(runCli(['run', 'call-chain', ...args])), "bpfexc: --invocations must be a positive integer, got '-3'", args.join(' '));
+  }
+  assert.equal(stderrLine(runCli(['run', 'call-chain', '--max-insns', '2.5'])), "bpfexc: --max-insns must be a positive integer, got '2.5'");
+});
+
+test('a negative seed says what range a seed has', () => {
+  assert.equal(stderrLine(runCli(['run', 'call-chain', '--seed', '-1'])), "bpfexc: --seed must be an integer from 0 to 4294967295, got '-1' (the PRNG state is 32 bits)");
+});
+
+test('an option without its value says so', () => {
+  assert.equal(stderrLine(runCli(['run', 'call-chain', '--strategy', '--cpu-model', 'zen5'])), 'bpfexc: run: --strategy needs a value');
+});
+
+test('a binary file named .s is refused quoting only its first bytes, escaped', () => {
+  const path = file('binary.s', readFileSync(objPath));
+  const line = stderrLine(runCli(['run', path]));
+  assert.equal(line, `bpfexc: ${path}: not a text file (it starts with \\x7fELF\\x02\\x01\\x01\\x00...); an ELF object is read from a .o file`);
+});
+
+test('control characters an assembler error quotes are escaped', () => {
+  const path = file('ctl.s', 'mov %r0, 1\n\x01\x1b[2Jfrob\nexit\n');
+  assert.equal(stderrLine(runCli(['run', path])), `bpfexc: ${path}:2: unknown mnemonic '\\x01\\x1b[2Jfrob'`);
+});

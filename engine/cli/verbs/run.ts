@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../exec/index.ts';
-import { hexBytesOption, intOption, oneOf, parseVerbArgs } from '../args.ts';
+import { hexBytesOption, intOption, MAX_SEED, oneOf, parseVerbArgs, seedOption } from '../args.ts';
 import { readProgramInput, type ProgramInput } from '../program-input.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';
@@ -63,7 +63,7 @@ options:
   --max-insns N      instruction budget per invocation (default ${DEFAULT_MAX_INSNS})
   --invocations N    run N times on one instance (maps persist); default 1,
                      or ${DEFAULT_EXPERIMENT_INVOCATIONS} measured invocations with --strategy
-  --seed N           seed of bpf_get_prandom_u32 (default 1)
+  --seed N           seed of bpf_get_prandom_u32, 0..${MAX_SEED} (default 1)
   --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
                      every tier gives the same results, JSON records which
                      one ran in provenance.tier
@@ -124,7 +124,7 @@ call-site overheads summed over every invocation the machine ran
       cpuModels: parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL),
       cpus: intOption('cpus', values.cpus, 1, 1),
       invocations: intOption('invocations', values.invocations, DEFAULT_EXPERIMENT_INVOCATIONS, 1),
-      seed: intOption('seed', values.seed, 1),
+      seed: seedOption(values.seed),
       throwRate,
       throwKnob: workload?.throwKnob,
       sites: oneOf('sites', values.sites, SITE_SELECTIONS, 'auto'),
@@ -161,7 +161,7 @@ function machineRun(base: Scenario, values: Values, argv: string[], tier: Execut
   };
   parseScenario(scenario); // re-check the overridden fields
   const { input, workload } = resolveProgram(scenario.program, values);
-  const seed = intOption('seed', values.seed, 1);
+  const seed = seedOption(values.seed);
   const strategies = parseStrategyList(values.strategy ?? 'all');
   const mitigations = parseMitigations(values.mitigations);
   const results = parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL).map((id) =>
@@ -209,7 +209,7 @@ function commandLine(argv: string[]): string {
 function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): number {
   const helpers = input.helperSet === 'conformance' ? conformanceHelpers : defaultHelpers;
   const loaded = loadProgram(input.program, { helpers });
-  const instance = instantiate(loaded, { seed: intOption('seed', values.seed, 1), tier });
+  const instance = instantiate(loaded, { seed: seedOption(values.seed), tier });
   const maxInsns = intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1);
   const invocations = intOption('invocations', values.invocations, 1, 1);
   let executed = 0;
