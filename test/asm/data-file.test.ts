@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { dataFileStem, parseDataFile, readDataFile } from '../../engine/asm/data-file.ts';
 import { BpfError } from '../../engine/errors.ts';
+import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
 
-const CONFORMANCE = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
 const hex = (b: Uint8Array | undefined) => Buffer.from(b ?? []).toString('hex');
 
 function throwsAt(text: string, line: number, detail: RegExp): void {
@@ -92,12 +91,10 @@ test('the stem of a data file names its program', () => {
 });
 
 test('every conformance file parses', (t) => {
-  if (!existsSync(CONFORMANCE)) {
-    t.skip(`conformance data not found at ${CONFORMANCE}`);
-    return;
-  }
+  const conformance = sharedPathOrSkip(t, CONFORMANCE);
+  if (!conformance) return;
   let n = 0;
-  for (const dir of [CONFORMANCE, join(CONFORMANCE, 'negative')]) {
+  for (const dir of [conformance, join(conformance, 'negative')]) {
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.data'))) {
       const d = readDataFile(join(dir, name));
       assert.ok(d.asm || d.raw || d.result || d.error || d.unknownDirectives.length || d.comments.length, name);

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assemble } from '../../engine/asm/assembler.ts';
 import { readDataFile } from '../../engine/asm/data-file.ts';
 import { disassemble } from '../../engine/asm/disassembler.ts';
+import { loadBpfObject } from '../../engine/elf/bpf-object.ts';
 import { BpfError } from '../../engine/errors.ts';
+import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
 
-const CONFORMANCE = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+const WORKLOAD_OBJECTS = fileURLToPath(new URL('../../benchmarks/workloads/obj/', import.meta.url));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 
@@ -55,13 +57,23 @@ test('a truncated lddw is printed as .raw', () => {
   assert.match(disassemble(bytes('18 00 00 00 01 00 00 00')), /^\.raw /);
 });
 
-test('assemble(disassemble(x)) reproduces every conformance program', (t) => {
-  if (!existsSync(CONFORMANCE)) {
-    t.skip(`conformance data not found at ${CONFORMANCE}`);
-    return;
-  }
+test('assemble(disassemble(x)) reproduces every program of the workload objects, labels named by their symbols', () => {
   let checked = 0;
-  for (const dir of [CONFORMANCE, join(CONFORMANCE, 'negative')]) {
+  for (const name of readdirSync(WORKLOAD_OBJECTS).filter((n) => n.endsWith('.o'))) {
+    for (const p of loadBpfObject(new Uint8Array(readFileSync(join(WORKLOAD_OBJECTS, name))), name).programs) {
+      const text = disassemble(p.insns, { symbols: p.symbols });
+      assert.equal(hex(assemble(text, `${p.source} (disassembled)`).insns), hex(p.insns), p.source);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 5, `only ${checked} programs checked`);
+});
+
+test('assemble(disassemble(x)) reproduces every conformance program', (t) => {
+  const conformance = sharedPathOrSkip(t, CONFORMANCE);
+  if (!conformance) return;
+  let checked = 0;
+  for (const dir of [conformance, join(conformance, 'negative')]) {
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.data'))) {
       const data = readDataFile(join(dir, name));
       let insns = data.raw?.value;
@@ -69,14 +81,14 @@ test('assemble(disassemble(x)) reproduces every conformance program', (t) => {
         try {
           insns = assemble(data.asm.value).insns;
         } catch (e) {
-          if (dir === CONFORMANCE) throw e;
+          if (dir === conformance) throw e;
           continue; // negative files whose asm is meant not to assemble
         }
       }
       if (!insns || insns.length === 0) continue;
       const text = disassemble(insns);
       assert.equal(hex(assemble(text, `${name} (disassembled)`).insns), hex(insns), name);
-      if (dir === CONFORMANCE) assert.ok(!text.includes('.raw'), `${name} needed .raw:\n${text}`);
+      if (dir === conformance) assert.ok(!text.includes('.raw'), `${name} needed .raw:\n${text}`);
       checked++;
     }
   }

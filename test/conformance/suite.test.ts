@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runConformance } from '../../engine/conformance/runner.ts';
-
-const CONFORMANCE = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
 
 test('every bpf_conformance test passes on the interpreter', (t) => {
-  if (!existsSync(CONFORMANCE)) {
-    t.skip(`conformance data not found at ${CONFORMANCE}`);
-    return;
-  }
-  const report = runConformance([CONFORMANCE]);
+  const conformance = sharedPathOrSkip(t, CONFORMANCE);
+  if (!conformance) return;
+  const report = runConformance([conformance]);
   assert.deepEqual(report.lines, ['313 passed, 0 failed']);
 });
 
 test('the negative tests fail, pass and skip as bpf_conformance intends', (t) => {
-  const dir = join(CONFORMANCE, 'negative');
-  if (!existsSync(dir)) {
-    t.skip(`conformance data not found at ${dir}`);
-    return;
-  }
+  const dir = sharedPathOrSkip(t, `${CONFORMANCE}/negative`);
+  if (!dir) return;
   const report = runConformance([dir]);
   const by = (v: string) =>
     report.outcomes

@@ -1,27 +1,25 @@
 // The compiled tier against the interpreter on every bpf_conformance program: results,
 // faults, memory, per-slot counts and the cycles of both timing models on two CPUs.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runConformanceWith } from '../../engine/conformance/runner.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { conformanceHelpers, type ExecutionTier } from '../../engine/exec/index.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from '../../engine/exec/tier-compare.ts';
 import type { LoadedProgram } from '../../engine/exec/decoded.ts';
 import type { Program } from '../../engine/program.ts';
+import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
 import { countsProbe, LlcPerTier, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
 
-const CONFORMANCE = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
 const MAX = 10_000_000;
 
-/** Runs every conformance program through `check`, which returns the interpreter's run;
- * returns how many ran. The judge's verdict is not asserted here (test/conformance does
- * that); a fault is passed on as a BpfError, so error-expecting files take the same path
- * as in the suite. */
-function eachConformanceProgram(check: (p: Program, mem: Uint8Array | undefined, index: number) => TierRun): number {
+/** Runs every conformance program under `dir` through `check`, which returns the
+ * interpreter's run; returns how many ran. The judge's verdict is not asserted here
+ * (test/conformance does that); a fault is passed on as a BpfError, so error-expecting
+ * files take the same path as in the suite. */
+function eachConformanceProgram(dir: string, check: (p: Program, mem: Uint8Array | undefined, index: number) => TierRun): number {
   let n = 0;
-  runConformanceWith([CONFORMANCE], (program, mem) => {
+  runConformanceWith([dir], (program, mem) => {
     const ref = check(program, mem, n++).invocations[0];
     if (ref.outcome !== 'result') throw new BpfError('runtime', ref.error?.message ?? 'crash');
     return ref.r0 as bigint;
@@ -47,13 +45,11 @@ const spec = (program: Program, mem: Uint8Array | undefined, over: Partial<TierC
 // gets one of the four (ooo/additive on zen5/neoverse-v2) in turn, every model still
 // seeing about 80 programs, and the out-of-order models keep their LLC across programs.
 test('every conformance program gives identical results, memory, counts and cycles under both tiers', (t) => {
-  if (!existsSync(CONFORMANCE)) {
-    t.skip(`conformance data not found at ${CONFORMANCE}`);
-    return;
-  }
+  const conformance = sharedPathOrSkip(t, CONFORMANCE);
+  if (!conformance) return;
   const diffs: string[] = [];
   const llc = new LlcPerTier();
-  const n = eachConformanceProgram((program, mem, i) => {
+  const n = eachConformanceProgram(conformance, (program, mem, i) => {
     const probes = (loaded: LoadedProgram, tier: ExecutionTier) => ({ counts: countsProbe(loaded), ...rotatingTimingProbe(i, loaded, tier, llc) });
     return both(spec(program, mem, { probes }), program.source, diffs);
   });
@@ -62,23 +58,19 @@ test('every conformance program gives identical results, memory, counts and cycl
 });
 
 test('every conformance program emits the same observer event stream under both tiers', (t) => {
-  if (!existsSync(CONFORMANCE)) {
-    t.skip(`conformance data not found at ${CONFORMANCE}`);
-    return;
-  }
+  const conformance = sharedPathOrSkip(t, CONFORMANCE);
+  if (!conformance) return;
   const diffs: string[] = [];
-  eachConformanceProgram((program, mem) => both(spec(program, mem, { invocations: [{ ctx: mem, maxInsns: MAX }], probes: () => ({ trace: traceProbe() }) }), program.source, diffs));
+  eachConformanceProgram(conformance, (program, mem) => both(spec(program, mem, { invocations: [{ ctx: mem, maxInsns: MAX }], probes: () => ({ trace: traceProbe() }) }), program.source, diffs));
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
 test('every conformance program run in slices of 1 and 7 instructions pauses at the same points under both tiers', (t) => {
-  if (!existsSync(CONFORMANCE)) {
-    t.skip(`conformance data not found at ${CONFORMANCE}`);
-    return;
-  }
+  const conformance = sharedPathOrSkip(t, CONFORMANCE);
+  if (!conformance) return;
   const diffs: string[] = [];
   let paused = 0;
-  eachConformanceProgram((program, mem) => {
+  eachConformanceProgram(conformance, (program, mem) => {
     let ref: TierRun | undefined;
     for (const k of [1, 7]) {
       const run = both(spec(program, mem, { sliceInsns: k, invocations: [{ ctx: mem, maxInsns: MAX }] }), `${program.source} k=${k}`, diffs);

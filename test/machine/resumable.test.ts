@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runConformanceWith } from '../../engine/conformance/runner.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { conformanceHelpers, instantiate, loadProgram } from '../../engine/exec/index.ts';
 import type { Program } from '../../engine/program.ts';
+import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
 
-const CONFORMANCE = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
 const MAX = 10_000_000;
 
 type Ending = { r0?: bigint; ctx?: string; fault?: string };
@@ -39,14 +37,12 @@ function sliced(p: Program, mem: Uint8Array | undefined, k: number): Ending & { 
 }
 
 test('resumable execution in slices of 1, 3 and 17 instructions ends like a straight run on every conformance program', (t) => {
-  if (!existsSync(CONFORMANCE)) {
-    t.skip(`conformance data not found at ${CONFORMANCE}`);
-    return;
-  }
+  const conformance = sharedPathOrSkip(t, CONFORMANCE);
+  if (!conformance) return;
   const mismatches: string[] = [];
   let programs = 0;
   let pausedAtLeastOnce = 0;
-  runConformanceWith([CONFORMANCE], (program, mem) => {
+  runConformanceWith([conformance], (program, mem) => {
     programs++;
     const want = straight(program, mem);
     for (const k of [1, 3, 17]) {
