@@ -1,8 +1,9 @@
 // `bpfexc run --strategy …` for a terminal: per CPU model, a per-invocation summary and
 // the overhead of each call site under each strategy, 80 columns at most.
+import { returnThunkNote } from '../cpus/mitigations.ts';
 import { wrap } from '../report/plain-text.ts';
 import type { ExecutionTier } from '../exec/index.ts';
-import { formatCompact, formatTable, RULE, type Column, type Row } from '../results/text-table.ts';
+import { formatCompact, formatNumber, formatTable, RULE, type Column, type Row } from '../results/text-table.ts';
 import { caveatLine, type ExperimentRunRecord, type RunCaveat } from './run-experiment.ts';
 
 const WIDTH = 80;
@@ -31,7 +32,10 @@ function formatCpuBlock(runs: readonly ExperimentRunRecord[], tier: ExecutionTie
     `${throwsStated(r0)}, checks after ${r0.sites === 'all-calls' ? 'every call site' : 'call sites that may throw'}` +
     `${tier ? `, ${tier} tier` : ''}. ` +
     'Model cycles per invocation; overhead = cycles - none.';
-  out.push(...wrap(head, WIDTH), '');
+  out.push(...wrap(head, WIDTH));
+  const thunk = returnThunkNote(r0.cpuModel, r0.returnThunk);
+  if (thunk) out.push(...wrap(thunk, WIDTH));
+  out.push('');
 
   const summaryCols: Column[] = [
     { header: 'strategy', align: 'left' },
@@ -58,6 +62,7 @@ function formatCpuBlock(runs: readonly ExperimentRunRecord[], tier: ExecutionTie
   });
   out.push(formatTable(summaryCols, summaryRows, WIDTH));
   out.push(...wrap('at sites: inserted check slots; entry: entry sequences; other: the rest of the overhead (changed overlap, caches, predictors, pushes); insns: executed per invocation.', WIDTH));
+  out.push(...otherLines(runs));
 
   const checked = runs.filter((r) => r.strategy !== 'none');
   const sites = runs[0].callSites;
@@ -132,6 +137,22 @@ function siteCell(run: ExperimentRunRecord, k: number, pc: number): string {
 
 /** The throw rate only where the workload has a knob for it; always what was observed
  * (the oracle's throws under none: the same invocations under every strategy). */
+/** What a large 'other' is made of: the original instructions whose cycles changed most.
+ * When it is negative, 'at sites' holds cycles the program would have waited anyway. */
+function otherLines(runs: readonly ExperimentRunRecord[]): string[] {
+  const listed = runs.filter((r) => r.cycles.unattributedByInsn.length > 0);
+  if (listed.length === 0) return [];
+  const out: string[] = ['', ...wrap('other, by the original instructions whose cycles changed most (cycles per invocation, strategy minus none):', WIDTH)];
+  for (const r of listed) {
+    const parts = r.cycles.unattributedByInsn.map((u) => `insn ${u.pc} '${u.insn}' ${u.cyclesPerInvocation > 0 ? '+' : ''}${formatNumber(u.cyclesPerInvocation)}`);
+    out.push(...wrap(`- ${r.strategy} (other ${formatNumber(r.cycles.unattributedPerInvocation)}): ${parts.join(', ')}`, WIDTH - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
+  }
+  if (listed.some((r) => r.cycles.unattributedPerInvocation < 0)) {
+    out.push(...wrap('A negative other: those instructions waited under none (on an atomic, a load, a return) and the inserted code now retires during that wait, so at sites counts cycles the program spent waiting anyway; the overhead column is what the checks cost.', WIDTH));
+  }
+  return out;
+}
+
 function throwsStated(r: ExperimentRunRecord): string {
   const threw = `${r.correctness.throws} of ${invocations(r.invocations)} threw`;
   return r.throwKnob !== undefined ? `throw rate ${r.throwRate} (knob ${r.throwKnob}), ${threw}` : `${threw} (no throw-rate knob)`;
@@ -141,7 +162,7 @@ function correctnessLines(runs: readonly ExperimentRunRecord[]): string[] {
   const anyThrows = runs.some((r) => r.correctness.throws > 0);
   const bad = runs.filter((r) => r.correctness.missed + r.correctness.spuriousUnwinds + r.correctness.wrongCookie > 0);
   if (!anyThrows && bad.length === 0) {
-    return wrap(`Correctness: no invocation threw under none, and every strategy returned what none returned in ${runs[0].invocations === 1 ? 'the one invocation' : `all ${runs[0].invocations} invocations`}.`, WIDTH);
+    return wrap(`Correctness: no invocation threw under none, and every strategy returned what none returned (given the clock, random, CPU and task values the strategy's run read) in ${runs[0].invocations === 1 ? 'the one invocation' : `all ${runs[0].invocations} invocations`}.`, WIDTH);
   }
   const cols: Column[] = [
     { header: 'strategy', align: 'left' },

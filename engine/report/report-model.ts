@@ -1,6 +1,7 @@
 // What a report says, independent of how it is typeset: the provenance a reader needs to
 // reproduce the numbers, a legend, and one table per workload x CPU model. The plain-text
 // and markdown renderers only lay this out.
+import { cpuModelLabel } from '../cpus/mitigations.ts';
 import type { ResultDocument, RunRecord } from '../results/document.ts';
 import { formatNumber } from '../results/text-table.ts';
 import { callExecutions, callsPer100Insns, compareStrategies, correctnessErrors, entryPerInvocation, hasCorrectnessData, invocationRateOf, overheadPerCallSite, resetPolicyOf, scenarioOf, sortedUnique } from './run-metrics.ts';
@@ -117,7 +118,8 @@ export function buildReportModel(doc: ResultDocument): ReportModel {
   for (const [key, runs] of ordered) {
     const [workload, cpuModel] = JSON.parse(key) as [string, string];
     runs.sort(compareRuns);
-    tables.push(table(`${workload} on ${cpuModel}: cost (model cycles)`, runs, COST_COLUMNS));
+    // A return thunk is the kernel's setting, not the core's: the title says so.
+    tables.push(table(`${workload} on ${cpuModelLabel(cpuModel, runs[0].returnThunk)}: cost (model cycles)`, runs, COST_COLUMNS));
     const threw = runs.some((r) => (r.correctness.throws ?? 0) > 0 || correctnessErrors(r) > 0);
     if (withCorrectness && threw) tables.push(table(`${workload} on ${cpuModel}: correctness (invocations)`, runs, CORRECTNESS_COLUMNS));
   }

@@ -111,3 +111,12 @@ test('a caveat only some strategies have says which', () => {
   const text = formatExperimentText(runs);
   assert.match(text, /^- insn 5 \(none, unwind\): bpf_throw: /m);
 });
+
+test('a large negative other is explained under the table by the original instructions that retired sooner', () => {
+  const runs = runExperiment(workloadSpec('deep-assert', { strategies: ['none', 'call', 'unwind'], cpuModels: ['neoverse-v2'], invocations: 100 }));
+  const text = formatExperimentText(runs);
+  assert.match(text, /^- call \(other -\d+(\.\d+)?\): insn \d+ 'lock add \[%r\d\], %r\d' -\d/m);
+  assert.match(text.replace(/\n/g, ' '), /A negative other: .* the overhead column is what the checks cost\./);
+  assert.doesNotMatch(text, /^- unwind/m, 'a small other is not itemised');
+  assertFits(text);
+});

@@ -131,3 +131,14 @@ test('wrap keeps words whole and cuts only words longer than a line', () => {
   assert.deepEqual(wrap('aaa bbb ccc', 9, '> '), ['> aaa bbb', '  ccc']);
   assert.deepEqual(wrap('abcdefghij', 6, ''), ['abcdef', 'ghij']);
 });
+
+test('a table of zen3 figures names the return thunk they assume, in every form', () => {
+  const doc = structuredClone(minimal);
+  for (const r of doc.runs) {
+    r.cpuModel = 'zen3';
+    r.returnThunk = 'SRSO safe-RET';
+  }
+  for (const form of ['email', 'markdown'] as const) assert.match(formatReport(doc, form), /on zen3 \(SRSO safe-RET thunk\): cost/, form);
+  for (const r of doc.runs) r.returnThunk = 'none';
+  assert.doesNotMatch(formatReport(doc, 'email'), /thunk/);
+});
