@@ -1,11 +1,10 @@
 // The host CPU a calibration compares against: recorded in the document with the model
 // chosen for it, named by the text table and by the model-vs-kernel chart, and checked on
-// the measurements of an Intel host kept in ../shared/reference-hosts (when that folder
+// the measurements of an Intel host kept in the shared reference-hosts folder (when it
 // is there: a plain clone has none, and those tests then skip saying so).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { checkCalibration, type CalibrationDocument as ChartCalibration } from '../../charts/calibration-file.ts';
 import { calibrationChart, calibrationRows } from '../../charts/calibration.ts';
 import type { ChartInput } from '../../charts/chart.ts';
@@ -13,10 +12,11 @@ import { formatCalibration, type CalibrationDocument } from '../../engine/calibr
 import { runCalibration } from '../../engine/calibrate/run-calibration.ts';
 import { closestCpuModel } from '../../engine/cpus/host-model.ts';
 import { parseCpuInfo } from '../../engine/kernel/host-info.ts';
+import { sharedPathOrSkip } from '../shared-data.ts';
 
 const INTEL = parseCpuInfo(readFileSync(new URL('../cpus/fixtures/cpuinfo-intel-family6-model167.txt', import.meta.url), 'utf8'));
-const ZEN3_REFERENCE = new URL('../../results/reference/calibration/latest.json', import.meta.url);
-const INTEL_REFERENCE = fileURLToPath(new URL('../../../shared/reference-hosts/intel-xeon-family6-model167/calibration-icelake.json', import.meta.url));
+const REFERENCE_CALIBRATION = new URL('../../results/reference/calibration/latest.json', import.meta.url);
+const INTEL_REFERENCE = 'reference-hosts/intel-xeon-family6-model167/calibration-icelake.json';
 
 const FAST = { sites: 4, loads: 1, runsPerLoad: 1, repeat: 1, command: 'test', noKernel: true };
 
@@ -45,7 +45,7 @@ test('a calibration records the detected host CPU, the model chosen and whether 
 });
 
 test('the text table and the model-vs-kernel chart name the CPU the kernel was measured on', () => {
-  const raw = JSON.parse(readFileSync(ZEN3_REFERENCE, 'utf8')) as CalibrationDocument;
+  const raw = JSON.parse(readFileSync(REFERENCE_CALIBRATION, 'utf8')) as CalibrationDocument;
   const cpu = raw.kernel!.host.cpu.label;
   assert.match(formatCalibration(raw), new RegExp(`^host {6}${cpu.replace(/[()]/g, '\\$&')}$`, 'm'));
   assert.equal(chartSubtitle(raw)[0], `Kernel measured on ${cpu}, Linux ${raw.kernel!.host.kernelRelease}`);
@@ -55,8 +55,9 @@ test('the text table and the model-vs-kernel chart name the CPU the kernel was m
 });
 
 test('the Intel reference host maps to icelake and its measurements render as model vs kernel per row', (t) => {
-  if (!existsSync(INTEL_REFERENCE)) return t.skip(`no ${INTEL_REFERENCE} (../shared/reference-hosts is not part of a clone)`);
-  const raw = JSON.parse(readFileSync(INTEL_REFERENCE, 'utf8')) as CalibrationDocument;
+  const file = sharedPathOrSkip(t, INTEL_REFERENCE);
+  if (file === undefined) return;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as CalibrationDocument;
   const host = raw.kernel!.host.cpu;
   assert.deepEqual([host.vendor, host.family, host.model], ['GenuineIntel', 6, 167]);
   const closest = closestCpuModel(host);
@@ -76,7 +77,7 @@ test('the Intel reference host maps to icelake and its measurements render as mo
 
   // The chart draws a kernel bar and an icelake point per row, under the host's name.
   const data = checkCalibration(raw) as ChartCalibration;
-  const chartRows = calibrationRows({ doc: {} as ChartInput['doc'], calibration: { file: INTEL_REFERENCE, data } });
+  const chartRows = calibrationRows({ doc: {} as ChartInput['doc'], calibration: { file, data } });
   assert.equal(chartRows.filter((r) => r.source.startsWith('kernel')).length, 8);
   assert.equal(chartRows.filter((r) => r.source === 'model: ooo (icelake)').length, 8);
   assert.match(chartSubtitle(raw)[0], /^Kernel measured on Intel\(R\) Xeon\(R\) Processor \(family 6 model 167 stepping 1\), Linux 6\.18\./);

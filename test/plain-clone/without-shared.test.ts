@@ -14,7 +14,7 @@ const TEST_DIR = join(ROOT, 'test');
 const HELPER = join(TEST_DIR, 'shared-data.ts');
 const SELF = fileURLToPath(import.meta.url);
 /** What the tests need of the checkout (node_modules is linked, not copied). */
-const COPIED = ['engine', 'benchmarks', 'charts', 'test', 'package.json', 'tsconfig.json'];
+const COPIED = ['engine', 'benchmarks', 'charts', 'test', join('results', 'reference'), 'package.json', 'tsconfig.json'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
