@@ -95,7 +95,7 @@ function panel(which: AuxResetRow['panel'], x: Record<string, unknown>, title: s
       x,
       y: { field: 'cyclesPerInvocation', type: 'quantitative', title: 'cycles per invocation' },
       color: { field: 'resetPolicy', type: 'nominal', title: 'aux reset', scale: POLICY_SCALE },
-      strokeDash: { field: 'measure', type: 'nominal', title: 'what', sort: [...AUX_RESET_MEASURES], scale: { domain: [...AUX_RESET_MEASURES], range: [[1, 0], [4, 2], [1, 2]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolStrokeColor: '#555' } },
+      strokeDash: { field: 'measure', type: 'nominal', title: 'what', sort: [...AUX_RESET_MEASURES], scale: { domain: [...AUX_RESET_MEASURES], range: [[1, 0], [4, 2], [1, 2]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: '#555' } } } } } },
       detail: { field: 'measure' },
     },
   };
@@ -120,7 +120,7 @@ function build(input: ChartInput): ChartOutcome {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Cost of the aux flag reset on several CPUs',
-      subtitle: provenanceLines(input.doc.provenance, `${rows[0].cpuModel}, no throws. Solid: aux overhead over none = dashed (flag-line transfers between CPUs) + dotted (the rest: core cycles and other lines' transfers, lower where the CPUs interleave differently).`),
+      subtitle: provenanceLines(input.doc.provenance, `${rows[0].cpuModel}, no throws. Solid: aux overhead over none = dashed (flag-line transfers) + dotted (the rest).`),
     },
     config: CONFIG,
     data: { values: rows as unknown as Record<string, unknown>[] },
