@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readProgramInput } from '../../engine/cli/program-input.ts';
 import { cpuModelById } from '../../engine/cpus/index.ts';
-import { runExperiment, type ExperimentSpec } from '../../engine/experiment/index.ts';
+import { runExperiment } from '../../engine/experiment/index.ts';
 import { parseScenario, runMachine, type MachineResult } from '../../engine/machine/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
+import { inputSpec } from './workload-spec.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}.s`, import.meta.url));
 const CLEAN = { missed: 0, spuriousUnwinds: 0, wrongCookie: 0 };
@@ -17,22 +18,7 @@ const errorsOf = (c: { missed: number; spuriousUnwinds: number; wrongCookie: num
 
 /** Every strategy on one CPU, as `bpfexc run <file> --strategy all` does. */
 function oneCpu(name: string, invocations = 200) {
-  const input = readProgramInput(fixture(name), {});
-  const spec: ExperimentSpec = {
-    program: input.program,
-    ctx: input.ctx,
-    helperSet: input.helperSet,
-    workloadName: name,
-    strategies: STRATEGY_NAMES,
-    cpuModels: ['zen5'],
-    cpus: 1,
-    invocations,
-    seed: 1,
-    throwRate: 0,
-    sites: 'auto',
-    model: 'ooo',
-  };
-  return runExperiment(spec);
+  return runExperiment(inputSpec(readProgramInput(fixture(name), {}), name, { invocations }));
 }
 
 /** Every strategy on the machine, as `bpfexc run <file> --strategy all --cpus N` does. */
