@@ -3,6 +3,7 @@
 // cycles per call site = (cycles(variant) − cycles(none)) / N, steady state (caches,
 // predictors and the return stack warmed by earlier runs, as the kernel's repeat loop
 // warms the real ones).
+import { withMitigations, type Mitigations } from '../cpus/mitigations.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { cpuModelById } from '../cpus/index.ts';
 import { BpfError } from '../errors.ts';
@@ -32,6 +33,9 @@ export interface ModelOptions {
    * same instructions, calls and memory accesses to observers, so the predictions do
    * not depend on it; it is provenance. */
   tier?: ExecutionTier;
+  /** The kernel's speculation mitigations the model assumes (default: a default kernel's
+   * on the CPU; `off` drops the return thunk, for a kernel booted with mitigations=off). */
+  mitigations?: Mitigations;
 }
 
 export interface PredictedVariant {
@@ -65,7 +69,7 @@ export function modelTier(opts: ModelOptions): ExecutionTier {
   return tier;
 }
 
-function runCounted(v: CalibrationVariant, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<ModelOptions>): { perRun: number; r0: bigint } {
+function runCounted(v: CalibrationVariant, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<Omit<ModelOptions, 'mitigations'>>): { perRun: number; r0: bigint } {
   const loaded = loadProgram(v.program);
   const inst = instantiate(loaded, { tier: o.tier });
   const model = factory(kind, cpu, loaded);
@@ -90,8 +94,9 @@ function runCounted(v: CalibrationVariant, kind: TimingKind, cpu: CpuModel, fact
 }
 
 export function predictVariants(variants: readonly CalibrationVariant[], cpuModel: string, factory: TimingModelFactory, opts: ModelOptions = {}, kinds: readonly TimingKind[] = TIMING_KINDS): PredictedVariant[] {
-  const cpu = cpuModelById(cpuModel);
-  if (!cpu) throw new BpfError('usage', `unknown --cpu-model '${cpuModel}'`);
+  const found = cpuModelById(cpuModel);
+  if (!found) throw new BpfError('usage', `unknown --cpu-model '${cpuModel}'`);
+  const cpu = withMitigations(found, opts.mitigations ?? 'default');
   const o = { warmRuns: opts.warmRuns ?? 3, countedRuns: opts.countedRuns ?? 5, tier: modelTier(opts) };
   const out: PredictedVariant[] = [];
   for (const kind of kinds) {

@@ -3,6 +3,7 @@
 // per-round range) beside the timing models' predictions for the same bytes.
 import { disassemble } from '../asm/disassembler.ts';
 import type { CpuModelChoice } from '../cpus/host-model.ts';
+import type { Mitigations } from '../cpus/mitigations.ts';
 import type { HostInfo } from '../kernel/host-info.ts';
 import { wrap } from '../report/plain-text.ts';
 import type { Provenance } from '../results/document.ts';
@@ -30,7 +31,7 @@ export interface CalibrationProgramInfo {
 export interface CalibrationDocument {
   schema: typeof CALIBRATION_SCHEMA;
   provenance: Provenance;
-  options: { sites: number; loads: number; runsPerLoad: number; repeat: number; cpuModel: string };
+  options: { sites: number; loads: number; runsPerLoad: number; repeat: number; cpuModel: string; mitigations?: Mitigations };
   /** The host CPU as detected, the model closest to it, and whether options.cpuModel is
    * that default or the user's pick (absent in documents written before it was recorded). */
   cpuModelChoice?: CpuModelChoice;
@@ -143,6 +144,11 @@ function hostLine(doc: CalibrationDocument): string {
 }
 
 function modelLine(doc: CalibrationDocument): string {
+  const off = doc.options.mitigations === 'off' ? ', mitigations=off (no return thunk)' : '';
+  return chosenModel(doc) + off;
+}
+
+function chosenModel(doc: CalibrationDocument): string {
   const c = doc.cpuModelChoice;
   const id = doc.options.cpuModel;
   if (!c) return id;

@@ -1,6 +1,7 @@
 // One calibration run, from options to the finished document: build the variants, time
 // them on the kernel when it can be used, predict them with the timing models, and
 // write the document atomically under results/calibration/.
+import type { Mitigations } from '../cpus/mitigations.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKernel } from '../kernel/bpf-syscall.ts';
@@ -28,6 +29,9 @@ export interface CalibrationOptions {
   /** Executor of the model side (default DEFAULT_TIER); the kernel side is the kernel's
    * JIT whatever this says. Recorded in provenance.tier. */
   tier?: ExecutionTier;
+  /** The mitigations the model assumes (see engine/cpus/mitigations.ts); recorded in
+   * options. Default 'default'. */
+  mitigations?: Mitigations;
   /** Skip the kernel even where it is available (model only). */
   noKernel?: boolean;
   onRound?: (done: number, total: number) => void;
@@ -41,7 +45,8 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   const tier = modelTier(o);
   const choice = chooseCpuModel(o.cpuModel, o.host ?? (await readCpuIdentity()));
   const variants = buildVariants(o.sites);
-  const model = await predict(variants, choice.chosen, { tier });
+  const mitigations = o.mitigations ?? 'default';
+  const model = await predict(variants, choice.chosen, { tier, mitigations });
   let kernel: CalibrationDocument['kernel'];
   let kernelUnavailable: string | undefined;
   const handle = o.noKernel ? { available: false as const, reason: 'skipped (--no-kernel)' } : await openKernel();
@@ -57,7 +62,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   }
   return calibrationDocument({
     provenance: collectProvenance(o.command, { tier }),
-    options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: choice.chosen },
+    options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: choice.chosen, mitigations },
     cpuModelChoice: choice,
     programs: variants.map(programInfo),
     kernel,

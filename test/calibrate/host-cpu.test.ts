@@ -82,3 +82,16 @@ test('the Intel reference host maps to icelake and its measurements render as mo
   assert.equal(chartRows.filter((r) => r.source === 'model: ooo (icelake)').length, 8);
   assert.match(chartSubtitle(raw)[0], /^Kernel measured on Intel\(R\) Xeon\(R\) Processor \(family 6 model 167 stepping 1\), Linux 6\.18\./);
 });
+
+test('calibrate --mitigations off predicts zen3 without its return thunk, and the document and table say so', async () => {
+  const call = (doc: CalibrationDocument) => doc.model.predicted.find((p) => p.kind === 'ooo' && p.strategy === 'call' && p.sites === 'subprog')!.cyclesPerSite;
+  const withThunk = await runCalibration({ ...FAST, cpuModel: 'zen3', host: INTEL });
+  const plain = await runCalibration({ ...FAST, cpuModel: 'zen3', host: INTEL, mitigations: 'off' });
+  assert.equal(withThunk.options.mitigations, 'default');
+  assert.equal(plain.options.mitigations, 'off');
+  // Each thunked return mispredicts: the call check's extra call/return pair costs
+  // several times more with it.
+  assert.ok(call(withThunk) > 3 * call(plain), `${call(withThunk)} vs ${call(plain)}`);
+  assert.match(formatCalibration(plain), /mitigations=off/);
+  assert.doesNotMatch(formatCalibration(withThunk), /mitigations=off/);
+});

@@ -1,3 +1,4 @@
+import { parseMitigations } from '../../cpus/mitigations.ts';
 import { chooseCpuModel } from '../../cpus/host-model.ts';
 import { BpfError } from '../../errors.ts';
 import { DEFAULT_CALIBRATION, LATEST, runCalibration, writeCalibration } from '../../calibrate/run-calibration.ts';
@@ -53,6 +54,10 @@ options:
   --out DIR          where the JSON goes (default results/calibration/): a
                      timestamped file and ${LATEST}; a run without kernel
                      measurements writes model-only.json instead
+  --mitigations M    default (the model runs what a default kernel runs on
+                     the CPU: zen3's SRSO safe-RET return thunk) or off (a
+                     kernel booted with mitigations=off); match the kernel's
+                     /sys/devices/system/cpu/vulnerabilities
   --no-kernel        model only`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('calibrate', argv, {
@@ -65,6 +70,7 @@ options:
       tier: { type: 'string' },
       out: { type: 'string' },
       'no-kernel': { type: 'boolean' },
+      mitigations: { type: 'string' },
     });
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
@@ -73,6 +79,7 @@ options:
     const choice = chooseCpuModel(values['cpu-model'], host);
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
     const noKernel = values['no-kernel'] ?? false;
+    const mitigations = parseMitigations(values.mitigations);
     const options = {
       sites: intOption('sites', values.sites, D.sites, 1),
       loads: intOption('loads', values.loads, D.loads, 1),
@@ -90,6 +97,7 @@ options:
         tier,
         command: ['bpfexc', 'calibrate', ...argv].join(' '),
         noKernel,
+        mitigations,
         onRound: progress.onRound,
       });
     } finally {
