@@ -6,10 +6,10 @@
 // BPFEXC_BENCH_FAIL_TASK is set, a task whose id contains it fails the way
 // BPFEXC_BENCH_FAIL_MODE says: `throw` (default) throws from the task, `exit` ends the
 // worker thread as a crash would. The failure goes through the same path as a real one.
-import { runExperiment } from '../../engine/experiment/index.ts';
+import { readScenarioFile } from '../../engine/machine/index.ts';
 import type { RunRecord } from '../../engine/results/document.ts';
-import { runOnMachine, runScenarioTask } from './machine-runner.ts';
-import type { BenchTask } from './matrix.ts';
+import { run, type RunSpec } from '../../engine/run.ts';
+import { scenarioPath, type BenchTask } from './matrix.ts';
 import { resolveWorkload } from './workloads.ts';
 
 export interface TaskResult {
@@ -30,7 +30,7 @@ export function runTask(task: BenchTask): TaskResult {
   const start = performance.now();
   injectedFailure(task);
   const w = resolveWorkload(task.workload);
-  const spec = {
+  const spec: RunSpec = {
     program: w.program,
     ctx: w.ctx,
     helperSet: w.helperSet,
@@ -42,14 +42,26 @@ export function runTask(task: BenchTask): TaskResult {
     seed: task.seed,
     throwRate: task.throwRate,
     throwKnob: w.throwKnob,
-    sites: 'auto' as const,
-    model: 'ooo' as const,
+    sites: 'auto',
+    model: 'ooo',
     tier: task.tier,
   };
-  if (task.scenarioFile) return { id: task.id, runs: runScenarioTask(task, spec), elapsedMs: performance.now() - start };
-  const runs = task.scenario ? runOnMachine(spec, task.scenario, { params: { ...task.scenario } }) : task.cpus === 1 ? runExperiment(spec) : runOnMachine(spec);
+  if (task.scenarioFile) {
+    // A built-in scenario as its file says, with the task's invocation count.
+    const { cpus, throwRate, invocations: _n, program: _p, ...scenario } = readScenarioFile(scenarioPath(task.scenarioFile));
+    const runs = run({ ...spec, cpus, throwRate, scenario, recordExtra: { params: { scenario: task.scenarioFile } } });
+    return { id: task.id, runs, elapsedMs: performance.now() - start };
+  }
+  const onMachine: Partial<RunSpec> = task.scenario
+    ? { scenario: { name: benchScenarioName(spec), ...task.scenario }, recordExtra: { params: { ...task.scenario } } }
+    : task.cpus > 1
+      ? { scenario: { name: benchScenarioName(spec) } }
+      : {};
+  const runs = run({ ...spec, ...onMachine });
   const withParams = w.params ? runs.map((r) => ({ ...r, params: { ...w.params } })) : runs;
   return { id: task.id, runs: withParams, elapsedMs: performance.now() - start };
 }
+
+const benchScenarioName = (spec: RunSpec): string => `bench ${spec.workloadName} on ${spec.cpus} CPUs`;
 
 export default runTask;

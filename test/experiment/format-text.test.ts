@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assembleProgram } from '../../engine/asm/to-program.ts';
-import { formatExperimentText, runExperiment, type ExperimentRunRecord, type ExperimentSpec } from '../../engine/experiment/index.ts';
+import { runExperiment, type ExperimentRunRecord, type ExperimentSpec } from '../../engine/experiment/index.ts';
 import { caveatLine, placeCaveats } from '../../engine/experiment/run-experiment.ts';
+import { formatExperimentText } from '../../engine/report/run-text.ts';
 import { SLOT_ENTRY, SLOT_ORIGINAL } from '../../engine/strategies/index.ts';
 import { formatNumber } from '../../engine/results/text-table.ts';
 import { workloadSpec } from './workload-spec.ts';

@@ -123,7 +123,7 @@ test('a throw rate for a workload without a knob, two CPUs and unknown names are
   const usage = (over: Partial<ExperimentSpec>, needle: RegExp) =>
     assert.throws(() => runExperiment(spec('call-chain', over)), (e: unknown) => e instanceof BpfError && e.kind === 'usage' && needle.test(e.message));
   usage({ throwRate: 0.5 }, /call-chain' has no throw-rate knob/);
-  usage({ cpus: 2 }, /only --cpus 1/);
+  usage({ cpus: 2 }, /single-CPU experiment runs 1 CPU, not 2/);
   usage({ strategies: ['nope'] }, /unknown strategy 'nope'/);
   usage({ cpuModels: ['pentium'] }, /unknown CPU model 'pentium'/);
   usage({ invocations: 0 }, /invocations/);

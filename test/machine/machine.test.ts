@@ -130,15 +130,16 @@ test('a multi-CPU overhead splits into core cycles, flag-line and other-line tra
 });
 
 test('machine text names the return thunk a zen3 result assumes, and none for a model without one', async () => {
-  const { formatMachineText } = await import('../../engine/machine/index.ts');
+  const { formatMachineText } = await import('../../engine/report/run-text.ts');
+  const { machineRunRecords } = await import('../../engine/machine/index.ts');
   const { withMitigations } = await import('../../engine/cpus/mitigations.ts');
   const s = parseScenario({ name: 'two', program: 'call-chain', cpus: 2, invocations: 50, throwRate: 0 });
   const w = workload('call-chain');
   const zen3 = cpuModelById('zen3')!;
-  const text = formatMachineText(runMachine(s, { strategies: ['call'], cpuModel: zen3, seed: 1, workload: w }));
+  const text = formatMachineText(machineRunRecords(runMachine(s, { strategies: ['call'], cpuModel: zen3, seed: 1, workload: w })));
   assert.match(text.replace(/\n/g, ' '), /zen3: every return goes through the SRSO safe-RET return thunk/);
   const off = runMachine(s, { strategies: ['call'], cpuModel: withMitigations(zen3, 'off'), seed: 1, workload: w });
   assert.equal(off.returnThunk, 'none');
-  assert.doesNotMatch(formatMachineText(off), /return thunk/);
+  assert.doesNotMatch(formatMachineText(machineRunRecords(off)), /return thunk/);
   for (const line of text.split('\n')) assert.ok(line.length <= 80 || line.startsWith('scenario '), line);
 });

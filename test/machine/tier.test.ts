@@ -8,7 +8,8 @@ import { cpuModelById } from '../../engine/cpus/index.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../engine/exec/index.ts';
 import { Oracle } from '../../engine/machine/judge.ts';
-import { formatMachineText, machineRunRecords, readScenarioFile, runMachine, type MachineResult, type Scenario } from '../../engine/machine/index.ts';
+import { machineRunRecords, readScenarioFile, runMachine, type MachineResult, type Scenario } from '../../engine/machine/index.ts';
+import { formatMachineText } from '../../engine/report/run-text.ts';
 import { workload } from './workload.ts';
 import { compiledTierSettings } from '../../engine/exec/index.ts';
 
@@ -38,7 +39,7 @@ for (const name of ['many-cpus', 'preempt-migrate']) {
 test('the machine runs on the default tier unless told otherwise, and its text names the tier', () => {
   const r = run(scenario('many-cpus', { cpus: 2, invocations: 20 }));
   assert.equal(r.tier, DEFAULT_TIER);
-  assert.match(formatMachineText(r).split('\n')[0], new RegExp(`, ${DEFAULT_TIER} tier$`));
+  assert.match(formatMachineText(machineRunRecords(r), { tier: r.tier }).split('\n')[0], new RegExp(`, ${DEFAULT_TIER} tier$`));
   assert.ok(!JSON.stringify(machineRunRecords(r)).includes(`"${DEFAULT_TIER}"`), 'the tier is not in the run records');
 });
 

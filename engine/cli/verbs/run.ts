@@ -5,15 +5,14 @@ import { readProgramInput, type ProgramInput } from '../program-input.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';
 import { DEFAULT_CPU_MODEL } from '../../cpus/index.ts';
-import {
-  formatExperimentText, parseCpuModelList, parseStrategyList, parseThrowRate, parseTier, runExperiment, SITE_SELECTIONS, TIMING_MODELS,
-} from '../../experiment/index.ts';
+import { parseCpuModelList, parseStrategyList, parseThrowRate, parseTier, SITE_SELECTIONS, TIMING_MODELS } from '../../experiment/index.ts';
 import { collectProvenance } from '../../results/provenance.ts';
 import { RESULT_SCHEMA, type ResultDocument } from '../../results/document.ts';
 import { formatReport } from '../../report/format.ts';
-import { cpuModelById } from '../../cpus/index.ts';
-import { parseMitigations, withMitigations } from '../../cpus/mitigations.ts';
-import { formatMachineText, machineRunRecords, parseScenario, readScenarioFile, runMachine, type Scenario } from '../../machine/index.ts';
+import { parseMitigations } from '../../cpus/mitigations.ts';
+import { readScenarioFile, SCENARIO_DEFAULTS } from '../../machine/index.ts';
+import { formatRunsText } from '../../report/run-text.ts';
+import { run, type RunSpec } from '../../run.ts';
 import type { Verb } from './verb.ts';
 
 const hex64 = (v: bigint) => '0x' + BigInt.asUintN(64, v).toString(16);
@@ -102,44 +101,49 @@ call-site overheads summed over every invocation the machine ran
     if (positionals.length !== 1) throw new BpfError('usage', 'run takes exactly one <program> (see bpfexc run --help)');
     // Checked before anything is read or run, as every other option is.
     const tier = parseTier(values.tier);
-    if (positionals[0].toLowerCase().endsWith('.json')) return machineRun(readScenarioFile(positionals[0]), values, argv, tier);
-    const cpus = intOption('cpus', values.cpus, 1, 1);
+    const file = positionals[0].toLowerCase().endsWith('.json') ? readScenarioFile(positionals[0]) : undefined;
+    const cpus = intOption('cpus', values.cpus, file?.cpus ?? 1, 1);
     if (cpus > 64) throw new BpfError('usage', `--cpus must be 1..64, not ${cpus}`);
-    if (cpus > 1) {
-      const scenario = parseScenario({ name: `${positionals[0]} on ${cpus} CPUs`, program: positionals[0], cpus });
-      return machineRun(scenario, values, argv, tier);
-    }
-    const { input, workload } = resolveProgram(positionals[0], values);
-    const experiment = EXPERIMENT_OPTIONS.some((o) => values[o] !== undefined);
+    const { input, workload } = resolveProgram(file?.program ?? positionals[0], values);
+    const onMachine = file !== undefined || cpus > 1;
+    const experiment = onMachine || EXPERIMENT_OPTIONS.some((o) => values[o] !== undefined);
     if (!experiment) return plainRun(input, values, tier);
 
     const format = oneOf('format', values.format, FORMATS, 'text');
-    const throwRate = parseThrowRate(values['throw-rate']);
-    const runs = runExperiment({
+    const defaultInvocations = onMachine ? (file?.invocations ?? SCENARIO_DEFAULTS.invocations) : DEFAULT_EXPERIMENT_INVOCATIONS;
+    const spec: RunSpec = {
       program: input.program,
       ctx: input.ctx,
       helperSet: input.helperSet,
-      workloadName: workload?.name ?? positionals[0],
+      workloadName: workload?.name ?? file?.program ?? positionals[0],
       strategies: parseStrategyList(values.strategy ?? 'all'),
       cpuModels: parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL),
-      cpus: intOption('cpus', values.cpus, 1, 1),
-      invocations: intOption('invocations', values.invocations, DEFAULT_EXPERIMENT_INVOCATIONS, 1),
+      cpus,
+      invocations: intOption('invocations', values.invocations, defaultInvocations, 1),
       seed: seedOption(values.seed),
-      throwRate,
+      throwRate: values['throw-rate'] !== undefined ? parseThrowRate(values['throw-rate']) : (file?.throwRate ?? 0),
       throwKnob: workload?.throwKnob,
       sites: oneOf('sites', values.sites, SITE_SELECTIONS, 'auto'),
       model: oneOf('model', values.model, TIMING_MODELS, 'ooo'),
       maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1),
       tier,
       mitigations: parseMitigations(values.mitigations),
-    });
+    };
+    if (file) {
+      const { cpus: _c, invocations: _n, throwRate: _t, program: _p, ...scenario } = file;
+      spec.scenario = scenario;
+    } else if (cpus > 1) {
+      // Named after what the user typed, as the records and the text say.
+      spec.scenario = { name: `${positionals[0]} on ${cpus} CPUs` };
+    }
+    const runs = run(spec);
     if (format === 'text') {
-      process.stdout.write(formatExperimentText(runs, { tier }));
+      process.stdout.write(formatRunsText(runs, { tier }));
       return 0;
     }
     const doc: ResultDocument = {
       schema: RESULT_SCHEMA,
-      provenance: collectProvenance(commandLine(argv), { seed: runs[0]?.seed, tier }),
+      provenance: collectProvenance(commandLine(argv), { seed: spec.seed, tier }),
       runs,
     };
     if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
@@ -149,43 +153,6 @@ call-site overheads summed over every invocation the machine ran
 };
 
 type Values = ReturnType<typeof parseVerbArgs<typeof OPTIONS>>['values'];
-
-/** A scenario on the multi-CPU machine; command-line options override its fields. */
-function machineRun(base: Scenario, values: Values, argv: string[], tier: ExecutionTier): number {
-  const format = oneOf('format', values.format, FORMATS, 'text');
-  const scenario: Scenario = {
-    ...base,
-    cpus: intOption('cpus', values.cpus, base.cpus, 1),
-    invocations: intOption('invocations', values.invocations, base.invocations, 1),
-    throwRate: values['throw-rate'] !== undefined ? parseThrowRate(values['throw-rate']) : base.throwRate,
-  };
-  parseScenario(scenario); // re-check the overridden fields
-  const { input, workload } = resolveProgram(scenario.program, values);
-  const seed = seedOption(values.seed);
-  const strategies = parseStrategyList(values.strategy ?? 'all');
-  const mitigations = parseMitigations(values.mitigations);
-  const results = parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL).map((id) =>
-    runMachine(scenario, {
-      strategies,
-      cpuModel: withMitigations(cpuModelById(id)!, mitigations),
-      seed,
-      workload: { name: workload?.name ?? scenario.program, program: input.program, ctx: input.ctx, throwKnob: workload?.throwKnob },
-      tier,
-    }),
-  );
-  if (format === 'text') {
-    process.stdout.write(results.map((r) => formatMachineText(r)).join('\n'));
-    return 0;
-  }
-  const doc: ResultDocument = {
-    schema: RESULT_SCHEMA,
-    provenance: collectProvenance(commandLine(argv), { seed, tier }),
-    runs: results.flatMap((r) => machineRunRecords(r, { strategies })),
-  };
-  if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-  else process.stdout.write(formatReport(doc, format));
-  return 0;
-}
 
 function resolveProgram(arg: string, values: Values): { input: ProgramInput; workload?: CatalogWorkload } {
   const ctxHex = values.mem ?? values.packet;
