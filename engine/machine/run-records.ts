@@ -59,7 +59,7 @@ export function machineRunRecord(result: MachineResult, r: MachineStrategyResult
     seed: result.seed,
     throwRate: s.throwRate,
     r0: r.r0,
-    cycles: { perInvocation: r.cycles.perInvocation, baselinePerInvocation: base, overheadPerInvocation: r.cycles.perInvocation - base },
+    cycles: { perInvocation: r.cycles.perInvocation, baselinePerInvocation: base, overheadPerInvocation: r.cycles.overheadPerInvocation ?? NaN },
     callSites: r.callSites.map((c) => ({ ...c })),
     correctness: { ...r.correctness },
     insns: { ...r.insns },
