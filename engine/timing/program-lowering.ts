@@ -9,7 +9,7 @@ import { MEM_BASE_HI, TEXT_BASE_HI } from '../exec/layout.ts';
 import { KFUNC_ID } from '../isa/internal-ids.ts';
 import { specsByMnemonic, type OpSpec } from '../isa/opcodes.ts';
 import { costForCall } from './helper-bodies.ts';
-import type { HelperCost } from './helper-costs.ts';
+import type { HelperCost } from './helper-cost-types.ts';
 import { arm64Epilogue, arm64Prologue, arm64StackSize } from './lowering/arm64-frame.ts';
 import { lowerArm64 } from './lowering/arm64.ts';
 import { calleeRegsUsedBy, type JitFrame, type JitInsn } from './lowering/jit-insn.ts';
