@@ -42,11 +42,6 @@ const KNOWN_CIRCLES: readonly string[] = [];
 
 /** Imports that break the layer order (d), as `from -> to`. */
 const KNOWN_LAYER_VIOLATIONS: readonly string[] = [
-  'engine/cpus/arm-table.ts -> engine/timing/op-class.ts',
-  'engine/cpus/cpu-model.ts -> engine/timing/op-class.ts',
-  'engine/cpus/mca-table.ts -> engine/timing/op-class.ts',
-  'engine/cpus/x86-probes.ts -> engine/timing/op-class.ts',
-  'engine/cpus/zen5.ts -> engine/timing/op-class.ts',
   'engine/machine/judge.ts -> engine/experiment/correctness.ts',
   'engine/machine/judge.ts -> engine/experiment/measure.ts',
   'engine/machine/run-machine.ts -> engine/experiment/measure.ts',
