@@ -4,8 +4,9 @@
 // ops for every executed instruction.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, STRIDE, type LoadedProgram } from '../exec/decoded.ts';
-import { MEM_BASE_HI, TEXT_BASE_HI } from '../exec/layout.ts';
+import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, STRIDE } from '../layout/decoded-row.ts';
+import type { LoadedProgram } from '../exec/decoded.ts';
+import { MEM_BASE_HI, TEXT_BASE_HI } from '../layout/address-space.ts';
 import { KFUNC_ID } from '../isa/internal-ids.ts';
 import { specsByMnemonic, type OpSpec } from '../isa/opcodes.ts';
 import { costForCall } from './helper-bodies.ts';

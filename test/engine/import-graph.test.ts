@@ -27,6 +27,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'program.ts', 'isa'],
   ['asm', 'elf', 'kernel'],
+  ['layout'],
   ['exec'],
   ['strategies', 'conformance', 'fuzz'],
   ['cpus'],
