@@ -53,7 +53,6 @@ const KNOWN_CLI_USES: readonly string[] = [
   'benchmarks/bench.ts -> engine/cli/run-main.ts',
   'benchmarks/bench.ts -> engine/cli/workload-catalog.ts',
   'benchmarks/bench/matrix.ts -> engine/cli/workload-catalog.ts',
-  'benchmarks/bench/workloads.ts -> engine/cli/program-input.ts',
   'benchmarks/bench/workloads.ts -> engine/cli/workload-catalog.ts',
   'charts/render.ts -> engine/cli/run-main.ts',
 ];
