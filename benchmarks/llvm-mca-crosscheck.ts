@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { CPU_MODELS } from '../engine/cpus/index.ts';
 import type { CpuModel } from '../engine/cpus/cpu-model.ts';
 import { A64_PROBES, X86_PROBES } from '../engine/cpus/x86-probes.ts';
-import { OP_CLASSES, type OpClass } from '../engine/timing/op-class.ts';
+import { OP_CLASSES, type OpClass } from '../engine/cpus/op-classes.ts';
 
 export const DEFAULT_MCA = '/usr/bin/llvm-mca';
 

@@ -5,7 +5,7 @@ import { callsPer100Insns, compareStrategies, correctnessErrors, entryPerInvocat
 import type { ResultDocument, RunRecord } from '../../engine/results/document.ts';
 import { formatNumber, formatTable, type Column } from '../../engine/results/text-table.ts';
 import { returnThunkNote } from '../../engine/cpus/mitigations.ts';
-import { wrap } from '../../engine/report/plain-text.ts';
+import { wrap } from '../../engine/results/text-table.ts';
 import type { HostTimingCase } from './host-timing.ts';
 import { THROW_SWEEP_WORKLOAD } from './sweeps.ts';
 

@@ -2,7 +2,7 @@
 // object file, or a generated one rebuilt from its parameters (tasks cross to worker
 // threads as plain data, so they name workloads rather than carry programs).
 import { createHash } from 'node:crypto';
-import { readProgramInput } from '../../engine/cli/program-input.ts';
+import { readProgramInput } from '../../engine/inputs/program-input.ts';
 import { workloadByName } from '../../engine/cli/workload-catalog.ts';
 import { BpfError } from '../../engine/errors.ts';
 import type { ThrowKnob } from '../../engine/experiment/index.ts';

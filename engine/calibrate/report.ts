@@ -5,7 +5,7 @@ import { disassemble } from '../asm/disassembler.ts';
 import type { CpuModelChoice } from '../cpus/host-model.ts';
 import type { Mitigations } from '../cpus/mitigations.ts';
 import type { HostInfo } from '../kernel/host-info.ts';
-import { wrap } from '../report/plain-text.ts';
+import { wrap } from '../results/text-table.ts';
 import type { Provenance } from '../results/document.ts';
 import { formatTable } from '../results/text-table.ts';
 import type { KernelMeasurement, MeasuredVariant, Spread } from './measure.ts';

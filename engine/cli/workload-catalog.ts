@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BpfError } from '../errors.ts';
-import { THROW_KNOB_ENCODINGS, type ThrowKnob } from '../experiment/throw-knob.ts';
+import { THROW_KNOB_ENCODINGS, type ThrowKnob } from '../inputs/throw-knob.ts';
 import { hexBytesOption } from './args.ts';
 
 export const CATALOG_SCHEMA = 'bpfexc/workload-catalog@1';

@@ -1,6 +1,6 @@
 // Builds an arm64 op-cost table from rows of [latency, rthroughput, ports, source].
 
-import type { OpClass } from '../timing/op-class.ts';
+import type { OpClass } from './op-classes.ts';
 import { assumeCost, docCost, type OpCost } from './cpu-model.ts';
 
 export type ArmRow = readonly [latency: number, rthroughput: number, ports: string, source: string, basis?: 'assumption'];

@@ -9,7 +9,7 @@
 //                benchmarks/host-measure (`source` names the machine, date, median and range)
 // A new CPU is one data file in this folder plus its name in index.ts.
 
-import type { OpClass } from '../timing/op-class.ts';
+import type { OpClass } from './op-classes.ts';
 
 export type Basis = 'llvm-mca' | 'document' | 'assumption' | 'measurement';
 

@@ -2,7 +2,7 @@
 // per-class replacements where a documented figure is preferred (each listed in the
 // model's mcaDifferences).
 
-import type { OpClass } from '../timing/op-class.ts';
+import type { OpClass } from './op-classes.ts';
 import { mca, type OpCost } from './cpu-model.ts';
 import { X86_PROBES } from './x86-probes.ts';
 

@@ -2,7 +2,7 @@
 // kernel JIT emits most often for that class. Data files quote these figures and the
 // llvm-mca cross-check re-runs them.
 
-import type { OpClass } from '../timing/op-class.ts';
+import type { OpClass } from './op-classes.ts';
 
 export const X86_PROBES: Record<OpClass, string> = {
   'alu': 'add rdi, rsi',

@@ -6,7 +6,7 @@
 // as measurements come from benchmarks/host-measure on a Zen 5 guest (see `measured`).
 
 import { assume, assumeCost, doc, docCost, type CpuModel, type Figure, type OpCost } from './cpu-model.ts';
-import type { OpClass } from '../timing/op-class.ts';
+import type { OpClass } from './op-classes.ts';
 import { zen3 } from './zen3.ts';
 
 const SOG = 'AMD SOG Zen5 (pub. 58455)';

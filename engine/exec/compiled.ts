@@ -2,9 +2,10 @@
 // addresses and helper ids resolved to functions, so the hot loop sees plain immediates.
 
 import { BpfError } from '../errors.ts';
-import { F_AUX, F_IMM, STRIDE, type LoadedProgram } from './decoded.ts';
+import { F_AUX, F_IMM, STRIDE } from '../layout/decoded-row.ts';
+import type { LoadedProgram } from './decoded.ts';
 import { helperEntry, type HelperDef, type HelperEnv, type HelperRegistry } from './helpers/registry.ts';
-import { MEM_BASE_HI, TEXT_BASE_HI, TEXT_BASE_LO } from './layout.ts';
+import { MEM_BASE_HI, TEXT_BASE_HI, TEXT_BASE_LO } from '../layout/address-space.ts';
 import type { ArrayMap } from './maps/array.ts';
 import type { BpfMap } from './maps/map.ts';
 

@@ -19,7 +19,7 @@ import type { CompiledProgram } from './compiled.ts';
 import { enterProgram } from './entry.ts';
 import type { Interpreter } from './interpreter.ts';
 import { createExecutor, type ExecutionTier } from './tier.ts';
-import * as Lay from './layout.ts';
+import * as Lay from '../layout/address-space.ts';
 import type { Memory } from './memory.ts';
 import type { ExecObserver } from './observer.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';

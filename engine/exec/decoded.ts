@@ -1,19 +1,10 @@
 // The form the interpreter reads: one fixed-stride row of an Int32Array per instruction
-// slot, decoded and validated once at load time so the hot loop never parses bytes.
+// slot (row layout: engine/layout/decoded-row.ts), decoded and validated once at load time
+// so the hot loop never parses bytes.
 
 import type { Program } from '../program.ts';
 import type { OpSpec } from '../isa/opcodes.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
-
-/** Int32 fields per slot; a power of two so a row is `pc << 3`. */
-export const STRIDE = 8;
-export const F_XOP = 0; // dispatch id from the opcode table (0 for lddw's second slot)
-export const F_DST = 1;
-export const F_SRC = 2;
-export const F_OFF = 3; // signed 16
-export const F_IMM = 4; // signed 32; lddw: low word of the 64-bit value
-export const F_AUX = 5; // lddw: high word; helper/kfunc calls: index into the instance's table
-export const F_TARGET = 6; // resolved pc of a jump or local call target
 
 /** lddw forms that the instance patches with simulated addresses. */
 export interface LddwReloc {

@@ -2,7 +2,7 @@
 // explicit arguments, everything else zero. Shared by ProgramInstance.run and execution
 // contexts, which differ only in where their context buffer lives.
 
-import * as Lay from './layout.ts';
+import * as Lay from '../layout/address-space.ts';
 import type { Memory } from './memory.ts';
 
 interface EntryRegisters {

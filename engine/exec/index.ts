@@ -14,4 +14,4 @@ export { defaultKfuncs } from './helpers/kfuncs.ts';
 export { WorldTape, WorldRecorder, WORLD_KINDS, type WorldKind } from './world.ts';
 export { registry, withHelpers, helperEntry, type HelperDef, type HelperEnv, type HelperRegistry } from './helpers/registry.ts';
 export type { BpfMap } from './maps/map.ts';
-export * as layout from './layout.ts';
+export * as layout from '../layout/address-space.ts';

@@ -10,7 +10,7 @@ import { enterProgram } from './entry.ts';
 import type { LoadedProgram } from './decoded.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
 import type { Interpreter } from './interpreter.ts';
-import * as Lay from './layout.ts';
+import * as Lay from '../layout/address-space.ts';
 import { loadProgram } from './load.ts';
 import { createMap } from './maps/create.ts';
 import type { BpfMap } from './maps/map.ts';

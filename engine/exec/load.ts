@@ -7,11 +7,12 @@ import { BpfError } from '../errors.ts';
 import { INSN_SIZE, PSEUDO, SIZE_BYTES, readInsn, type RawInsn } from '../isa/encoding.ts';
 import { lookupSpec, type OpSpec } from '../isa/opcodes.ts';
 import type { Program } from '../program.ts';
-import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE, type LddwReloc, type LoadedProgram } from './decoded.ts';
+import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../layout/decoded-row.ts';
+import type { LddwReloc, LoadedProgram } from './decoded.ts';
 import { defaultHelpers } from './helpers/linux.ts';
 import { defaultKfuncs } from './helpers/kfuncs.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
-import { MAX_MAPS, STACK_SIZE } from './layout.ts';
+import { MAX_MAPS, STACK_SIZE } from '../layout/address-space.ts';
 
 export interface LoadOptions {
   helpers?: HelperRegistry;

@@ -4,7 +4,7 @@
 // the slow path that finds a region or raises the fault.
 
 import { BpfError } from '../errors.ts';
-import { hex, MEM_BASE_HI, MEM_LIMIT, HEAP_OFFSET, HEAP_GUARD } from './layout.ts';
+import { hex, MEM_BASE_HI, MEM_LIMIT, HEAP_OFFSET, HEAP_GUARD } from '../layout/address-space.ts';
 
 export type RegionKind = 'kernel-data' | 'map-struct' | 'context' | 'stack' | 'map-value' | 'helper-object';
 

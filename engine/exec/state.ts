@@ -4,7 +4,7 @@
 // it runs, so helpers always see the context that called them; likewise the recorder of
 // the world inputs the running invocation reads (world.ts).
 
-import { TASK_EXCEPTION_THROWN_OFFSET } from './layout.ts';
+import { TASK_EXCEPTION_THROWN_OFFSET } from '../layout/address-space.ts';
 import type { BpfMap } from './maps/map.ts';
 import { WorldRecorder } from './world.ts';
 
@@ -18,7 +18,7 @@ export class InstanceState {
   pid = 1000;
   tgid = 1000;
   /** Offset of the current task's `bpf_exception_thrown[4]` (its cookies follow at
-   * TASK_EXCEPTION_COOKIE_DELTA). The instance's own task is the fixed one in layout.ts. */
+   * TASK_EXCEPTION_COOKIE_DELTA). The instance's own task is the fixed one in address-space.ts. */
   taskException = TASK_EXCEPTION_THROWN_OFFSET;
   /** Instructions executed over the instance's life: the simulated clock ticks 1 ns each. */
   insnsTotal = 0;

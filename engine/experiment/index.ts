@@ -2,6 +2,6 @@
 // suite call.
 export { runExperiment, resolveSites, type ExperimentRunRecord, type ExperimentCallSite } from './run-experiment.ts';
 export { parseCpuModelList, parseStrategyList, parseThrowRate, parseTier, validateSpec, SITE_SELECTIONS, TIMING_MODELS, type ExperimentSpec, type SiteSelection } from './spec.ts';
-export { applyThrowRate, thresholdForRate, type ThrowKnob } from './throw-knob.ts';
-export { judgeCorrectness } from './correctness.ts';
-export { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type Measurement, type MeasureOptions, type InvocationOutcome } from './measure.ts';
+export { applyThrowRate, thresholdForRate, type ThrowKnob } from '../inputs/throw-knob.ts';
+export { judgeCorrectness, type InvocationOutcome } from '../oracle/correctness.ts';
+export { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type Measurement, type MeasureOptions } from './measure.ts';

@@ -10,6 +10,7 @@
 // draws, CPU, task: engine/exec/world.ts), for the oracle to replay (replayUntimed).
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry, type WorldTape } from '../exec/index.ts';
+import type { InvocationOutcome } from '../oracle/correctness.ts';
 import type { Program } from '../program.ts';
 import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
@@ -17,12 +18,6 @@ import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { SiteCounter } from './site-counter.ts';
 
 export const WARMUP_INVOCATIONS = 1;
-
-export interface InvocationOutcome {
-  r0: bigint;
-  /** The cookie when the executor unwound the program (bpf_throw under none/unwind). */
-  thrownCookie?: bigint;
-}
 
 export interface Measurement {
   strategy: string;

@@ -18,10 +18,10 @@ import type { CallSiteResult, RunRecord } from '../results/document.ts';
 import { buildCallGraph } from '../strategies/call-graph.ts';
 import { SLOT_ENTRY, type RewriteResult } from '../strategies/index.ts';
 import type { UnmeasuredCost } from '../timing/program-lowering.ts';
-import { judgeCorrectness } from './correctness.ts';
-import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type InvocationOutcome, type Measurement } from './measure.ts';
+import { judgeCorrectness, type InvocationOutcome } from '../oracle/correctness.ts';
+import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type Measurement } from './measure.ts';
 import { validateSpec, type ExperimentSpec } from './spec.ts';
-import { applyThrowRate } from './throw-knob.ts';
+import { applyThrowRate } from '../inputs/throw-knob.ts';
 
 export interface ExperimentCallSite extends CallSiteResult {
   /** Slot of the call (or of the throw's replacement) in the rewritten program. */

@@ -7,7 +7,7 @@ import { DEFAULT_TIER, EXECUTION_TIERS, isExecutionTier, type ExecutionTier } fr
 import type { Program } from '../program.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../strategies/index.ts';
 import type { TimingModelKind } from '../timing/model.ts';
-import type { ThrowKnob } from './throw-knob.ts';
+import type { ThrowKnob } from '../inputs/throw-knob.ts';
 
 /** 'auto': checks after the call sites that may throw when the program can throw at all
  * (the RFC's placement), else after every call site, so a workload that never throws

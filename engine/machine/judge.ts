@@ -13,8 +13,7 @@
 // was judged the weaker way.
 
 import { defaultHelpers, instantiate, loadProgram, WorldTape, type ExecutionTier, type ProgramInstance } from '../exec/index.ts';
-import { judgeCorrectness } from '../experiment/correctness.ts';
-import type { InvocationOutcome } from '../experiment/measure.ts';
+import { judgeCorrectness, type InvocationOutcome } from '../oracle/correctness.ts';
 import type { Program } from '../program.ts';
 import type { Correctness } from '../results/document.ts';
 

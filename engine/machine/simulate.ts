@@ -8,7 +8,7 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { BpfError } from '../errors.ts';
 import type { ExecutionContext, ProgramInstance, SliceResult, TaskHandle, WorldTape } from '../exec/index.ts';
-import * as Lay from '../exec/layout.ts';
+import * as Lay from '../layout/address-space.ts';
 import type { TimingModel } from '../timing/model.ts';
 import { CoherenceDirectory } from './coherence.ts';
 import { CpuObserver, TRACE_LIMIT, type TracedInvocation } from './cpu-observer.ts';

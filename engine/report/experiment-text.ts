@@ -1,7 +1,7 @@
 // `bpfexc run --strategy …` for a terminal: per CPU model, a per-invocation summary and
 // the overhead of each call site under each strategy, 80 columns at most.
 import { returnThunkNote } from '../cpus/mitigations.ts';
-import { wrap } from './plain-text.ts';
+import { wrap } from '../results/text-table.ts';
 import type { ExecutionTier } from '../exec/index.ts';
 import { formatCompact, formatNumber, formatTable, RULE, type Column, type Row } from '../results/text-table.ts';
 import { caveatLine, type ExperimentRunRecord, type RunCaveat } from '../experiment/run-experiment.ts';

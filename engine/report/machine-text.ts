@@ -4,7 +4,7 @@
 import { returnThunkNote } from '../cpus/mitigations.ts';
 import type { ExecutionTier } from '../exec/index.ts';
 import type { MachineRunRecord } from '../machine/index.ts';
-import { wrap } from './plain-text.ts';
+import { wrap } from '../results/text-table.ts';
 
 const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(2));
 const one = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');

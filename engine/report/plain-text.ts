@@ -2,36 +2,12 @@
 // ASCII only): mail clients and lore.kernel.org archives mangle anything wider or
 // non-ASCII. Width is enforced here, never left to the data: long values wrap, wide
 // tables split into parts that repeat the row keys, over-long names are cut.
-import { formatTable } from '../results/text-table.ts';
+import { formatTable, wrap } from '../results/text-table.ts';
 import type { ReportModel, ReportTable } from './report-model.ts';
 
 /** Non-ASCII or control characters become \uXXXX so the text stays 7-bit clean. */
 export function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/gu, (c) => '\\u' + c.codePointAt(0)!.toString(16).padStart(4, '0'));
-}
-
-/** Wraps `text` at spaces to fit after `prefix`; continuation lines are indented to
- * the prefix's width. A word longer than the room left is cut. */
-export function wrap(text: string, width: number, prefix = ''): string[] {
-  const room = Math.max(1, width - prefix.length);
-  const lines: string[] = [];
-  let line = '';
-  for (let word of text.split(' ').filter((w) => w.length > 0)) {
-    if (line && line.length + 1 + word.length > room) {
-      lines.push(line);
-      line = '';
-    }
-    while (word.length > room) {
-      if (line) lines.push(line);
-      lines.push(word.slice(0, room));
-      word = word.slice(room);
-      line = '';
-    }
-    if (word) line = line ? `${line} ${word}` : word;
-  }
-  if (line || lines.length === 0) lines.push(line);
-  const pad = ' '.repeat(prefix.length);
-  return lines.map((l, i) => ((i === 0 ? prefix : pad) + l).trimEnd());
 }
 
 const MAX_NAME = 16;

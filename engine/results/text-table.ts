@@ -140,3 +140,27 @@ export function formatCompact(n: number): string {
 export function isAsciiPrintable(text: string): boolean {
   return /^[\x20-\x7e\n]*$/.test(text);
 }
+
+/** Wraps `text` at spaces to fit after `prefix`; continuation lines are indented to
+ * the prefix's width. A word longer than the room left is cut. */
+export function wrap(text: string, width: number, prefix = ''): string[] {
+  const room = Math.max(1, width - prefix.length);
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(' ').filter((w) => w.length > 0)) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = '';
+    }
+    while (word.length > room) {
+      if (line) lines.push(line);
+      lines.push(word.slice(0, room));
+      word = word.slice(room);
+      line = '';
+    }
+    if (word) line = line ? `${line} ${word}` : word;
+  }
+  if (line || lines.length === 0) lines.push(line);
+  const pad = ' '.repeat(prefix.length);
+  return lines.map((l, i) => ((i === 0 ? prefix : pad) + l).trimEnd());
+}

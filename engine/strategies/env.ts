@@ -2,7 +2,7 @@
 // options. Addresses come from the executor's memory layout so the rewritten program and
 // the machine that runs it agree.
 
-import { addressOf, PERCPU_VAR_EXCEPTION, PROG_AUX_EXCEPTION_OFFSET } from '../exec/layout.ts';
+import { addressOf, PERCPU_VAR_EXCEPTION, PROG_AUX_EXCEPTION_OFFSET } from '../layout/address-space.ts';
 
 export interface RewriteEnv {
   /** Which call sites get a check: those whose callee may throw (the RFC), or every call
@@ -27,7 +27,7 @@ export interface RewriteEnv {
   helperName?: (id: number) => string | undefined;
 }
 
-/** The flag and cookie addresses of the executor's layout (engine/exec/layout.ts). */
+/** The flag and cookie addresses of the executor's layout (engine/layout/address-space.ts). */
 export function defaultRewriteEnv(overrides: Partial<RewriteEnv> = {}): RewriteEnv {
   return {
     sites: 'may-throw',

@@ -11,9 +11,10 @@
 // no folding (every event is reported).
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { F_XOP, STRIDE, type LoadedProgram } from '../exec/decoded.ts';
+import { F_XOP, STRIDE } from '../layout/decoded-row.ts';
+import type { LoadedProgram } from '../exec/decoded.ts';
 import type { BlockCuts, SlotCostFolding } from '../exec/observer.ts';
-import type { TimingStats } from './model.ts';
+import type { TimingStats } from './timing-model.ts';
 import type { OpTable, Range } from './op-table.ts';
 import type { LoweredProgram } from './program-lowering.ts';
 import { OpReplay } from './replay.ts';

@@ -4,9 +4,11 @@
 // a call, rather than charging an invented figure.
 
 import { BpfError } from '../errors.ts';
-import { F_DST, F_SRC, STRIDE, type LoadedProgram } from '../exec/decoded.ts';
+import { F_DST, F_SRC, STRIDE } from '../layout/decoded-row.ts';
+import type { LoadedProgram } from '../exec/decoded.ts';
 import { INTERNAL_HELPER } from '../isa/internal-ids.ts';
-import { HELPER_COSTS, type HelperCost } from './helper-costs.ts';
+import type { HelperCost } from './helper-cost-types.ts';
+import { HELPER_COSTS } from './helper-costs.ts';
 
 const INTERNAL_IDS = new Set<number>(Object.values(INTERNAL_HELPER));
 

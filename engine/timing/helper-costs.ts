@@ -12,10 +12,9 @@
 // figure is per CPU model with a source, or marked unmeasured. Kernel references are
 // Linux v6.x (v6.10+ where inlining depends on it).
 
-import type { Figure } from '../cpus/cpu-model.ts';
-import type { OperandForm } from '../isa/opcodes.ts';
 import { INTERNAL_HELPER, KFUNC_ID } from '../isa/internal-ids.ts';
 import * as A64 from './arm64-helper-bodies.ts';
+import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
 import { contextLevel, fentryNop, k, kret, loadCurrent, searchSteps } from './kernel-ops-x86.ts';
 import { MAP_HELPER_COSTS } from './map-helper-costs.ts';
@@ -25,35 +24,6 @@ export { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
 export { contextLevel, fentryNop, k, kret, loadCurrent, searchSteps } from './kernel-ops-x86.ts';
 
 const R = X86_REG;
-
-/** [mnemonic, form, dst, src, off, imm] — resolved against the opcode table by the model. */
-export type BpfSeqInsn = readonly [string, OperandForm, number, number, number, number];
-
-export interface HelperCost {
-  name: string;
-  /** The call's imm: enum bpf_func_id for helpers, engine/isa/internal-ids.ts otherwise. */
-  id: number;
-  kind: 'helper' | 'kfunc' | 'internal';
-  inlineX86?: { bpf: BpfSeqInsn[]; source: string };
-  /** build_insn() in the arm64 JIT emits it inline (lowerArm64 already does). */
-  inlinedByArm64Jit?: boolean;
-  body?: MachineOp[];
-  perUnit?: { unit: string; ops: MachineOp[]; source: string };
-  /**
-   * The verifier's rewrite as the arm64 JIT receives it. do_misc_fixups() and
-   * inline_bpf_loop() run before any JIT, so arch-independent rewrites are here too; the
-   * x86-only ones (bpf_get_smp_processor_id through BPF_MOV64_PERCPU_REG) are not.
-   */
-  inlineArm64?: { bpf: BpfSeqInsn[]; source: string };
-  /** What runs behind `bl` on arm64 (arm64-helper-bodies.ts), ending in its `ret`. */
-  bodyArm64?: MachineOp[];
-  perUnitArm64?: { unit: string; ops: MachineOp[]; source: string };
-  /** Cycles of work outside the op vocabulary, by CPU model id; null where unmeasured. */
-  extraCycles?: Record<string, Figure | null>;
-  /** For costs nobody has measured yet: what `bpfexc calibrate` must measure. */
-  unmeasured?: string;
-  source: string;
-}
 
 const flag = (off: number): string => `byte ptr [rax + rcx + ${off}]`;
 // offsetof(struct task_struct, bpf_exception_thrown): the field the RFC adds; the value

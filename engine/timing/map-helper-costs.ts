@@ -6,7 +6,7 @@
 // Disabling interrupts around bucket and ring-buffer locks (pushf/cli/popf, msr daifset)
 // is outside the op vocabulary: those entries say so in `unmeasured`.
 
-import type { BpfSeqInsn, HelperCost } from './helper-costs.ts';
+import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { BPF_FUNC } from './helper-ids.ts';
 import { a, abcond, acmp, aret, mrsPercpu, patchableEntry } from './kernel-ops-arm64.ts';
 import { fentryNop, k, kret } from './kernel-ops-x86.ts';

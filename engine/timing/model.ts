@@ -1,5 +1,5 @@
-// The one interface every timing model presents: an ExecObserver that turns the executed
-// instruction stream into cycles on a named CPU model, with per-slot attribution.
+// Builds a timing model of either kind behind the one interface (engine/timing/timing-model.ts):
+// an ExecObserver that turns the executed instruction stream into cycles on a named CPU model.
 //
 //   const model = createTimingModel('ooo', zen5, loaded);
 //   model.startInvocation(); instance.run({ observer: model }); model.endInvocation();
@@ -7,50 +7,13 @@
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
-import type { ExecObserver } from '../exec/observer.ts';
 import { AdditiveModel } from './additive.ts';
-import type { SharedCaches } from './cache.ts';
 import { buildOpTable } from './op-table.ts';
 import { OooModel } from './ooo.ts';
-import { lowerProgram, type UnmeasuredCost } from './program-lowering.ts';
+import { lowerProgram } from './program-lowering.ts';
+import type { TimingModel, TimingModelKind, TimingModelOptions } from './timing-model.ts';
 
-export type TimingModelKind = 'ooo' | 'additive';
-
-/** Event counts since the last reset, for reports and tests. */
-export interface TimingStats {
-  /** Machine ops replayed. */
-  ops: number;
-  branchMispredicts: number;
-  returnMispredicts: number;
-  l1dMisses: number;
-  l1iMisses: number;
-}
-
-export interface TimingModel extends ExecObserver {
-  readonly kind: TimingModelKind;
-  readonly cpu: CpuModel;
-  /** Costs this model could not give a figure for (helper-costs marks them unmeasured). */
-  readonly caveats: readonly string[];
-  /** The same, by slot of the program the model was built for. */
-  readonly unmeasured: readonly UnmeasuredCost[];
-  /** Runs the kernel's call into the program and the main prologue; call before each run. */
-  startInvocation(): void;
-  endInvocation(): void;
-  /** Cycles since the last reset. */
-  totalCycles(): number;
-  /** Cycles per instruction slot since the last reset (a copy); sums to totalCycles(). */
-  cyclesByPc(): Float64Array;
-  stats(): TimingStats;
-  /** Back to a cold machine: caches, predictors, clocks and counters. */
-  reset(): void;
-}
-
-export interface TimingModelOptions {
-  /** prog->aux->exception_boundary: the main program saves all callee-saved registers. */
-  exceptionBoundary?: boolean;
-  /** A last-level cache shared with other simulated CPUs (default: a private one). */
-  caches?: SharedCaches;
-}
+export type { TimingModel, TimingModelKind, TimingModelOptions, TimingStats } from './timing-model.ts';
 
 export function createTimingModel(kind: TimingModelKind, cpu: CpuModel, loaded: LoadedProgram, opts: TimingModelOptions = {}): TimingModel {
   const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary });

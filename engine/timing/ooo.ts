@@ -25,7 +25,7 @@ import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import { BranchPredictor } from './branch-predictor.ts';
 import { CacheHierarchy, SYNTH, type SharedCaches } from './cache.ts';
-import type { TimingStats } from './model.ts';
+import type { TimingStats } from './timing-model.ts';
 import { ADDR, BR, MEM, SPM, type OpTable, type Range } from './op-table.ts';
 import { PortCalendar } from './port-calendar.ts';
 import { StoreForwarding } from './store-forwarding.ts';

@@ -4,12 +4,13 @@
 // ops for every executed instruction.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, STRIDE, type LoadedProgram } from '../exec/decoded.ts';
-import { MEM_BASE_HI, TEXT_BASE_HI } from '../exec/layout.ts';
+import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, STRIDE } from '../layout/decoded-row.ts';
+import type { LoadedProgram } from '../exec/decoded.ts';
+import { MEM_BASE_HI, TEXT_BASE_HI } from '../layout/address-space.ts';
 import { KFUNC_ID } from '../isa/internal-ids.ts';
 import { specsByMnemonic, type OpSpec } from '../isa/opcodes.ts';
 import { costForCall } from './helper-bodies.ts';
-import type { HelperCost } from './helper-costs.ts';
+import type { HelperCost } from './helper-cost-types.ts';
 import { arm64Epilogue, arm64Prologue, arm64StackSize } from './lowering/arm64-frame.ts';
 import { lowerArm64 } from './lowering/arm64.ts';
 import { calleeRegsUsedBy, type JitFrame, type JitInsn } from './lowering/jit-insn.ts';

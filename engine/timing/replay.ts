@@ -6,7 +6,7 @@ import type { CpuModel } from '../cpus/cpu-model.ts';
 import { BpfError } from '../errors.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import type { CallKind } from '../exec/observer.ts';
-import type { TimingModel, TimingModelKind, TimingStats } from './model.ts';
+import type { TimingModel, TimingModelKind, TimingStats } from './timing-model.ts';
 import type { OpTable, Range } from './op-table.ts';
 import type { LoweredProgram, UnmeasuredCost } from './program-lowering.ts';
 

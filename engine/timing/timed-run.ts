@@ -2,7 +2,7 @@
 // cycles: the first invocation warms caches and predictors and is reported apart.
 
 import type { ProgramInstance, RunOptions } from '../exec/instance.ts';
-import type { TimingModel } from './model.ts';
+import type { TimingModel } from './timing-model.ts';
 
 export interface TimedRuns {
   /** Mean cycles per invocation over invocations 2..n (n = 1: the only one). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CPU_MODELS, DEFAULT_CPU_MODEL, cpuModelById } from '../../engine/cpus/index.ts';
 import type { CpuModel, Figure } from '../../engine/cpus/cpu-model.ts';
-import { OP_CLASSES } from '../../engine/timing/op-class.ts';
+import { OP_CLASSES } from '../../engine/cpus/op-classes.ts';
 
 function isFigure(v: unknown): v is Figure {
   return typeof v === 'object' && v !== null && 'value' in v && 'source' in v && 'basis' in v;

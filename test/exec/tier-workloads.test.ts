@@ -10,7 +10,7 @@ import type { LoadedProgram } from '../../engine/exec/decoded.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from '../../engine/exec/tier-compare.ts';
 import { helpersFor, rewriteFor } from '../../engine/experiment/measure.ts';
 import { resolveSites } from '../../engine/experiment/run-experiment.ts';
-import { applyThrowRate } from '../../engine/experiment/throw-knob.ts';
+import { applyThrowRate } from '../../engine/inputs/throw-knob.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { allTimingProbes, countsProbe, LlcPerTier, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
 

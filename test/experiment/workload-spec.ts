@@ -1,7 +1,7 @@
 // An ExperimentSpec for a built-in workload on zen5, every strategy, no throws: what the
 // experiment tests start from and override.
 import assert from 'node:assert/strict';
-import { readProgramInput, type ProgramInput } from '../../engine/cli/program-input.ts';
+import { readProgramInput, type ProgramInput } from '../../engine/inputs/program-input.ts';
 import { workloadByName } from '../../engine/cli/workload-catalog.ts';
 import type { ExperimentSpec } from '../../engine/experiment/index.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readProgramInput } from '../../engine/cli/program-input.ts';
+import { readProgramInput } from '../../engine/inputs/program-input.ts';
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import { runExperiment } from '../../engine/experiment/index.ts';
 import { parseScenario, runMachine, type MachineResult } from '../../engine/machine/index.ts';

@@ -1,6 +1,6 @@
 // The catalog's workloads as the machine takes them (the CLI resolves them the same way).
 import { workloadByName } from '../../engine/cli/workload-catalog.ts';
-import { readProgramInput } from '../../engine/cli/program-input.ts';
+import { readProgramInput } from '../../engine/inputs/program-input.ts';
 import type { MachineWorkload } from '../../engine/machine/index.ts';
 
 export function workload(name: string): MachineWorkload {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readProgramInput } from '../../engine/cli/program-input.ts';
+import { readProgramInput } from '../../engine/inputs/program-input.ts';
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import { parseScenario, readScenarioFile, runMachine, type MachineResult } from '../../engine/machine/index.ts';
 import { workload } from './workload.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { formatReport } from '../../engine/report/format.ts';
 import { RUN_CSV_COLUMNS } from '../../engine/report/csv-forms.ts';
-import { wrap } from '../../engine/report/plain-text.ts';
+import { wrap } from '../../engine/results/text-table.ts';
 import { parseResultDocument, type ResultDocument } from '../../engine/results/document.ts';
 
 const load = (name: string): ResultDocument => {

@@ -2,7 +2,7 @@
 // or rewrite the workloads use lacks a cost on some ISA.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readProgramInput } from '../../engine/cli/program-input.ts';
+import { readProgramInput } from '../../engine/inputs/program-input.ts';
 import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import { runExperiment } from '../../engine/experiment/index.ts';

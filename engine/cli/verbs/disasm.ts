@@ -1,7 +1,7 @@
 import { disassemble } from '../../asm/disassembler.ts';
 import { BpfError } from '../../errors.ts';
 import { parseVerbArgs } from '../args.ts';
-import { readProgramInput } from '../program-input.ts';
+import { readProgramInput } from '../../inputs/program-input.ts';
 import type { Verb } from './verb.ts';
 
 export const disasmVerb: Verb = {

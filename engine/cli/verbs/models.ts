@@ -3,7 +3,7 @@ import { closestCpuModel, type HostCpu } from '../../cpus/host-model.ts';
 import type { Basis, Figure } from '../../cpus/cpu-model.ts';
 import { BpfError } from '../../errors.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
-import { wrap } from '../../report/plain-text.ts';
+import { wrap } from '../../results/text-table.ts';
 import { formatTable } from '../../results/text-table.ts';
 import { parseVerbArgs } from '../args.ts';
 import type { Verb } from './verb.ts';

@@ -1,4 +1,4 @@
-import { wrap } from '../../report/plain-text.ts';
+import { wrap } from '../../results/text-table.ts';
 import { formatTable } from '../../results/text-table.ts';
 import { BpfError } from '../../errors.ts';
 import { parseVerbArgs } from '../args.ts';

@@ -5,7 +5,7 @@
 // a block can be finished by the interpreter up to the next leader.
 
 import { OPCODES, XOP_COUNT, type OpSpec } from '../../isa/opcodes.ts';
-import { F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
+import { F_TARGET, F_XOP, STRIDE } from '../../layout/decoded-row.ts';
 
 /** What an instruction does to control flow, by dispatch id, read off the opcode table's
  * operand forms (the one place that says which rows are jumps and calls). */

@@ -11,8 +11,8 @@
 // Each chunk exists in two variants (Variant): plain and counted. There is no variant that
 // reports every instruction: a run with such an observer is interpreted (executor.ts).
 
-import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../layout.ts';
-import { F_AUX, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
+import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../../layout/address-space.ts';
+import { F_AUX, F_TARGET, F_XOP, STRIDE } from '../../layout/decoded-row.ts';
 import * as A from '../alu64.ts';
 import { findBlocks, Flow, flowOfXop, isConditionalJump, slotsOf, type BlockMap } from './blocks.ts';
 import { ARRAY_REGS, emitInsn, jumpTarget, LOCAL_REGS, type RegNames } from './emit-insn.ts';

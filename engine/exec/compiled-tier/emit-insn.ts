@@ -4,9 +4,9 @@
 // (division, shifts by a register, bswap64, atomics) write the registers they touch back to
 // L/H around the call. The xop numbers are the interpreter's cases.
 
-import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../decoded.ts';
+import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../../layout/decoded-row.ts';
 import { XOP_COUNT } from '../../isa/opcodes.ts';
-import { STACK_SIZE } from '../layout.ts';
+import { STACK_SIZE } from '../../layout/address-space.ts';
 
 // The numeric cases below (and in blocks.ts) are the opcode table's xops, as in the
 // interpreter's switch; a table that renumbers them must not meet this emitter unchanged.

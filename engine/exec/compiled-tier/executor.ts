@@ -19,7 +19,7 @@
 
 import { BpfError } from '../../errors.ts';
 import type { CompiledProgram } from '../compiled.ts';
-import { MEM_BASE_HI } from '../layout.ts';
+import { MEM_BASE_HI } from '../../layout/address-space.ts';
 import { Interpreter } from '../interpreter.ts';
 import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, type CompiledCode, type Variant } from './codegen.ts';
 

@@ -1,6 +1,6 @@
 // Argument decoding shared by helpers.
 
-import { MEM_BASE_HI } from '../layout.ts';
+import { MEM_BASE_HI } from '../../layout/address-space.ts';
 import type { BpfMap } from '../maps/map.ts';
 import type { HelperEnv } from './registry.ts';
 

@@ -8,7 +8,7 @@
 // as Linux 6.7's default exception callback does.
 
 import { INTERNAL_HELPER } from '../../isa/internal-ids.ts';
-import { MEM_BASE_HI, TASK_EXCEPTION_COOKIE_DELTA } from '../layout.ts';
+import { MEM_BASE_HI, TASK_EXCEPTION_COOKIE_DELTA } from '../../layout/address-space.ts';
 import type { HelperDef } from './registry.ts';
 
 export const exceptionHelpers: HelperDef[] = [

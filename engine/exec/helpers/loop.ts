@@ -3,7 +3,8 @@
 // nr_loops at most 1 << 23, else -EINVAL / -E2BIG.
 
 import { returnInt } from './args.ts';
-import { ERRNO, type HelperDef } from './registry.ts';
+import { ERRNO } from '../errno.ts';
+import type { HelperDef } from './registry.ts';
 
 const BPF_MAX_LOOPS = 1 << 23;
 

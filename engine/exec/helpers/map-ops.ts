@@ -1,7 +1,8 @@
 // bpf_map_lookup_elem (1), bpf_map_update_elem (2), bpf_map_delete_elem (3).
 
 import { mapArg, returnInt, returnPointer } from './args.ts';
-import { ERRNO, type HelperDef } from './registry.ts';
+import { ERRNO } from '../errno.ts';
+import type { HelperDef } from './registry.ts';
 
 export const mapHelpers: HelperDef[] = [
   {

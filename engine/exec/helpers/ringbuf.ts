@@ -2,7 +2,8 @@
 
 import { RingbufMap } from '../maps/ringbuf.ts';
 import { mapArg, returnInt } from './args.ts';
-import { ERRNO, type HelperDef } from './registry.ts';
+import { ERRNO } from '../errno.ts';
+import type { HelperDef } from './registry.ts';
 
 export const ringbufHelpers: HelperDef[] = [
   {

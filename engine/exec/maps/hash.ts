@@ -11,7 +11,7 @@
 
 import type { MapDef } from '../../program.ts';
 import type { Memory } from '../memory.ts';
-import { ERRNO } from '../helpers/registry.ts';
+import { ERRNO } from '../errno.ts';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, LOCK_UNSUPPORTED, type BpfMap } from './map.ts';
 
 export class HashMap implements BpfMap {

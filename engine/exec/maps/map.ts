@@ -3,7 +3,7 @@
 // program reads and writes map values through ordinary bounds-checked loads and stores.
 
 import type { MapDef } from '../../program.ts';
-import { ERRNO } from '../helpers/registry.ts';
+import { ERRNO } from '../errno.ts';
 
 export interface BpfMap {
   readonly def: MapDef;

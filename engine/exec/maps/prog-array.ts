@@ -2,7 +2,7 @@
 // (as user space does with bpf_map_update_elem on the map fd); BPF programs can't.
 
 import type { MapDef } from '../../program.ts';
-import { ERRNO } from '../helpers/registry.ts';
+import { ERRNO } from '../errno.ts';
 import type { BpfMap } from './map.ts';
 
 export class ProgArrayMap implements BpfMap {

@@ -3,7 +3,7 @@
 // Nothing consumes records while a program runs; the host reads and drains them.
 
 import type { MapDef } from '../../program.ts';
-import { ERRNO } from '../helpers/registry.ts';
+import { ERRNO } from '../errno.ts';
 import type { BpfMap } from './map.ts';
 
 export class RingbufMap implements BpfMap {

@@ -1,4 +1,5 @@
-// The executor's simulated address space. Every byte a BPF program can touch lives in one
+// The executor's simulated address space (the kernel memory layout the timing model and
+// strategies also read). Every byte a BPF program can touch lives in one
 // linear ArrayBuffer; a simulated 64-bit address is MEM_BASE + offset. MEM_BASE sits in
 // the x86-64 direct-map range (page_offset_base) so printed addresses look like kernel
 // pointers and no small integer (NULL, a length, a helper id) is ever a valid address.

@@ -4,7 +4,12 @@
 // the checks' instructions advance, random draws, CPU, task: engine/exec/world.ts), so a
 // difference in r0 is the strategy's doing, not the world's.
 import type { Correctness } from '../results/document.ts';
-import type { InvocationOutcome } from './measure.ts';
+
+export interface InvocationOutcome {
+  r0: bigint;
+  /** The cookie when the executor unwound the program (bpf_throw under none/unwind). */
+  thrownCookie?: bigint;
+}
 
 /**
  * `oracle`: the invocations under `none`. `normal`: the same invocations with the throw
