@@ -22,7 +22,7 @@ import { BpfError } from '../errors.ts';
 import { specByXop, XOP_COUNT } from '../isa/opcodes.ts';
 import * as A from './alu64.ts';
 import { atomicRmw } from './atomics.ts';
-import type { CompiledProgram } from './compiled.ts';
+import type { LinkedProgram } from './linked.ts';
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from './decoded.ts';
 import { helperEntry, type HelperEnv } from './helpers/registry.ts';
 import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, hex } from './layout.ts';
@@ -82,7 +82,7 @@ export class Interpreter implements HelperEnv {
   protected readonly R = new Int32Array(32);
   readonly L = new Int32Array(this.R.buffer, 0, 11);
   readonly H = new Int32Array(this.R.buffer, 64, 11);
-  prog: CompiledProgram;
+  prog: LinkedProgram;
   observer: ExecObserver | null = null;
   executed = 0;
   maxInsns = 0;
@@ -127,7 +127,7 @@ export class Interpreter implements HelperEnv {
   constructor(
     readonly mem: Memory,
     readonly state: InstanceState,
-    prog: CompiledProgram,
+    prog: LinkedProgram,
   ) {
     this.prog = prog;
   }
@@ -638,7 +638,7 @@ export class Interpreter implements HelperEnv {
 
   tailCall(prog: unknown): void {
     if (this.depth !== 0 || this.callbacks !== 0) this.fault('bpf_tail_call from a subprogram or callback is not supported by this executor');
-    this.prog = prog as CompiledProgram;
+    this.prog = prog as LinkedProgram;
     this.tailPending = true;
     this.tailCalls++;
     if (this.observer !== null) this.observer.call(this.pc, 'tail-call', 0);

@@ -18,7 +18,7 @@
 // the interpreter runs in steps that pause to let the executor switch.
 
 import { BpfError } from '../../errors.ts';
-import type { CompiledProgram } from '../compiled.ts';
+import type { LinkedProgram } from '../linked.ts';
 import { MEM_BASE_HI } from '../layout.ts';
 import { Interpreter } from '../interpreter.ts';
 import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, type CompiledCode, type Variant } from './codegen.ts';
@@ -39,10 +39,10 @@ interface ProgramText {
   code: CompiledCode | undefined;
 }
 const byText = new Map<string, ProgramText>();
-const byProgram = new WeakMap<CompiledProgram, ProgramText>();
+const byProgram = new WeakMap<LinkedProgram, ProgramText>();
 const MAX_CACHED = 512;
 
-function textOf(prog: CompiledProgram): ProgramText {
+function textOf(prog: LinkedProgram): ProgramText {
   let t = byProgram.get(prog);
   if (t) return t;
   const key = prog.code.join(',') + '|' + Array.from(prog.isSubprog.keys()).filter((i) => prog.isSubprog[i]).join(',');
@@ -56,7 +56,7 @@ function textOf(prog: CompiledProgram): ProgramText {
   return t;
 }
 
-export function compiledCodeFor(prog: CompiledProgram): CompiledCode {
+export function compiledCodeFor(prog: LinkedProgram): CompiledCode {
   const t = textOf(prog);
   return (t.code ??= generateCode(prog.code, prog.loaded.slots, prog.isSubprog, BpfError));
 }
