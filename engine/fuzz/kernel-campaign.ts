@@ -10,7 +10,7 @@ import { executorSubject, runDifferential, type FuzzCase, type Referee, type Sub
 import { minimise } from './minimise.ts';
 import { checkObservable } from './observable-check.ts';
 import { generateProgram, type GeneratorOptions } from './program-generator.ts';
-import { deriveSeed } from './random.ts';
+import { deriveSeed } from '../random.ts';
 
 export interface CampaignOptions {
   count: number;

@@ -12,7 +12,7 @@
 import { encodeProgram, type RawInsn } from '../isa/encoding.ts';
 import type { MapDef } from '../program.ts';
 import { enc, lddwImm, lddwMapIdx, lddwMapValue } from './encode.ts';
-import { Rng } from './random.ts';
+import { Mulberry32 } from '../random.ts';
 import { meet, Regs } from './reg-state.ts';
 
 /** Layout of the fuzz map's value: what the program may scribble on, then what the
@@ -86,7 +86,7 @@ class Generator {
   private readonly arity: number[] = [];
 
   constructor(
-    private readonly rng: Rng,
+    private readonly rng: Mulberry32,
     private readonly opts: Required<GeneratorOptions>,
   ) {}
 
@@ -480,5 +480,5 @@ class Generator {
 
 export function generateProgram(seed: number, opts: GeneratorOptions = {}): GeneratedProgram {
   const full: Required<GeneratorOptions> = { maxStatements: opts.maxStatements ?? 24, maxSubprogs: opts.maxSubprogs ?? 2, lockFlag: opts.lockFlag ?? true };
-  return new Generator(new Rng(seed), full).build(seed);
+  return new Generator(new Mulberry32(seed), full).build(seed);
 }

@@ -8,7 +8,7 @@ import type { LoadedProgram } from '../../engine/exec/decoded.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from '../../engine/exec/tier-compare.ts';
 import { caseProgram } from '../../engine/fuzz/differential.ts';
 import { generateProgram } from '../../engine/fuzz/program-generator.ts';
-import { deriveSeed } from '../../engine/fuzz/random.ts';
+import { deriveSeed } from '../../engine/random.ts';
 import { countsProbe, LlcPerTier, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => deriveSeed(6, i));

@@ -5,7 +5,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { BpfError } from '../../errors.ts';
-import { deriveSeed, Rng } from '../random.ts';
+import { deriveSeed, Mulberry32 } from '../../random.ts';
 import { TARGETS, type Corpus, type LoaderName } from './targets.ts';
 
 export interface LoaderFailure {
@@ -34,7 +34,7 @@ export function inputSeed(loader: LoaderName, seed: number, index: number): numb
 }
 
 export function makeLoaderInput(loader: LoaderName, corpus: Corpus, seed: number, index: number): Uint8Array {
-  return TARGETS[loader].makeInput(new Rng(inputSeed(loader, seed, index)), corpus);
+  return TARGETS[loader].makeInput(new Mulberry32(inputSeed(loader, seed, index)), corpus);
 }
 
 export interface FuzzLoaderOptions {
