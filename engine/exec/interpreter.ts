@@ -19,13 +19,14 @@
 // no pause inside them (the slice ends at the first instruction after the helper).
 
 import { BpfError } from '../errors.ts';
+import { hex } from '../hex.ts';
 import { specByXop, XOP_COUNT } from '../isa/opcodes.ts';
 import * as A from './alu64.ts';
 import { atomicRmw } from './atomics.ts';
 import type { LinkedProgram } from './linked.ts';
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from './decoded.ts';
 import { helperEntry, type HelperEnv } from './helpers/registry.ts';
-import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, hex } from './layout.ts';
+import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET } from './layout.ts';
 import type { Memory } from './memory.ts';
 import type { ExecObserver } from './observer.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';

@@ -90,4 +90,3 @@ export const stackBaseOffset = (depth: number): number => STACK_OFFSET + depth *
 /** Frame pointer (r10) of call depth `depth`: one past the top of its stack. */
 export const framePointerOffset = (depth: number): number => stackBaseOffset(depth) + STACK_SIZE;
 export const textAddress = (pc: number): bigint => TEXT_BASE + BigInt(pc * 8);
-export const hex = (v: bigint | number): string => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);

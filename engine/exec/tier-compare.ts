@@ -13,6 +13,7 @@
 
 import { createHash } from 'node:crypto';
 import { BpfError } from '../errors.ts';
+import { hexBytes } from '../hex.ts';
 import type { Program } from '../program.ts';
 import type { LoadedProgram } from './decoded.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
@@ -96,7 +97,6 @@ class FanOut implements ExecObserver {
   }
 }
 
-const hexBytes = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const digest = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 function failure(e: unknown): Pick<InvocationRecord, 'outcome' | 'error'> {

@@ -8,6 +8,7 @@
 
 import { BpfError } from '../errors.ts';
 import { DEFAULT_TIER, instantiate, loadProgram, type ExecutionTier } from '../exec/index.ts';
+import { hex } from '../hex.ts';
 import { isRejected, type KernelHandle } from '../kernel/bpf-syscall.ts';
 import type { MapDef, Program } from '../program.ts';
 import { VALUE_LAYOUT } from './program-generator.ts';
@@ -109,7 +110,6 @@ export function subjectReferee(s: Subject, name = 'executor'): Referee {
   };
 }
 
-const hex = (v: bigint, bits: number): string => '0x' + BigInt.asUintN(bits, v).toString(16);
 
 function wordName(off: number): string {
   if (off < VALUE_LAYOUT.regs) return `data+${off}`;
