@@ -234,7 +234,7 @@ export class Interpreter implements HelperEnv {
         // namespace costs a map check and a target check per instruction. Sources are read
         // before dst is written (d may equal s). mul's high word of lo*lo is summed from four
         // 16x16-bit products in int32 arithmetic (each is below 2^32, so Math.imul's bits are
-        // exact), which V8 keeps in integer registers; the float form it replaced was a chain
+        // exact), which V8 keeps in integer registers, where a float product would take a chain
         // of conversions, multiplies and roundings.
         case 0x07: { const k = code[b | 2]; const al = R[d]; const lo = (al + k) | 0; R[d | 16] = (R[d | 16] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
         case 0x0f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const lo = (al + bl) | 0; R[d | 16] = (R[d | 16] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add

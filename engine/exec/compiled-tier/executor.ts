@@ -7,10 +7,8 @@
 //   - a run resumed in the middle of a block (it paused there): the interpreter finishes
 //     the block, then the generated code continues from the next leader;
 //   - an observer that wants every instruction (the out-of-order model): the interpreter
-//     runs the whole run. Generated code that calls the observer per instruction was
-//     measured slower than the interpreter's one call site (the model is most of such a
-//     run's cost, and V8 optimises a 400-slot chunk with an event call per instruction
-//     badly): 2-3x slower on a 1,138-slot program, no faster on the smaller workloads.
+//     runs the whole run: the model is most of such a run's cost, and V8 optimises a
+//     chunk with an event call per instruction worse than the interpreter's one call site.
 // Generating code and V8 optimising it costs tens to hundreds of milliseconds for a
 // program of a few hundred slots, more than a short run takes in the interpreter, so a
 // program is interpreted until it has executed `compileAfter` instructions (counted over
