@@ -56,7 +56,3 @@ export function programKindForSection(section: string): SectionProgramKind | und
   if (!type) return undefined;
   return { type, sleepable: sleepableHead !== undefined || base === 'syscall' };
 }
-
-export function knownSectionPrefixes(): string[] {
-  return PREFIXES.map(([p]) => p);
-}

@@ -136,7 +136,3 @@ export function formatCompact(n: number): string {
   const digits = v >= 99.95 ? 0 : v >= 9.995 ? 1 : 2;
   return (n < 0 ? '-' : '') + v.toFixed(digits) + SUFFIXES[k];
 }
-
-export function isAsciiPrintable(text: string): boolean {
-  return /^[\x20-\x7e\n]*$/.test(text);
-}
