@@ -10,7 +10,7 @@ import { lookupSpec, type OpSpec } from '../isa/opcodes.ts';
 import { decodeForm, encodeForm, type Operands, sameSlot, targetField } from './forms.ts';
 import { formatHex64, formatMemory, formatRegister, formatRelative, isLabelName } from './syntax.ts';
 
-export interface DisassembleOptions {
+interface DisassembleOptions {
   /** Names for slots (as in Program.symbols), used as label names where they are valid. */
   symbols?: ReadonlyMap<number, string>;
   /** What to do with a slot no row describes exactly: print `.raw` (default) or throw. */

@@ -13,7 +13,7 @@ import { createTimingModel } from '../timing/model.ts';
 import type { CalibratedStrategy, CalibrationVariant, SiteKind } from './programs.ts';
 
 export type TimingKind = 'ooo' | 'additive';
-export const TIMING_KINDS: readonly TimingKind[] = ['ooo', 'additive'];
+const TIMING_KINDS: readonly TimingKind[] = ['ooo', 'additive'];
 
 /** What calibration needs of a timing model (engine/timing/model.ts TimingModel has it):
  * an observer whose cycle count grows with every run it watches. */
@@ -25,7 +25,7 @@ export interface CycleCounter extends ExecObserver {
 
 export type TimingModelFactory = (kind: TimingKind, cpu: CpuModel, loaded: LoadedProgram) => CycleCounter;
 
-export interface ModelOptions {
+interface ModelOptions {
   /** Runs before counting (warm caches and predictors). Default 3. */
   warmRuns?: number;
   /** Runs counted. Default 5. */

@@ -33,7 +33,7 @@ import type { MapDef, Program } from '../program.ts';
 import { applyPatches, defaultRewriteEnv, SLOT_ENTRY, SLOT_ORIGINAL, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { isLddwInsn } from '../strategies/call-graph.ts';
 
-export const CALIBRATED_STRATEGIES = ['none', 'call', 'stack', 'aux', 'percpu'] as const;
+const CALIBRATED_STRATEGIES = ['none', 'call', 'stack', 'aux', 'percpu'] as const;
 export type CalibratedStrategy = (typeof CALIBRATED_STRATEGIES)[number];
 export type SiteKind = 'subprog' | 'helper';
 export const SITE_KINDS: readonly SiteKind[] = ['subprog', 'helper'];
@@ -41,9 +41,9 @@ export const SITE_KINDS: readonly SiteKind[] = ['subprog', 'helper'];
 /** bpf_get_current_pid_tgid: the stand-in for the RFC's notrace bpf_get_exception. */
 export const CHECK_HELPER_ID = 14;
 /** bpf_get_smp_processor_id: inlined into mov imm32 + movpcpu + ldxw on x86-64. */
-export const PERCPU_ANALOG_HELPER_ID = 8;
+const PERCPU_ANALOG_HELPER_ID = 8;
 
-export const FLAG_MAP: MapDef = { name: 'exc_flag', type: 'array', keySize: 4, valueSize: 64, maxEntries: 1, flags: 0 };
+const FLAG_MAP: MapDef = { name: 'exc_flag', type: 'array', keySize: 4, valueSize: 64, maxEntries: 1, flags: 0 };
 
 export interface CalibrationVariant {
   strategy: CalibratedStrategy;

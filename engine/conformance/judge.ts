@@ -95,7 +95,7 @@ export function judge(data: DataFile, execute: ConformanceExecutor): Outcome {
 }
 
 /** Whether an error satisfies an expected `-- error` text (rule 6). */
-export function errorMatches(expected: string, err: BpfError): boolean {
+function errorMatches(expected: string, err: BpfError): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
   const want = norm(expected);
   return want === '' || norm(err.detail).includes(want);

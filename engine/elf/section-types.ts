@@ -5,7 +5,7 @@
 
 import type { ProgramType } from '../program.ts';
 
-export interface SectionProgramKind {
+interface SectionProgramKind {
   type: ProgramType;
   sleepable: boolean;
 }

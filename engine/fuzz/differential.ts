@@ -28,7 +28,7 @@ export interface Observation {
   entries: Uint8Array[];
 }
 
-export type RefereeResult = { accepted: true; obs: Observation } | { accepted: false; errno: string; log: string };
+type RefereeResult = { accepted: true; obs: Observation } | { accepted: false; errno: string; log: string };
 
 export interface Referee {
   readonly name: string;
@@ -125,7 +125,7 @@ function u64At(b: Uint8Array, off: number): bigint {
 }
 
 /** Human-readable differences, empty when the observations agree. */
-export function compareObservations(ref: Observation, sub: Observation): string[] {
+function compareObservations(ref: Observation, sub: Observation): string[] {
   const out: string[] = [];
   const bits = Math.min(ref.r0Bits, sub.r0Bits);
   if (BigInt.asUintN(bits, ref.r0) !== BigInt.asUintN(bits, sub.r0)) {

@@ -8,7 +8,7 @@ import { disassemble } from '../asm/disassembler.ts';
 import { hex, hexBytes } from '../hex.ts';
 import type { FuzzCase, Observation } from './differential.ts';
 
-export interface DivergenceReport {
+interface DivergenceReport {
   c: FuzzCase;
   seed: number;
   refereeName: string;

@@ -12,7 +12,7 @@ import { checkObservable } from './observable-check.ts';
 import { generateProgram, type GeneratorOptions } from './program-generator.ts';
 import { deriveSeed } from '../random.ts';
 
-export interface CampaignOptions {
+interface CampaignOptions {
   count: number;
   seed: number;
   referee: Referee;
@@ -37,7 +37,7 @@ export interface Failure {
   minimised?: { insns: Uint8Array; tests: number; file?: string; detail: string[] };
 }
 
-export interface CampaignSummary {
+interface CampaignSummary {
   count: number;
   agree: number;
   diverge: number;

@@ -21,7 +21,7 @@ import type { Verb } from './verb.ts';
 const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
 /** Measured invocations per strategy and CPU model when none are asked for: enough for
  * a steady state and a throw rate of a few percent, and a few seconds for --strategy all. */
-export const DEFAULT_EXPERIMENT_INVOCATIONS = 1000;
+const DEFAULT_EXPERIMENT_INVOCATIONS = 1000;
 /** Options that turn a plain run into a strategy experiment. */
 const EXPERIMENT_OPTIONS = ['strategy', 'cpu-model', 'cpus', 'throw-rate', 'sites', 'model', 'format', 'mitigations'] as const;
 

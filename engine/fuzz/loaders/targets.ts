@@ -39,7 +39,7 @@ export function loadCorpus(conformanceDir: string | undefined, objDir: string): 
   return corpus;
 }
 
-export interface LoaderTarget {
+interface LoaderTarget {
   name: LoaderName;
   /** File extension for saved failing inputs. */
   ext: string;
