@@ -2,14 +2,14 @@
 // BpfError: the CLI prints its message as one line and exits 1. Anything else escaping
 // to the CLI is a bug in the suite and keeps its stack trace.
 
-export type BpfErrorKind =
+type BpfErrorKind =
   | 'parse' // assembler / .data / config syntax
   | 'elf' // malformed or unsupported object file
   | 'load' // load-time validation of bytecode
   | 'runtime' // fault while executing (bounds, budget, bad helper argument)
   | 'usage'; // CLI arguments
 
-export interface BpfErrorWhere {
+interface BpfErrorWhere {
   file?: string;
   /** Instruction slot index (what the kernel verifier calls insn idx). */
   pc?: number;

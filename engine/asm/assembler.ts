@@ -39,7 +39,7 @@ export interface AssembleResult {
   labels: Map<string, number>;
 }
 
-export interface AssembleOptions {
+interface AssembleOptions {
   /** Source line of the text's first line (for text cut out of a larger file). Default 1. */
   firstLine?: number;
 }

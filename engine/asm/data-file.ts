@@ -19,7 +19,7 @@ import { basename } from 'node:path';
 import { BpfError } from '../errors.ts';
 import { INSN_SIZE } from '../isa/encoding.ts';
 
-export interface DataSection<T> {
+interface DataSection<T> {
   value: T;
   /** 1-based line of the section's `--` header. */
   line: number;

@@ -4,12 +4,13 @@
 // lddw) is printed as `.raw 0x<word>` so the text stays exact, or rejected on request.
 
 import { BpfError } from '../errors.ts';
+import { hexByte } from '../hex.ts';
 import { INSN_SIZE, readInsn, type RawInsn } from '../isa/encoding.ts';
 import { lookupSpec, type OpSpec } from '../isa/opcodes.ts';
 import { decodeForm, encodeForm, type Operands, sameSlot, targetField } from './forms.ts';
 import { formatHex64, formatMemory, formatRegister, formatRelative, isLabelName } from './syntax.ts';
 
-export interface DisassembleOptions {
+interface DisassembleOptions {
   /** Names for slots (as in Program.symbols), used as label names where they are valid. */
   symbols?: ReadonlyMap<number, string>;
   /** What to do with a slot no row describes exactly: print `.raw` (default) or throw. */
@@ -39,7 +40,7 @@ export function disassemble(insns: Uint8Array, opts: DisassembleOptions = {}): s
     const d = decodeAt(insns, pc, count);
     if (!d.spec && opts.unknown === 'error') {
       const s = readInsn(insns, pc);
-      throw new BpfError('load', `no instruction has opcode 0x${hex2(s.opcode)} with these fields (${formatWord(insns, pc)})`, { file: opts.file, pc });
+      throw new BpfError('load', `no instruction has opcode 0x${hexByte(s.opcode)} with these fields (${formatWord(insns, pc)})`, { file: opts.file, pc });
     }
     decoded.push(d);
     starts.add(pc);
@@ -145,7 +146,7 @@ function rawLines(insns: Uint8Array, pc: number, slots: number): string {
   for (let i = 0; i < slots; i++) {
     const s = readInsn(insns, pc + i);
     const known = i === 0 ? lookupSpec(s.opcode, s.src, s.off, s.imm) : undefined;
-    const why = i === 0 ? (known ? `# ${known.mnemonic} with fields its form does not use` : `# unknown opcode 0x${hex2(s.opcode)}`) : '';
+    const why = i === 0 ? (known ? `# ${known.mnemonic} with fields its form does not use` : `# unknown opcode 0x${hexByte(s.opcode)}`) : '';
     lines.push(`.raw ${formatWord(insns, pc + i)}${why ? ' ' + why : ''}`);
   }
   return lines.join('\n');
@@ -155,8 +156,4 @@ function rawLines(insns: Uint8Array, pc: number, slots: number): string {
 function formatWord(insns: Uint8Array, pc: number): string {
   const dv = new DataView(insns.buffer, insns.byteOffset + pc * INSN_SIZE, INSN_SIZE);
   return formatHex64(dv.getBigUint64(0, true));
-}
-
-function hex2(n: number): string {
-  return n.toString(16).padStart(2, '0');
 }

@@ -11,7 +11,7 @@
 /** Thrown by the operand parsers; the assembler adds file and line. */
 export class OperandError extends Error {}
 
-export const MAX_REGISTER = 10;
+const MAX_REGISTER = 10;
 
 const INTEGER = /^([+-]?)(0x[0-9a-f]+|[0-9]+)$/i;
 const LABEL = /^[A-Za-z_.$][\w.$]*$/;
@@ -54,7 +54,7 @@ export function parseImm32(token: string): number {
   return Number(parseField(token, { bits: 32, what: 'immediate' }));
 }
 
-export function parseOffset16(token: string): number {
+function parseOffset16(token: string): number {
   return Number(parseField(token, { bits: 16, what: 'offset' }));
 }
 

@@ -5,7 +5,7 @@ import { lookupSpec } from '../isa/opcodes.ts';
 import type { Program, ProgramType } from '../program.ts';
 import { assemble, type AssembleResult } from './assembler.ts';
 
-export interface ToProgramOptions {
+interface ToProgramOptions {
   /** Program name, also the symbol of slot 0. */
   name: string;
   /** Where the text came from, for error messages. */

@@ -54,7 +54,7 @@ export interface MeasuredVariant {
   xlated: Uint8Array;
 }
 
-export interface ClockSummary {
+interface ClockSummary {
   /** Per-round median GHz estimates. */
   ghz: Spread;
   /** Per-round fastest-run estimates (interference only adds time). */

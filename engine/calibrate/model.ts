@@ -7,12 +7,13 @@ import { withMitigations, type Mitigations } from '../cpus/mitigations.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { cpuModelById } from '../cpus/index.ts';
 import { BpfError } from '../errors.ts';
-import { DEFAULT_TIER, EXECUTION_TIERS, instantiate, isExecutionTier, layout, loadProgram, type ExecObserver, type ExecutionTier, type LoadedProgram } from '../exec/index.ts';
+import { DEFAULT_TIER, EXECUTION_TIERS, instantiate, isExecutionTier, loadProgram, type ExecObserver, type ExecutionTier, type LoadedProgram } from '../exec/index.ts';
+import { hex } from '../hex.ts';
 import { createTimingModel } from '../timing/model.ts';
 import type { CalibratedStrategy, CalibrationVariant, SiteKind } from './programs.ts';
 
 export type TimingKind = 'ooo' | 'additive';
-export const TIMING_KINDS: readonly TimingKind[] = ['ooo', 'additive'];
+const TIMING_KINDS: readonly TimingKind[] = ['ooo', 'additive'];
 
 /** What calibration needs of a timing model (engine/timing/model.ts TimingModel has it):
  * an observer whose cycle count grows with every run it watches. */
@@ -24,7 +25,7 @@ export interface CycleCounter extends ExecObserver {
 
 export type TimingModelFactory = (kind: TimingKind, cpu: CpuModel, loaded: LoadedProgram) => CycleCounter;
 
-export interface ModelOptions {
+interface ModelOptions {
   /** Runs before counting (warm caches and predictors). Default 3. */
   warmRuns?: number;
   /** Runs counted. Default 5. */
@@ -59,7 +60,6 @@ export interface ModelPrediction {
 }
 
 const PACKET = new Uint8Array(64);
-const hex = layout.hex;
 
 /** The tier of `opts`, checked: a programmatic caller's typo must not fall through to
  * the default executor unnoticed (the same message as `--tier` on the command line). */

@@ -30,10 +30,10 @@ import { INSN_SIZE, PSEUDO, readInsn, writeInsn, type RawInsn } from '../isa/enc
 import { INTERNAL_HELPER } from '../isa/internal-ids.ts';
 import { exit, ins, lddwMapValue, movImm, program as encode } from '../kernel/insn-builder.ts';
 import type { MapDef, Program } from '../program.ts';
-import { applyPatches, defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
+import { applyPatches, defaultRewriteEnv, SLOT_ENTRY, SLOT_ORIGINAL, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { isLddwInsn } from '../strategies/call-graph.ts';
 
-export const CALIBRATED_STRATEGIES = ['none', 'call', 'stack', 'aux', 'percpu'] as const;
+const CALIBRATED_STRATEGIES = ['none', 'call', 'stack', 'aux', 'percpu'] as const;
 export type CalibratedStrategy = (typeof CALIBRATED_STRATEGIES)[number];
 export type SiteKind = 'subprog' | 'helper';
 export const SITE_KINDS: readonly SiteKind[] = ['subprog', 'helper'];
@@ -41,9 +41,9 @@ export const SITE_KINDS: readonly SiteKind[] = ['subprog', 'helper'];
 /** bpf_get_current_pid_tgid: the stand-in for the RFC's notrace bpf_get_exception. */
 export const CHECK_HELPER_ID = 14;
 /** bpf_get_smp_processor_id: inlined into mov imm32 + movpcpu + ldxw on x86-64. */
-export const PERCPU_ANALOG_HELPER_ID = 8;
+const PERCPU_ANALOG_HELPER_ID = 8;
 
-export const FLAG_MAP: MapDef = { name: 'exc_flag', type: 'array', keySize: 4, valueSize: 64, maxEntries: 1, flags: 0 };
+const FLAG_MAP: MapDef = { name: 'exc_flag', type: 'array', keySize: 4, valueSize: 64, maxEntries: 1, flags: 0 };
 
 export interface CalibrationVariant {
   strategy: CalibratedStrategy;
@@ -130,7 +130,7 @@ function substitute(r: RewriteResult, file: string): Substituted {
       continue;
     }
     if (insn.opcode !== callHelper(0).opcode || insn.src !== PSEUDO.CALL_HELPER) continue;
-    const entry = r.slotSite[i] === -2;
+    const entry = r.slotSite[i] === SLOT_ENTRY;
     switch (insn.imm) {
       case INTERNAL.bpf_get_exception: {
         writeInsn(out, i, callHelper(CHECK_HELPER_ID));
@@ -188,7 +188,7 @@ function percpuAnalog(base: Program): { insns: Uint8Array; symbols: Program['sym
     patches.push({ at: i, role: 'site' as const, after: check, tag: site++ });
   }
   const r = applyPatches(base, patches);
-  return { insns: r.program.insns, symbols: r.program.symbols, slotSite: Int32Array.from(r.tag, (t) => (t < 0 ? -1 : t)) };
+  return { insns: r.program.insns, symbols: r.program.symbols, slotSite: Int32Array.from(r.tag, (t) => (t < 0 ? SLOT_ORIGINAL : t)) };
 }
 
 export function buildVariant(strategy: CalibratedStrategy, sites: SiteKind, n: number): CalibrationVariant {
@@ -196,7 +196,7 @@ export function buildVariant(strategy: CalibratedStrategy, sites: SiteKind, n: n
   const name = `cal_${sites === 'subprog' ? 's' : 'h'}_${strategy}`; // BPF_OBJ_NAME_LEN: 15 chars
   const common = { strategy, sites, n, needsCpu0: false };
   if (strategy === 'none') {
-    const slotSite = new Int32Array(base.insns.length / INSN_SIZE).fill(-1);
+    const slotSite = new Int32Array(base.insns.length / INSN_SIZE).fill(SLOT_ORIGINAL);
     return { ...common, program: { ...base, name, maps: [FLAG_MAP] }, slotSite, faithful: true, substitutions: [] };
   }
   if (strategy === 'percpu') {

@@ -15,9 +15,9 @@ import { checkBlock, slots, type CalibrationVariant } from './programs.ts';
 export const CALIBRATION_SCHEMA = 'bpfexc/calibration@1';
 
 /** A measured variant as stored (the verifier's xlated bytes stay out of the file). */
-export type MeasuredRecord = Omit<MeasuredVariant, 'xlated'>;
+type MeasuredRecord = Omit<MeasuredVariant, 'xlated'>;
 
-export interface CalibrationProgramInfo {
+interface CalibrationProgramInfo {
   strategy: string;
   sites: string;
   n: number;
@@ -135,7 +135,7 @@ export function formatCalibration(doc: CalibrationDocument): string {
 
 /** The CPU the kernel side ran on: as detected by the run, else as the kernel
  * measurement recorded it (documents from before the detection was recorded). */
-export function hostCpuLabel(doc: Pick<CalibrationDocument, 'cpuModelChoice' | 'kernel'>): string | undefined {
+function hostCpuLabel(doc: Pick<CalibrationDocument, 'cpuModelChoice' | 'kernel'>): string | undefined {
   return doc.cpuModelChoice?.host.label ?? doc.kernel?.host.cpu.label;
 }
 

@@ -15,7 +15,7 @@ import { modelTier, predict } from './model.ts';
 import { buildVariants } from './programs.ts';
 import { calibrationDocument, measuredForDocument, programInfo, SPREAD_METHOD, type CalibrationDocument } from './report.ts';
 
-export interface CalibrationOptions {
+interface CalibrationOptions {
   sites: number;
   loads: number;
   runsPerLoad: number;
@@ -39,7 +39,7 @@ export interface CalibrationOptions {
 
 export const DEFAULT_CALIBRATION = { sites: 128, loads: 20, runsPerLoad: 15, repeat: 20000 } as const;
 
-export const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../results/calibration/', import.meta.url));
+const DEFAULT_RESULTS_DIR = fileURLToPath(new URL('../../results/calibration/', import.meta.url));
 
 export async function runCalibration(o: CalibrationOptions): Promise<CalibrationDocument> {
   const tier = modelTier(o);
@@ -72,9 +72,9 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
 }
 
 export const LATEST = 'latest.json';
-export const MODEL_ONLY = 'model-only.json';
+const MODEL_ONLY = 'model-only.json';
 
-export interface WrittenCalibration {
+interface WrittenCalibration {
   /** The file written: <dir>/<timestamp>.json for a run that measured the kernel,
    * <dir>/model-only.json for one that did not. */
   path: string;

@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BpfError } from '../errors.ts';
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export function parseVerbArgs<O extends OptionSpec>(verb: string, argv: string[], options: O) {
   const args = normalizeArgs(verb, argv, options);
@@ -61,7 +61,7 @@ function normalizeArgs(verb: string, argv: readonly string[], options: OptionSpe
 
 /** "unknown option --stratgey (did you mean --strategy?)": the known options nearest in
  * spelling, when one is near enough to be a slip, else where the list is. */
-export function unknownOption(given: string, known: readonly string[], verb: string): string {
+function unknownOption(given: string, known: readonly string[], verb: string): string {
   const bare = given.replace(/^-+/, '');
   const candidates = [...known, 'help'];
   let best = Infinity;
@@ -83,7 +83,7 @@ export function unknownOption(given: string, known: readonly string[], verb: str
 const orList = (xs: string[]): string => (xs.length <= 2 ? xs.join(' or ') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
 
 /** Restricted Damerau-Levenshtein distance: a swap of two neighbours is one edit. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
@@ -97,7 +97,7 @@ export function editDistance(a: string, b: string): number {
 
 /** At most `max` characters of what a user typed, for a message: control characters, DEL
  * and U+FFFD (an undecodable byte) as escapes, and '...' when cut. */
-export function quoteBytes(text: string, max = 16): string {
+function quoteBytes(text: string, max = 16): string {
   const chars = [...text];
   const shown = chars.slice(0, max).map((c) => {
     const code = c.codePointAt(0)!;

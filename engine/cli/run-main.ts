@@ -24,7 +24,7 @@ const MAX_MESSAGE = 400;
 
 /** What a user error says, as one line of text: control characters (a newline, bytes of
  * a binary file quoted by a parser) escaped, and cut if it runs on. */
-export function oneLine(message: string): string {
+function oneLine(message: string): string {
   const escaped = message.replace(/[^\x20-\x7e\u0080-\uffff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
   return escaped.length > MAX_MESSAGE ? escaped.slice(0, MAX_MESSAGE - 3) + '...' : escaped;
 }

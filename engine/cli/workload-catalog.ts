@@ -7,7 +7,7 @@ import { BpfError } from '../errors.ts';
 import { THROW_KNOB_ENCODINGS, type ThrowKnob } from '../inputs/throw-knob.ts';
 import { hexBytesOption } from './args.ts';
 
-export const CATALOG_SCHEMA = 'bpfexc/workload-catalog@1';
+const CATALOG_SCHEMA = 'bpfexc/workload-catalog@1';
 
 export interface CatalogWorkload {
   name: string;
@@ -25,7 +25,7 @@ export interface CatalogWorkload {
 }
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CATALOG_PATH = join(PACKAGE_ROOT, 'benchmarks', 'workloads', 'catalog.json');
+const CATALOG_PATH = join(PACKAGE_ROOT, 'benchmarks', 'workloads', 'catalog.json');
 
 let cached: CatalogWorkload[] | undefined;
 

@@ -36,6 +36,7 @@ import { assemble } from '../asm/assembler.ts';
 import { type DataFile, dataFileStem } from '../asm/data-file.ts';
 import { programFromAssembly } from '../asm/to-program.ts';
 import { BpfError } from '../errors.ts';
+import { hex } from '../hex.ts';
 import { INSN_SIZE } from '../isa/encoding.ts';
 import type { Program } from '../program.ts';
 
@@ -94,7 +95,7 @@ export function judge(data: DataFile, execute: ConformanceExecutor): Outcome {
 }
 
 /** Whether an error satisfies an expected `-- error` text (rule 6). */
-export function errorMatches(expected: string, err: BpfError): boolean {
+function errorMatches(expected: string, err: BpfError): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
   const want = norm(expected);
   return want === '' || norm(err.detail).includes(want);
@@ -120,8 +121,4 @@ function lineOf(err: BpfError): string {
 
 function pcOf(err: BpfError): string {
   return err.where.pc !== undefined ? ` at insn ${err.where.pc}` : '';
-}
-
-function hex(v: bigint): string {
-  return '0x' + v.toString(16);
 }

@@ -9,14 +9,14 @@ import { BpfError } from '../errors.ts';
 import { interpreterExecutor } from './executor.ts';
 import { type ConformanceExecutor, judge, type Outcome } from './judge.ts';
 
-export interface TestOutcome extends Outcome {
+interface TestOutcome extends Outcome {
   /** The file as found (path given, or directory joined with the name). */
   file: string;
   /** How lines name the file: its base name, or the path where base names collide. */
   shown: string;
 }
 
-export interface ConformanceReport {
+interface ConformanceReport {
   passed: number;
   failed: number;
   skipped: number;

@@ -3,7 +3,7 @@
 import type { OpClass } from './op-classes.ts';
 import { assumeCost, docCost, type OpCost } from './cpu-model.ts';
 
-export type ArmRow = readonly [latency: number, rthroughput: number, ports: string, source: string, basis?: 'assumption'];
+type ArmRow = readonly [latency: number, rthroughput: number, ports: string, source: string, basis?: 'assumption'];
 
 export function armOps(rows: Record<OpClass, ArmRow>): Record<OpClass, OpCost> {
   const out = {} as Record<OpClass, OpCost>;

@@ -28,14 +28,14 @@ export interface OpCost {
   ports: string;
 }
 
-export interface CacheLevel {
+interface CacheLevel {
   sizeKiB: Figure;
   ways: Figure;
   /** Load-to-use latency of a hit at this level, cycles. */
   latency: Figure;
 }
 
-export interface ReturnThunk {
+interface ReturnThunk {
   /** Whether a default-configured kernel on this CPU patches returns into a thunk. */
   appliesByDefault: boolean;
   /** Short name of the thunk a default kernel patches in (outputs print it beside the
@@ -49,7 +49,7 @@ export interface ReturnThunk {
 }
 
 /** A place where a figure here deliberately differs from what llvm-mca 14 reports. */
-export interface McaDifference {
+interface McaDifference {
   what: string; // e.g. 'load latency' or an op class
   ours: number;
   mca: number;

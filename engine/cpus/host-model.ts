@@ -28,9 +28,9 @@ export interface HostCpu {
   label?: string;
 }
 
-export type MatchKind = 'modelled' | 'nearest' | 'fallback';
+type MatchKind = 'modelled' | 'nearest' | 'fallback';
 
-export interface ClosestModel {
+interface ClosestModel {
   /** A CPU_MODELS id. */
   id: string;
   /** modelled: the model describes the host's core; nearest: the host's core has no
@@ -44,7 +44,7 @@ export interface ClosestModel {
 
 type Range = readonly [number, number];
 
-export interface CoreRow {
+interface CoreRow {
   vendor: string;
   /** x86 family; absent on arm64 rows (their "CPU architecture" is always 8). */
   family?: number;
@@ -152,13 +152,13 @@ const MODELS_OF: Record<string, string> = { AMD: 'AMD', Hygon: 'AMD', Intel: 'In
 
 const normVendor = (v: string): string => (/^0x[0-9a-f]+$/i.test(v) ? `0x${Number.parseInt(v, 16).toString(16).padStart(2, '0')}` : v);
 
-export function vendorName(vendor: string): string {
+function vendorName(vendor: string): string {
   const v = normVendor(vendor);
   return VENDOR_NAMES[v] ?? VENDOR_NAMES[vendor] ?? (/^0x/.test(v) ? `implementer ${v}` : v.trim() || 'unknown');
 }
 
 /** x86-64 or arm64, from the host's record or, for older records, its vendor string. */
-export function hostIsa(host: HostCpu): string {
+function hostIsa(host: HostCpu): string {
   if (host.isa && host.isa !== 'unknown') return host.isa;
   if (/^0x[0-9a-f]+$/i.test(host.vendor)) return 'arm64';
   if (VENDOR_NAMES[host.vendor] !== undefined) return 'x86-64';
@@ -166,7 +166,7 @@ export function hostIsa(host: HostCpu): string {
 }
 
 /** "AMD family 25 model 1" or "Arm part 0xd0c": the fields the lookup used. */
-export function hostCoreId(host: HostCpu): string {
+function hostCoreId(host: HostCpu): string {
   const vendor = vendorName(host.vendor);
   if (hostIsa(host) === 'arm64') return `${vendor} part 0x${host.model.toString(16).padStart(3, '0')}`;
   return `${vendor} family ${host.family} model ${host.model}`;
@@ -198,7 +198,7 @@ export function closestCpuModel(host: HostCpu): ClosestModel {
 }
 
 /** One line when `model` is another vendor's or another ISA's than the host; else undefined. */
-export function modelMismatch(host: HostCpu, model: CpuModel): string | undefined {
+function modelMismatch(host: HostCpu, model: CpuModel): string | undefined {
   const isa = hostIsa(host);
   const hostVendor = vendorName(host.vendor);
   const who = host.label ?? hostCoreId(host);

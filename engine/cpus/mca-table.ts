@@ -6,7 +6,7 @@ import type { OpClass } from './op-classes.ts';
 import { mca, type OpCost } from './cpu-model.ts';
 import { X86_PROBES } from './x86-probes.ts';
 
-export type McaRow = readonly [latency: number, rthroughput: number, ports: string];
+type McaRow = readonly [latency: number, rthroughput: number, ports: string];
 
 export function mcaOps(
   mcpu: string,

@@ -9,7 +9,7 @@ import { BpfError } from '../errors.ts';
 import type { CpuModel } from './cpu-model.ts';
 
 export type Mitigations = 'default' | 'off';
-export const MITIGATIONS: readonly Mitigations[] = ['default', 'off'];
+const MITIGATIONS: readonly Mitigations[] = ['default', 'off'];
 
 export function parseMitigations(text: string | undefined): Mitigations {
   if (text === undefined) return 'default';

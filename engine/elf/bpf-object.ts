@@ -14,7 +14,7 @@ import { collectMaps, type ObjectMaps } from './object-maps.ts';
 import { programKindForSection } from './section-types.ts';
 
 /** Relocation types of the BPF ELF ABI (Documentation/bpf/llvm_reloc.rst). */
-export const R_BPF = { NONE: 0, R_64_64: 1, R_64_ABS64: 2, R_64_ABS32: 3, R_64_NODYLD32: 4, R_64_32: 10 } as const;
+const R_BPF = { NONE: 0, R_64_64: 1, R_64_ABS64: 2, R_64_ABS32: 3, R_64_NODYLD32: 4, R_64_32: 10 } as const;
 
 const OP_LDDW = 0x18;
 const OP_CALL = 0x85;
@@ -27,7 +27,7 @@ interface Func {
   size: number;
 }
 
-export interface BpfObject {
+interface BpfObject {
   programs: Program[];
 }
 

@@ -4,7 +4,7 @@
 
 import { BpfError } from '../errors.ts';
 
-export const BTF_MAGIC = 0xeb9f;
+const BTF_MAGIC = 0xeb9f;
 
 export const BTF_KIND = {
   INT: 1,
@@ -28,14 +28,14 @@ export const BTF_KIND = {
   ENUM64: 19,
 } as const;
 
-export interface BtfMember {
+interface BtfMember {
   name: string;
   type: number;
   /** Bit offset (the low 24 bits when the struct's kind_flag is set). */
   offset: number;
 }
 
-export interface BtfType {
+interface BtfType {
   id: number;
   kind: number;
   name: string;

@@ -116,7 +116,7 @@ class Reader {
 }
 
 /** NUL-terminated string at `index` inside a string-table section. */
-export function stringAt(table: ElfSection, index: number, file: string, what: string): string {
+function stringAt(table: ElfSection, index: number, file: string, what: string): string {
   if (table.type !== SHT.STRTAB) {
     throw new BpfError('elf', `${what}: section ${table.index} (${table.name || 'unnamed'}) is not a string table`, { file });
   }

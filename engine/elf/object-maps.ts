@@ -25,7 +25,7 @@ export const BPF_F_MMAPABLE = 1 << 10;
 
 /** Largest global-data section accepted: the kernel's KMALLOC_MAX_SIZE on x86-64 (4 MiB),
  * which bounds an array map's value. */
-export const MAX_GLOBAL_DATA = 4 << 20;
+const MAX_GLOBAL_DATA = 4 << 20;
 
 export interface ObjectMaps {
   maps: MapDef[];
@@ -35,7 +35,7 @@ export interface ObjectMaps {
   bySection: Map<number, number>;
 }
 
-export function isGlobalDataSection(s: ElfSection): boolean {
+function isGlobalDataSection(s: ElfSection): boolean {
   if (!(s.flags & SHF.ALLOC) || (s.type !== SHT.PROGBITS && s.type !== SHT.NOBITS)) return false;
   if (s.flags & SHF.EXECINSTR) return false;
   return /^\.(data|bss|rodata)(\..+)?$/.test(s.name);

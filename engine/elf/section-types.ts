@@ -5,7 +5,7 @@
 
 import type { ProgramType } from '../program.ts';
 
-export interface SectionProgramKind {
+interface SectionProgramKind {
   type: ProgramType;
   sleepable: boolean;
 }
@@ -55,8 +55,4 @@ export function programKindForSection(section: string): SectionProgramKind | und
   const type = BY_PREFIX.get(base);
   if (!type) return undefined;
   return { type, sleepable: sleepableHead !== undefined || base === 'syscall' };
-}
-
-export function knownSectionPrefixes(): string[] {
-  return PREFIXES.map(([p]) => p);
 }

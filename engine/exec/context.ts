@@ -15,7 +15,7 @@
 // returns.
 
 import { BpfError } from '../errors.ts';
-import type { CompiledProgram } from './compiled.ts';
+import type { LinkedProgram } from './linked.ts';
 import { enterProgram } from './entry.ts';
 import type { Interpreter } from './interpreter.ts';
 import { createExecutor, type ExecutionTier } from './tier.ts';
@@ -65,7 +65,7 @@ export type ContextStatus = 'idle' | 'ready' | 'paused' | 'done';
 export interface ContextParts {
   mem: Memory;
   state: InstanceState;
-  main: CompiledProgram;
+  main: LinkedProgram;
   xdp: boolean;
   defaultTask: TaskHandle;
   /** Bytes reserved for the context buffer. */

@@ -4,7 +4,7 @@
 
 import { BpfError } from '../errors.ts';
 import type { MapDef, Program } from '../program.ts';
-import { compileForInstance, type CompiledProgram } from './compiled.ts';
+import { linkForInstance, type LinkedProgram } from './linked.ts';
 import { ExecutionContext, type TaskHandle } from './context.ts';
 import { enterProgram } from './entry.ts';
 import type { LoadedProgram } from './decoded.ts';
@@ -78,7 +78,7 @@ export class ProgramInstance {
   readonly mem: Memory;
   readonly state: InstanceState;
   private readonly interp: Interpreter;
-  private readonly main: CompiledProgram;
+  private readonly main: LinkedProgram;
   private readonly helpers: HelperRegistry;
   private readonly kfuncs: HelperRegistry;
   private readonly ctxRegion: number;
@@ -115,7 +115,7 @@ export class ProgramInstance {
       mem.addFixed('stack', `stack of frame ${d}`, Lay.stackBaseOffset(d), Lay.STACK_SIZE, true);
     }
     for (const def of loaded.program.maps) this.mapFor(def);
-    this.main = this.compile(loaded);
+    this.main = this.link(loaded);
     this.tier = opts.tier ?? DEFAULT_TIER;
     this.compileAfter = opts.compileAfter;
     this.interp = createExecutor(this.tier, mem, this.state, this.main, opts.compileAfter);
@@ -140,9 +140,9 @@ export class ProgramInstance {
     return m;
   }
 
-  private compile(loaded: LoadedProgram): CompiledProgram {
+  private link(loaded: LoadedProgram): LinkedProgram {
     const maps = loaded.program.maps.map((d) => this.mapFor(d));
-    return compileForInstance(loaded, maps, this.helpers, this.kfuncs, this.textIds++);
+    return linkForInstance(loaded, maps, this.helpers, this.kfuncs, this.textIds++);
   }
 
   /** A map by name or by index into the main program's maps. */
@@ -157,7 +157,7 @@ export class ProgramInstance {
     const m = this.map(map);
     if (!(m instanceof ProgArrayMap)) throw new BpfError('usage', `map '${m.def.name}' is not a prog_array`);
     if (index < 0 || index >= m.def.maxEntries) throw new BpfError('usage', `index ${index} is outside prog_array '${m.def.name}'`);
-    m.progs[index] = target ? this.compile(target) : undefined;
+    m.progs[index] = target ? this.link(target) : undefined;
   }
 
   /** A new simulated task with its own bpf_exception_thrown[4] and cookies. */

@@ -19,13 +19,14 @@
 // no pause inside them (the slice ends at the first instruction after the helper).
 
 import { BpfError } from '../errors.ts';
+import { hex } from '../hex.ts';
 import { specByXop, XOP_COUNT } from '../isa/opcodes.ts';
 import * as A from './alu64.ts';
 import { atomicRmw } from './atomics.ts';
-import type { CompiledProgram } from './compiled.ts';
+import type { LinkedProgram } from './linked.ts';
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../layout/decoded-row.ts';
 import { helperEntry, type HelperEnv } from './helpers/registry.ts';
-import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET, hex } from '../layout/address-space.ts';
+import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET } from '../layout/address-space.ts';
 import type { Memory } from './memory.ts';
 import type { ExecObserver } from './observer.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';
@@ -82,7 +83,7 @@ export class Interpreter implements HelperEnv {
   protected readonly R = new Int32Array(32);
   readonly L = new Int32Array(this.R.buffer, 0, 11);
   readonly H = new Int32Array(this.R.buffer, 64, 11);
-  prog: CompiledProgram;
+  prog: LinkedProgram;
   observer: ExecObserver | null = null;
   executed = 0;
   maxInsns = 0;
@@ -127,7 +128,7 @@ export class Interpreter implements HelperEnv {
   constructor(
     readonly mem: Memory,
     readonly state: InstanceState,
-    prog: CompiledProgram,
+    prog: LinkedProgram,
   ) {
     this.prog = prog;
   }
@@ -233,7 +234,7 @@ export class Interpreter implements HelperEnv {
         // namespace costs a map check and a target check per instruction. Sources are read
         // before dst is written (d may equal s). mul's high word of lo*lo is summed from four
         // 16x16-bit products in int32 arithmetic (each is below 2^32, so Math.imul's bits are
-        // exact), which V8 keeps in integer registers; the float form it replaced was a chain
+        // exact), which V8 keeps in integer registers, where a float product would take a chain
         // of conversions, multiplies and roundings.
         case 0x07: { const k = code[b | 2]; const al = R[d]; const lo = (al + k) | 0; R[d | 16] = (R[d | 16] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
         case 0x0f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const lo = (al + bl) | 0; R[d | 16] = (R[d | 16] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
@@ -638,7 +639,7 @@ export class Interpreter implements HelperEnv {
 
   tailCall(prog: unknown): void {
     if (this.depth !== 0 || this.callbacks !== 0) this.fault('bpf_tail_call from a subprogram or callback is not supported by this executor');
-    this.prog = prog as CompiledProgram;
+    this.prog = prog as LinkedProgram;
     this.tailPending = true;
     this.tailCalls++;
     if (this.observer !== null) this.observer.call(this.pc, 'tail-call', 0);

@@ -4,6 +4,7 @@
 // faults that need one (uninitialised registers, pointer arithmetic) are caught at run time.
 
 import { BpfError } from '../errors.ts';
+import { hexByte } from '../hex.ts';
 import { INSN_SIZE, PSEUDO, SIZE_BYTES, readInsn, type RawInsn } from '../isa/encoding.ts';
 import { lookupSpec, type OpSpec } from '../isa/opcodes.ts';
 import type { Program } from '../program.ts';
@@ -77,7 +78,7 @@ export function loadProgram(program: Program, opts: LoadOptions = {}): LoadedPro
     const insn = readInsn(bytes, pc);
     raws[pc] = insn;
     const spec = lookupSpec(insn.opcode, insn.src, insn.off, insn.imm);
-    if (!spec) fail(`unknown or reserved opcode 0x${hex2(insn.opcode)} (src ${insn.src}, off ${insn.off}, imm ${insn.imm})`, pc);
+    if (!spec) fail(`unknown or reserved opcode 0x${hexByte(insn.opcode)} (src ${insn.src}, off ${insn.off}, imm ${insn.imm})`, pc);
     const s = spec as OpSpec;
     specs[pc] = s;
     for (const f of ZERO_FIELDS[s.form]) {
@@ -208,4 +209,3 @@ function checkStackAccess(s: OpSpec, insn: RawInsn, pc: number, fail: (d: string
   }
 }
 
-const hex2 = (v: number): string => v.toString(16).padStart(2, '0');

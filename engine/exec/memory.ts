@@ -4,7 +4,8 @@
 // the slow path that finds a region or raises the fault.
 
 import { BpfError } from '../errors.ts';
-import { hex, MEM_BASE_HI, MEM_LIMIT, HEAP_OFFSET, HEAP_GUARD } from '../layout/address-space.ts';
+import { hex } from '../hex.ts';
+import { MEM_BASE_HI, MEM_LIMIT, HEAP_OFFSET, HEAP_GUARD } from '../layout/address-space.ts';
 
 export type RegionKind = 'kernel-data' | 'map-struct' | 'context' | 'stack' | 'map-value' | 'helper-object';
 
@@ -133,6 +134,6 @@ export class Memory {
   }
 
   private addr(lo: number, hi: number): string {
-    return hex(BigInt.asUintN(64, (BigInt(hi >>> 0) << 32n) + BigInt(Math.trunc(lo))));
+    return hex((BigInt(hi >>> 0) << 32n) + BigInt(Math.trunc(lo)));
   }
 }

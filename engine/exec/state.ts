@@ -4,6 +4,7 @@
 // it runs, so helpers always see the context that called them; likewise the recorder of
 // the world inputs the running invocation reads (world.ts).
 
+import { fmix32, xorshift32 } from '../random.ts';
 import { TASK_EXCEPTION_THROWN_OFFSET } from '../layout/address-space.ts';
 import type { BpfMap } from './maps/map.ts';
 import { WorldRecorder } from './world.ts';
@@ -45,24 +46,11 @@ export class InstanceState {
    * seed, or an invocation's prngSeed, which engine/exec sets in several places), and
    * plain xorshift32 from a small seed gives tiny first draws (seed 1: 0.00006, 0.016,
    * ...), so any throw rate above 0.016 would throw on the first two invocations. The
-   * finaliser makes every draw, the first included, well mixed whatever the seed. */
+   * finaliser makes every draw, the first included, well mixed whatever the seed;
+   * fmix32 is a bijection on u32, so distinct states give distinct draws and the
+   * stream's period is xorshift32's. */
   nextRandom(): number {
-    let x = this.rng;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.rng = x;
-    return fmix32(x);
+    this.rng = xorshift32(this.rng);
+    return fmix32(this.rng);
   }
-}
-
-/** murmur3's 32-bit finaliser: a bijection on u32, so distinct states give distinct draws
- * and the stream's period is xorshift32's. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

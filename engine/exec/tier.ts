@@ -4,7 +4,7 @@
 // the same Interpreter interface to helpers, contexts and observers, and give identical
 // results; the test/exec/tier-*.test.ts files check that.
 
-import type { CompiledProgram } from './compiled.ts';
+import type { LinkedProgram } from './linked.ts';
 import { CompiledTierExecutor } from './compiled-tier/executor.ts';
 import { Interpreter } from './interpreter.ts';
 import type { Memory } from './memory.ts';
@@ -21,7 +21,7 @@ export function isExecutionTier(s: string): s is ExecutionTier {
 
 /** `compileAfter`: for the compiled tier, instructions a program runs in the interpreter
  * before its code is generated (default compiledTierSettings.compileAfter; 0: at once). */
-export function createExecutor(tier: ExecutionTier, mem: Memory, state: InstanceState, prog: CompiledProgram, compileAfter?: number): Interpreter {
+export function createExecutor(tier: ExecutionTier, mem: Memory, state: InstanceState, prog: LinkedProgram, compileAfter?: number): Interpreter {
   if (tier === 'interpreter') return new Interpreter(mem, state, prog);
   const x = new CompiledTierExecutor(mem, state, prog);
   if (compileAfter !== undefined) x.compileAfter = compileAfter;

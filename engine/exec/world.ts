@@ -11,7 +11,7 @@
 // replayed run reads the recorded values of a kind until they run out (it went further
 // than the recorded one, e.g. that one unwound early) and then reads the simulated world
 // as any run does, deterministically. Recording costs two word writes per world-helper
-// call (about 20 ns) and nothing per instruction.
+// call and nothing per instruction.
 
 export const WORLD_KINDS = ['time', 'random', 'cpu', 'task'] as const;
 export type WorldKind = (typeof WORLD_KINDS)[number];

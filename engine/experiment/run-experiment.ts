@@ -14,6 +14,7 @@
 import { disassembleSlot } from '../asm/disassembler.ts';
 import { cpuModelById } from '../cpus/index.ts';
 import { returnThunkLabel, withMitigations } from '../cpus/mitigations.ts';
+import { hex } from '../hex.ts';
 import type { CallSiteResult, RunRecord } from '../results/document.ts';
 import { buildCallGraph } from '../strategies/call-graph.ts';
 import { SLOT_ENTRY, type RewriteResult } from '../strategies/index.ts';
@@ -89,7 +90,6 @@ export interface RunCaveat {
   entry: boolean;
 }
 
-const hex64 = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
 
 /** 'auto' → may-throw when the program calls bpf_throw anywhere, else all-calls. */
 export function resolveSites(spec: Pick<ExperimentSpec, 'sites' | 'program'>): 'may-throw' | 'all-calls' {
@@ -194,7 +194,7 @@ function toRecord(
     seed: spec.seed,
     throwRate: spec.throwRate,
     ...(spec.throwKnob ? { throwKnob: spec.throwKnob.variable } : {}),
-    r0: hex64(m.outcomes[0].r0),
+    r0: hex(m.outcomes[0].r0),
     cycles: {
       perInvocation: m.cyclesPerInvocation,
       baselinePerInvocation: baseline.cyclesPerInvocation,

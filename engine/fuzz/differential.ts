@@ -8,6 +8,7 @@
 
 import { BpfError } from '../errors.ts';
 import { DEFAULT_TIER, instantiate, loadProgram, type ExecutionTier } from '../exec/index.ts';
+import { hex } from '../hex.ts';
 import { isRejected, type KernelHandle } from '../kernel/bpf-syscall.ts';
 import type { MapDef, Program } from '../program.ts';
 import { VALUE_LAYOUT } from './program-generator.ts';
@@ -27,7 +28,7 @@ export interface Observation {
   entries: Uint8Array[];
 }
 
-export type RefereeResult = { accepted: true; obs: Observation } | { accepted: false; errno: string; log: string };
+type RefereeResult = { accepted: true; obs: Observation } | { accepted: false; errno: string; log: string };
 
 export interface Referee {
   readonly name: string;
@@ -109,7 +110,6 @@ export function subjectReferee(s: Subject, name = 'executor'): Referee {
   };
 }
 
-const hex = (v: bigint, bits: number): string => '0x' + BigInt.asUintN(bits, v).toString(16);
 
 function wordName(off: number): string {
   if (off < VALUE_LAYOUT.regs) return `data+${off}`;
@@ -125,7 +125,7 @@ function u64At(b: Uint8Array, off: number): bigint {
 }
 
 /** Human-readable differences, empty when the observations agree. */
-export function compareObservations(ref: Observation, sub: Observation): string[] {
+function compareObservations(ref: Observation, sub: Observation): string[] {
   const out: string[] = [];
   const bits = Math.min(ref.r0Bits, sub.r0Bits);
   if (BigInt.asUintN(bits, ref.r0) !== BigInt.asUintN(bits, sub.r0)) {

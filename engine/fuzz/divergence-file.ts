@@ -5,9 +5,10 @@
 // observations).
 
 import { disassemble } from '../asm/disassembler.ts';
+import { hex, hexBytes } from '../hex.ts';
 import type { FuzzCase, Observation } from './differential.ts';
 
-export interface DivergenceReport {
+interface DivergenceReport {
   c: FuzzCase;
   seed: number;
   refereeName: string;
@@ -19,7 +20,6 @@ export interface DivergenceReport {
   originalSlots: number;
 }
 
-const hexBytes = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 export function formatDivergence(r: DivergenceReport): string {
   const m = r.c.map;
@@ -36,7 +36,7 @@ export function formatDivergence(r: DivergenceReport): string {
     '-- asm',
     disassemble(r.c.insns).trimEnd(),
     '-- result',
-    `0x${r.referee.r0.toString(16)}`,
+    hex(r.referee.r0),
     '',
   ];
   return lines.join('\n');

@@ -8,7 +8,7 @@ import { specsByMnemonic, type OperandForm, type OpSpec } from '../isa/opcodes.t
 const TABLE = specsByMnemonic();
 const cache = new Map<string, OpSpec>();
 
-export function specFor(mnemonic: string, form: OperandForm): OpSpec {
+function specFor(mnemonic: string, form: OperandForm): OpSpec {
   const key = `${mnemonic}/${form}`;
   let spec = cache.get(key);
   if (!spec) {

@@ -10,9 +10,9 @@ import { executorSubject, runDifferential, type FuzzCase, type Referee, type Sub
 import { minimise } from './minimise.ts';
 import { checkObservable } from './observable-check.ts';
 import { generateProgram, type GeneratorOptions } from './program-generator.ts';
-import { deriveSeed } from './random.ts';
+import { deriveSeed } from '../random.ts';
 
-export interface CampaignOptions {
+interface CampaignOptions {
   count: number;
   seed: number;
   referee: Referee;
@@ -37,7 +37,7 @@ export interface Failure {
   minimised?: { insns: Uint8Array; tests: number; file?: string; detail: string[] };
 }
 
-export interface CampaignSummary {
+interface CampaignSummary {
   count: number;
   agree: number;
   diverge: number;

@@ -4,7 +4,7 @@
 
 import { deleteInstructions, instructionStarts } from './delete-slots.ts';
 
-export interface MinimiseOptions {
+interface MinimiseOptions {
   /** Candidate programs to try at most. Default 3000. */
   maxTests?: number;
 }

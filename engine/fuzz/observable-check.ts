@@ -22,7 +22,7 @@ interface State {
   init: Uint8Array;
 }
 
-export type ObservableVerdict = { ok: true } | { ok: false; pc: number; reason: string };
+type ObservableVerdict = { ok: true } | { ok: false; pc: number; reason: string };
 
 const STACK = 512;
 const HELPER_LOOKUP = 1;

@@ -12,7 +12,7 @@
 import { encodeProgram, type RawInsn } from '../isa/encoding.ts';
 import type { MapDef } from '../program.ts';
 import { enc, lddwImm, lddwMapIdx, lddwMapValue } from './encode.ts';
-import { Rng } from './random.ts';
+import { Mulberry32 } from '../random.ts';
 import { meet, Regs } from './reg-state.ts';
 
 /** Layout of the fuzz map's value: what the program may scribble on, then what the
@@ -20,14 +20,14 @@ import { meet, Regs } from './reg-state.ts';
 export const VALUE_LAYOUT = { data: 0, dataSize: 64, regs: 64, stack: 144, size: 208 } as const;
 // Direct value access (lddw of a map value) needs a single-entry array (the kernel's
 // array_map_direct_value_addr); lookups of key 1 take the NULL path.
-export const MAP_ENTRIES = 1;
+const MAP_ENTRIES = 1;
 /** Bytes of stack each frame initialises in its prologue and then uses freely. */
 const MAIN_STACK = 64;
 const SUB_STACK = 32;
 /** Where the epilogue parks r1 while r1 holds the map-value pointer. */
 const STASH_OFF = -72;
 
-export interface GeneratedProgram {
+interface GeneratedProgram {
   seed: number;
   insns: Uint8Array;
   /** The one array map every program uses (entry 0's initial value is random). */
@@ -86,7 +86,7 @@ class Generator {
   private readonly arity: number[] = [];
 
   constructor(
-    private readonly rng: Rng,
+    private readonly rng: Mulberry32,
     private readonly opts: Required<GeneratorOptions>,
   ) {}
 
@@ -480,5 +480,5 @@ class Generator {
 
 export function generateProgram(seed: number, opts: GeneratorOptions = {}): GeneratedProgram {
   const full: Required<GeneratorOptions> = { maxStatements: opts.maxStatements ?? 24, maxSubprogs: opts.maxSubprogs ?? 2, lockFlag: opts.lockFlag ?? true };
-  return new Generator(new Rng(seed), full).build(seed);
+  return new Generator(new Mulberry32(seed), full).build(seed);
 }

@@ -1,7 +1,7 @@
 // What the program generator knows about r0..r9 at a point of the program it is writing:
 // the part of the verifier's register state that decides whether a read is accepted.
 
-export type RegType = 'scalar' | 'uninit' | 'mapval' | 'reserved';
+type RegType = 'scalar' | 'uninit' | 'mapval' | 'reserved';
 
 export class Regs {
   private readonly types: RegType[];

@@ -17,7 +17,7 @@ export interface ProgramInput {
   helperSet: 'linux' | 'conformance';
 }
 
-export interface ProgramInputOptions {
+interface ProgramInputOptions {
   section?: string;
   /** Context bytes given on the command line (--mem / --packet). */
   ctx?: Uint8Array;
@@ -27,7 +27,7 @@ export interface ProgramInputOptions {
 const PACKET_TYPES: ReadonlySet<ProgramType> = new Set(['xdp', 'tc', 'socket']);
 
 /** A 64-byte Ethernet/IPv4/UDP frame: what `--packet` defaults to for packet programs. */
-export function defaultPacket(): Uint8Array {
+function defaultPacket(): Uint8Array {
   const p = new Uint8Array(64);
   p.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00], 0); // dst, src MAC, IPv4
   p.set([0x45, 0, 0, 50, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2], 14); // IPv4, UDP
@@ -47,7 +47,7 @@ function readInput(path: string): Uint8Array {
 
 /** The first bytes of a file as a reader can take them in: printable ASCII as is, any
  * other byte as \xNN. */
-export function quoteLeadingBytes(bytes: Uint8Array, max = 8): string {
+function quoteLeadingBytes(bytes: Uint8Array, max = 8): string {
   let out = '';
   for (const b of bytes.subarray(0, max)) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
   return out + (bytes.length > max ? '...' : '');

@@ -206,11 +206,6 @@ export function specByXop(xop: number): OpSpec | undefined {
   return byXop[xop];
 }
 
-/** Every row sharing this opcode byte (more than one where a field picks the variant). */
-export function specsForOpcode(opcode: number): readonly OpSpec[] {
-  return byOpcode[opcode & 0xff];
-}
-
 /**
  * The row an instruction slot means, or undefined for an unknown or reserved encoding.
  * For `lddw` the pseudo src values are all accepted here; the loader gives them meaning.

@@ -28,7 +28,7 @@ export interface KernelUnavailable {
   reason: string;
 }
 
-export interface KernelInfo {
+interface KernelInfo {
   /** uname -r */
   release: string;
   /** CPUs per-CPU map values are laid out for (/sys/devices/system/cpu/possible). */
@@ -77,7 +77,7 @@ export interface LoadOptions {
   sleepable?: boolean;
 }
 
-export interface TestRunOptions {
+interface TestRunOptions {
   /** Packet for socket/tc/xdp programs; defaults to 64 zero bytes. */
   data?: Uint8Array;
   /** Context (struct __sk_buff, xdp_md, raw_tp args, syscall ctx) where the type takes one. */
@@ -90,7 +90,7 @@ export interface TestRunOptions {
   cpu?: number;
 }
 
-export interface TestRunResult {
+interface TestRunResult {
   /** r0 at exit as the kernel reports it (u32). */
   retval: number;
   /** Mean ns per run over `repeat`, as the kernel reports it: an integer, so 1 ns grain. */
@@ -104,7 +104,7 @@ export interface TestRunResult {
   ctxOut: Uint8Array;
 }
 
-export interface ProgramImage {
+interface ProgramImage {
   progId: number;
   /** Native code the JIT emitted. */
   jited: Uint8Array;
@@ -130,7 +130,7 @@ export interface KernelHandle {
   close(): Promise<void>;
 }
 
-export interface OpenKernelOptions {
+interface OpenKernelOptions {
   cpu?: number;
 }
 

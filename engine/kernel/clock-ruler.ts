@@ -14,7 +14,7 @@ import { readCpuIdentity, type CpuIdentity } from './host-info.ts';
 import { exit, ins, movImm, program } from './insn-builder.ts';
 import { loadOrThrow, median } from './time-program.ts';
 
-export interface ClockOptions {
+interface ClockOptions {
   /** Dependent adds in the chain. Default 8192 (24 KiB of x86 code: stays in L1i). */
   chainLength?: number;
   /** Fresh load pairs (empty + chain). Default 7. */

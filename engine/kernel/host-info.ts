@@ -32,10 +32,10 @@ export interface HostInfo {
   vulnerabilities: Record<string, string>;
 }
 
-export type HostIsa = 'x86-64' | 'arm64' | 'unknown';
+type HostIsa = 'x86-64' | 'arm64' | 'unknown';
 
 /** The ISA of a Node process.arch, for a host whose /proc/cpuinfo says nothing. */
-export function isaOfArch(arch: string): HostIsa {
+function isaOfArch(arch: string): HostIsa {
   return arch === 'x64' ? 'x86-64' : arch === 'arm64' ? 'arm64' : 'unknown';
 }
 

@@ -12,15 +12,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const RUNNER_SOURCE = fileURLToPath(new URL('./bpf-runner.c', import.meta.url));
+const RUNNER_SOURCE = fileURLToPath(new URL('./bpf-runner.c', import.meta.url));
 const BUILD_DIR = fileURLToPath(new URL('../../build/kernel/', import.meta.url));
 const CFLAGS = ['-O2', '-Wall', '-std=gnu11'];
 
 /** One line: what is missing, what needs it, and how to get it. */
-export const NO_COMPILER =
+const NO_COMPILER =
   'no C compiler found: the bpf() helper (engine/kernel/bpf-runner.c) is compiled on first use with cc (tried $CC, cc, gcc, clang); install one, e.g. apt-get install gcc';
 
-export type BuildResult = { ok: true; path: string; compiler: string } | { ok: false; reason: string };
+type BuildResult = { ok: true; path: string; compiler: string } | { ok: false; reason: string };
 
 async function findCompiler(): Promise<string | undefined> {
   const candidates = [process.env.CC, 'cc', 'gcc', 'clang'].filter((c): c is string => !!c);

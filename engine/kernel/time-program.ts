@@ -7,7 +7,7 @@ import { BpfError } from '../errors.ts';
 import type { MapDef } from '../program.ts';
 import { isRejected, type KernelHandle, type KernelMap, type KernelProgType, type LoadedProgram } from './bpf-syscall.ts';
 
-export interface TimeProgramOptions {
+interface TimeProgramOptions {
   /** Runs averaged inside the kernel per PROG_TEST_RUN call. */
   repeat: number;
   /** Fresh loads of the program. */
@@ -21,7 +21,7 @@ export interface TimeProgramOptions {
   name?: string;
 }
 
-export interface ProgramTiming {
+interface ProgramTiming {
   /** Median over loads of the per-load median, ns per run. */
   medianNs: number;
   minNs: number;

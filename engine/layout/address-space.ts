@@ -14,7 +14,7 @@
 //   0x0002_0000  call-frame stacks, STACK_SIZE each, STACK_STRIDE apart (guard between)
 //   0x0004_0000  map values and other heap objects (HEAP_OFFSET onwards, bump-allocated)
 // Code addresses (BPF_PSEUDO_FUNC lddw values) live in a separate "text" range that is
-// not readable: TEXT_BASE + pc * 8.
+// not readable: TEXT_BASE_HI:TEXT_BASE_LO + pc * 8 (linked.ts adds a per-program offset).
 
 /** High 32 bits shared by every data address (the buffer is smaller than 4 GiB). */
 export const MEM_BASE_HI = 0xffff8880;
@@ -82,7 +82,6 @@ export const MEM_LIMIT = 512 * 1024 * 1024;
 /** High word of text (code) addresses: BPF_PSEUDO_FUNC values and callx targets. */
 export const TEXT_BASE_HI = 0xffffffff;
 export const TEXT_BASE_LO = 0xc0000000;
-export const TEXT_BASE = 0xffffffffc0000000n;
 
 export const addressOf = (offset: number): bigint => MEM_BASE + BigInt(offset);
 export const taskExceptionFlagOffset = (level: number): number => TASK_EXCEPTION_THROWN_OFFSET + level;
@@ -90,5 +89,3 @@ export const thisCpuOff = (cpu: number): bigint => addressOf(PERCPU_OFFSET + cpu
 export const stackBaseOffset = (depth: number): number => STACK_OFFSET + depth * STACK_STRIDE;
 /** Frame pointer (r10) of call depth `depth`: one past the top of its stack. */
 export const framePointerOffset = (depth: number): number => stackBaseOffset(depth) + STACK_SIZE;
-export const textAddress = (pc: number): bigint => TEXT_BASE + BigInt(pc * 8);
-export const hex = (v: bigint | number): string => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);

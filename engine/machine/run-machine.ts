@@ -20,6 +20,7 @@ import { BpfError } from '../errors.ts';
 import { DEFAULT_TIER, defaultHelpers, EXECUTION_TIERS, instantiate, isExecutionTier, loadProgram, withHelpers, type ExecutionTier, type HelperDef, type HelperRegistry } from '../exec/index.ts';
 import type { InvocationOutcome } from '../oracle/correctness.ts';
 import { applyThrowRate, type ThrowKnob } from '../inputs/throw-knob.ts';
+import { hex } from '../hex.ts';
 import type { Program } from '../program.ts';
 import type { CallSiteResult, Correctness } from '../results/document.ts';
 import { buildCallGraph } from '../strategies/call-graph.ts';
@@ -166,7 +167,6 @@ function hookedHelpers(s: Scenario, sim: () => MachineSimulation | undefined): H
   return defs.length ? withHelpers(defaultHelpers, defs) : defaultHelpers;
 }
 
-const hex = (v: bigint): string => '0x' + v.toString(16);
 const describe = (o: InvocationOutcome): string => (o.thrownCookie !== undefined ? `throws, returns cookie ${hex(o.r0)}` : `returns ${hex(o.r0)}`);
 
 export function runMachine(scenario: Scenario, opts: MachineOptions): MachineResult {
@@ -331,7 +331,7 @@ function summarise(
     },
     correctness: judged.correctness,
     historyDependent: judged.historyDependent,
-    r0: first ? hex(BigInt.asUintN(64, first.r0!)) : 'n/a',
+    r0: first ? hex(first.r0!) : 'n/a',
     firstTaskInvocation: first?.id ?? -1,
     insns: { original: 0, rewritten: 0, executed: 0 },
     invocationsRun: invs.length,

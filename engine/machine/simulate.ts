@@ -12,7 +12,7 @@ import * as Lay from '../layout/address-space.ts';
 import type { TimingModel } from '../timing/model.ts';
 import { CoherenceDirectory } from './coherence.ts';
 import { CpuObserver, TRACE_LIMIT, type TracedInvocation } from './cpu-observer.ts';
-import { derive, Rng } from './random.ts';
+import { mixSeed, Xorshift32 } from '../random.ts';
 import type { Scenario } from './scenario.ts';
 
 const LEVEL_NAMES = ['task', 'softirq', 'hardirq', 'NMI'];
@@ -52,12 +52,12 @@ interface Cpu {
   /** Deferred interrupts per level (their PRNG seeds), delivered when the level allows. */
   pending: number[][];
   next: Float64Array;
-  streams: Rng[];
+  streams: Xorshift32[];
   /** Events drawn so far per source: with the seed they name an invocation's PRNG seed,
    * so the same arrivals get the same draws under every strategy. */
   drawn: number[];
   /** Decisions made while running (sleep, recursion, migration targets). */
-  rng: Rng;
+  rng: Xorshift32;
   idleTask: TaskHandle;
   obs: CpuObserver;
   model: TimingModel;
@@ -110,7 +110,7 @@ export class MachineSimulation {
     this.freeTasks = Array.from({ length: s.cpus }, () => []);
     this.cpus = [];
     for (let c = 0; c < s.cpus; c++) {
-      const streams = Array.from({ length: SOURCES }, (_, k) => new Rng(derive(p.seed, 1, c, k)));
+      const streams = Array.from({ length: SOURCES }, (_, k) => new Xorshift32(mixSeed(p.seed, 1, c, k)));
       const next = new Float64Array(SOURCES);
       for (let k = 0; k < SOURCES; k++) next[k] = streams[k].exponential(this.meanGap[k]);
       this.cpus.push({
@@ -123,7 +123,7 @@ export class MachineSimulation {
         next,
         streams,
         drawn: new Array<number>(SOURCES).fill(0),
-        rng: new Rng(derive(p.seed, 2, c)),
+        rng: new Xorshift32(mixSeed(p.seed, 2, c)),
         idleTask: this.newTask(),
         obs: p.observers[c],
         model: p.models[c],
@@ -150,7 +150,7 @@ export class MachineSimulation {
     if (cur.cpu.rng.next() >= rec.probability) return;
     const cpu = cur.cpu;
     const outer = cur.inv;
-    const inv = this.create(cpu, outer.level, outer.task, derive(this.p.seed, 9, outer.prngSeed));
+    const inv = this.create(cpu, outer.level, outer.task, mixSeed(this.p.seed, 9, outer.prngSeed));
     inv.nestedIn = outer.id;
     this.note(outer, cpu, `helper runs nested invocation #${inv.id} (same level, same task)`);
     const obs = cpu.obs;
@@ -251,8 +251,8 @@ export class MachineSimulation {
         else if (k === 0) {
           if (!this.generating()) continue;
           this.tasksCreated++;
-          cpu.queue.push(this.create(cpu, 0, this.takeTask(cpu), derive(this.p.seed, 3, cpu.id, nth)));
-        } else if (this.interfering()) cpu.pending[k].push(derive(this.p.seed, 3 + k, cpu.id, nth));
+          cpu.queue.push(this.create(cpu, 0, this.takeTask(cpu), mixSeed(this.p.seed, 3, cpu.id, nth)));
+        } else if (this.interfering()) cpu.pending[k].push(mixSeed(this.p.seed, 3 + k, cpu.id, nth));
       }
     }
     this.raisePending(cpu);

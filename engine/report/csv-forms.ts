@@ -25,7 +25,7 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
 }
 
 /** Columns of the per-call-site form: the run's key, then the site's own fields. */
-export const CALL_SITE_CSV_COLUMNS = [
+const CALL_SITE_CSV_COLUMNS = [
   'workload', 'strategy', 'cpuModel', 'cpus', 'seed', 'throwRate',
   'pc', 'kind', 'target', 'frame', 'executions', 'overheadCycles', 'overheadPerExecution',
 ] as const;

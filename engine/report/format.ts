@@ -9,10 +9,10 @@ import { buildReportModel } from './report-model.ts';
  * 80-column terminal; markdown: GitHub tables; csv: one row per run; csv-sites: one row
  * per call site. */
 export const REPORT_FORMATS = ['email', 'text', 'markdown', 'csv', 'csv-sites'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export const EMAIL_WIDTH = 75;
-export const TERMINAL_WIDTH = 80;
+const EMAIL_WIDTH = 75;
+const TERMINAL_WIDTH = 80;
 
 export function formatReport(doc: ResultDocument, format: ReportFormat): string {
   switch (format) {

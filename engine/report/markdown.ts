@@ -2,7 +2,7 @@
 import type { ReportModel } from './report-model.ts';
 
 /** Escapes what would end a cell or start markup inside one. */
-export function mdCell(text: string): string {
+function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/([*_`<[\]])/g, '\\$1');
 }
 

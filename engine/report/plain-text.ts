@@ -6,7 +6,7 @@ import { formatTable, wrap } from '../results/text-table.ts';
 import type { ReportModel, ReportTable } from './report-model.ts';
 
 /** Non-ASCII or control characters become \uXXXX so the text stays 7-bit clean. */
-export function asciiOnly(text: string): string {
+function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/gu, (c) => '\\u' + c.codePointAt(0)!.toString(16).padStart(4, '0'));
 }
 

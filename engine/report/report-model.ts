@@ -6,7 +6,7 @@ import type { ResultDocument, RunRecord } from '../results/document.ts';
 import { formatNumber } from '../results/text-table.ts';
 import { callExecutions, callsPer100Insns, compareStrategies, correctnessErrors, entryPerInvocation, hasCorrectnessData, invocationRateOf, overheadPerCallSite, resetPolicyOf, scenarioOf, sortedUnique } from './run-metrics.ts';
 
-export interface ReportColumn {
+interface ReportColumn {
   key: string;
   header: string;
   align: 'left' | 'right';

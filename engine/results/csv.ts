@@ -1,9 +1,9 @@
 // CSV as RFC 4180 describes it (comma, CRLF-free "\n" lines, quotes doubled) so spreadsheets
 // and Python's csv module read it alike. The row forms live in engine/report/csv-forms.ts.
 
-export type CsvCell = string | number | boolean | undefined | null;
+type CsvCell = string | number | boolean | undefined | null;
 
-export function csvField(v: CsvCell): string {
+function csvField(v: CsvCell): string {
   if (v === undefined || v === null) return '';
   const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

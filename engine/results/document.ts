@@ -4,7 +4,7 @@ import { BpfError } from '../errors.ts';
 
 export const RESULT_SCHEMA = 'bpfexc/result@1';
 
-export type CallSiteKind = 'helper' | 'kfunc' | 'subprog' | 'callx' | 'callback-helper';
+type CallSiteKind = 'helper' | 'kfunc' | 'subprog' | 'callx' | 'callback-helper';
 
 export interface Provenance {
   version: string;

@@ -22,7 +22,7 @@ function git(args: string[]): string | undefined {
   }
 }
 
-export function hostCpuModel(): string {
+function hostCpuModel(): string {
   try {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
     const m = /^model name\s*:\s*(.+)$/m.exec(info);

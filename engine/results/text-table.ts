@@ -137,10 +137,6 @@ export function formatCompact(n: number): string {
   return (n < 0 ? '-' : '') + v.toFixed(digits) + SUFFIXES[k];
 }
 
-export function isAsciiPrintable(text: string): boolean {
-  return /^[\x20-\x7e\n]*$/.test(text);
-}
-
 /** Wraps `text` at spaces to fit after `prefix`; continuation lines are indented to
  * the prefix's width. A word longer than the room left is cut. */
 export function wrap(text: string, width: number, prefix = ''): string[] {

@@ -12,7 +12,7 @@ export type CallKind = 'helper' | 'kfunc' | 'subprog' | 'callx' | 'callback-help
 
 /** Helpers that run a BPF callback (enum bpf_func_id, include/uapi/linux/bpf.h), with the
  * argument register that carries the callback. */
-export const CALLBACK_HELPERS: ReadonlyMap<number, { name: string; callbackArg: number }> = new Map([
+const CALLBACK_HELPERS: ReadonlyMap<number, { name: string; callbackArg: number }> = new Map([
   [164, { name: 'bpf_for_each_map_elem', callbackArg: 2 }],
   [170, { name: 'bpf_timer_set_callback', callbackArg: 2 }],
   [180, { name: 'bpf_find_vma', callbackArg: 3 }],

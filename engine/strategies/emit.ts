@@ -37,7 +37,6 @@ export const ldxb = (dst: number, src: number, off: number): RawInsn => make('ld
 export const stxdw = (dst: number, off: number, src: number): RawInsn => make('stxdw', 'store-reg', { dst, off, src });
 export const stb = (dst: number, off: number, imm: number): RawInsn => make('stb', 'store-imm', { dst, off, imm });
 export const jeqImm = (dst: number, imm: number, off: number): RawInsn => make('jeq', 'dst,imm,off', { dst, imm, off });
-export const jneImm = (dst: number, imm: number, off: number): RawInsn => make('jne', 'dst,imm,off', { dst, imm, off });
 export const jne32Imm = (dst: number, imm: number, off: number): RawInsn => make('jne32', 'dst,imm,off', { dst, imm, off });
 
 /** `lddw dst, imm64` as its two slots. */

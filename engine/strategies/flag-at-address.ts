@@ -14,7 +14,7 @@ import { inlineLoadCheck, rewriteWithChecks } from './rewrite.ts';
 import type { RewriteResult } from './strategy.ts';
 
 /** Instructions leaving the flag's address in `reg`. */
-export type FlagAddress = (reg: number) => RawInsn[];
+type FlagAddress = (reg: number) => RawInsn[];
 
 export function rewriteFlagAtAddress(p: Program, env: RewriteEnv, flagAddress: FlagAddress): RewriteResult {
   const cookie = env.cookieOffset;

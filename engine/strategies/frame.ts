@@ -9,7 +9,7 @@ import type { CallGraph, FunctionRange } from './call-graph.ts';
 import { ldxdw, mov64Reg, R10, stxdw } from './emit.ts';
 
 /** The 512-byte BPF stack frame (MAX_BPF_STACK). */
-export const FRAME_SIZE = 512;
+const FRAME_SIZE = 512;
 
 const ARGS = 0b111110; // r1..r5
 const CALL_CLOBBER = 0b111111; // r0..r5
@@ -150,7 +150,7 @@ export class SlotAllocator {
   }
 }
 
-export interface SavePlan {
+interface SavePlan {
   save: RawInsn[];
   restore: RawInsn[];
 }

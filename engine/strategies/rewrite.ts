@@ -9,7 +9,7 @@ import { deepestStackOffset, liveIn, SlotAllocator } from './frame.ts';
 import { applyPatches, type Patch } from './patch.ts';
 import { SLOT_ENTRY, SLOT_ORIGINAL, type CallSiteInfo, type RewriteResult } from './strategy.ts';
 
-export interface EntryContext {
+interface EntryContext {
   /** Function index (0 = main program). */
   fn: number;
   isMain: boolean;
@@ -22,7 +22,7 @@ export interface EntryContext {
 }
 
 /** The sequences one check-based strategy inserts. `outer` = frame 0 (main program). */
-export interface CheckSequences {
+interface CheckSequences {
   entry(ctx: EntryContext): RawInsn[] | undefined;
   /** Instructions after a checked call (the call itself stays in place). */
   check(site: CallInsn, outer: boolean): RawInsn[];
@@ -30,7 +30,7 @@ export interface CheckSequences {
   throwAt(outer: boolean): RawInsn[];
 }
 
-export interface RewriteSetup {
+interface RewriteSetup {
   graph: CallGraph;
   slots: SlotAllocator;
   env: RewriteEnv;
@@ -40,7 +40,7 @@ const R0_R5 = 0b111111;
 const R1_R5 = 0b111110;
 
 /** Which call sites get a check (throw sites are reported separately). */
-export function selectSites(graph: CallGraph, env: RewriteEnv): { checked: Set<number> } {
+function selectSites(graph: CallGraph, env: RewriteEnv): { checked: Set<number> } {
   const anyTakenThrows = [...graph.addressTaken].some((f) => graph.mayThrow[f]);
   const checked = new Set<number>();
   graph.calls.forEach((c, k) => {

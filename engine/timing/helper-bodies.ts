@@ -4,7 +4,7 @@
 // a call, rather than charging an invented figure.
 
 import { BpfError } from '../errors.ts';
-import { F_DST, F_SRC, STRIDE } from '../layout/decoded-row.ts';
+import { F_DST, STRIDE } from '../layout/decoded-row.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import { INTERNAL_HELPER } from '../isa/internal-ids.ts';
 import type { HelperCost } from './helper-cost-types.ts';
@@ -55,9 +55,4 @@ export function costForCall(loaded: LoadedProgram, pc: number, kind: 'helper' | 
   }
   const what = mapType ? `a ${mapType} map` : 'a map the model cannot identify (r1 is not set by a map lddw just before the call)';
   throw new BpfError('usage', `the timing model has no cost for ${entries[0].name.replace(/ \(.*/, '')} on ${what}`, { file, pc });
-}
-
-/** Source register field of a call slot: tells helper (0) from kfunc (2) calls. */
-export function callSrc(loaded: LoadedProgram, pc: number): number {
-  return loaded.code[pc * STRIDE + F_SRC];
 }

@@ -51,13 +51,6 @@ export const X86_REG = {
 // never listed as a source.
 export const A64_REG = { sp: 31, nzcv: 32, lr: 30, fp: 29 } as const;
 
-export function isBranch(cls: OpClass): boolean {
-  return (
-    cls === 'branch-cond' || cls === 'jmp' || cls === 'jmp-indirect' || cls === 'call-direct' ||
-    cls === 'call-indirect' || cls === 'ret' || cls === 'return-thunk'
-  );
-}
-
 export function codeSize(ops: readonly MachineOp[]): number {
   let n = 0;
   for (const op of ops) n += op.codeBytes;

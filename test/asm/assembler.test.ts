@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { assemble } from '../../engine/asm/assembler.ts';
 import { assembleProgram } from '../../engine/asm/to-program.ts';
 import { BpfError } from '../../engine/errors.ts';
+import { hexBytes } from '../../engine/hex.ts';
 import { readInsn } from '../../engine/isa/encoding.ts';
 import { KFUNC_ID } from '../../engine/isa/internal-ids.ts';
 import { lookupSpec, OPCODES, type OpSpec } from '../../engine/isa/opcodes.ts';
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const one = (text: string) => hex(assemble(text).insns);
+const one = (text: string) => hexBytes(assemble(text).insns);
 
 function throwsParse(text: string, detail: string | RegExp, line?: number): void {
   assert.throws(
@@ -50,12 +50,12 @@ test('jumps take labels or signed slot counts', () => {
   assert.equal(one('ja +0'), '0500000000000000');
   assert.equal(one('ja32 +1'), '0600000001000000');
   const { insns, labels } = assemble('top:\n  jgt %r1, %r2, done\n  ja top\ndone: exit');
-  assert.equal(hex(insns), '2d21010000000000' + '0500feff00000000' + '9500000000000000');
+  assert.equal(hexBytes(insns), '2d21010000000000' + '0500feff00000000' + '9500000000000000');
   assert.deepEqual([...labels], [['top', 0], ['done', 2]]);
 });
 
 test('ja32 puts the label distance in imm', () => {
-  assert.equal(hex(assemble('ja32 L\nexit\nL: exit').insns).slice(0, 16), '0600000001000000');
+  assert.equal(hexBytes(assemble('ja32 L\nexit\nL: exit').insns).slice(0, 16), '0600000001000000');
 });
 
 test('exit as a jump target means the first exit unless a label is called exit', () => {
@@ -73,7 +73,7 @@ test('call forms: helper, local, kfunc by id or name, and callx with the registe
   assert.equal(one('call runtime 7'), '8520000007000000');
   assert.equal(one('call %r2'), '8d02000000000000');
   const local = assemble('call local f\nexit\nf: mov %r0, 1\nexit').insns;
-  assert.equal(hex(local).slice(0, 16), '8510000001000000');
+  assert.equal(hexBytes(local).slice(0, 16), '8510000001000000');
 });
 
 test('lddw takes two slots holding the low and high words', () => {

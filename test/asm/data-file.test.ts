@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataFileStem, parseDataFile, readDataFile } from '../../engine/asm/data-file.ts';
 import { BpfError } from '../../engine/errors.ts';
+import { hexBytes } from '../../engine/hex.ts';
 import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
 
-const hex = (b: Uint8Array | undefined) => Buffer.from(b ?? []).toString('hex');
+const hex = (b: Uint8Array | undefined) => hexBytes(b ?? new Uint8Array());
 
 function throwsAt(text: string, line: number, detail: RegExp): void {
   assert.throws(

@@ -8,10 +8,10 @@ import { readDataFile } from '../../engine/asm/data-file.ts';
 import { disassemble } from '../../engine/asm/disassembler.ts';
 import { loadBpfObject } from '../../engine/elf/bpf-object.ts';
 import { BpfError } from '../../engine/errors.ts';
+import { hexBytes } from '../../engine/hex.ts';
 import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
 
 const WORKLOAD_OBJECTS = fileURLToPath(new URL('../../benchmarks/workloads/obj/', import.meta.url));
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 
 test('jump and local-call targets become generated labels', () => {
@@ -35,11 +35,11 @@ test('unknown opcodes and unused non-zero fields become .raw lines that reassemb
   const unknown = bytes('ff 00 00 00 00 00 00 00 95 00 00 00 00 00 00 00');
   const text = disassemble(unknown);
   assert.match(text, /^\.raw 0x00000000000000ff # unknown opcode 0xff\nexit\n$/);
-  assert.equal(hex(assemble(text).insns), hex(unknown));
+  assert.equal(hexBytes(assemble(text).insns), hexBytes(unknown));
   const addWithOffset = bytes('07 00 01 00 01 00 00 00');
   assert.match(disassemble(addWithOffset), /^\.raw 0x0000000100010007 # add with fields its form does not use/);
   const pseudoLddw = bytes('18 11 00 00 01 00 00 00 00 00 00 00 00 00 00 00');
-  assert.equal(hex(assemble(disassemble(pseudoLddw)).insns), hex(pseudoLddw));
+  assert.equal(hexBytes(assemble(disassemble(pseudoLddw)).insns), hexBytes(pseudoLddw));
 });
 
 test('strict mode rejects a slot no row describes, naming the instruction', () => {
@@ -62,7 +62,7 @@ test('assemble(disassemble(x)) reproduces every program of the workload objects,
   for (const name of readdirSync(WORKLOAD_OBJECTS).filter((n) => n.endsWith('.o'))) {
     for (const p of loadBpfObject(new Uint8Array(readFileSync(join(WORKLOAD_OBJECTS, name))), name).programs) {
       const text = disassemble(p.insns, { symbols: p.symbols });
-      assert.equal(hex(assemble(text, `${p.source} (disassembled)`).insns), hex(p.insns), p.source);
+      assert.equal(hexBytes(assemble(text, `${p.source} (disassembled)`).insns), hexBytes(p.insns), p.source);
       checked++;
     }
   }
@@ -87,7 +87,7 @@ test('assemble(disassemble(x)) reproduces every conformance program', (t) => {
       }
       if (!insns || insns.length === 0) continue;
       const text = disassemble(insns);
-      assert.equal(hex(assemble(text, `${name} (disassembled)`).insns), hex(insns), name);
+      assert.equal(hexBytes(assemble(text, `${name} (disassembled)`).insns), hexBytes(insns), name);
       if (dir === conformance) assert.ok(!text.includes('.raw'), `${name} needed .raw:\n${text}`);
       checked++;
     }

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultHelpers, withHelpers } from '../../engine/exec/index.ts';
-import { compareTiers, diffTierRuns, runUnderTier, type TierComparison, type TierRun } from '../../engine/exec/tier-compare.ts';
 import { PSEUDO } from '../../engine/isa/encoding.ts';
 import { KFUNC_ID } from '../../engine/isa/internal-ids.ts';
 import type { MapDef } from '../../engine/program.ts';
 import { alui, alur, call, exit, ja, jmpi, kfunc, lddw, ldx, movi, movr, prog, st, stx } from './build.ts';
+import { compareTiers, diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
 import { countsProbe, neoverseV2, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
 
 const counter: MapDef = { name: 'cnt', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 };

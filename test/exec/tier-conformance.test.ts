@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import { runConformanceWith } from '../../engine/conformance/runner.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { conformanceHelpers, type ExecutionTier } from '../../engine/exec/index.ts';
-import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from '../../engine/exec/tier-compare.ts';
 import type { LoadedProgram } from '../../engine/exec/decoded.ts';
 import type { Program } from '../../engine/program.ts';
 import { CONFORMANCE, sharedPathOrSkip } from '../shared-data.ts';
+import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
 import { countsProbe, LlcPerTier, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
 
 const MAX = 10_000_000;

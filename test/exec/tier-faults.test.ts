@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conformanceHelpers, loadProgram, type HelperRegistry } from '../../engine/exec/index.ts';
-import { compareTiers, runUnderTier, type TierComparison } from '../../engine/exec/tier-compare.ts';
 import type { RawInsn } from '../../engine/isa/encoding.ts';
 import { PSEUDO } from '../../engine/isa/encoding.ts';
 import { KFUNC_ID } from '../../engine/isa/internal-ids.ts';
 import type { MapDef, Program } from '../../engine/program.ts';
 import { alui, alur, call, callLocal, exit, ja, jmpi, kfunc, lddw, ldx, movi, movr, op, prog, st, stx } from './build.ts';
+import { compareTiers, runUnderTier, type TierComparison } from './tier-compare.ts';
 import { countsProbe, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
 
 const counter: MapDef = { name: 'cnt', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 };

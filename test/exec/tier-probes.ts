@@ -6,9 +6,9 @@ import { cpuModelById } from '../../engine/cpus/index.ts';
 import type { CpuModel } from '../../engine/cpus/cpu-model.ts';
 import type { LoadedProgram } from '../../engine/exec/decoded.ts';
 import { TraceRecorder, type CallKind, type ExecObserver, type ExecutionTier } from '../../engine/exec/index.ts';
-import type { TierProbe } from '../../engine/exec/tier-compare.ts';
 import { createSharedCaches, type SharedCaches } from '../../engine/timing/cache.ts';
 import { createTimingModel, type TimingModelKind } from '../../engine/timing/model.ts';
+import type { TierProbe } from './tier-compare.ts';
 
 export const zen5 = cpuModelById('zen5') as CpuModel;
 export const neoverseV2 = cpuModelById('neoverse-v2') as CpuModel;

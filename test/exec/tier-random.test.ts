@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExecutionTier } from '../../engine/exec/index.ts';
 import type { LoadedProgram } from '../../engine/exec/decoded.ts';
-import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from '../../engine/exec/tier-compare.ts';
 import { caseProgram } from '../../engine/fuzz/differential.ts';
 import { generateProgram } from '../../engine/fuzz/program-generator.ts';
-import { deriveSeed } from '../../engine/fuzz/random.ts';
+import { deriveSeed } from '../../engine/random.ts';
+import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
 import { countsProbe, LlcPerTier, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => deriveSeed(6, i));

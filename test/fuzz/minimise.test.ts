@@ -9,7 +9,7 @@ import { executorSubject, runDifferential, subjectReferee, type Subject } from '
 import { formatDivergence } from '../../engine/fuzz/divergence-file.ts';
 import { minimiseFailure } from '../../engine/fuzz/kernel-campaign.ts';
 import { generateProgram } from '../../engine/fuzz/program-generator.ts';
-import { deriveSeed } from '../../engine/fuzz/random.ts';
+import { deriveSeed } from '../../engine/random.ts';
 
 const XOR64_REG = 0xaf;
 const OR64_REG = 0x4f;

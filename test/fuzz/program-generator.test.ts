@@ -5,7 +5,7 @@ import { INSN_SIZE, readInsn } from '../../engine/isa/encoding.ts';
 import { executorSubject } from '../../engine/fuzz/differential.ts';
 import { checkObservable } from '../../engine/fuzz/observable-check.ts';
 import { generateProgram } from '../../engine/fuzz/program-generator.ts';
-import { deriveSeed } from '../../engine/fuzz/random.ts';
+import { deriveSeed } from '../../engine/random.ts';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => deriveSeed(42, i));
 

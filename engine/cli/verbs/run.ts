@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../exec/index.ts';
+import { hex } from '../../hex.ts';
 import { hexBytesOption, intOption, MAX_SEED, oneOf, parseVerbArgs, seedOption } from '../args.ts';
 import { readProgramInput, type ProgramInput } from '../../inputs/program-input.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
@@ -15,12 +16,11 @@ import { formatRunsText } from '../../report/run-text.ts';
 import { run, type RunSpec } from '../../run.ts';
 import type { Verb } from './verb.ts';
 
-const hex64 = (v: bigint) => '0x' + BigInt.asUintN(64, v).toString(16);
 
 const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
 /** Measured invocations per strategy and CPU model when none are asked for: enough for
  * a steady state and a throw rate of a few percent, and a few seconds for --strategy all. */
-export const DEFAULT_EXPERIMENT_INVOCATIONS = 1000;
+const DEFAULT_EXPERIMENT_INVOCATIONS = 1000;
 /** Options that turn a plain run into a strategy experiment. */
 const EXPERIMENT_OPTIONS = ['strategy', 'cpu-model', 'cpus', 'throw-rate', 'sites', 'model', 'format', 'mitigations'] as const;
 
@@ -189,11 +189,11 @@ function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): num
   const res = first!;
   const lines = [
     `program       ${input.program.source} (${input.program.name}, ${input.program.insns.length / 8} slots)`,
-    `r0            ${hex64(res.r0)} (${BigInt.asIntN(64, res.r0)})`,
+    `r0            ${hex(res.r0)} (${BigInt.asIntN(64, res.r0)})`,
     `insns         ${res.insnsExecuted} executed` + (invocations > 1 ? ` (first run; ${executed} in ${invocations} runs)` : ''),
     `tier          ${instance.tier}`,
   ];
-  if (res.thrown) lines.push(`thrown        cookie ${hex64(res.thrown.cookie)}, ${res.thrown.frames} frame(s) unwound`);
+  if (res.thrown) lines.push(`thrown        cookie ${hex(res.thrown.cookie)}, ${res.thrown.frames} frame(s) unwound`);
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }

@@ -1,4 +1,4 @@
-// Translates a bound program (CompiledProgram: decoded slots with relocated immediates)
+// Translates a bound program (LinkedProgram: decoded slots with relocated immediates)
 // into JavaScript functions V8 compiles to machine code. The program is cut into chunks of
 // whole blocks (V8's optimising compiler takes time superlinear in a function's size, and
 // stops optimising past a bytecode size); each chunk is one function with a `switch` over

@@ -7,10 +7,8 @@
 //   - a run resumed in the middle of a block (it paused there): the interpreter finishes
 //     the block, then the generated code continues from the next leader;
 //   - an observer that wants every instruction (the out-of-order model): the interpreter
-//     runs the whole run. Generated code that calls the observer per instruction was
-//     measured slower than the interpreter's one call site (the model is most of such a
-//     run's cost, and V8 optimises a 400-slot chunk with an event call per instruction
-//     badly): 2-3x slower on a 1,138-slot program, no faster on the smaller workloads.
+//     runs the whole run: the model is most of such a run's cost, and V8 optimises a
+//     chunk with an event call per instruction worse than the interpreter's one call site.
 // Generating code and V8 optimising it costs tens to hundreds of milliseconds for a
 // program of a few hundred slots, more than a short run takes in the interpreter, so a
 // program is interpreted until it has executed `compileAfter` instructions (counted over
@@ -18,7 +16,7 @@
 // the interpreter runs in steps that pause to let the executor switch.
 
 import { BpfError } from '../../errors.ts';
-import type { CompiledProgram } from '../compiled.ts';
+import type { LinkedProgram } from '../linked.ts';
 import { MEM_BASE_HI } from '../../layout/address-space.ts';
 import { Interpreter } from '../interpreter.ts';
 import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, type CompiledCode, type Variant } from './codegen.ts';
@@ -39,10 +37,10 @@ interface ProgramText {
   code: CompiledCode | undefined;
 }
 const byText = new Map<string, ProgramText>();
-const byProgram = new WeakMap<CompiledProgram, ProgramText>();
+const byProgram = new WeakMap<LinkedProgram, ProgramText>();
 const MAX_CACHED = 512;
 
-function textOf(prog: CompiledProgram): ProgramText {
+function textOf(prog: LinkedProgram): ProgramText {
   let t = byProgram.get(prog);
   if (t) return t;
   const key = prog.code.join(',') + '|' + Array.from(prog.isSubprog.keys()).filter((i) => prog.isSubprog[i]).join(',');
@@ -56,7 +54,7 @@ function textOf(prog: CompiledProgram): ProgramText {
   return t;
 }
 
-export function compiledCodeFor(prog: CompiledProgram): CompiledCode {
+export function compiledCodeFor(prog: LinkedProgram): CompiledCode {
   const t = textOf(prog);
   return (t.code ??= generateCode(prog.code, prog.loaded.slots, prog.isSubprog, BpfError));
 }

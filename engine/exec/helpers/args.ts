@@ -1,5 +1,6 @@
 // Argument decoding shared by helpers.
 
+import { hex } from '../../hex.ts';
 import { MEM_BASE_HI } from '../../layout/address-space.ts';
 import type { BpfMap } from '../maps/map.ts';
 import type { HelperEnv } from './registry.ts';
@@ -7,7 +8,7 @@ import type { HelperEnv } from './registry.ts';
 /** The map whose `struct bpf_map` pointer is in register r`i`. */
 export function mapArg(env: HelperEnv, i: number): BpfMap {
   const m = env.H[i] === (MEM_BASE_HI | 0) ? env.state.mapByHandle.get(env.L[i] >>> 0) : undefined;
-  if (!m) env.fault(`r${i} is not a map pointer (${'0x' + env.arg(i).toString(16)})`);
+  if (!m) env.fault(`r${i} is not a map pointer (${hex(env.arg(i))})`);
   return m as BpfMap;
 }
 

@@ -3,7 +3,7 @@
 // or BTF header/type field with the ELF64 layout and set it to an edge value.
 // Layouts: ELF-64 Object File Format (Elf64_Ehdr/Shdr/Sym/Rela), include/uapi/linux/btf.h.
 
-import type { Rng } from '../random.ts';
+import type { Mulberry32 } from '../../random.ts';
 
 interface Field {
   at: number;
@@ -118,7 +118,7 @@ function sections(b: Uint8Array): Section[] {
 const SHT_SYMTAB = 2;
 const SHT_REL = 9;
 
-function fieldAware(rng: Rng, b: Uint8Array): void {
+function fieldAware(rng: Mulberry32, b: Uint8Array): void {
   const secs = sections(b);
   const pickEdge = (old: bigint): bigint => {
     const k = rng.int(4);
@@ -157,7 +157,7 @@ function fieldAware(rng: Rng, b: Uint8Array): void {
 }
 
 /** A mutated copy of `base` (`donor` supplies bytes for splices). */
-export function mutateElf(rng: Rng, base: Uint8Array, donor: Uint8Array): Uint8Array {
+export function mutateElf(rng: Mulberry32, base: Uint8Array, donor: Uint8Array): Uint8Array {
   let b = base.slice();
   const edits = rng.range(1, 3);
   for (let e = 0; e < edits; e++) {

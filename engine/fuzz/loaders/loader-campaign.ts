@@ -5,10 +5,10 @@
 
 import { Worker } from 'node:worker_threads';
 import { BpfError } from '../../errors.ts';
-import { deriveSeed, Rng } from '../random.ts';
+import { deriveSeed, Mulberry32 } from '../../random.ts';
 import { TARGETS, type Corpus, type LoaderName } from './targets.ts';
 
-export interface LoaderFailure {
+interface LoaderFailure {
   loader: LoaderName;
   index: number;
   /** The PRNG seed that regenerates this input (with the same corpus). */
@@ -18,7 +18,7 @@ export interface LoaderFailure {
   input: Uint8Array;
 }
 
-export interface LoaderSummary {
+interface LoaderSummary {
   loader: LoaderName;
   count: number;
   loaded: number;
@@ -33,8 +33,8 @@ export function inputSeed(loader: LoaderName, seed: number, index: number): numb
   return deriveSeed((seed ^ SALT[loader]) >>> 0, index);
 }
 
-export function makeLoaderInput(loader: LoaderName, corpus: Corpus, seed: number, index: number): Uint8Array {
-  return TARGETS[loader].makeInput(new Rng(inputSeed(loader, seed, index)), corpus);
+function makeLoaderInput(loader: LoaderName, corpus: Corpus, seed: number, index: number): Uint8Array {
+  return TARGETS[loader].makeInput(new Mulberry32(inputSeed(loader, seed, index)), corpus);
 }
 
 export interface FuzzLoaderOptions {
@@ -76,7 +76,7 @@ export function fuzzLoader(o: FuzzLoaderOptions): LoaderSummary {
   return s;
 }
 
-export interface IsolatedOptions extends Omit<FuzzLoaderOptions, 'progress' | 'start'> {
+interface IsolatedOptions extends Omit<FuzzLoaderOptions, 'progress' | 'start'> {
   /** No progress for this long is a hang. Default 10 000 ms. */
   hangMs?: number;
   /** Worker heap cap. Default 1024 MiB. */

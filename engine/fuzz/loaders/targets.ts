@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { assemble } from '../../asm/assembler.ts';
 import { parseDataFile } from '../../asm/data-file.ts';
 import { loadBpfObject } from '../../elf/bpf-object.ts';
-import type { Rng } from '../random.ts';
+import type { Mulberry32 } from '../../random.ts';
 import { mutateElf } from './elf-mutator.ts';
 import { mutateText, randomAssembly } from './text-mutator.ts';
 
@@ -39,11 +39,11 @@ export function loadCorpus(conformanceDir: string | undefined, objDir: string): 
   return corpus;
 }
 
-export interface LoaderTarget {
+interface LoaderTarget {
   name: LoaderName;
   /** File extension for saved failing inputs. */
   ext: string;
-  makeInput(rng: Rng, corpus: Corpus): Uint8Array;
+  makeInput(rng: Mulberry32, corpus: Corpus): Uint8Array;
   run(input: Uint8Array): void;
 }
 

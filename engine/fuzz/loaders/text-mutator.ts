@@ -2,14 +2,14 @@
 // line/character-level mutations of real files (conformance `.data` files, their asm).
 
 import { specsByMnemonic } from '../../isa/opcodes.ts';
-import type { Rng } from '../random.ts';
+import type { Mulberry32 } from '../../random.ts';
 
 const MNEMONICS = [...specsByMnemonic().keys(), 'swap16', 'swap32', 'swap64', 'call', 'exit', 'lddw', 'ja', 'lock'];
 const PUNCT = [',', '[', ']', '+', '-', ':', '#', '%', '.raw', '\t', ' ', '  ', '\n', '-- asm', '-- result', '-- mem', '-- raw', '-- error', '--'];
 const NUMBERS = ['0', '1', '-1', '0x7fffffff', '0x80000000', '-2147483648', '4294967296', '0xffffffffffffffff', '0x10000000000000000', '99999999999999999999999', '65535', '32768', '-32769', '0x', '0b101', '1e3', '08', '+3', '-0', 'NaN'];
 const WORDS = ['local', 'kfunc', 'bpf_throw', 'label', 'exit', 'L1', 'func1', 'r0', '%r0', '%r10', '%r11', '%r99', '%rX', '%', 'le', 'be'];
 
-function token(rng: Rng): string {
+function token(rng: Mulberry32): string {
   switch (rng.int(5)) {
     case 0:
       return rng.pick(MNEMONICS);
@@ -25,7 +25,7 @@ function token(rng: Rng): string {
 }
 
 /** A random token stream, loosely shaped like assembly lines. */
-export function randomAssembly(rng: Rng): string {
+export function randomAssembly(rng: Mulberry32): string {
   const lines: string[] = [];
   const n = rng.range(1, 30);
   for (let i = 0; i < n; i++) {
@@ -40,7 +40,7 @@ export function randomAssembly(rng: Rng): string {
 const CHARSET = ' \t\n%[]+-,:#.0123456789abcdefxrXR_-\u0000\u00ff\u2028\ud800é';
 
 /** One to several random edits of a text. */
-export function mutateText(rng: Rng, text: string, donor?: string): string {
+export function mutateText(rng: Mulberry32, text: string, donor?: string): string {
   let lines = text.split('\n');
   const edits = rng.range(1, 4);
   for (let e = 0; e < edits; e++) {

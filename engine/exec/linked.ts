@@ -9,7 +9,7 @@ import { MEM_BASE_HI, TEXT_BASE_HI, TEXT_BASE_LO } from '../layout/address-space
 import type { ArrayMap } from './maps/array.ts';
 import type { BpfMap } from './maps/map.ts';
 
-export interface CompiledProgram {
+export interface LinkedProgram {
   readonly loaded: LoadedProgram;
   readonly file: string;
   readonly code: Int32Array;
@@ -22,13 +22,13 @@ export interface CompiledProgram {
   readonly textId: number;
 }
 
-export function compileForInstance(
+export function linkForInstance(
   loaded: LoadedProgram,
   maps: readonly BpfMap[],
   helpers: HelperRegistry,
   kfuncs: HelperRegistry,
   textId: number,
-): CompiledProgram {
+): LinkedProgram {
   const file = loaded.program.source;
   const code = loaded.code.slice();
   for (const r of loaded.relocs) {

@@ -2,8 +2,7 @@
 // interpreter is the reference; the compiled tier must match it exactly: r0, unwinds,
 // instruction counts, context bytes, the whole simulated memory after every invocation,
 // faults (message and pc), where sliced runs pause, and whatever the attached probes
-// (timing models, trace recorders) saw. Used by the tier tests and by tools that check
-// the tiers against each other on other programs.
+// (timing models, trace recorders) saw. Used by the tier tests in this directory.
 //
 //   const diffs = compareTiers({ program, invocations: [{ ctx }, { ctx }] });
 //   // [] when the tiers agree
@@ -12,14 +11,15 @@
 // differently (the tests prove each comparison can fail that way).
 
 import { createHash } from 'node:crypto';
-import { BpfError } from '../errors.ts';
-import type { Program } from '../program.ts';
-import type { LoadedProgram } from './decoded.ts';
-import type { HelperRegistry } from './helpers/registry.ts';
-import { instantiate, type ProgramInstance, type RunOptions } from './instance.ts';
-import { loadProgram } from './load.ts';
-import type { CallKind, ExecObserver } from './observer.ts';
-import type { ExecutionTier } from './tier.ts';
+import { BpfError } from '../../engine/errors.ts';
+import { hexBytes } from '../../engine/hex.ts';
+import type { Program } from '../../engine/program.ts';
+import type { LoadedProgram } from '../../engine/exec/decoded.ts';
+import type { HelperRegistry } from '../../engine/exec/helpers/registry.ts';
+import { instantiate, type ProgramInstance, type RunOptions } from '../../engine/exec/instance.ts';
+import { loadProgram } from '../../engine/exec/load.ts';
+import type { CallKind, ExecObserver } from '../../engine/exec/observer.ts';
+import type { ExecutionTier } from '../../engine/exec/tier.ts';
 
 /** An observer attached to every invocation, with what it saw read back at the end. */
 export interface TierProbe {
@@ -96,7 +96,6 @@ class FanOut implements ExecObserver {
   }
 }
 
-const hexBytes = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const digest = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 function failure(e: unknown): Pick<InvocationRecord, 'outcome' | 'error'> {
