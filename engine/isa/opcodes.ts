@@ -55,6 +55,9 @@ export interface DerivedColumns {
   writesDst: boolean;
   /** Slots the instruction occupies (lddw: 2). */
   slots: 1 | 2;
+  /** Sign-extends a narrower value into dst: ldxs* from memory, movsx* from src (whose
+   * source width is the off value in `match`). */
+  signExtends: boolean;
 }
 
 export interface OpSpec extends DerivedColumns {
@@ -95,6 +98,7 @@ function derive(spec: RowSpec): DerivedColumns {
     base: spec.form === 'load' ? 'src' : mem === 'store' || mem === 'rmw' ? 'dst' : null,
     writesDst: spec.form === 'dst,imm' || spec.form === 'dst,src' || spec.form === 'dst' || spec.form === 'lddw' || spec.form === 'load',
     slots: spec.form === 'lddw' ? 2 : 1,
+    signExtends: /^(ldxs|movsx)/.test(spec.mnemonic),
   };
 }
 
