@@ -70,8 +70,8 @@ function packedCode(code: Int32Array): Int32Array {
     p[q] = xop;
     p[q + 1] = dst | (src << 4);
     p[q + 2] = code[r + F_IMM];
-    const form = specByXop(xop)?.form;
-    p[q + 3] = form === 'lddw' ? code[r + F_AUX] : form === 'load' || form === 'store-imm' || form === 'store-reg' ? code[r + F_OFF] : code[r + F_TARGET];
+    const spec = specByXop(xop);
+    p[q + 3] = spec?.slots === 2 ? code[r + F_AUX] : spec?.mem === 'load' || spec?.mem === 'store' ? code[r + F_OFF] : code[r + F_TARGET];
   }
   packedByCode.set(code, p);
   return p;
