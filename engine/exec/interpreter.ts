@@ -20,7 +20,8 @@
 
 import { BpfError } from '../errors.ts';
 import { hex } from '../hex.ts';
-import { specByXop, XOP_COUNT } from '../isa/opcodes.ts';
+import { specByXop, type OpSpec } from '../isa/opcodes.ts';
+import { XOP } from '../isa/xop.ts';
 import * as A from './alu64.ts';
 import { atomicRmw } from './atomics.ts';
 import type { LinkedProgram } from './linked.ts';
@@ -32,10 +33,10 @@ import type { ExecObserver } from './observer.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';
 import type { InstanceState } from './state.ts';
 
-// The numeric cases below are the xops of engine/isa/opcodes.ts; a new variant row there
-// renumbers the 0x100+ ids, so refuse to run against a table this switch wasn't written for
-// (test/exec/xop-cases.test.ts checks every case comment against the table).
-if (XOP_COUNT !== 0x12e) throw new Error(`interpreter: opcode table has ${XOP_COUNT} dispatch ids; the switch expects 0x12e`);
+// The hot switch's cases are numeric literals (V8 makes a jump table of them), each written
+// `case 0x.. satisfies typeof XOP.NAME:` so tsc checks it against the named xop of
+// engine/isa/xop.ts, which opcodes.ts checks against its rows (and test/exec/xop-cases.test.ts
+// reads the labels back against the table).
 
 const MEM_HI = MEM_BASE_HI | 0;
 const TEXT_HI = TEXT_BASE_HI | 0;
@@ -70,8 +71,8 @@ function packedCode(code: Int32Array): Int32Array {
     p[q] = xop;
     p[q + 1] = dst | (src << 4);
     p[q + 2] = code[r + F_IMM];
-    const form = specByXop(xop)?.form;
-    p[q + 3] = form === 'lddw' ? code[r + F_AUX] : form === 'load' || form === 'store-imm' || form === 'store-reg' ? code[r + F_OFF] : code[r + F_TARGET];
+    const spec = specByXop(xop);
+    p[q + 3] = spec?.slots === 2 ? code[r + F_AUX] : spec?.mem === 'load' || spec?.mem === 'store' ? code[r + F_OFF] : code[r + F_TARGET];
   }
   packedByCode.set(code, p);
   return p;
@@ -236,156 +237,174 @@ export class Interpreter implements HelperEnv {
         // 16x16-bit products in int32 arithmetic (each is below 2^32, so Math.imul's bits are
         // exact), which V8 keeps in integer registers, where a float product would take a chain
         // of conversions, multiplies and roundings.
-        case 0x07: { const k = code[b | 2]; const al = R[d]; const lo = (al + k) | 0; R[d | 16] = (R[d | 16] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
-        case 0x0f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const lo = (al + bl) | 0; R[d | 16] = (R[d | 16] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; } // add
-        case 0x17: { const k = code[b | 2]; const al = R[d]; R[d | 16] = (R[d | 16] - (k >> 31) - ((al >>> 0) < (k >>> 0) ? 1 : 0)) | 0; R[d] = (al - k) | 0; break; } // sub
-        case 0x1f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; R[d | 16] = (R[d | 16] - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; R[d] = (al - bl) | 0; break; } // sub
-        case 0x27: { const k = code[b | 2]; const al = R[d]; const a0 = al & 0xffff; const a1 = al >>> 16; const p01 = Math.imul(a0, k >>> 16); const p10 = Math.imul(a1, k & 0xffff); const mid = (Math.imul(a0, k & 0xffff) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff); R[d | 16] = (Math.imul(a1, k >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, k >> 31) + Math.imul(R[d | 16], k)) | 0; R[d] = Math.imul(al, k); break; } // mul
-        case 0x2f: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const a0 = al & 0xffff; const a1 = al >>> 16; const p01 = Math.imul(a0, bl >>> 16); const p10 = Math.imul(a1, bl & 0xffff); const mid = (Math.imul(a0, bl & 0xffff) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff); R[d | 16] = (Math.imul(a1, bl >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(R[d | 16], bl)) | 0; R[d] = Math.imul(al, bl); break; } // mul
-        case 0x47: R[d] |= code[b | 2]; R[d | 16] |= code[b | 2] >> 31; break; // or
-        case 0x4f: R[d] |= R[s]; R[d | 16] |= R[s | 16]; break; // or
-        case 0x57: R[d] &= code[b | 2]; R[d | 16] &= code[b | 2] >> 31; break; // and
-        case 0x5f: R[d] &= R[s]; R[d | 16] &= R[s | 16]; break; // and
-        case 0x67: A.lsh64(L, H, d, code[b | 2]); break; // lsh
-        case 0x6f: A.lsh64(L, H, d, R[s]); break; // lsh
-        case 0x77: A.rsh64(L, H, d, code[b | 2]); break; // rsh
-        case 0x7f: A.rsh64(L, H, d, R[s]); break; // rsh
-        case 0xa7: R[d] ^= code[b | 2]; R[d | 16] ^= code[b | 2] >> 31; break; // xor
-        case 0xaf: R[d] ^= R[s]; R[d | 16] ^= R[s | 16]; break; // xor
-        case 0xc7: A.arsh64(L, H, d, code[b | 2]); break; // arsh
-        case 0xcf: A.arsh64(L, H, d, R[s]); break; // arsh
-        case 0x37: // div
-        case 0x100: // sdiv
-        case 0x3f: // div
-        case 0x101: // sdiv
-        case 0x97: // mod
-        case 0x102: // smod
-        case 0x9f: // mod
-        case 0x103: // smod
+        case 0x07 satisfies typeof XOP.ADD_IMM: { const k = code[b | 2]; const al = R[d]; const lo = (al + k) | 0; R[d | 16] = (R[d | 16] + (k >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; }
+        case 0x0f satisfies typeof XOP.ADD_REG: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const lo = (al + bl) | 0; R[d | 16] = (R[d | 16] + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; R[d] = lo; break; }
+        case 0x17 satisfies typeof XOP.SUB_IMM: { const k = code[b | 2]; const al = R[d]; R[d | 16] = (R[d | 16] - (k >> 31) - ((al >>> 0) < (k >>> 0) ? 1 : 0)) | 0; R[d] = (al - k) | 0; break; }
+        case 0x1f satisfies typeof XOP.SUB_REG: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; R[d | 16] = (R[d | 16] - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; R[d] = (al - bl) | 0; break; }
+        case 0x27 satisfies typeof XOP.MUL_IMM: { const k = code[b | 2]; const al = R[d]; const a0 = al & 0xffff; const a1 = al >>> 16; const p01 = Math.imul(a0, k >>> 16); const p10 = Math.imul(a1, k & 0xffff); const mid = (Math.imul(a0, k & 0xffff) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff); R[d | 16] = (Math.imul(a1, k >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, k >> 31) + Math.imul(R[d | 16], k)) | 0; R[d] = Math.imul(al, k); break; }
+        case 0x2f satisfies typeof XOP.MUL_REG: { const bl = R[s]; const bh = R[s | 16]; const al = R[d]; const a0 = al & 0xffff; const a1 = al >>> 16; const p01 = Math.imul(a0, bl >>> 16); const p10 = Math.imul(a1, bl & 0xffff); const mid = (Math.imul(a0, bl & 0xffff) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff); R[d | 16] = (Math.imul(a1, bl >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(R[d | 16], bl)) | 0; R[d] = Math.imul(al, bl); break; }
+        case 0x47 satisfies typeof XOP.OR_IMM: R[d] |= code[b | 2]; R[d | 16] |= code[b | 2] >> 31; break;
+        case 0x4f satisfies typeof XOP.OR_REG: R[d] |= R[s]; R[d | 16] |= R[s | 16]; break;
+        case 0x57 satisfies typeof XOP.AND_IMM: R[d] &= code[b | 2]; R[d | 16] &= code[b | 2] >> 31; break;
+        case 0x5f satisfies typeof XOP.AND_REG: R[d] &= R[s]; R[d | 16] &= R[s | 16]; break;
+        case 0x67 satisfies typeof XOP.LSH_IMM: A.lsh64(L, H, d, code[b | 2]); break;
+        case 0x6f satisfies typeof XOP.LSH_REG: A.lsh64(L, H, d, R[s]); break;
+        case 0x77 satisfies typeof XOP.RSH_IMM: A.rsh64(L, H, d, code[b | 2]); break;
+        case 0x7f satisfies typeof XOP.RSH_REG: A.rsh64(L, H, d, R[s]); break;
+        case 0xa7 satisfies typeof XOP.XOR_IMM: R[d] ^= code[b | 2]; R[d | 16] ^= code[b | 2] >> 31; break;
+        case 0xaf satisfies typeof XOP.XOR_REG: R[d] ^= R[s]; R[d | 16] ^= R[s | 16]; break;
+        case 0xc7 satisfies typeof XOP.ARSH_IMM: A.arsh64(L, H, d, code[b | 2]); break;
+        case 0xcf satisfies typeof XOP.ARSH_REG: A.arsh64(L, H, d, R[s]); break;
+        case 0x37 satisfies typeof XOP.DIV_IMM:
+        case 0x100 satisfies typeof XOP.SDIV_IMM:
+        case 0x3f satisfies typeof XOP.DIV_REG:
+        case 0x101 satisfies typeof XOP.SDIV_REG:
+        case 0x97 satisfies typeof XOP.MOD_IMM:
+        case 0x102 satisfies typeof XOP.SMOD_IMM:
+        case 0x9f satisfies typeof XOP.MOD_REG:
+        case 0x103 satisfies typeof XOP.SMOD_REG:
           return this.slowAlu(cur, top - left);
-        case 0x87: A.neg64(L, H, d); break; // neg
-        case 0xb7: R[d] = code[b | 2]; R[d | 16] = code[b | 2] >> 31; break; // mov
-        case 0xbf: R[d] = R[s]; R[d | 16] = R[s | 16]; break; // mov
-        case 0x104: // movpcpu
+        case 0x87 satisfies typeof XOP.NEG: A.neg64(L, H, d); break;
+        case 0xb7 satisfies typeof XOP.MOV_IMM: R[d] = code[b | 2]; R[d | 16] = code[b | 2] >> 31; break;
+        case 0xbf satisfies typeof XOP.MOV_REG: R[d] = R[s]; R[d | 16] = R[s | 16]; break;
+        case 0x104 satisfies typeof XOP.MOVPCPU_REG:
           return this.slowAlu(cur, top - left);
-        case 0x105: R[d] = (R[s] << 24) >> 24; R[d | 16] = R[d] >> 31; break; // movsx864
-        case 0x106: R[d] = (R[s] << 16) >> 16; R[d | 16] = R[d] >> 31; break; // movsx1664
-        case 0x107: R[d] = R[s]; R[d | 16] = R[d] >> 31; break; // movsx3264
+        case 0x105 satisfies typeof XOP.MOVSX864_REG: R[d] = (R[s] << 24) >> 24; R[d | 16] = R[d] >> 31; break;
+        case 0x106 satisfies typeof XOP.MOVSX1664_REG: R[d] = (R[s] << 16) >> 16; R[d | 16] = R[d] >> 31; break;
+        case 0x107 satisfies typeof XOP.MOVSX3264_REG: R[d] = R[s]; R[d | 16] = R[d] >> 31; break;
         // ---- ALU (32-bit; results zero-extend: R[d | 16] = 0; JS masks shift counts to 5 bits) ----
-        case 0x04: R[d] = (R[d] + code[b | 2]) | 0; R[d | 16] = 0; break; // add32
-        case 0x0c: R[d] = (R[d] + R[s]) | 0; R[d | 16] = 0; break; // add32
-        case 0x14: R[d] = (R[d] - code[b | 2]) | 0; R[d | 16] = 0; break; // sub32
-        case 0x1c: R[d] = (R[d] - R[s]) | 0; R[d | 16] = 0; break; // sub32
-        case 0x24: R[d] = Math.imul(R[d], code[b | 2]); R[d | 16] = 0; break; // mul32
-        case 0x2c: R[d] = Math.imul(R[d], R[s]); R[d | 16] = 0; break; // mul32
-        case 0x44: R[d] |= code[b | 2]; R[d | 16] = 0; break; // or32
-        case 0x4c: R[d] |= R[s]; R[d | 16] = 0; break; // or32
-        case 0x54: R[d] &= code[b | 2]; R[d | 16] = 0; break; // and32
-        case 0x5c: R[d] &= R[s]; R[d | 16] = 0; break; // and32
-        case 0x64: R[d] <<= code[b | 2]; R[d | 16] = 0; break; // lsh32
-        case 0x6c: R[d] <<= R[s]; R[d | 16] = 0; break; // lsh32
-        case 0x74: R[d] = R[d] >>> code[b | 2]; R[d | 16] = 0; break; // rsh32
-        case 0x7c: R[d] = R[d] >>> R[s]; R[d | 16] = 0; break; // rsh32
-        case 0xa4: R[d] ^= code[b | 2]; R[d | 16] = 0; break; // xor32
-        case 0xac: R[d] ^= R[s]; R[d | 16] = 0; break; // xor32
-        case 0xc4: R[d] >>= code[b | 2]; R[d | 16] = 0; break; // arsh32
-        case 0xcc: R[d] >>= R[s]; R[d | 16] = 0; break; // arsh32
-        case 0x34: R[d] = A.udiv32(R[d], code[b | 2]); R[d | 16] = 0; break; // div32
-        case 0x108: R[d] = A.sdiv32(R[d], code[b | 2]); R[d | 16] = 0; break; // sdiv32
-        case 0x3c: R[d] = A.udiv32(R[d], R[s]); R[d | 16] = 0; break; // div32
-        case 0x109: R[d] = A.sdiv32(R[d], R[s]); R[d | 16] = 0; break; // sdiv32
-        case 0x94: R[d] = A.umod32(R[d], code[b | 2]); R[d | 16] = 0; break; // mod32
-        case 0x10a: R[d] = A.smod32(R[d], code[b | 2]); R[d | 16] = 0; break; // smod32
-        case 0x9c: R[d] = A.umod32(R[d], R[s]); R[d | 16] = 0; break; // mod32
-        case 0x10b: R[d] = A.smod32(R[d], R[s]); R[d | 16] = 0; break; // smod32
-        case 0x84: R[d] = -R[d] | 0; R[d | 16] = 0; break; // neg32
-        case 0xb4: R[d] = code[b | 2]; R[d | 16] = 0; break; // mov32
-        case 0xbc: R[d] = R[s]; R[d | 16] = 0; break; // mov32
-        case 0x10c: R[d] = (R[s] << 24) >> 24; R[d | 16] = 0; break; // movsx832
-        case 0x10d: R[d] = (R[s] << 16) >> 16; R[d | 16] = 0; break; // movsx1632
+        case 0x04 satisfies typeof XOP.ADD32_IMM: R[d] = (R[d] + code[b | 2]) | 0; R[d | 16] = 0; break;
+        case 0x0c satisfies typeof XOP.ADD32_REG: R[d] = (R[d] + R[s]) | 0; R[d | 16] = 0; break;
+        case 0x14 satisfies typeof XOP.SUB32_IMM: R[d] = (R[d] - code[b | 2]) | 0; R[d | 16] = 0; break;
+        case 0x1c satisfies typeof XOP.SUB32_REG: R[d] = (R[d] - R[s]) | 0; R[d | 16] = 0; break;
+        case 0x24 satisfies typeof XOP.MUL32_IMM: R[d] = Math.imul(R[d], code[b | 2]); R[d | 16] = 0; break;
+        case 0x2c satisfies typeof XOP.MUL32_REG: R[d] = Math.imul(R[d], R[s]); R[d | 16] = 0; break;
+        case 0x44 satisfies typeof XOP.OR32_IMM: R[d] |= code[b | 2]; R[d | 16] = 0; break;
+        case 0x4c satisfies typeof XOP.OR32_REG: R[d] |= R[s]; R[d | 16] = 0; break;
+        case 0x54 satisfies typeof XOP.AND32_IMM: R[d] &= code[b | 2]; R[d | 16] = 0; break;
+        case 0x5c satisfies typeof XOP.AND32_REG: R[d] &= R[s]; R[d | 16] = 0; break;
+        case 0x64 satisfies typeof XOP.LSH32_IMM: R[d] <<= code[b | 2]; R[d | 16] = 0; break;
+        case 0x6c satisfies typeof XOP.LSH32_REG: R[d] <<= R[s]; R[d | 16] = 0; break;
+        case 0x74 satisfies typeof XOP.RSH32_IMM: R[d] = R[d] >>> code[b | 2]; R[d | 16] = 0; break;
+        case 0x7c satisfies typeof XOP.RSH32_REG: R[d] = R[d] >>> R[s]; R[d | 16] = 0; break;
+        case 0xa4 satisfies typeof XOP.XOR32_IMM: R[d] ^= code[b | 2]; R[d | 16] = 0; break;
+        case 0xac satisfies typeof XOP.XOR32_REG: R[d] ^= R[s]; R[d | 16] = 0; break;
+        case 0xc4 satisfies typeof XOP.ARSH32_IMM: R[d] >>= code[b | 2]; R[d | 16] = 0; break;
+        case 0xcc satisfies typeof XOP.ARSH32_REG: R[d] >>= R[s]; R[d | 16] = 0; break;
+        case 0x34 satisfies typeof XOP.DIV32_IMM: R[d] = A.udiv32(R[d], code[b | 2]); R[d | 16] = 0; break;
+        case 0x108 satisfies typeof XOP.SDIV32_IMM: R[d] = A.sdiv32(R[d], code[b | 2]); R[d | 16] = 0; break;
+        case 0x3c satisfies typeof XOP.DIV32_REG: R[d] = A.udiv32(R[d], R[s]); R[d | 16] = 0; break;
+        case 0x109 satisfies typeof XOP.SDIV32_REG: R[d] = A.sdiv32(R[d], R[s]); R[d | 16] = 0; break;
+        case 0x94 satisfies typeof XOP.MOD32_IMM: R[d] = A.umod32(R[d], code[b | 2]); R[d | 16] = 0; break;
+        case 0x10a satisfies typeof XOP.SMOD32_IMM: R[d] = A.smod32(R[d], code[b | 2]); R[d | 16] = 0; break;
+        case 0x9c satisfies typeof XOP.MOD32_REG: R[d] = A.umod32(R[d], R[s]); R[d | 16] = 0; break;
+        case 0x10b satisfies typeof XOP.SMOD32_REG: R[d] = A.smod32(R[d], R[s]); R[d | 16] = 0; break;
+        case 0x84 satisfies typeof XOP.NEG32: R[d] = -R[d] | 0; R[d | 16] = 0; break;
+        case 0xb4 satisfies typeof XOP.MOV32_IMM: R[d] = code[b | 2]; R[d | 16] = 0; break;
+        case 0xbc satisfies typeof XOP.MOV32_REG: R[d] = R[s]; R[d | 16] = 0; break;
+        case 0x10c satisfies typeof XOP.MOVSX832_REG: R[d] = (R[s] << 24) >> 24; R[d | 16] = 0; break;
+        case 0x10d satisfies typeof XOP.MOVSX1632_REG: R[d] = (R[s] << 16) >> 16; R[d | 16] = 0; break;
         // ---- byte order (host order is little-endian, as on x86-64 and arm64) ----
-        case 0x10e: R[d] &= 0xffff; R[d | 16] = 0; break; // le16
-        case 0x111: R[d | 16] = 0; break; // le32
-        case 0x114: break; // le64
-        case 0x10f: case 0x110: R[d] = A.bswap16(R[d]); R[d | 16] = 0; break; // be16, bswap16
-        case 0x112: case 0x113: R[d] = A.bswap32(R[d]); R[d | 16] = 0; break; // be32, bswap32
-        case 0x115: case 0x116: A.bswap64(L, H, d); break; // be64, bswap64
+        case 0x10e satisfies typeof XOP.LE16: R[d] &= 0xffff; R[d | 16] = 0; break;
+        case 0x111 satisfies typeof XOP.LE32: R[d | 16] = 0; break;
+        case 0x114 satisfies typeof XOP.LE64: break;
+        case 0x10f satisfies typeof XOP.BE16: case 0x110 satisfies typeof XOP.BSWAP16: R[d] = A.bswap16(R[d]); R[d | 16] = 0; break;
+        case 0x112 satisfies typeof XOP.BE32: case 0x113 satisfies typeof XOP.BSWAP32: R[d] = A.bswap32(R[d]); R[d | 16] = 0; break;
+        case 0x115 satisfies typeof XOP.BE64: case 0x116 satisfies typeof XOP.BSWAP64: A.bswap64(L, H, d); break;
         // ---- JMP (64-bit compares; imm sign-extended) ----
-        case 0x05: pc = code[b | 3]; break; // ja
-        case 0x06: pc = code[b | 3]; break; // ja32
-        case 0x15: if (R[d] === code[b | 2] && R[d | 16] === code[b | 2] >> 31) { pc = code[b | 3]; tk = true; } break; // jeq
-        case 0x1d: if (R[d] === R[s] && R[d | 16] === R[s | 16]) { pc = code[b | 3]; tk = true; } break; // jeq
-        case 0x55: if (R[d] !== code[b | 2] || R[d | 16] !== code[b | 2] >> 31) { pc = code[b | 3]; tk = true; } break; // jne
-        case 0x5d: if (R[d] !== R[s] || R[d | 16] !== R[s | 16]) { pc = code[b | 3]; tk = true; } break; // jne
-        case 0x45: if ((R[d] & code[b | 2]) | (R[d | 16] & (code[b | 2] >> 31))) { pc = code[b | 3]; tk = true; } break; // jset
-        case 0x4d: if ((R[d] & R[s]) | (R[d | 16] & R[s | 16])) { pc = code[b | 3]; tk = true; } break; // jset
-        case 0x25: { const k = code[b | 2]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; } // jgt
-        case 0x2d: { if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; } // jgt
-        case 0x35: { const k = code[b | 2]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jge
-        case 0x3d: { if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jge
-        case 0xa5: { const k = code[b | 2]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0) { pc = code[b | 3]; tk = true; } break; } // jlt
-        case 0xad: { if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; } // jlt
-        case 0xb5: { const k = code[b | 2]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jle
-        case 0xbd: { if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; } // jle
-        case 0x65: { const k = code[b | 2]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16]) { pc = code[b | 3]; tk = true; } break; } // jsgt
-        case 0x6d: { if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16]) { pc = code[b | 3]; tk = true; } break; } // jsgt
-        case 0x75: { const k = code[b | 2]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31)) { pc = code[b | 3]; tk = true; } break; } // jsge
-        case 0x7d: { if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16])) { pc = code[b | 3]; tk = true; } break; } // jsge
-        case 0xc5: { const k = code[b | 2]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31) { pc = code[b | 3]; tk = true; } break; } // jslt
-        case 0xcd: { if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16]) { pc = code[b | 3]; tk = true; } break; } // jslt
-        case 0xd5: { const k = code[b | 2]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16])) { pc = code[b | 3]; tk = true; } break; } // jsle
-        case 0xdd: { if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16])) { pc = code[b | 3]; tk = true; } break; } // jsle
+        case 0x05 satisfies typeof XOP.JA: pc = code[b | 3]; break;
+        case 0x06 satisfies typeof XOP.JA32: pc = code[b | 3]; break;
+        case 0x15 satisfies typeof XOP.JEQ_IMM: if (R[d] === code[b | 2] && R[d | 16] === code[b | 2] >> 31) { pc = code[b | 3]; tk = true; } break;
+        case 0x1d satisfies typeof XOP.JEQ_REG: if (R[d] === R[s] && R[d | 16] === R[s | 16]) { pc = code[b | 3]; tk = true; } break;
+        case 0x55 satisfies typeof XOP.JNE_IMM: if (R[d] !== code[b | 2] || R[d | 16] !== code[b | 2] >> 31) { pc = code[b | 3]; tk = true; } break;
+        case 0x5d satisfies typeof XOP.JNE_REG: if (R[d] !== R[s] || R[d | 16] !== R[s | 16]) { pc = code[b | 3]; tk = true; } break;
+        case 0x45 satisfies typeof XOP.JSET_IMM: if ((R[d] & code[b | 2]) | (R[d | 16] & (code[b | 2] >> 31))) { pc = code[b | 3]; tk = true; } break;
+        case 0x4d satisfies typeof XOP.JSET_REG: if ((R[d] & R[s]) | (R[d | 16] & R[s | 16])) { pc = code[b | 3]; tk = true; } break;
+        case 0x25 satisfies typeof XOP.JGT_IMM: { const k = code[b | 2]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; }
+        case 0x2d satisfies typeof XOP.JGT_REG: { if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; }
+        case 0x35 satisfies typeof XOP.JGE_IMM: { const k = code[b | 2]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0)) { pc = code[b | 3]; tk = true; } break; }
+        case 0x3d satisfies typeof XOP.JGE_REG: { if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; }
+        case 0xa5 satisfies typeof XOP.JLT_IMM: { const k = code[b | 2]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] >>> 0 < k >> 31 >>> 0) { pc = code[b | 3]; tk = true; } break; }
+        case 0xad satisfies typeof XOP.JLT_REG: { if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] >>> 0 < R[s | 16] >>> 0) { pc = code[b | 3]; tk = true; } break; }
+        case 0xb5 satisfies typeof XOP.JLE_IMM: { const k = code[b | 2]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; }
+        case 0xbd satisfies typeof XOP.JLE_REG: { if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] >>> 0 < R[d | 16] >>> 0)) { pc = code[b | 3]; tk = true; } break; }
+        case 0x65 satisfies typeof XOP.JSGT_IMM: { const k = code[b | 2]; if (k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16]) { pc = code[b | 3]; tk = true; } break; }
+        case 0x6d satisfies typeof XOP.JSGT_REG: { if (R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16]) { pc = code[b | 3]; tk = true; } break; }
+        case 0x75 satisfies typeof XOP.JSGE_IMM: { const k = code[b | 2]; if (!(R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31)) { pc = code[b | 3]; tk = true; } break; }
+        case 0x7d satisfies typeof XOP.JSGE_REG: { if (!(R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16])) { pc = code[b | 3]; tk = true; } break; }
+        case 0xc5 satisfies typeof XOP.JSLT_IMM: { const k = code[b | 2]; if (R[d | 16] === k >> 31 ? R[d] >>> 0 < k >>> 0 : R[d | 16] < k >> 31) { pc = code[b | 3]; tk = true; } break; }
+        case 0xcd satisfies typeof XOP.JSLT_REG: { if (R[d | 16] === R[s | 16] ? R[d] >>> 0 < R[s] >>> 0 : R[d | 16] < R[s | 16]) { pc = code[b | 3]; tk = true; } break; }
+        case 0xd5 satisfies typeof XOP.JSLE_IMM: { const k = code[b | 2]; if (!(k >> 31 === R[d | 16] ? k >>> 0 < R[d] >>> 0 : k >> 31 < R[d | 16])) { pc = code[b | 3]; tk = true; } break; }
+        case 0xdd satisfies typeof XOP.JSLE_REG: { if (!(R[s | 16] === R[d | 16] ? R[s] >>> 0 < R[d] >>> 0 : R[s | 16] < R[d | 16])) { pc = code[b | 3]; tk = true; } break; }
         // ---- JMP32 (low words only) ----
-        case 0x16: if (R[d] === code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jeq32
-        case 0x1e: if (R[d] === R[s]) { pc = code[b | 3]; tk = true; } break; // jeq32
-        case 0x56: if (R[d] !== code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jne32
-        case 0x5e: if (R[d] !== R[s]) { pc = code[b | 3]; tk = true; } break; // jne32
-        case 0x46: if (R[d] & code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jset32
-        case 0x4e: if (R[d] & R[s]) { pc = code[b | 3]; tk = true; } break; // jset32
-        case 0x26: if (R[d] >>> 0 > code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jgt32
-        case 0x2e: if (R[d] >>> 0 > R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jgt32
-        case 0x36: if (R[d] >>> 0 >= code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jge32
-        case 0x3e: if (R[d] >>> 0 >= R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jge32
-        case 0xa6: if (R[d] >>> 0 < code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jlt32
-        case 0xae: if (R[d] >>> 0 < R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jlt32
-        case 0xb6: if (R[d] >>> 0 <= code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break; // jle32
-        case 0xbe: if (R[d] >>> 0 <= R[s] >>> 0) { pc = code[b | 3]; tk = true; } break; // jle32
-        case 0x66: if (R[d] > code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jsgt32
-        case 0x6e: if (R[d] > R[s]) { pc = code[b | 3]; tk = true; } break; // jsgt32
-        case 0x76: if (R[d] >= code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jsge32
-        case 0x7e: if (R[d] >= R[s]) { pc = code[b | 3]; tk = true; } break; // jsge32
-        case 0xc6: if (R[d] < code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jslt32
-        case 0xce: if (R[d] < R[s]) { pc = code[b | 3]; tk = true; } break; // jslt32
-        case 0xd6: if (R[d] <= code[b | 2]) { pc = code[b | 3]; tk = true; } break; // jsle32
-        case 0xde: if (R[d] <= R[s]) { pc = code[b | 3]; tk = true; } break; // jsle32
+        case 0x16 satisfies typeof XOP.JEQ32_IMM: if (R[d] === code[b | 2]) { pc = code[b | 3]; tk = true; } break;
+        case 0x1e satisfies typeof XOP.JEQ32_REG: if (R[d] === R[s]) { pc = code[b | 3]; tk = true; } break;
+        case 0x56 satisfies typeof XOP.JNE32_IMM: if (R[d] !== code[b | 2]) { pc = code[b | 3]; tk = true; } break;
+        case 0x5e satisfies typeof XOP.JNE32_REG: if (R[d] !== R[s]) { pc = code[b | 3]; tk = true; } break;
+        case 0x46 satisfies typeof XOP.JSET32_IMM: if (R[d] & code[b | 2]) { pc = code[b | 3]; tk = true; } break;
+        case 0x4e satisfies typeof XOP.JSET32_REG: if (R[d] & R[s]) { pc = code[b | 3]; tk = true; } break;
+        case 0x26 satisfies typeof XOP.JGT32_IMM: if (R[d] >>> 0 > code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0x2e satisfies typeof XOP.JGT32_REG: if (R[d] >>> 0 > R[s] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0x36 satisfies typeof XOP.JGE32_IMM: if (R[d] >>> 0 >= code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0x3e satisfies typeof XOP.JGE32_REG: if (R[d] >>> 0 >= R[s] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0xa6 satisfies typeof XOP.JLT32_IMM: if (R[d] >>> 0 < code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0xae satisfies typeof XOP.JLT32_REG: if (R[d] >>> 0 < R[s] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0xb6 satisfies typeof XOP.JLE32_IMM: if (R[d] >>> 0 <= code[b | 2] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0xbe satisfies typeof XOP.JLE32_REG: if (R[d] >>> 0 <= R[s] >>> 0) { pc = code[b | 3]; tk = true; } break;
+        case 0x66 satisfies typeof XOP.JSGT32_IMM: if (R[d] > code[b | 2]) { pc = code[b | 3]; tk = true; } break;
+        case 0x6e satisfies typeof XOP.JSGT32_REG: if (R[d] > R[s]) { pc = code[b | 3]; tk = true; } break;
+        case 0x76 satisfies typeof XOP.JSGE32_IMM: if (R[d] >= code[b | 2]) { pc = code[b | 3]; tk = true; } break;
+        case 0x7e satisfies typeof XOP.JSGE32_REG: if (R[d] >= R[s]) { pc = code[b | 3]; tk = true; } break;
+        case 0xc6 satisfies typeof XOP.JSLT32_IMM: if (R[d] < code[b | 2]) { pc = code[b | 3]; tk = true; } break;
+        case 0xce satisfies typeof XOP.JSLT32_REG: if (R[d] < R[s]) { pc = code[b | 3]; tk = true; } break;
+        case 0xd6 satisfies typeof XOP.JSLE32_IMM: if (R[d] <= code[b | 2]) { pc = code[b | 3]; tk = true; } break;
+        case 0xde satisfies typeof XOP.JSLE32_REG: if (R[d] <= R[s]) { pc = code[b | 3]; tk = true; } break;
         // ---- loads and stores (ea = buffer offset, for the observer) ----
-        case 0x71: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getUint8(a); R[d | 16] = 0; break; } // ldxb
-        case 0x69: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getUint16(a, true); R[d | 16] = 0; break; } // ldxh
-        case 0x61: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : pktStart; R[d | 16] = MEM_HI; } } break; } // ldxw
-        case 0x79: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 8 <= ce)) return this.refill(lo, hi, code[b | 3], 8, false, cur, top - left - 1); ea = a; if (HOST_LE && (a & 3) === 0) { R[d] = i32[a >> 2]; R[d | 16] = i32[(a >> 2) + 1]; } else { R[d] = dv.getInt32(a, true); R[d | 16] = dv.getInt32(a + 4, true); } break; } // ldxdw
-        case 0x91: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getInt8(a); R[d | 16] = R[d] >> 31; break; } // ldxsb
-        case 0x89: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getInt16(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsh
-        case 0x81: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = R[d] >> 31; break; } // ldxsw
-        case 0x72: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; u8[a] = code[b | 2]; break; } // stb
-        case 0x6a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; const v = code[b | 2]; u8[a] = v; u8[a + 1] = v >> 8; break; } // sth
-        case 0x62: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; const v = code[b | 2]; if (HOST_LE && (a & 3) === 0) i32[a >> 2] = v; else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; } break; } // stw
-        case 0x7a: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; const v = code[b | 2]; const h = v >> 31; if (HOST_LE && (a & 3) === 0) { i32[a >> 2] = v; i32[(a >> 2) + 1] = h; } else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; u8[a + 4] = h; u8[a + 5] = h >> 8; u8[a + 6] = h >> 16; u8[a + 7] = h >> 24; } break; } // stdw
-        case 0x73: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; u8[a] = R[s]; break; } // stxb
-        case 0x6b: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; const v = R[s]; u8[a] = v; u8[a + 1] = v >> 8; break; } // stxh
-        case 0x63: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; const v = R[s]; if (HOST_LE && (a & 3) === 0) i32[a >> 2] = v; else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; } break; } // stxw
-        case 0x7b: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; const v = R[s]; const h = R[s | 16]; if (HOST_LE && (a & 3) === 0) { i32[a >> 2] = v; i32[(a >> 2) + 1] = h; } else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; u8[a + 4] = h; u8[a + 5] = h >> 8; u8[a + 6] = h >> 16; u8[a + 7] = h >> 24; } break; } // stxdw
-        case 0x18: R[d] = code[b | 2]; R[d | 16] = code[b | 3]; pc = cur + 2; break; // lddw
+        case 0x71 satisfies typeof XOP.LDXB: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getUint8(a); R[d | 16] = 0; break; }
+        case 0x69 satisfies typeof XOP.LDXH: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getUint16(a, true); R[d | 16] = 0; break; }
+        case 0x61 satisfies typeof XOP.LDXW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : pktStart; R[d | 16] = MEM_HI; } } break; }
+        case 0x79 satisfies typeof XOP.LDXDW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 8 <= ce)) return this.refill(lo, hi, code[b | 3], 8, false, cur, top - left - 1); ea = a; if (HOST_LE && (a & 3) === 0) { R[d] = i32[a >> 2]; R[d | 16] = i32[(a >> 2) + 1]; } else { R[d] = dv.getInt32(a, true); R[d | 16] = dv.getInt32(a + 4, true); } break; }
+        case 0x91 satisfies typeof XOP.LDXSB: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getInt8(a); R[d | 16] = R[d] >> 31; break; }
+        case 0x89 satisfies typeof XOP.LDXSH: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getInt16(a, true); R[d | 16] = R[d] >> 31; break; }
+        case 0x81 satisfies typeof XOP.LDXSW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = R[d] >> 31; break; }
+        case 0x72 satisfies typeof XOP.STB: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; u8[a] = code[b | 2]; break; }
+        case 0x6a satisfies typeof XOP.STH: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; const v = code[b | 2]; u8[a] = v; u8[a + 1] = v >> 8; break; }
+        case 0x62 satisfies typeof XOP.STW: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; const v = code[b | 2]; if (HOST_LE && (a & 3) === 0) i32[a >> 2] = v; else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; } break; }
+        case 0x7a satisfies typeof XOP.STDW: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; const v = code[b | 2]; const h = v >> 31; if (HOST_LE && (a & 3) === 0) { i32[a >> 2] = v; i32[(a >> 2) + 1] = h; } else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; u8[a + 4] = h; u8[a + 5] = h >> 8; u8[a + 6] = h >> 16; u8[a + 7] = h >> 24; } break; }
+        case 0x73 satisfies typeof XOP.STXB: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 1 <= we)) return this.refill(lo, hi, code[b | 3], 1, true, cur, top - left - 1); ea = a; u8[a] = R[s]; break; }
+        case 0x6b satisfies typeof XOP.STXH: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 2 <= we)) return this.refill(lo, hi, code[b | 3], 2, true, cur, top - left - 1); ea = a; const v = R[s]; u8[a] = v; u8[a + 1] = v >> 8; break; }
+        case 0x63 satisfies typeof XOP.STXW: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 4 <= we)) return this.refill(lo, hi, code[b | 3], 4, true, cur, top - left - 1); ea = a; const v = R[s]; if (HOST_LE && (a & 3) === 0) i32[a >> 2] = v; else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; } break; }
+        case 0x7b satisfies typeof XOP.STXDW: { const lo = R[d]; const hi = R[d | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= ws && a + 8 <= we)) return this.refill(lo, hi, code[b | 3], 8, true, cur, top - left - 1); ea = a; const v = R[s]; const h = R[s | 16]; if (HOST_LE && (a & 3) === 0) { i32[a >> 2] = v; i32[(a >> 2) + 1] = h; } else { u8[a] = v; u8[a + 1] = v >> 8; u8[a + 2] = v >> 16; u8[a + 3] = v >> 24; u8[a + 4] = h; u8[a + 5] = h >> 8; u8[a + 6] = h >> 16; u8[a + 7] = h >> 24; } break; }
+        case 0x18 satisfies typeof XOP.LDDW: R[d] = code[b | 2]; R[d | 16] = code[b | 3]; pc = cur + 2; break;
         // ---- atomics (imm selects the operation; fetch forms write src, cmpxchg r0) ----
-        case 0x11a: case 0x11b: case 0x11c: case 0x11d: case 0x11e: case 0x11f: case 0x120: case 0x121: case 0x122: case 0x123: // lock *, lock fetch *, lock xchg, lock cmpxchg
-        case 0x124: case 0x125: case 0x126: case 0x127: case 0x128: case 0x129: case 0x12a: case 0x12b: case 0x12c: case 0x12d: // lock *32, lock fetch *32, lock xchg32, lock cmpxchg32
+        case 0x11a satisfies typeof XOP.LOCK_ADD:
+        case 0x11b satisfies typeof XOP.LOCK_FETCH_ADD:
+        case 0x11c satisfies typeof XOP.LOCK_OR:
+        case 0x11d satisfies typeof XOP.LOCK_FETCH_OR:
+        case 0x11e satisfies typeof XOP.LOCK_AND:
+        case 0x11f satisfies typeof XOP.LOCK_FETCH_AND:
+        case 0x120 satisfies typeof XOP.LOCK_XOR:
+        case 0x121 satisfies typeof XOP.LOCK_FETCH_XOR:
+        case 0x122 satisfies typeof XOP.LOCK_XCHG:
+        case 0x123 satisfies typeof XOP.LOCK_CMPXCHG:
+        case 0x124 satisfies typeof XOP.LOCK_ADD32:
+        case 0x125 satisfies typeof XOP.LOCK_FETCH_ADD32:
+        case 0x126 satisfies typeof XOP.LOCK_OR32:
+        case 0x127 satisfies typeof XOP.LOCK_FETCH_OR32:
+        case 0x128 satisfies typeof XOP.LOCK_AND32:
+        case 0x129 satisfies typeof XOP.LOCK_FETCH_AND32:
+        case 0x12a satisfies typeof XOP.LOCK_XOR32:
+        case 0x12b satisfies typeof XOP.LOCK_FETCH_XOR32:
+        case 0x12c satisfies typeof XOP.LOCK_XCHG32:
+        case 0x12d satisfies typeof XOP.LOCK_CMPXCHG32:
           return this.slowAlu(cur, top - left);
         // ---- calls and exit (reported before the callee runs) ----
-        case 0x117: // call helper
-        case 0x119: // call kfunc
-        case 0x118: // call local
-        case 0x08d: // callx
+        case 0x117 satisfies typeof XOP.CALL_HELPER:
+        case 0x119 satisfies typeof XOP.CALL_KFUNC:
+        case 0x118 satisfies typeof XOP.CALL_LOCAL:
+        case 0x08d satisfies typeof XOP.CALLX:
           return this.callAt(cur, depth, top - left, base);
-        case 0x95: // exit
+        case 0x95 satisfies typeof XOP.EXIT:
           return this.exitAt(cur, depth, top - left, base);
         default:
           throw new BpfError('runtime', `no interpreter case for xop 0x${code[b].toString(16)}`, { file: this.prog.file, pc: cur });
@@ -421,20 +440,22 @@ export class Interpreter implements HelperEnv {
     const H = this.H;
     const code = this.prog.code;
     const b = pc << 3;
-    const xop = code[b];
-    const d = code[b + 1];
-    const s = code[b + 2];
-    const k = code[b + 4];
+    const xop = code[b + F_XOP];
+    const d = code[b + F_DST];
+    const s = code[b + F_SRC];
+    const k = code[b + F_IMM];
+    const spec = specByXop(xop) as OpSpec;
     let ea = -1;
-    if (xop >= 0x11a && xop <= 0x12d) ea = this.atomic(d, s, code[b + 3], k, xop <= 0x123 ? 8 : 4, pc);
-    else if (xop === 0x104) { L[d] = L[s]; H[d] = H[s]; A.add64(L, H, d, this.pcpuLo, this.pcpuHi); }
+    if (spec.mem === 'rmw') ea = this.atomic(d, s, code[b + F_OFF], k, spec.memBytes as 4 | 8, pc);
+    else if (xop === XOP.MOVPCPU_REG) { L[d] = L[s]; H[d] = H[s]; A.add64(L, H, d, this.pcpuLo, this.pcpuHi); }
     else {
-      // div 0x37/0x3f, mod 0x97/0x9f (unsigned); sdiv 0x100/0x101, smod 0x102/0x103
-      const imm = xop === 0x37 || xop === 0x97 || xop === 0x100 || xop === 0x102;
+      // 64-bit div, mod (unsigned), sdiv, smod
+      const imm = spec.form === 'dst,imm';
       const bl = imm ? k : L[s];
       const bh = imm ? k >> 31 : H[s];
-      if (xop >= 0x100) A.sdivmod64(L, H, d, bl, bh, xop >= 0x102);
-      else A.udivmod64(L, H, d, bl, bh, xop === 0x97 || xop === 0x9f);
+      const mod = xop === XOP.MOD_IMM || xop === XOP.MOD_REG || xop === XOP.SMOD_IMM || xop === XOP.SMOD_REG;
+      if (xop === XOP.SDIV_IMM || xop === XOP.SDIV_REG || xop === XOP.SMOD_IMM || xop === XOP.SMOD_REG) A.sdivmod64(L, H, d, bl, bh, mod);
+      else A.udivmod64(L, H, d, bl, bh, mod);
     }
     if (this.observer !== null) this.observer.insn(pc, ea, false);
     this.executed = n;
@@ -446,19 +467,19 @@ export class Interpreter implements HelperEnv {
   protected callAt(cur: number, depth: number, n: number, base: number): boolean {
     const code = this.prog.code;
     const b = cur << 3;
-    const xop = code[b];
+    const xop = code[b + F_XOP];
     const obs = this.observer;
     const next = cur + 1;
-    if (xop === 0x118) { // call local
-      if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + 6]); }
+    if (xop === XOP.CALL_LOCAL) {
+      if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, 'subprog', code[b + F_TARGET]); }
       this.depth = this.push(depth, next, cur);
       this.executed = n;
-      this.pc = code[b + 6];
+      this.pc = code[b + F_TARGET];
       return true;
     }
     const dv = this.mem.view;
-    if (xop === 0x08d) { // callx
-      const d = code[b + 1];
+    if (xop === XOP.CALLX) {
+      const d = code[b + F_DST];
       const lo = this.L[d];
       if (obs !== null) obs.insn(cur, -1, false);
       const t = this.callxTarget(lo, this.H[d], cur);
@@ -473,9 +494,9 @@ export class Interpreter implements HelperEnv {
       this.executed = n; this.depth = depth; this.pc = cur;
       this.callHelperById(lo, cur);
     } else {
-      if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, xop === 0x117 ? 'helper' : 'kfunc', code[b + 4]); }
+      if (obs !== null) { obs.insn(cur, -1, false); obs.call(cur, xop === XOP.CALL_HELPER ? 'helper' : 'kfunc', code[b + F_IMM]); }
       this.executed = n; this.depth = depth; this.pc = cur;
-      (xop === 0x117 ? this.prog.helperFns : this.prog.kfuncFns)[code[b + 5]](this);
+      (xop === XOP.CALL_HELPER ? this.prog.helperFns : this.prog.kfuncFns)[code[b + F_AUX]](this);
     }
     // Then: a tail call, a pause, or memory grown under a nested run.
     let pc = next;

@@ -5,7 +5,7 @@
 
 import { BpfError } from '../errors.ts';
 import { hexByte } from '../hex.ts';
-import { INSN_SIZE, PSEUDO, SIZE_BYTES, readInsn, type RawInsn } from '../isa/encoding.ts';
+import { INSN_SIZE, PSEUDO, readInsn, type RawInsn } from '../isa/encoding.ts';
 import { lookupSpec, type OpSpec } from '../isa/opcodes.ts';
 import type { Program } from '../program.ts';
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../layout/decoded-row.ts';
@@ -43,9 +43,6 @@ const ZERO_FIELDS: Record<OpSpec['form'], readonly ('dst' | 'src' | 'off' | 'imm
   ldind: ['dst', 'off'],
 };
 
-/** Forms whose dst register is written (so dst = r10 is refused). */
-const WRITES_DST = new Set<OpSpec['form']>(['dst,imm', 'dst,src', 'dst', 'lddw', 'load']);
-const JUMPS = new Set<OpSpec['form']>(['dst,src,off', 'dst,imm,off', 'off', 'imm-target']);
 
 export function loadProgram(program: Program, opts: LoadOptions = {}): LoadedProgram {
   const file = program.source;
@@ -87,7 +84,7 @@ export function loadProgram(program: Program, opts: LoadOptions = {}): LoadedPro
     }
     if (insn.dst > 10) fail(`${s.mnemonic}: invalid register r${insn.dst}`, pc);
     if (insn.src > 10 && s.match?.field !== 'src' && s.form !== 'lddw') fail(`${s.mnemonic}: invalid register r${insn.src}`, pc);
-    if (insn.dst === 10 && WRITES_DST.has(s.form)) fail(`${s.mnemonic}: frame pointer r10 is read-only`, pc);
+    if (insn.dst === 10 && s.writesDst) fail(`${s.mnemonic}: frame pointer r10 is read-only`, pc);
     if (s.form === 'atomic' && insn.imm & 0x01 && insn.src === 10) fail(`${s.mnemonic}: frame pointer r10 is read-only`, pc);
     if (s.form === 'ldabs' || s.form === 'ldind') fail(`${s.mnemonic}: legacy packet access (BPF_ABS/BPF_IND) is unsupported by this executor`, pc);
 
@@ -120,7 +117,7 @@ export function loadProgram(program: Program, opts: LoadOptions = {}): LoadedPro
       if (t < 0 || t >= n) fail(`call local target ${t} is outside the program (0..${n - 1})`, pc);
       code[row + F_TARGET] = t;
       subprogStarts.add(t);
-    } else if (JUMPS.has(s.form)) {
+    } else if (s.flow === 'jump' || s.flow === 'branch') {
       code[row + F_TARGET] = pc + 1 + (s.form === 'imm-target' ? insn.imm : insn.off);
     }
     checkStackAccess(s, insn, pc, fail);
@@ -138,14 +135,14 @@ export function loadProgram(program: Program, opts: LoadOptions = {}): LoadedPro
     const lo = subprogs[fn];
     const hi = fn + 1 < subprogs.length ? subprogs[fn + 1] : n;
     const s = specs[pc] as OpSpec;
-    if (JUMPS.has(s.form)) {
+    if (s.flow === 'jump' || s.flow === 'branch') {
       const t = code[pc * STRIDE + F_TARGET];
       if (t < 0 || t >= n) fail(`jump to ${t} is outside the program (0..${n - 1})`, pc);
       if (secondHalf[t]) fail(`jump to ${t} lands inside lddw`, pc);
       if (t < lo || t >= hi) fail(`jump to ${t} leaves the function [${lo}, ${hi - 1}]`, pc);
     }
-    const last = pc + (s.form === 'lddw' ? 2 : 1) === hi;
-    if (last && s.form !== 'none' && s.form !== 'off' && s.form !== 'imm-target') {
+    const last = pc + s.slots === hi;
+    if (last && s.flow !== 'exit' && s.flow !== 'jump') {
       fail(`control falls off the end of the function [${lo}, ${hi - 1}] (last instruction is ${s.mnemonic}, not exit or ja)`, pc);
     }
   }
@@ -198,12 +195,8 @@ function resolveLddw(
 }
 
 function checkStackAccess(s: OpSpec, insn: RawInsn, pc: number, fail: (d: string, pc?: number) => never): void {
-  let base: number;
-  if (s.form === 'load') base = insn.src;
-  else if (s.form === 'store-imm' || s.form === 'store-reg' || s.form === 'atomic') base = insn.dst;
-  else return;
-  if (base !== 10) return;
-  const size = SIZE_BYTES[(insn.opcode >> 3) & 3];
+  if (s.base === null || insn[s.base] !== 10) return;
+  const size = s.memBytes;
   if (insn.off < -STACK_SIZE || insn.off + size > 0) {
     fail(`${s.mnemonic}: stack access [r10${insn.off >= 0 ? '+' : ''}${insn.off}] of ${size} bytes is outside the ${STACK_SIZE}-byte frame`, pc);
   }

@@ -9,6 +9,7 @@
 // jumps, v4 sdiv/smod/movsx/ldsx/bswap/gotol).
 
 import { CLASS, MODE, SIZE, SRC } from './encoding.ts';
+import { XOP } from './xop.ts';
 
 export type OperandForm =
   | 'dst,src' // add %r0, %r1
@@ -34,7 +35,32 @@ export type OperandForm =
 /** RFC 9669 §2.4 conformance groups. */
 export type ConformanceGroup = 'base32' | 'base64' | 'atomic32' | 'atomic64' | 'divmul32' | 'divmul64' | 'packet';
 
-export interface OpSpec {
+/** How an instruction leaves: to the next slot, always to its target, to one of the two,
+ * through a call of each kind (returning to the next slot), or out of the function. */
+export type ControlFlow = 'next' | 'jump' | 'branch' | 'call-helper' | 'call-kfunc' | 'call-local' | 'callx' | 'exit';
+
+/** Columns computed from a row's class, form and mnemonic (derive() below), so consumers
+ * read them instead of re-deriving them. */
+export interface DerivedColumns {
+  /** Key of this row's xop in XOP (engine/isa/xop.ts). */
+  name: string;
+  flow: ControlFlow;
+  /** Memory the instruction touches through a register base (ldabs/ldind: 'load' of the
+   * packet, no base register) and its size in bytes (0 without access). */
+  mem: 'none' | 'load' | 'store' | 'rmw';
+  memBytes: 0 | 1 | 2 | 4 | 8;
+  /** The register field holding the address base of a memory access. */
+  base: 'src' | 'dst' | null;
+  /** Whether the dst register is written (atomics write src or r0; calls write r0). */
+  writesDst: boolean;
+  /** Slots the instruction occupies (lddw: 2). */
+  slots: 1 | 2;
+  /** Sign-extends a narrower value into dst: ldxs* from memory, movsx* from src (whose
+   * source width is the off value in `match`). */
+  signExtends: boolean;
+}
+
+export interface OpSpec extends DerivedColumns {
   /** Dense dispatch id: the opcode byte, or 0x100+ for variants that share a byte. */
   xop: number;
   opcode: number;
@@ -49,10 +75,37 @@ export interface OpSpec {
   note: string;
 }
 
+type RowSpec = Omit<OpSpec, 'xop' | keyof DerivedColumns> & { xop?: number };
+
+const FLOW_OF_FORM: Partial<Record<OperandForm, ControlFlow>> = {
+  'dst,src,off': 'branch', 'dst,imm,off': 'branch', off: 'jump', 'imm-target': 'jump',
+  helper: 'call-helper', kfunc: 'call-kfunc', local: 'call-local', callx: 'callx', none: 'exit',
+};
+const MEM_OF_FORM: Partial<Record<OperandForm, DerivedColumns['mem']>> = {
+  load: 'load', ldabs: 'load', ldind: 'load', 'store-imm': 'store', 'store-reg': 'store', atomic: 'rmw',
+};
+const NAME_SUFFIX: Partial<Record<OperandForm, string>> = {
+  'dst,imm': '_IMM', 'dst,imm,off': '_IMM', 'dst,src': '_REG', 'dst,src,off': '_REG', helper: '_HELPER', local: '_LOCAL', kfunc: '_KFUNC', callx: 'X',
+};
+
+function derive(spec: RowSpec): DerivedColumns {
+  const mem = MEM_OF_FORM[spec.form] ?? 'none';
+  return {
+    name: spec.mnemonic.toUpperCase().replace(/ /g, '_') + (NAME_SUFFIX[spec.form] ?? ''),
+    flow: FLOW_OF_FORM[spec.form] ?? 'next',
+    mem,
+    memBytes: mem === 'none' ? 0 : ((spec.width / 8) as 1 | 2 | 4 | 8),
+    base: spec.form === 'load' ? 'src' : mem === 'store' || mem === 'rmw' ? 'dst' : null,
+    writesDst: spec.form === 'dst,imm' || spec.form === 'dst,src' || spec.form === 'dst' || spec.form === 'lddw' || spec.form === 'load',
+    slots: spec.form === 'lddw' ? 2 : 1,
+    signExtends: /^(ldxs|movsx)/.test(spec.mnemonic),
+  };
+}
+
 const rows: OpSpec[] = [];
 let nextVariant = 0x100;
-function row(spec: Omit<OpSpec, 'xop'> & { xop?: number }): void {
-  rows.push({ ...spec, xop: spec.xop ?? (spec.match ? nextVariant++ : spec.opcode) });
+function row(spec: RowSpec): void {
+  rows.push({ ...spec, ...derive(spec), xop: spec.xop ?? (spec.match ? nextVariant++ : spec.opcode) });
 }
 
 // ---- ALU and ALU64 ---------------------------------------------------------------------
@@ -198,9 +251,12 @@ const byXop: (OpSpec | undefined)[] = new Array(XOP_COUNT);
 const byOpcode: OpSpec[][] = Array.from({ length: 256 }, () => []);
 for (const spec of rows) {
   if (byXop[spec.xop]) throw new Error(`opcode table: xop 0x${spec.xop.toString(16)} used twice`);
+  if ((XOP as Record<string, number>)[spec.name] !== spec.xop) throw new Error(`opcode table: ${spec.mnemonic} (${spec.form}) has xop 0x${spec.xop.toString(16)}, XOP.${spec.name} disagrees`);
   byXop[spec.xop] = spec;
   byOpcode[spec.opcode].push(spec);
 }
+
+if (Object.keys(XOP).length !== rows.length) throw new Error('opcode table: XOP names ids that are not rows');
 
 export function specByXop(xop: number): OpSpec | undefined {
   return byXop[xop];

@@ -8,15 +8,13 @@ import type { Memory } from '../exec/memory.ts';
 import type { TimingModel } from '../timing/model.ts';
 import type { AccessKind, CoherenceDirectory } from './coherence.ts';
 
-/** Per slot: how the instruction touches memory (mnemonics from the opcode table). */
+const ACCESS_KIND = { none: 0, load: 1, store: 2, rmw: 3 } as const;
+
+/** Per slot: how the instruction touches memory (the opcode table's mem column). */
 export function accessKinds(loaded: LoadedProgram): Uint8Array {
   const out = new Uint8Array(loaded.slots);
   loaded.specs.forEach((s, pc) => {
-    if (!s) return;
-    const m = s.mnemonic;
-    if (m.startsWith('lock')) out[pc] = 3;
-    else if (m.startsWith('ldx')) out[pc] = 1;
-    else if (m.startsWith('st')) out[pc] = 2;
+    if (s) out[pc] = ACCESS_KIND[s.mem];
   });
   return out;
 }

@@ -3,7 +3,7 @@
 // stack slots the program cannot be using.
 
 import { BpfError } from '../errors.ts';
-import { CLASS, type RawInsn } from '../isa/encoding.ts';
+import type { RawInsn } from '../isa/encoding.ts';
 import { lookupSpec } from '../isa/opcodes.ts';
 import type { CallGraph, FunctionRange } from './call-graph.ts';
 import { ldxdw, mov64Reg, R10, stxdw } from './emit.ts';
@@ -62,14 +62,18 @@ function regUse(insn: RawInsn): { reads: number; writes: number } {
 
 function successors(g: CallGraph, i: number): number[] {
   const insn = g.insns[i];
-  const cls = insn.opcode & 7;
-  if (cls === CLASS.LD && insn.opcode === 0x18) return [i + 2];
-  if (cls !== CLASS.JMP && cls !== CLASS.JMP32) return [i + 1];
-  const op = insn.opcode & 0xf0;
-  if (op === 0x90) return [];
-  if (op === 0x80) return [i + 1];
-  if (op === 0x00) return [i + 1 + (cls === CLASS.JMP32 ? insn.imm : insn.off)];
-  return [i + 1, i + 1 + insn.off];
+  const spec = lookupSpec(insn.opcode, insn.src, insn.off, insn.imm);
+  if (!spec) return [i + 1];
+  switch (spec.flow) {
+    case 'exit':
+      return [];
+    case 'jump':
+      return [i + 1 + (spec.form === 'imm-target' ? insn.imm : insn.off)];
+    case 'branch':
+      return [i + 1, i + 1 + insn.off];
+    default:
+      return [i + spec.slots];
+  }
 }
 
 /** Registers (bit r) read before being written on some path from the function's entry. Calls
@@ -78,13 +82,14 @@ export function liveIn(g: CallGraph, f: FunctionRange): number {
   const size = f.end - f.start;
   const live = new Int32Array(size);
   const use = Array.from({ length: size }, (_, k) => (g.second[f.start + k] ? { reads: 0, writes: 0 } : regUse(g.insns[f.start + k])));
+  const succ = Array.from({ length: size }, (_, k) => (g.second[f.start + k] ? [] : successors(g, f.start + k)));
   for (let changed = true; changed; ) {
     changed = false;
     for (let k = size - 1; k >= 0; k--) {
       const i = f.start + k;
       if (g.second[i]) continue;
       let out = 0;
-      for (const t of successors(g, i)) if (t >= f.start && t < f.end) out |= live[t - f.start];
+      for (const t of succ[k]) if (t >= f.start && t < f.end) out |= live[t - f.start];
       const v = use[k].reads | (out & ~use[k].writes);
       if (v !== live[k]) {
         live[k] = v;
@@ -111,8 +116,7 @@ export function deepestStackOffset(g: CallGraph): number {
       const note = (base: number | undefined, off: number): void => {
         if (base !== undefined) deepest = Math.min(deepest, base + off);
       };
-      if (spec.form === 'load') note(known[insn.src], insn.off);
-      else if (spec.form === 'store-imm' || spec.form === 'store-reg' || spec.form === 'atomic') note(known[insn.dst], insn.off);
+      if (spec.base !== null) note(known[insn[spec.base]], insn.off);
       if (insn.dst === R10) continue;
       const { writes } = regUse(insn);
       let next: number | undefined;

@@ -13,15 +13,13 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { F_XOP, STRIDE } from '../layout/decoded-row.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
+import { XOP } from '../isa/xop.ts';
 import type { BlockCuts, SlotCostFolding } from '../exec/observer.ts';
 import type { TimingStats } from './timing-model.ts';
 import type { OpTable, Range } from './op-table.ts';
 import type { LoweredProgram } from './program-lowering.ts';
 import { OpReplay } from './replay.ts';
 
-const XOP_LDDW = 0x18;
-const XOP_CALL_HELPER = 0x117;
-const XOP_CALL_KFUNC = 0x119;
 /** Costs must be multiples of this for folding to be exact. */
 const QUANTUM = 1 / 256;
 
@@ -58,7 +56,7 @@ export class AdditiveModel extends OpReplay {
       add(pc, t.slotOps[pc]);
       const xop = loaded.code[pc * STRIDE + F_XOP];
       const slot = lowered.slots[pc];
-      if ((xop === XOP_CALL_HELPER || xop === XOP_CALL_KFUNC) && slot.hasCallOp) {
+      if ((xop === XOP.CALL_HELPER || xop === XOP.CALL_KFUNC) && slot.hasCallOp) {
         add(pc, t.slotBody[pc]);
         if (slot.extraCycles > 0) {
           this.slotCycles[pc] += slot.extraCycles;
@@ -80,7 +78,7 @@ export class AdditiveModel extends OpReplay {
       const start = ls[i];
       const end = i + 1 < ls.length ? ls[i + 1] : n;
       f.end[start] = end;
-      for (let pc = start; pc < end; pc += this.loaded.code[pc * STRIDE + F_XOP] === XOP_LDDW ? 2 : 1) {
+      for (let pc = start; pc < end; pc += this.loaded.code[pc * STRIDE + F_XOP] === XOP.LDDW ? 2 : 1) {
         f.cycles[start] += this.slotCycles[pc];
         f.ops[start] += this.slotOpsRun[pc];
       }
@@ -100,7 +98,7 @@ export class AdditiveModel extends OpReplay {
       this.sum += cycles;
       this.charged += cycles;
       this.opsRun += c * f.ops[start];
-      for (let pc = start; pc < f.end[start]; pc += code[pc * STRIDE + F_XOP] === XOP_LDDW ? 2 : 1) this.byPc[pc] += c * this.slotCycles[pc];
+      for (let pc = start; pc < f.end[start]; pc += code[pc * STRIDE + F_XOP] === XOP.LDDW ? 2 : 1) this.byPc[pc] += c * this.slotCycles[pc];
     }
   }
 

@@ -4,11 +4,11 @@
 // instruction budget and the slice end are checked once per block) and a run paused inside
 // a block can be finished by the interpreter up to the next leader.
 
-import { OPCODES, XOP_COUNT, type OpSpec } from '../../isa/opcodes.ts';
+import { OPCODES, XOP_COUNT, type ControlFlow, type OpSpec } from '../../isa/opcodes.ts';
 import { F_TARGET, F_XOP, STRIDE } from '../../layout/decoded-row.ts';
 
-/** What an instruction does to control flow, by dispatch id, read off the opcode table's
- * operand forms (the one place that says which rows are jumps and calls). */
+/** What an instruction does to control flow, by dispatch id: the opcode table's flow and
+ * slots columns as small integers. */
 export const Flow = {
   Straight: 0,
   ConditionalJump: 1,
@@ -23,28 +23,11 @@ export const Flow = {
 } as const;
 export type Flow = (typeof Flow)[keyof typeof Flow];
 
-function flowOf(s: OpSpec): Flow {
-  switch (s.form) {
-    case 'dst,src,off':
-    case 'dst,imm,off':
-      return Flow.ConditionalJump;
-    case 'off':
-    case 'imm-target':
-      return Flow.Goto;
-    case 'helper':
-      return Flow.HelperCall;
-    case 'kfunc':
-      return Flow.KfuncCall;
-    case 'local':
-      return Flow.LocalCall;
-    case 'callx':
-      return Flow.Callx;
-    case 'lddw':
-      return Flow.Lddw;
-    default:
-      return s.mnemonic === 'exit' ? Flow.Exit : Flow.Straight;
-  }
-}
+const FLOW_OF: Record<ControlFlow, Flow> = {
+  next: Flow.Straight, branch: Flow.ConditionalJump, jump: Flow.Goto, 'call-helper': Flow.HelperCall,
+  'call-kfunc': Flow.KfuncCall, 'call-local': Flow.LocalCall, callx: Flow.Callx, exit: Flow.Exit,
+};
+const flowOf = (s: OpSpec): Flow => (s.slots === 2 ? Flow.Lddw : FLOW_OF[s.flow]);
 
 const FLOW = new Uint8Array(XOP_COUNT);
 for (const s of OPCODES) FLOW[s.xop] = flowOf(s);

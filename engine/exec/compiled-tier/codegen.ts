@@ -12,7 +12,7 @@
 // reports every instruction: a run with such an observer is interpreted (executor.ts).
 
 import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../../layout/address-space.ts';
-import { F_AUX, F_TARGET, F_XOP, STRIDE } from '../../layout/decoded-row.ts';
+import { F_AUX, F_DST, F_SRC, F_TARGET, F_XOP, STRIDE } from '../../layout/decoded-row.ts';
 import * as A from '../alu64.ts';
 import { findBlocks, Flow, flowOfXop, isConditionalJump, slotsOf, type BlockMap } from './blocks.ts';
 import { ARRAY_REGS, emitInsn, jumpTarget, LOCAL_REGS, type RegNames } from './emit-insn.ts';
@@ -127,7 +127,7 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
         break;
       }
       case Flow.Callx: {
-        const d = code[pc * STRIDE + 1];
+        const d = code[pc * STRIDE + F_DST];
         out.push(`{ const t = self.callxTarget(L[${d}], H[${d}], ${pc});`);
         out.push(`if (t >= 0) { ${counted ? `obs.call(${pc}, 'callx-subprog', t);` : ''} ${pushSource(pc)} pc = t; continue; }`);
         out.push(counted ? `obs.call(${pc}, 'callx-helper', L[${d}]);` : '');
@@ -189,8 +189,8 @@ function promotableRegs(code: Int32Array, blocks: BlockMap, leader: number): num
   for (let i = 0; i < blocks.length[leader]; i++) {
     const src = emitInsn(code, pc, ARRAY_REGS);
     if (!src || /\bL, H\b|self\.atomic/.test(src.body)) return null;
-    regs.add(code[pc * STRIDE + 1]);
-    regs.add(code[pc * STRIDE + 2]);
+    regs.add(code[pc * STRIDE + F_DST]);
+    regs.add(code[pc * STRIDE + F_SRC]);
     pc += slotsOf(code[pc * STRIDE + F_XOP]);
   }
   return [...regs].sort((a, b) => a - b);

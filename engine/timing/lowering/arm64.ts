@@ -94,9 +94,9 @@ function lowerAlu(insn: JitInsn, is64: boolean, ctx: A64LowerCtx): MachineOp[] {
     out.push(a64op('alu', `add ${dn}, ${dn}, x${TMP1}`, { dst: d, srcs: [d, TMP1] }));
     return out;
   }
-  const sx = /^movsx(8|16|32)/.exec(spec.mnemonic);
-  if (sx) {
-    const mn = sx[1] === '8' ? 'sxtb' : sx[1] === '16' ? 'sxth' : 'sxtw';
+  if (spec.signExtends) {
+    const from = spec.match?.value;
+    const mn = from === 8 ? 'sxtb' : from === 16 ? 'sxth' : 'sxtw';
     return [a64op('movzx', `${mn} ${dn}, ${a64Name(s, false)}`, { dst: d, srcs: [s] })];
   }
   if (name === 'neg') return [a64op('alu', `neg ${dn}, ${dn}`, { dst: d, srcs: [d] })];
@@ -201,7 +201,7 @@ function lowerMem(insn: JitInsn, ctx: A64LowerCtx): MachineOp[] {
   if (spec.form === 'load') {
     const d = a64Reg(dst);
     const a = address(src, off, width, ctx, out);
-    const signed = spec.mnemonic.startsWith('ldxs');
+    const signed = spec.signExtends;
     const mn = signed ? `ldrs${width === 32 ? 'w' : SUFFIX[width]}` : `ldr${SUFFIX[width]}`;
     out.push(a64op('load', `${mn} ${a64Name(d, signed || width === 64)}, ${a.text}`, { dst: d, srcs: a.srcs, mem: 'load', ...memInit }));
     return out;
@@ -308,7 +308,7 @@ export function lowerArm64(insn: JitInsn, ctx: A64LowerCtx): MachineOp[] {
     default:
       break;
   }
-  if (cls === CLASS.JMP || cls === CLASS.JMP32) return lowerJmp(insn, cls === CLASS.JMP);
+  if (spec.flow === 'branch') return lowerJmp(insn, cls === CLASS.JMP);
   if (/^(le|be|bswap)\d+$/.test(spec.mnemonic)) return lowerEndian(insn);
   return lowerAlu(insn, cls === CLASS.ALU64, ctx);
 }

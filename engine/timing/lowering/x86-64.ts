@@ -125,9 +125,8 @@ function lowerAlu(insn: JitInsn, is64: boolean): MachineOp[] {
       op('gs-load', `add ${regName(d, 64)}, qword ptr gs:[this_cpu_off]`, 9, { dst: d, alsoWrites: [FLAGS], srcs: [d], mem: 'load', memBytes: 8, addr: 'percpu-offset' }),
     ];
   }
-  const sx = /^movsx(8|16|32)(32|64)$/.exec(spec.mnemonic);
-  if (sx) {
-    const from = Number(sx[1]) as 8 | 16 | 32;
+  if (spec.signExtends) {
+    const from = spec.match?.value as 8 | 16 | 32;
     const s = x86Reg(src);
     const bytes = is64 ? (from === 32 ? 3 : 4) : from === 8 ? 4 : (isEreg(dst) || isEreg(src) ? 1 : 0) + 3;
     const text = from === 32 ? `movsxd ${regName(d, 64)}, ${regName(s, 32)}` : `movsx ${regName(d, w)}, ${regName(s, from)}`;
@@ -256,7 +255,7 @@ function lowerLoad(insn: JitInsn): MachineOp[] {
   const { spec, dst, src, off } = insn;
   const d = x86Reg(dst);
   const width = spec.width;
-  const signed = spec.mnemonic.startsWith('ldxs');
+  const signed = spec.signExtends;
   const mem = memOperand(src, off);
   const init = { dst: d, srcs: [x86Reg(src)], mem: 'load' as const, memBytes: width / 8, addr: 'insn' as const };
   const sfx = suffixBytes(off);
@@ -362,7 +361,7 @@ export function lowerX86(insn: JitInsn, ctx: X86LowerCtx): MachineOp[] {
     default:
       break;
   }
-  if (cls === CLASS.JMP || cls === CLASS.JMP32) return lowerJmp(insn, ctx, cls === CLASS.JMP);
+  if (spec.flow === 'branch') return lowerJmp(insn, ctx, cls === CLASS.JMP);
   if (spec.mnemonic.match(/^(le|be|bswap)\d+$/)) return lowerEndian(insn);
   return lowerAlu(insn, cls === CLASS.ALU64);
 }
