@@ -3,7 +3,8 @@
 // figures (they depend on the machine, its load and Node), reported apart from the
 // model cycles and left out when two result documents are compared.
 import { Bench } from 'tinybench';
-import { helpersFor, rewriteFor } from '../../engine/experiment/measure.ts';
+import { helpersFor } from '../../engine/experiment/measure.ts';
+import { rewriteFor } from '../../engine/strategy-run.ts';
 import { resolveSites } from '../../engine/experiment/index.ts';
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import { DEFAULT_TIER, instantiate, loadProgram, type ExecutionTier, type ProgramInstance } from '../../engine/exec/index.ts';

@@ -12,7 +12,8 @@ import type { CpuModel } from '../cpus/cpu-model.ts';
 import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry, type WorldTape } from '../exec/index.ts';
 import type { InvocationOutcome } from '../oracle/correctness.ts';
 import type { Program } from '../program.ts';
-import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../strategies/index.ts';
+import type { RewriteResult } from '../strategies/index.ts';
+import { setUpStrategy } from '../strategy-run.ts';
 import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
 import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { SiteCounter } from './site-counter.ts';
@@ -60,17 +61,8 @@ export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
   return set === 'conformance' ? conformanceHelpers : defaultHelpers;
 }
 
-export function rewriteFor(program: Program, strategy: string, sites: 'may-throw' | 'all-calls', helpers: HelperRegistry): RewriteResult {
-  const s = strategyByName(strategy);
-  if (!s) throw new Error(`no strategy '${strategy}'`); // validateSpec refused it already
-  return s.rewrite(program, defaultRewriteEnv({ sites, helperName: (id) => helpers.get(id)?.name }));
-}
-
 export function measureStrategy(o: MeasureOptions): Measurement {
-  const helpers = helpersFor(o.helperSet);
-  const rewrite = rewriteFor(o.program, o.strategy, o.sites, helpers);
-  const loaded = loadProgram(rewrite.program, { helpers });
-  const instance = instantiate(loaded, { seed: o.seed, helpers, tier: o.tier });
+  const { rewrite, loaded, instance } = setUpStrategy({ program: o.program, strategy: o.strategy, sites: o.sites, helpers: helpersFor(o.helperSet), seed: o.seed, tier: o.tier });
   const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary });
   const slots = rewrite.program.insns.length / 8;
   const counter = new SiteCounter(model, slots, rewrite.callSites.map((s) => s.rewrittenPc));

@@ -16,13 +16,13 @@ import { cpuModelById } from '../cpus/index.ts';
 import { returnThunkLabel, withMitigations } from '../cpus/mitigations.ts';
 import { hex } from '../hex.ts';
 import type { CallSiteResult, RunRecord } from '../results/document.ts';
-import { buildCallGraph } from '../strategies/call-graph.ts';
 import { SLOT_ENTRY, type RewriteResult } from '../strategies/index.ts';
 import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { judgeCorrectness, type InvocationOutcome } from '../oracle/correctness.ts';
 import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type Measurement } from './measure.ts';
 import { validateSpec, type ExperimentSpec } from './spec.ts';
 import { applyThrowRate } from '../inputs/throw-knob.ts';
+import { cyclesBySite, resolveSites } from '../strategy-run.ts';
 
 export interface ExperimentCallSite extends CallSiteResult {
   /** Slot of the call (or of the throw's replacement) in the rewritten program. */
@@ -91,12 +91,6 @@ export interface RunCaveat {
 }
 
 
-/** 'auto' → may-throw when the program calls bpf_throw anywhere, else all-calls. */
-export function resolveSites(spec: Pick<ExperimentSpec, 'sites' | 'program'>): 'may-throw' | 'all-calls' {
-  if (spec.sites !== 'auto') return spec.sites;
-  return buildCallGraph(spec.program).calls.some((c) => c.isThrow) ? 'may-throw' : 'all-calls';
-}
-
 export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
   validateSpec(spec);
   const program = spec.throwKnob ? applyThrowRate(spec.program, spec.throwKnob, spec.throwRate) : spec.program;
@@ -160,13 +154,7 @@ function toRecord(
 ): ExperimentRunRecord {
   const n = spec.invocations;
   const rw = m.rewrite;
-  const siteCycles = new Float64Array(rw.callSites.length);
-  let entry = 0;
-  for (let slot = 0; slot < rw.slotSite.length; slot++) {
-    const k = rw.slotSite[slot];
-    if (k >= 0) siteCycles[k] += m.byPc[slot];
-    else if (k === SLOT_ENTRY) entry += m.byPc[slot];
-  }
+  const { perSite: siteCycles, entry } = cyclesBySite(rw, m.byPc);
   const overhead = m.cyclesPerInvocation - baseline.cyclesPerInvocation;
   const atSites = siteCycles.reduce((a, b) => a + b, 0);
   const caveatSites = placeCaveats(m.unmeasured, rw);

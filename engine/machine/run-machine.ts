@@ -17,14 +17,14 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { returnThunkLabel } from '../cpus/mitigations.ts';
 import { BpfError } from '../errors.ts';
-import { DEFAULT_TIER, defaultHelpers, EXECUTION_TIERS, instantiate, isExecutionTier, loadProgram, withHelpers, type ExecutionTier, type HelperDef, type HelperRegistry } from '../exec/index.ts';
+import { DEFAULT_TIER, defaultHelpers, EXECUTION_TIERS, isExecutionTier, withHelpers, type ExecutionTier, type HelperDef, type HelperRegistry } from '../exec/index.ts';
 import type { InvocationOutcome } from '../oracle/correctness.ts';
 import { applyThrowRate, type ThrowKnob } from '../inputs/throw-knob.ts';
 import { hex } from '../hex.ts';
 import type { Program } from '../program.ts';
 import type { CallSiteResult, Correctness } from '../results/document.ts';
-import { buildCallGraph } from '../strategies/call-graph.ts';
-import { defaultRewriteEnv, SLOT_ENTRY, strategyByName, type RewriteResult } from '../strategies/index.ts';
+import { strategyByName, type RewriteResult } from '../strategies/index.ts';
+import { cyclesBySite, resolveSites, setUpStrategy } from '../strategy-run.ts';
 import { createSharedCaches } from '../timing/cache.ts';
 import { createTimingModel, type TimingModel } from '../timing/model.ts';
 import { CoherenceDirectory } from './coherence.ts';
@@ -180,19 +180,16 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
   let baselineError: string | undefined;
   const program = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, s.throwRate) : w.program;
   const normalProgram = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, 0) : w.program;
-  const sites = buildCallGraph(program).calls.some((c) => c.isThrow) ? 'may-throw' : 'all-calls';
+  const sites = resolveSites({ sites: 'auto', program });
   const tier = opts.tier ?? DEFAULT_TIER;
   const oracle = new Oracle(program, w.ctx, opts.seed, s.cpus, tier);
   const normal = new Oracle(normalProgram, w.ctx, opts.seed, s.cpus, tier);
 
   const runs: MachineStrategyResult[] = [];
   for (const name of strategies) {
-    const strategy = strategyByName(name)!;
     let sim: MachineSimulation | undefined;
     const helpers = hookedHelpers(s, () => sim);
-    const rw = strategy.rewrite(program, defaultRewriteEnv({ sites, resetPolicy: s.resetPolicy, helperName: (id) => helpers.get(id)?.name }));
-    const loaded = loadProgram(rw.program, { helpers });
-    const instance = instantiate(loaded, { seed: opts.seed, helpers, cpus: s.cpus, tier });
+    const { rewrite: rw, loaded, instance } = setUpStrategy({ program, strategy: name, sites, helpers, seed: opts.seed, cpus: s.cpus, tier, resetPolicy: s.resetPolicy });
     const cpu = opts.cpuModel;
     const shared = createSharedCaches(cpu);
     const transfer = Math.max(0, Math.round(cpu.coreToCore.sameCluster.value * cpu.frequencyGHz.value) - cpu.l1d.latency.value);
@@ -268,13 +265,7 @@ function attributeSites(rw: RewriteResult, models: readonly TimingModel[], obser
       executions[pc] += o.executions[pc];
     }
   }
-  const siteCycles = new Float64Array(rw.callSites.length);
-  let entry = 0;
-  for (let pc = 0; pc < slots; pc++) {
-    const k = rw.slotSite[pc];
-    if (k >= 0) siteCycles[k] += byPc[pc];
-    else if (k === SLOT_ENTRY) entry += byPc[pc];
-  }
+  const { perSite: siteCycles, entry } = cyclesBySite(rw, byPc);
   const callSites = rw.callSites.map((site, k): CallSiteResult => {
     const n = executions[site.rewrittenPc] ?? 0;
     return { pc: site.pc, kind: site.kind, target: site.target, frame: site.frame, executions: n, overheadCycles: siteCycles[k], overheadPerExecution: n > 0 ? siteCycles[k] / n : 0 };

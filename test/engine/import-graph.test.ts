@@ -33,7 +33,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['cpus'],
   ['timing'],
   ['results'],
-  ['oracle'],
+  ['oracle', 'strategy-run.ts'],
   ['experiment', 'machine', 'calibrate'],
   ['report', 'run.ts'],
   ['cli'],

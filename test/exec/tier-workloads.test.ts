@@ -7,8 +7,9 @@ import { resolveWorkload, type ResolvedWorkload } from '../../benchmarks/bench/w
 import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
 import type { ExecutionTier } from '../../engine/exec/index.ts';
 import type { LoadedProgram } from '../../engine/exec/decoded.ts';
-import { helpersFor, rewriteFor } from '../../engine/experiment/measure.ts';
-import { resolveSites } from '../../engine/experiment/run-experiment.ts';
+import { helpersFor } from '../../engine/experiment/measure.ts';
+import { rewriteFor } from '../../engine/strategy-run.ts';
+import { resolveSites } from '../../engine/strategy-run.ts';
 import { applyThrowRate } from '../../engine/inputs/throw-knob.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';

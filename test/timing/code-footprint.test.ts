@@ -8,7 +8,7 @@ import { callDensityProgram } from '../../benchmarks/workloads/generators/call-d
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import { defaultHelpers } from '../../engine/exec/helpers/linux.ts';
 import { instantiate, loadProgram } from '../../engine/exec/index.ts';
-import { rewriteFor } from '../../engine/experiment/measure.ts';
+import { rewriteFor } from '../../engine/strategy-run.ts';
 import { createTimingModel } from '../../engine/timing/model.ts';
 import { buildOpTable } from '../../engine/timing/op-table.ts';
 import { lowerProgram } from '../../engine/timing/program-lowering.ts';

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { resolveWorkload } from '../../benchmarks/bench/workloads.ts';
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import { instantiate, loadProgram } from '../../engine/exec/index.ts';
-import { helpersFor, rewriteFor } from '../../engine/experiment/measure.ts';
+import { helpersFor } from '../../engine/experiment/measure.ts';
+import { rewriteFor } from '../../engine/strategy-run.ts';
 import { createSharedCaches, type SharedCaches } from '../../engine/timing/cache.ts';
 import { createTimingModel, type TimingModel } from '../../engine/timing/model.ts';
 
