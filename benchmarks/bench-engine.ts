@@ -5,7 +5,7 @@
 // same run, for scale. Ratios between tiers and to native come from this one run.
 // Prints two 80-column tables; --json FILE keeps the rows for the README's figures.
 //   npm run bench:engine [-- --loops N] [-- --iterations N] [-- --tier LIST] ...
-import { runMain } from '../engine/cli/run-main.ts';
+import { runMain } from '../engine/entry-point.ts';
 import { writeFileAtomic } from '../engine/results/atomic-write.ts';
 import { collectProvenance } from '../engine/results/provenance.ts';
 import { parseBenchEngineArgs, USAGE, type BenchEngineOptions } from './bench-engine/args.ts';

@@ -3,13 +3,13 @@
 // and throw-rate sweeps, in parallel on a piscina pool; then writes the result document
 // (results/<timestamp>.json and results/latest.json), the CSVs, the charts, and prints
 // an 80-column summary. See benchmarks/bench/README.md.
-import { runMain } from '../engine/cli/run-main.ts';
+import { runMain } from '../engine/entry-point.ts';
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { intOption } from '../engine/cli/args.ts';
-import { loadCatalog } from '../engine/cli/workload-catalog.ts';
+import { intOption } from '../engine/inputs/options.ts';
+import { benchCatalog } from './workloads/catalog.ts';
 import { BpfError } from '../engine/errors.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS } from '../engine/exec/index.ts';
 import { parseCpuModelList, parseTier } from '../engine/experiment/index.ts';
@@ -78,7 +78,7 @@ function parse(argv: string[]) {
 
 function parseWorkloads(text: string | undefined): string[] | undefined {
   if (text === undefined || text === 'all') return undefined;
-  const known = loadCatalog().map((w) => w.name);
+  const known = benchCatalog().map((w) => w.name);
   const names = text.split(',').map((s) => s.trim());
   for (const n of names) if (!known.includes(n)) throw new BpfError('usage', `--workload: unknown workload '${n}' (known: ${known.join(', ')}, or all)`);
   return names;

@@ -1,6 +1,6 @@
 // `npm run charts [-- result.json] [--calibration FILE] [--out DIR]`: re-renders the
 // charts from a result document without re-running anything.
-import { runMain } from '../engine/cli/run-main.ts';
+import { runMain } from '../engine/entry-point.ts';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';

@@ -1,6 +1,6 @@
 // bench-engine's command line: every mistake is one BpfError line naming the option.
 import { parseArgs } from 'node:util';
-import { intOption } from '../../engine/cli/args.ts';
+import { intOption } from '../../engine/inputs/options.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { EXECUTION_TIERS, type ExecutionTier } from '../../engine/exec/index.ts';
 import { MAX_LOOPS } from './loop-program.ts';

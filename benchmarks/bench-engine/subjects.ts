@@ -3,7 +3,7 @@
 // the chosen cycle accounting attached around every run.
 import { zen5 } from '../../engine/cpus/zen5.ts';
 import type { CpuModel } from '../../engine/cpus/cpu-model.ts';
-import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
+import { benchCatalog } from '../workloads/catalog.ts';
 import { instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry, type LoadedProgram } from '../../engine/exec/index.ts';
 import { resolveSites } from '../../engine/experiment/index.ts';
 import { helpersFor } from '../../engine/experiment/measure.ts';
@@ -95,5 +95,5 @@ export function workloadSubject(name: string): Subject {
 }
 
 export function builtInWorkloadNames(): string[] {
-  return loadCatalog().map((w) => w.name);
+  return benchCatalog().map((w) => w.name);
 }

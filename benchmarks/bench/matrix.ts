@@ -7,7 +7,7 @@
 // strategy against it, so strategies belong together).
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadCatalog } from '../../engine/cli/workload-catalog.ts';
+import { benchCatalog } from '../workloads/catalog.ts';
 import { readScenarioFile } from '../../engine/machine/index.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import { DEFAULT_TIER, type ExecutionTier } from '../../engine/exec/index.ts';
@@ -86,7 +86,7 @@ export function workloadLabel(w: WorkloadRef): string {
 export function buildMatrix(o: MatrixOptions): BenchTask[] {
   const n = o.quick ? QUICK_INVOCATIONS : INVOCATIONS;
   const models = o.cpuModels ?? (o.quick ? QUICK_CPU_MODELS : CPU_MODELS.map((m) => m.id));
-  const workloads = o.workloads ?? loadCatalog().map((w) => w.name);
+  const workloads = o.workloads ?? benchCatalog().map((w) => w.name);
   const sweepModels = o.sweepModels ?? models;
   const strategies = [...STRATEGY_NAMES];
   const tier = o.tier ?? DEFAULT_TIER;

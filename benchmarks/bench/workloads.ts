@@ -3,7 +3,7 @@
 // threads as plain data, so they name workloads rather than carry programs).
 import { createHash } from 'node:crypto';
 import { readProgramInput } from '../../engine/inputs/program-input.ts';
-import { workloadByName } from '../../engine/cli/workload-catalog.ts';
+import { benchWorkload } from '../workloads/catalog.ts';
 import { BpfError } from '../../engine/errors.ts';
 import type { ThrowKnob } from '../../engine/experiment/index.ts';
 import type { Program } from '../../engine/program.ts';
@@ -33,7 +33,7 @@ export function resolveWorkload(ref: WorkloadRef): ResolvedWorkload {
       version: `generator@${CALL_DENSITY_GENERATOR_VERSION} ${contentHash(d.program)}`,
     };
   }
-  const w = workloadByName(ref.name);
+  const w = benchWorkload(ref.name);
   if (!w) throw new BpfError('usage', `no built-in workload '${ref.name}'`);
   const input = readProgramInput(w.file, { section: w.section, ctx: w.context });
   // A built-in workload without a context runs on none, not on a default packet.

@@ -1,6 +1,6 @@
 // bpfexc: parse the verb, hand the rest to it, and turn user errors into one line.
 import { BpfError } from '../errors.ts';
-import { runMain } from './run-main.ts';
+import { runMain } from '../entry-point.ts';
 import { VERBS } from './verbs/index.ts';
 
 const USAGE = `usage: bpfexc <command> [options]

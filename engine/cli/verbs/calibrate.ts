@@ -6,7 +6,7 @@ import { formatCalibration } from '../../calibrate/report.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS } from '../../exec/index.ts';
 import { parseTier } from '../../experiment/index.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
-import { intOption, oneOf, parseVerbArgs } from '../args.ts';
+import { intOption, oneOf, parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
 
 const D = DEFAULT_CALIBRATION;

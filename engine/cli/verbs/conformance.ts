@@ -3,7 +3,7 @@ import type { ConformanceExecutor } from '../../conformance/judge.ts';
 import { runConformance } from '../../conformance/runner.ts';
 import { conformanceHelpers, DEFAULT_TIER, EXECUTION_TIERS, runProgram, type ExecutionTier } from '../../exec/index.ts';
 import { parseTier } from '../../experiment/spec.ts';
-import { parseVerbArgs } from '../args.ts';
+import { parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
 
 /** The conformance runner's executor (helpers as bpf_conformance's harness expects them)

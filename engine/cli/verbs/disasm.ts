@@ -1,6 +1,6 @@
 import { disassemble } from '../../asm/disassembler.ts';
 import { BpfError } from '../../errors.ts';
-import { parseVerbArgs } from '../args.ts';
+import { parseVerbArgs } from '../../inputs/options.ts';
 import { readProgramInput } from '../../inputs/program-input.ts';
 import type { Verb } from './verb.ts';
 

@@ -5,7 +5,7 @@ import { BpfError } from '../../errors.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
 import { wrap } from '../../results/text-table.ts';
 import { formatTable } from '../../results/text-table.ts';
-import { parseVerbArgs } from '../args.ts';
+import { parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
 
 const WIDTH = 80;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BpfError } from '../../errors.ts';
 import { formatReport, REPORT_FORMATS } from '../../report/format.ts';
 import { parseResultDocument } from '../../results/document.ts';
-import { oneOf, parseVerbArgs } from '../args.ts';
+import { oneOf, parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
 
 const DEFAULT_RESULT = 'results/latest.json';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../exec/index.ts';
 import { hex } from '../../hex.ts';
-import { hexBytesOption, intOption, MAX_SEED, oneOf, parseVerbArgs, seedOption } from '../args.ts';
+import { hexBytesOption, intOption, MAX_SEED, oneOf, parseVerbArgs, seedOption } from '../../inputs/options.ts';
 import { readProgramInput, type ProgramInput } from '../../inputs/program-input.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';

@@ -1,7 +1,7 @@
 import { wrap } from '../../results/text-table.ts';
 import { BpfError } from '../../errors.ts';
 import { STRATEGIES } from '../../strategies/index.ts';
-import { parseVerbArgs } from '../args.ts';
+import { parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
 
 const WIDTH = 80;

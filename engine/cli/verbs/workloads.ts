@@ -1,7 +1,7 @@
 import { wrap } from '../../results/text-table.ts';
 import { formatTable } from '../../results/text-table.ts';
 import { BpfError } from '../../errors.ts';
-import { parseVerbArgs } from '../args.ts';
+import { parseVerbArgs } from '../../inputs/options.ts';
 import { loadCatalog } from '../workload-catalog.ts';
 import type { Verb } from './verb.ts';
 

@@ -1,6 +1,6 @@
 // The one place a command-line entry point turns its result into an exit status: user
 // errors (BpfError) as one line and status 1, anything else as a bug with its stack.
-import { BpfError } from '../errors.ts';
+import { BpfError } from './errors.ts';
 
 export function runMain(tool: string, main: () => Promise<number>): void {
   main().then(
