@@ -31,7 +31,7 @@ import { CoherenceDirectory } from './coherence.ts';
 import { accessKinds, CpuObserver } from './cpu-observer.ts';
 import { judgeInvocations, Oracle, type OracleOutcome, type Verdict } from './judge.ts';
 import type { Scenario } from './scenario.ts';
-import { MachineSimulation, watchExceptionState, type Invocation } from './simulate.ts';
+import { MachineSimulation, watchExceptionState, type SimulationResult } from './simulate.ts';
 
 /** The scenario's program, resolved by the caller (the engine does not read the catalog). */
 export interface MachineWorkload {
@@ -212,13 +212,19 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
     } finally {
       sim = undefined;
     }
-    const r = summarise(name, res.invocations, res.busyCycles, res.completedOn, res.coherenceTransfers, oracle, normal, opts.maxTraces ?? 20, s.throwRate > 0);
-    r.cycles.exceptionStateCoherencePerInvocation = observers.reduce((a, o) => a + o.watchedPenalty, 0) / Math.max(1, res.invocations.length);
-    r.cycles.parts = cycleParts(res.busyCycles, res.completedOn, observers);
-    r.insns = { original: program.insns.length / 8, rewritten: rw.program.insns.length / 8, executed: instance.state.insnsTotal - insns0 };
-    r.sites = sites;
-    Object.assign(r, attributeSites(rw, models, observers, res.invocations.length));
-    runs.push(r);
+    runs.push(
+      summarise(name, res, {
+        oracle,
+        normal,
+        maxTraces: opts.maxTraces ?? 20,
+        knob: s.throwRate > 0,
+        models,
+        observers,
+        rewrite: rw,
+        sites,
+        insns: { original: program.insns.length / 8, rewritten: rw.program.insns.length / 8, executed: instance.state.insnsTotal - insns0 },
+      }),
+    );
   }
   const base = runs.find((r) => r.strategy === 'none');
   if (base) {
@@ -273,17 +279,25 @@ function attributeSites(rw: RewriteResult, models: readonly TimingModel[], obser
   return { callSites, entryPerInvocation: entry / Math.max(1, invocations) };
 }
 
-function summarise(
-  strategy: string,
-  invs: readonly Invocation[],
-  busy: readonly number[],
-  completedOn: readonly number[],
-  transfers: number,
-  oracle: Oracle,
-  normal: Oracle,
-  maxTraces: number,
-  knob: boolean,
-): MachineStrategyResult {
+/** What summarise needs beside the simulation's result. */
+interface SummaryParts {
+  oracle: Oracle;
+  normal: Oracle;
+  maxTraces: number;
+  /** The workload's throw-rate knob is set: judge against the no-throw replays too. */
+  knob: boolean;
+  models: readonly TimingModel[];
+  observers: readonly CpuObserver[];
+  rewrite: RewriteResult;
+  sites: 'may-throw' | 'all-calls';
+  insns: MachineStrategyResult['insns'];
+}
+
+/** One strategy's result from its simulation: cycles, correctness, call sites; the
+ * baseline and overhead are filled in once `none` has run too. */
+function summarise(strategy: string, res: SimulationResult, p: SummaryParts): MachineStrategyResult {
+  const { invocations: invs, busyCycles: busy, completedOn } = res;
+  const { oracle, normal, maxTraces, knob, observers } = p;
   const expected: OracleOutcome[] = invs.map((i) => oracle.outcome(i.level, i.prngSeed, i.world));
   const normalOut = knob ? invs.map((i) => normal.outcome(i.level, i.prngSeed, i.world)) : undefined;
   const got: InvocationOutcome[] = invs.map((i) => (i.thrownCookie !== undefined ? { r0: i.r0!, thrownCookie: i.thrownCookie } : { r0: i.r0! }));
@@ -317,21 +331,20 @@ function summarise(
       perInvocation: active.reduce((a, b) => a + b, 0) / Math.max(1, active.length),
       perInvocationByCpu: byCpu,
       coherencePerInvocation: coherence / Math.max(1, invs.length),
-      exceptionStateCoherencePerInvocation: 0,
-      parts: { core: 0, exceptionStateCoherence: 0, otherCoherence: 0 },
+      exceptionStateCoherencePerInvocation: observers.reduce((a, o) => a + o.watchedPenalty, 0) / Math.max(1, invs.length),
+      parts: cycleParts(busy, completedOn, observers),
     },
     correctness: judged.correctness,
     historyDependent: judged.historyDependent,
     r0: first ? hex(first.r0!) : 'n/a',
     firstTaskInvocation: first?.id ?? -1,
-    insns: { original: 0, rewritten: 0, executed: 0 },
+    insns: p.insns,
     invocationsRun: invs.length,
-    sites: 'all-calls',
-    callSites: [],
-    entryPerInvocation: 0,
+    sites: p.sites,
+    ...attributeSites(p.rewrite, p.models, observers, invs.length),
     invocationsByLevel: byLevel,
     nestedInvocations: invs.filter((i) => i.nestedIn !== undefined).length,
-    coherenceTransfers: transfers,
+    coherenceTransfers: res.coherenceTransfers,
     failures,
     failuresTotal,
   };
