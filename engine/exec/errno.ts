@@ -2,6 +2,3 @@
 // import it without importing each other.
 
 export const ERRNO = { EPERM: 1, ENOENT: 2, E2BIG: 7, EAGAIN: 11, EBUSY: 16, EEXIST: 17, EINVAL: 22 } as const;
-
-/** -errno as the helper's 64-bit return value. */
-export const err = (e: number): bigint => BigInt(-e);
