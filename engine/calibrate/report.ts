@@ -8,7 +8,8 @@ import type { HostInfo } from '../kernel/host-info.ts';
 import { wrap } from '../results/text-table.ts';
 import type { Provenance } from '../results/document.ts';
 import { formatTable } from '../results/text-table.ts';
-import type { KernelMeasurement, MeasuredVariant, Spread } from './measure.ts';
+import type { KernelMeasurement, MeasuredVariant } from './measure.ts';
+import type { Spread } from './spread.ts';
 import type { ModelPrediction, PredictedVariant, TimingKind } from './model.ts';
 import { checkBlock, slots, type CalibrationVariant } from './programs.ts';
 

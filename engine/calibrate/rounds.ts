@@ -1,0 +1,136 @@
+// The kernel side of every calibration kind: a set of programs timed in rounds. One round
+// = one clock-ruler measurement, then one fresh load of every program (the JIT places each
+// image at a random offset), then `runsPerLoad` passes over the programs, each pass one
+// PROG_TEST_RUN of every program in a rotated order. So each round has its own clock and
+// its own baselines, taken within milliseconds of what they convert, and drift or a burst
+// of load from other work hits all programs of a round alike. Per round and program the
+// figure is the median over its runs.
+import { BpfError } from '../errors.ts';
+import type { KernelHandle, KernelProgType, LoadedProgram } from '../kernel/bpf-syscall.ts';
+import { measureClock, type ClockMeasurement } from '../kernel/clock-ruler.ts';
+import { loadOrThrow, median } from '../kernel/time-program.ts';
+import type { MapDef } from '../program.ts';
+
+export interface TimedProgram {
+  /** BPF_OBJ_NAME_LEN: at most 15 characters. */
+  name: string;
+  insns: Uint8Array;
+  progType: KernelProgType;
+  maps: readonly MapDef[];
+  /** Packet (data_in) for packet program types; default 64 zero bytes. */
+  data?: Uint8Array;
+  ctx?: Uint8Array;
+  /** Must run on CPU 0 (an analog whose hot path is CPU 0's). */
+  needsCpu0?: boolean;
+  /** A rejection drops this program with its reason instead of failing the run. */
+  mayBeRejected?: boolean;
+}
+
+export interface RoundOptions {
+  /** Rounds (fresh loads of every program, each with its own clock measurement). */
+  loads: number;
+  /** PROG_TEST_RUN passes over the programs per round. */
+  runsPerLoad: number;
+  /** Runs averaged inside the kernel per PROG_TEST_RUN. */
+  repeat: number;
+  /** Clock ruler per round: interleaved run pairs (default 11) and kernel repeat (2000). */
+  clockRuns?: number;
+  clockRepeat?: number;
+  /** Called after each round (progress). */
+  onRound?: (done: number, total: number) => void;
+}
+
+export interface RoundTimings {
+  /** [program][round]: median ns per run of that round; empty for a skipped program. */
+  nsByRound: number[][];
+  /** Per round: the clock ruler's GHz. */
+  ghzByRound: number[];
+  clocks: ClockMeasurement[];
+  /** u32 r0 per program (the same in every run, or the run fails). */
+  retvals: (number | undefined)[];
+  /** First load's images. */
+  images: ({ jited: number; xlated: Uint8Array } | undefined)[];
+  /** Programs the kernel refused (only those marked mayBeRejected). */
+  skipped: { index: number; reason: string }[];
+  pinnedCpu?: number;
+}
+
+const DATA = new Uint8Array(64);
+
+function checkOptions(o: RoundOptions): void {
+  for (const k of ['loads', 'runsPerLoad', 'repeat'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 1) throw new BpfError('usage', `${k} must be a positive integer, got ${o[k]}`);
+  }
+}
+
+async function loadAll(handle: KernelHandle, programs: readonly TimedProgram[], skipped: RoundTimings['skipped']): Promise<(LoadedProgram | undefined)[]> {
+  const out: (LoadedProgram | undefined)[] = [];
+  for (const [i, p] of programs.entries()) {
+    if (skipped.some((s) => s.index === i)) {
+      out.push(undefined);
+      continue;
+    }
+    try {
+      out.push(await loadOrThrow(handle, p.insns, { progType: p.progType, maps: p.maps, name: p.name }));
+    } catch (e) {
+      if (!p.mayBeRejected || !(e instanceof BpfError)) {
+        await Promise.all(out.map((q) => q && handle.unload(q)));
+        throw e;
+      }
+      skipped.push({ index: i, reason: e.message });
+      out.push(undefined);
+    }
+  }
+  return out;
+}
+
+export async function timeInRounds(handle: KernelHandle, programs: readonly TimedProgram[], opts: RoundOptions): Promise<RoundTimings> {
+  checkOptions(opts);
+  const skipped: RoundTimings['skipped'] = [];
+  let pinnedCpu: number | undefined;
+  if (programs.some((p) => p.needsCpu0)) {
+    try {
+      await handle.pinCpu(0);
+      pinnedCpu = 0;
+    } catch (e) {
+      programs.forEach((p, index) => {
+        if (p.needsCpu0) skipped.push({ index, reason: `cannot pin to CPU 0: ${(e as Error).message}` });
+      });
+    }
+  }
+  const nsByRound: number[][] = programs.map(() => []);
+  const retvals: (number | undefined)[] = programs.map(() => undefined);
+  const images: RoundTimings['images'] = programs.map(() => undefined);
+  const clocks: ClockMeasurement[] = [];
+  for (let round = 0; round < opts.loads; round++) {
+    clocks.push(await measureClock(handle, { loads: 1, runsPerLoad: opts.clockRuns ?? 11, repeat: opts.clockRepeat ?? 2000 }));
+    const progs = await loadAll(handle, programs, skipped);
+    try {
+      const runs: number[][] = programs.map(() => []);
+      for (let r = 0; r < opts.runsPerLoad; r++) {
+        for (let j = 0; j < programs.length; j++) {
+          const i = (j + r) % programs.length; // rotate so no program always runs first
+          const p = progs[i];
+          if (!p) continue;
+          const res = await handle.testRun(p, { repeat: opts.repeat, data: programs[i].data ?? DATA, ctx: programs[i].ctx });
+          runs[i].push(res.durationNs);
+          retvals[i] ??= res.retval;
+          if (retvals[i] !== res.retval) throw new BpfError('runtime', `${programs[i].name} returned ${res.retval}, earlier ${retvals[i]}`);
+        }
+      }
+      for (let i = 0; i < programs.length; i++) {
+        const p = progs[i];
+        if (!p) continue;
+        nsByRound[i].push(median(runs[i]));
+        if (!images[i]) {
+          const img = await handle.inspect(p);
+          images[i] = { jited: img.jited.length, xlated: img.xlated };
+        }
+      }
+    } finally {
+      for (const p of progs) if (p) await handle.unload(p);
+    }
+    opts.onRound?.(round + 1, opts.loads);
+  }
+  return { nsByRound, ghzByRound: clocks.map((c) => c.ghz), clocks, retvals, images, skipped, pinnedCpu };
+}

@@ -1,0 +1,61 @@
+// One calibration kind's result (sites, helpers, throws, sizes, programs) as rows of model
+// vs kernel, each held to the issue's target for its kind. Every kind produces this, so
+// the document, the text report and the chart treat them alike.
+import type { Spread } from './spread.ts';
+
+export type CalibrationKind = 'sites' | 'helpers' | 'throws' | 'sizes' | 'programs';
+
+/** How close the model has to be. `abs` in the row's unit, `rel` as a fraction of the
+ * kernel's figure; with both, the looser one applies (max(2 cycles, 20%)). */
+export interface Target {
+  abs?: number;
+  rel?: number;
+}
+
+export interface CalibrationRow {
+  kind: CalibrationKind;
+  /** What was timed, e.g. 'bpf_map_lookup_elem/hash', 'call after bpf_ktime_get_ns', 'F=3'. */
+  label: string;
+  /** What the figures are: 'cycles/site', 'cycles/frame', 'cycles/invocation', ... */
+  unit: string;
+  /** Kernel figure per round (cycles, converted with that round's clock); absent when
+   * the kernel could not time it (then `skipped` says why). */
+  measured?: Spread;
+  /** The timing model's figure for the same bytes (ooo). */
+  model?: number;
+  target: Target;
+  /** measured.median − model's distance allowed by target; undefined without both. */
+  pass?: boolean;
+  skipped?: string;
+  /** Known gap or caveat, one line. */
+  note?: string;
+}
+
+export interface CalibrationSection {
+  kind: CalibrationKind;
+  title: string;
+  rows: CalibrationRow[];
+  /** Lines for the reader under the table (substitutions, parameters, known gaps). */
+  notes: string[];
+}
+
+/** The allowed |model − kernel| for a kernel figure under a target. */
+export function allowedError(t: Target, kernel: number): number {
+  return Math.max(t.abs ?? 0, (t.rel ?? 0) * Math.abs(kernel));
+}
+
+/** Fills `pass` from measured and model: within the target of the kernel's median. */
+export function judged(row: CalibrationRow): CalibrationRow {
+  if (!row.measured || row.model === undefined) return { ...row, pass: undefined };
+  return { ...row, pass: Math.abs(row.model - row.measured.median) <= allowedError(row.target, row.measured.median) };
+}
+
+/** The issue-14 targets, by what is compared. */
+export const TARGETS = {
+  helperBaseline: { rel: 0.2 },
+  callOverhead: { abs: 1.0 },
+  checkOverhead: { abs: 0.5 },
+  throwPerFrame: { rel: 0.25 },
+  programNone: { rel: 0.2 },
+  programOverhead: { abs: 2, rel: 0.2 },
+} as const satisfies Record<string, Target>;
