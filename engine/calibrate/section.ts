@@ -1,6 +1,10 @@
 // One calibration kind's result (sites, helpers, throws, sizes, programs) as rows of model
 // vs kernel, each held to the issue's target for its kind. Every kind produces this, so
 // the document, the text report and the chart treat them alike.
+import type { Mitigations } from '../cpus/mitigations.ts';
+import type { ExecutionTier } from '../exec/index.ts';
+import type { KernelHandle } from '../kernel/bpf-syscall.ts';
+import type { RoundOptions } from './rounds.ts';
 import type { Spread } from './spread.ts';
 
 export type CalibrationKind = 'sites' | 'helpers' | 'throws' | 'sizes' | 'programs';
@@ -59,3 +63,20 @@ export const TARGETS = {
   programNone: { rel: 0.2 },
   programOverhead: { abs: 2, rel: 0.2 },
 } as const satisfies Record<string, Target>;
+
+/** What a calibration kind is given to run. */
+export interface SectionContext {
+  /** The running kernel; absent when it cannot be used (model-only rows, `skipped` set). */
+  handle?: KernelHandle;
+  /** Timing model CPU id and the mitigations it assumes. */
+  cpuModel: string;
+  mitigations: Mitigations;
+  tier: ExecutionTier;
+  /** Rounds for the kernel side; a kind may scale `repeat` to its programs' length. */
+  rounds: Omit<RoundOptions, 'onRound'>;
+  /** Progress: `label` names what is being timed. */
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+/** A calibration kind: builds its programs, times them on ctx.handle, predicts them. */
+export type CalibrateKind = (ctx: SectionContext) => Promise<CalibrationSection>;
