@@ -3,7 +3,7 @@
 // file is ignored, so the writer may add to it freely:
 //
 // {
-//   "schema": "bpfexc/calibration@1",
+//   "schema": "bpfexc/calibration@2" (or @1, which has no "sections"),
 //   "provenance": { ...as in a result document... },
 //   "programs": [ { "strategy": "percpu", "sites": "helper", "faithful": false } ],
 //   "kernel": { "measured": [ { "strategy": "call", "sites": "subprog",
@@ -12,7 +12,10 @@
 //   "model":  { "predicted": [ { "strategy": "call", "sites": "subprog", "kind": "ooo",
 //               "cpuModel": "zen5", "cyclesPerSite": 4 } ], "unavailable": "..." },
 //   "cpuModelChoice": { "host": { "label": "AMD EPYC (family 25 model 1 stepping 1)" } },
-//   "kernel.host": { "kernelRelease": "6.18.44", "cpu": { "label": "..." } }
+//   "kernel.host": { "kernelRelease": "6.18.44", "cpu": { "label": "..." } },
+//   "sections": [ { "kind": "helpers", "title": "...", "rows": [ { "label": "...",
+//               "unit": "cycles/site", "measured": { "median": 1, "min": 0, "max": 2 },
+//               "model": 1.2, "pass": true } ] } ]
 // }
 //
 // The host CPU is read from cpuModelChoice.host.label, else kernel.host.cpu.label (files
@@ -24,7 +27,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Provenance } from '../engine/results/document.ts';
 
-export const CALIBRATION_SCHEMA = 'bpfexc/calibration@1';
+const SCHEMAS = ['bpfexc/calibration@1', 'bpfexc/calibration@2'];
+
+/** A calibration kind's row as the chart reads it (engine/calibrate/section.ts). */
+export interface KindRow {
+  kind: string;
+  label: string;
+  unit: string;
+  measured?: { median: number; min: number; max: number };
+  model?: number;
+  pass?: boolean;
+}
 
 export interface MeasuredSite {
   strategy: string;
@@ -50,6 +63,8 @@ export interface CalibrationDocument {
   kernelRelease?: string;
   /** `sites/strategy` of programs that are analogs, not the strategy's own code. */
   analogs: Set<string>;
+  /** Rows of the kinds beyond `sites` (helpers, throws, sizes, programs), in file order. */
+  kindRows: KindRow[];
 }
 
 /** The calibration file as the chart sees it: its data, or why there is none. */
@@ -62,7 +77,7 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 export function checkCalibration(raw: unknown): CalibrationDocument | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'top level is not an object';
   const d = raw as Record<string, unknown>;
-  if (d.schema !== CALIBRATION_SCHEMA) return `schema is ${JSON.stringify(d.schema)}, expected "${CALIBRATION_SCHEMA}"`;
+  if (!SCHEMAS.includes(d.schema as string)) return `schema is ${JSON.stringify(d.schema)}, expected ${SCHEMAS.map((x) => `"${x}"`).join(' or ')}`;
   const obj = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
   const kernel = obj(d.kernel);
   const model = obj(d.model);
@@ -86,6 +101,20 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
       return `predicted[${i}] needs strategy, sites, kind, cpuModel and a numeric cyclesPerSite`;
     }
   }
+  const kindRows: KindRow[] = [];
+  if (d.sections !== undefined && !Array.isArray(d.sections)) return 'sections is not an array';
+  for (const [i, sec] of ((d.sections as unknown[]) ?? []).entries()) {
+    const rows = obj(sec).rows;
+    if (!Array.isArray(rows)) return `sections[${i}].rows is not an array`;
+    for (const [j, r] of (rows as Record<string, unknown>[]).entries()) {
+      const m = r?.measured as Record<string, unknown> | undefined;
+      if (!isStr(r?.kind) || !isStr(r?.label) || !isStr(r?.unit) || (m !== undefined && (!isNum(m.median) || !isNum(m.min) || !isNum(m.max))) || (r.model !== undefined && !isNum(r.model))) {
+        return `sections[${i}].rows[${j}] needs kind, label, unit, and numeric measured {median, min, max} and model where present`;
+      }
+      if (r.kind === 'sites') continue; // the sites panel reads measured/predicted
+      kindRows.push({ kind: r.kind, label: r.label, unit: r.unit, ...(m ? { measured: { median: m.median as number, min: m.min as number, max: m.max as number } } : {}), ...(isNum(r.model) ? { model: r.model } : {}), ...(typeof r.pass === 'boolean' ? { pass: r.pass } : {}) });
+    }
+  }
   const kernelHost = obj(kernel.host);
   const hostCpu = [obj(obj(d.cpuModelChoice).host).label, obj(kernelHost.cpu).label].find(isStr);
   const kernelRelease = isStr(kernelHost.kernelRelease) ? kernelHost.kernelRelease : undefined;
@@ -97,6 +126,7 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
     predicted: predicted as PredictedSite[],
     unavailable,
     analogs,
+    kindRows,
   };
 }
 

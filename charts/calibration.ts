@@ -3,6 +3,7 @@
 // model predicts for the same programs (points), one panel per call-site kind.
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartBuilder, ChartInput, ChartOutcome } from './chart.ts';
+import type { KindRow } from './calibration-file.ts';
 import { compareStrategies, sortedUnique } from '../engine/report/run-metrics.ts';
 import { CONFIG, provenanceLines } from './style.ts';
 
@@ -65,6 +66,7 @@ function build(input: ChartInput): ChartOutcome {
       ],
     },
     config: CONFIG,
+    ...sitesAndKinds(cal.data.kindRows, colourRange, {
     data: { values: rows as unknown as Record<string, unknown>[] },
     facet: { column: { field: 'sites', type: 'nominal', title: 'call-site kind' } },
     spec: {
@@ -97,8 +99,40 @@ function build(input: ChartInput): ChartOutcome {
         },
       ],
     },
-  };
+    }),
+  } as TopLevelSpec;
   return { spec };
+}
+
+type Panel = Record<string, unknown>;
+
+/** The sites panel alone, or stacked above one panel per further calibration kind (each
+ * its own unit and scale): kernel bar with its min-max whisker, model point, per row. */
+function sitesAndKinds(kindRows: readonly KindRow[], colourRange: string[], sites: Panel): Panel {
+  if (kindRows.length === 0) return sites;
+  const kinds = [...new Set(kindRows.map((r) => r.kind))];
+  const panels = kinds.map((kind) => {
+    const rows = kindRows.filter((r) => r.kind === kind);
+    const values = rows.flatMap((r) => [
+      ...(r.measured ? [{ label: r.label, source: KERNEL, cycles: r.measured.median, min: r.measured.min, max: r.measured.max }] : []),
+      ...(r.model !== undefined ? [{ label: r.label, source: 'model: ooo', cycles: r.model }] : []),
+    ]);
+    const units = [...new Set(rows.map((r) => r.unit))].join(', ');
+    const order = rows.map((r) => r.label);
+    return {
+      title: { text: `${kind}: ${units}`, anchor: 'start' },
+      data: { values },
+      width: 520,
+      height: { step: 14 },
+      encoding: { y: { field: 'label', type: 'nominal', title: null, sort: order, axis: { labelLimit: 320 } } },
+      layer: [
+        { transform: [{ filter: { field: 'source', equal: KERNEL } }], mark: { type: 'bar', height: { band: 0.6 } }, encoding: { x: { field: 'cycles', type: 'quantitative', title: units }, color: { field: 'source', type: 'nominal', title: null, scale: { domain: [KERNEL, 'model: ooo'], range: [colourRange[0], colourRange[1]] } } } },
+        { transform: [{ filter: { field: 'source', equal: KERNEL } }], mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } } },
+        { transform: [{ filter: { not: { field: 'source', equal: KERNEL } } }], mark: { type: 'point', filled: true, size: 50 }, encoding: { x: { field: 'cycles', type: 'quantitative' }, color: { field: 'source', type: 'nominal' } } },
+      ],
+    };
+  });
+  return { vconcat: [sites, ...panels], resolve: { scale: { x: 'independent', y: 'independent', color: 'independent' } } };
 }
 
 export const calibrationChart: ChartBuilder = {

@@ -9,11 +9,15 @@ import { wrap } from '../results/text-table.ts';
 import type { Provenance } from '../results/document.ts';
 import { formatTable } from '../results/text-table.ts';
 import type { KernelMeasurement, MeasuredVariant } from './measure.ts';
+import type { CalibrationKind, CalibrationSection } from './section.ts';
+import { formatSection, tally, targetText } from './section-text.ts';
+import { TARGETS } from './section.ts';
 import type { Spread } from './spread.ts';
 import type { ModelPrediction, PredictedVariant, TimingKind } from './model.ts';
 import { checkBlock, slots, type CalibrationVariant } from './programs.ts';
 
-export const CALIBRATION_SCHEMA = 'bpfexc/calibration@1';
+/** @2 added `sections` (every calibration kind's rows with targets) and options.kinds. */
+export const CALIBRATION_SCHEMA = 'bpfexc/calibration@2';
 
 /** A measured variant as stored (the verifier's xlated bytes stay out of the file). */
 type MeasuredRecord = Omit<MeasuredVariant, 'xlated'>;
@@ -32,7 +36,7 @@ interface CalibrationProgramInfo {
 export interface CalibrationDocument {
   schema: typeof CALIBRATION_SCHEMA;
   provenance: Provenance;
-  options: { sites: number; loads: number; runsPerLoad: number; repeat: number; cpuModel: string; mitigations?: Mitigations };
+  options: { sites: number; loads: number; runsPerLoad: number; repeat: number; cpuModel: string; mitigations?: Mitigations; kinds?: CalibrationKind[] };
   /** The host CPU as detected, the model closest to it, and whether options.cpuModel is
    * that default or the user's pick (absent in documents written before it was recorded). */
   cpuModelChoice?: CpuModelChoice;
@@ -49,6 +53,8 @@ export interface CalibrationDocument {
   };
   kernelUnavailable?: string;
   model: ModelPrediction;
+  /** Model vs kernel per calibration kind, each row judged against its target. */
+  sections?: CalibrationSection[];
 }
 
 export const SPREAD_METHOD =
@@ -78,6 +84,7 @@ export function formatCalibration(doc: CalibrationDocument): string {
   const lines: string[] = [];
   const k = doc.kernel;
   const strategies = doc.programs.filter((p) => p.strategy !== 'none');
+  const sites = doc.sections?.find((x) => x.kind === 'sites');
   const rows = strategies.map((p) => {
     const m = k?.measured.find((x) => x.strategy === p.strategy && x.sites === p.sites);
     const name = p.faithful ? p.strategy : `${p.strategy}~`;
@@ -88,6 +95,7 @@ export function formatCalibration(doc: CalibrationDocument): string {
       modelCell(doc.model.predicted, p, 'ooo'),
       modelCell(doc.model.predicted, p, 'additive'),
       m ? fmt(m.nsPerSite.median) : '-',
+      verdictOf(sites, p),
     ];
   });
   lines.push(`cycles per call site over 'none', ${doc.options.sites} call sites per program`);
@@ -102,6 +110,7 @@ export function formatCalibration(doc: CalibrationDocument): string {
         { header: 'ooo' },
         { header: 'additive' },
         { header: 'ns/site' },
+        ...(sites ? [{ header: 'ok', align: 'left' as const }] : []),
       ],
       rows,
       WIDTH,
@@ -131,7 +140,26 @@ export function formatCalibration(doc: CalibrationDocument): string {
   if (doc.model.unavailable) lines.push(...wrap(doc.model.unavailable, WIDTH, 'model     '));
   for (const c of doc.model.caveats ?? []) lines.push(...wrap(c, WIDTH, 'caveat    '));
   if (strategies.some((p) => !p.faithful)) lines.push('~         analog of the strategy, not its exact sequence (see the JSON)');
+  if (sites) lines.push(...wrap(`ok: ooo within ${targetText(TARGETS.callOverhead)} cycle of the kernel for call, ${targetText(TARGETS.checkOverhead)} for the others`, WIDTH, 'target    '));
+  for (const s of doc.sections ?? []) if (s.kind !== 'sites') lines.push('', formatSection(s));
+  if ((doc.sections?.length ?? 0) > 1) lines.push('', ...targetSummary(doc.sections ?? []));
   return lines.join('\n');
+}
+
+/** One line per kind: how many rows the model got within the target. */
+function targetSummary(sections: readonly CalibrationSection[]): string[] {
+  const rows = sections.map((s) => {
+    const t = tally(s.rows);
+    return [s.kind, t.ok, t.fail, t.unjudged];
+  });
+  return ['model within target, by kind', formatTable([{ header: 'kind', align: 'left' }, { header: 'ok' }, { header: 'outside' }, { header: 'not judged' }], rows, WIDTH)];
+}
+
+function verdictOf(sites: CalibrationSection | undefined, p: CalibrationProgramInfo): string {
+  const name = p.faithful ? p.strategy : `${p.strategy}~`;
+  const row = sites?.rows.find((r) => r.label === `${name} at ${p.sites} sites`);
+  if (!row) return '';
+  return row.pass === undefined ? '-' : row.pass ? 'ok' : 'FAIL';
 }
 
 /** The CPU the kernel side ran on: as detected by the run, else as the kernel

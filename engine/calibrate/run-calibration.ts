@@ -13,6 +13,8 @@ import { collectProvenance } from '../results/provenance.ts';
 import { measureVariants } from './measure.ts';
 import { modelTier, predict } from './model.ts';
 import { buildVariants } from './programs.ts';
+import type { CalibrateKind, CalibrationKind, CalibrationSection, SectionContext } from './section.ts';
+import { sitesSection } from './sites-section.ts';
 import { calibrationDocument, measuredForDocument, programInfo, SPREAD_METHOD, type CalibrationDocument } from './report.ts';
 
 interface CalibrationOptions {
@@ -34,7 +36,18 @@ interface CalibrationOptions {
   mitigations?: Mitigations;
   /** Skip the kernel even where it is available (model only). */
   noKernel?: boolean;
+  /** Calibration kinds beyond the N-site check overhead ('sites', always run), in the
+   * order to run them; each gets the same kernel handle and model settings. */
+  kinds?: readonly KindRunner[];
   onRound?: (done: number, total: number) => void;
+  /** Progress of the other kinds: what is being timed, and how far it is. */
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+/** One calibration kind to run, named for the document and the progress line. */
+export interface KindRunner {
+  kind: CalibrationKind;
+  run: CalibrateKind;
 }
 
 export const DEFAULT_CALIBRATION = { sites: 128, loads: 20, runsPerLoad: 15, repeat: 20000 } as const;
@@ -50,24 +63,38 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   let kernel: CalibrationDocument['kernel'];
   let kernelUnavailable: string | undefined;
   const handle = o.noKernel ? { available: false as const, reason: 'skipped (--no-kernel)' } : await openKernel();
-  if (handle.available) {
-    try {
+  const sections: CalibrationSection[] = [];
+  try {
+    if (handle.available) {
       const m = await measureVariants(handle, variants, { loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, onRound: o.onRound });
       kernel = { host: await readHostInfo(), clock: m.clock, pinnedCpu: m.pinnedCpu, measured: measuredForDocument(m), skipped: m.skipped, spreadMethod: SPREAD_METHOD };
-    } finally {
-      await handle.close();
+    } else {
+      kernelUnavailable = handle.reason;
     }
-  } else {
-    kernelUnavailable = handle.reason;
+    sections.push(sitesSection(variants, kernel?.measured, model.predicted, kernelUnavailable && `no kernel: ${kernelUnavailable}`));
+    for (const k of o.kinds ?? []) {
+      const ctx: SectionContext = {
+        ...(handle.available ? { handle } : {}),
+        cpuModel: choice.chosen,
+        mitigations,
+        tier,
+        rounds: { loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat },
+        onProgress: o.onProgress,
+      };
+      sections.push(await k.run(ctx));
+    }
+  } finally {
+    if (handle.available) await handle.close();
   }
   return calibrationDocument({
     provenance: collectProvenance(o.command, { tier }),
-    options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: choice.chosen, mitigations },
+    options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: choice.chosen, mitigations, kinds: ['sites', ...(o.kinds ?? []).map((k) => k.kind)] },
     cpuModelChoice: choice,
     programs: variants.map(programInfo),
     kernel,
     kernelUnavailable,
     model,
+    sections,
   });
 }
 

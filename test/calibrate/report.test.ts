@@ -29,7 +29,7 @@ test('a calibration with kernel measurements is written under a timestamped name
     assert.equal(written.latest, true);
     const a = readFileSync(written.path, 'utf8');
     assert.equal(a, readFileSync(join(dir, 'latest.json'), 'utf8'));
-    assert.equal(JSON.parse(a).schema, 'bpfexc/calibration@1');
+    assert.equal(JSON.parse(a).schema, 'bpfexc/calibration@2');
     assert.ok(JSON.parse(a).provenance.createdAt);
   } finally {
     rmSync(dir, { recursive: true, force: true });

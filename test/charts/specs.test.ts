@@ -11,6 +11,7 @@ import { throwRateRows } from '../../charts/cost-vs-throw-rate.ts';
 import { densityRows } from '../../charts/overhead-vs-density.ts';
 import { siteOverheadRows } from '../../charts/overhead-per-site.ts';
 import { parseResultDocument } from '../../engine/results/document.ts';
+import { renderSvg } from '../../charts/vega-render.ts';
 
 const fixture = (name: string) => new URL(`fixtures/${name}`, import.meta.url).pathname;
 const doc = (name: string) => parseResultDocument(readFileSync(fixture(name), 'utf8'), name);
@@ -81,7 +82,7 @@ test('charts without data are skipped with a one-line reason, not drawn empty', 
 test('a calibration file with the wrong schema is a skip reason naming the file', () => {
   const cal = readCalibration(fixture('full-result.json'));
   assert.ok('missing' in cal);
-  assert.match(cal.missing, /full-result\.json: schema is "bpfexc\/result@1", expected "bpfexc\/calibration@1"/);
+  assert.match(cal.missing, /full-result\.json: schema is "bpfexc\/result@1", expected "bpfexc\/calibration@1" or "bpfexc\/calibration@2"/);
 });
 
 test('calibration is read from kernel.measured and model.predicted, analogs starred', () => {
@@ -95,4 +96,25 @@ test('calibration is read from kernel.measured and model.predicted, analogs star
   const rows = calibrationRows({ ...full, calibration: { file: 'c.json', data: checked } });
   assert.deepEqual(rows.map((r) => [r.strategy, r.source, r.cycles]), [['percpu*', 'kernel (median, min-max)', 1], ['percpu*', 'model: ooo (zen5)', 1.5]]);
   assert.match(checkCalibration({ schema: 'bpfexc/calibration@1', kernel: { measured: [{ strategy: 'call' }] } }) as string, /measured\[0\] needs/);
+});
+
+test('calibration kinds beyond call sites get one panel each, with their own unit', async () => {
+  const checked = checkCalibration({
+    schema: 'bpfexc/calibration@2',
+    kernel: { measured: [{ strategy: 'call', sites: 'subprog', cyclesPerSite: { median: 4, min: 3, max: 5 } }] },
+    model: { predicted: [{ strategy: 'call', sites: 'subprog', kind: 'ooo', cpuModel: 'zen5', cyclesPerSite: 4.2 }] },
+    sections: [
+      { kind: 'sites', rows: [{ kind: 'sites', label: 'call at subprog sites', unit: 'cycles/site', measured: { median: 4, min: 3, max: 5 }, model: 4.2 }] },
+      { kind: 'throws', rows: [{ kind: 'throws', label: 'per frame', unit: 'cycles/frame', measured: { median: 900, min: 850, max: 990 }, model: 700, pass: false }] },
+      { kind: 'helpers', rows: [{ kind: 'helpers', label: 'bpf_ktime_get_ns', unit: 'cycles/site', model: 30 }] },
+    ],
+  });
+  assert.ok(typeof checked !== 'string', String(checked));
+  assert.deepEqual(checked.kindRows.map((r) => r.kind), ['throws', 'helpers']);
+  const out = CHARTS.find((c) => c.name === 'model-vs-kernel')!.build({ ...full, calibration: { file: 'c.json', data: checked } });
+  assert.ok('spec' in out);
+  const spec = out.spec as unknown as { vconcat: { title?: { text: string } }[] };
+  assert.deepEqual(spec.vconcat.slice(1).map((p) => p.title?.text), ['throws: cycles/frame', 'helpers: cycles/site']);
+  assert.match(await renderSvg(out.spec), /per frame/);
+  assert.match(checkCalibration({ schema: 'bpfexc/calibration@2', sections: [{ rows: [{ kind: 'x', label: 'y', unit: 'z', model: 'no' }] }] }) as string, /sections\[0\]\.rows\[0\] needs/);
 });

@@ -3,6 +3,7 @@ import { chooseCpuModel } from '../../cpus/host-model.ts';
 import { BpfError } from '../../errors.ts';
 import { DEFAULT_CALIBRATION, LATEST, runCalibration, writeCalibration } from '../../calibrate/run-calibration.ts';
 import { formatCalibration } from '../../calibrate/report.ts';
+import { KIND_ORDER, kindRunners } from '../../calibrate/kinds.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS } from '../../exec/index.ts';
 import { parseTier } from '../../experiment/index.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
@@ -13,12 +14,20 @@ const D = DEFAULT_CALIBRATION;
 
 /** The "round N/M" line on a terminal: redrawn in place, and erased (not left above the
  * table) once the rounds are over or the run fails. Nothing is drawn off a terminal. */
-export function roundProgress(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>): { onRound?: (done: number, total: number) => void; clear: () => void } {
+export function roundProgress(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>): {
+  onRound?: (done: number, total: number) => void;
+  onProgress?: (label: string, done: number, total: number) => void;
+  clear: () => void;
+} {
   if (!stream.isTTY) return { clear: () => undefined };
   let drawn = false;
   return {
     onRound: (done, total) => {
       stream.write(`\r\x1b[Kcalibrate: round ${done}/${total}`);
+      drawn = true;
+    },
+    onProgress: (label, done, total) => {
+      stream.write(`\r\x1b[Kcalibrate: ${label} ${done}/${total}`);
       drawn = true;
     },
     clear: () => {
@@ -58,6 +67,9 @@ options:
                      the CPU: zen3's SRSO safe-RET return thunk) or off (a
                      kernel booted with mitigations=off); match the kernel's
                      /sys/devices/system/cpu/vulnerabilities
+  --kinds LIST       calibration kinds to run, comma-separated (default
+                     all): ${KIND_ORDER.join(', ')};
+                     'sites' always runs
   --no-kernel        model only`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('calibrate', argv, {
@@ -71,6 +83,7 @@ options:
       out: { type: 'string' },
       'no-kernel': { type: 'boolean' },
       mitigations: { type: 'string' },
+      kinds: { type: 'string' },
     });
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
@@ -80,6 +93,7 @@ options:
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
     const noKernel = values['no-kernel'] ?? false;
     const mitigations = parseMitigations(values.mitigations);
+    const kinds = kindRunners(values.kinds);
     const options = {
       sites: intOption('sites', values.sites, D.sites, 1),
       loads: intOption('loads', values.loads, D.loads, 1),
@@ -98,7 +112,9 @@ options:
         command: ['bpfexc', 'calibrate', ...argv].join(' '),
         noKernel,
         mitigations,
+        kinds,
         onRound: progress.onRound,
+        onProgress: progress.onProgress,
       });
     } finally {
       progress.clear();

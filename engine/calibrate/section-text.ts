@@ -1,0 +1,75 @@
+// Every calibration kind's rows as one 80-column table: what was timed, the kernel's
+// median and per-round range, the model's figure for the same bytes, the difference, the
+// allowed difference, and whether the model is within it. Units differ between kinds
+// (cycles per site, per frame walked, per invocation), so each kind is its own table.
+import { formatTable, RULE, wrap, type Row } from '../results/text-table.ts';
+import { allowedError, type CalibrationRow, type CalibrationSection, type Target } from './section.ts';
+
+const WIDTH = 80;
+
+/** Fixed decimals, so a column of cycle figures lines up. */
+export const fmtCycles = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+export function targetText(t: Target): string {
+  const parts = [t.abs !== undefined ? `${t.abs}` : '', t.rel !== undefined ? `${Math.round(t.rel * 100)}%` : ''].filter(Boolean);
+  return parts.length === 2 ? `max(${parts.join(',')})` : parts[0] ?? '-';
+}
+
+function verdict(r: CalibrationRow): string {
+  if (r.pass === undefined) return r.skipped ? 'skip' : '-';
+  return r.pass ? 'ok' : 'FAIL';
+}
+
+function kernelCell(r: CalibrationRow): string {
+  if (!r.measured) return r.skipped ? 'skipped' : '-';
+  const m = r.measured;
+  return `${fmtCycles(m.median)} [${fmtCycles(m.min)}..${fmtCycles(m.max)}]`;
+}
+
+export interface SectionTally {
+  ok: number;
+  fail: number;
+  unjudged: number;
+}
+
+export function tally(rows: readonly CalibrationRow[]): SectionTally {
+  return {
+    ok: rows.filter((r) => r.pass === true).length,
+    fail: rows.filter((r) => r.pass === false).length,
+    unjudged: rows.filter((r) => r.pass === undefined).length,
+  };
+}
+
+export function formatSection(s: CalibrationSection): string {
+  const lines: string[] = [];
+  const units = [...new Set(s.rows.map((r) => r.unit))];
+  lines.push(`${s.title} (${units.join(', ') || 'no rows'})`);
+  const rows: Row[] = [];
+  let lastGroup: string | undefined;
+  for (const r of s.rows) {
+    // Rows come grouped by the part of the label before '/', e.g. a helper's cases.
+    const group = r.label.split(/[ /]/)[0];
+    if (lastGroup !== undefined && group !== lastGroup && s.rows.length > 12) rows.push(RULE);
+    lastGroup = group;
+    const err = r.measured && r.model !== undefined ? fmtCycles(r.model - r.measured.median) : '-';
+    const allowed = r.measured ? fmtCycles(allowedError(r.target, r.measured.median)) : targetText(r.target);
+    rows.push([r.label, kernelCell(r), r.model === undefined ? '-' : fmtCycles(r.model), err, allowed, verdict(r)]);
+  }
+  lines.push(
+    formatTable(
+      [{ header: 'what', align: 'left' }, { header: 'kernel med [min..max]' }, { header: 'model' }, { header: 'err' }, { header: 'allowed' }, { header: 'ok', align: 'left' }],
+      rows,
+      WIDTH,
+    ),
+  );
+  const t = tally(s.rows);
+  lines.push(`${t.ok} within target, ${t.fail} outside, ${t.unjudged} not judged (no kernel figure or no model figure)`);
+  for (const r of s.rows) {
+    if (r.skipped) lines.push(...wrap(`${r.label}: ${r.skipped}`, WIDTH, 'skipped   '));
+  }
+  for (const r of s.rows) {
+    if (r.note) lines.push(...wrap(`${r.label}: ${r.note}`, WIDTH, 'note      '));
+  }
+  for (const n of s.notes) lines.push(...wrap(n, WIDTH, 'note      '));
+  return lines.join('\n');
+}
