@@ -52,6 +52,9 @@ export interface CalibrationDocument {
     spreadMethod: string;
   };
   kernelUnavailable?: string;
+  /** Set when the kernel figures are another run's (`--recorded`): that file, its commit
+   * and date; the model side is this run's. */
+  recordedFrom?: { file: string; gitCommit: string; createdAt: string };
   model: ModelPrediction;
   /** Model vs kernel per calibration kind, each row judged against its target. */
   sections?: CalibrationSection[];
@@ -100,6 +103,10 @@ export function formatCalibration(doc: CalibrationDocument): string {
   });
   lines.push(`cycles per call site over 'none', ${doc.options.sites} call sites per program`);
   lines.push(...wrap(hostLine(doc), WIDTH, 'host      '));
+  if (doc.recordedFrom) {
+    const r = doc.recordedFrom;
+    lines.push(...wrap(`kernel figures recorded ${r.createdAt} at commit ${r.gitCommit.slice(0, 12)} (${r.file}); model figures this commit's`, WIDTH, 'recorded  '));
+  }
   lines.push(...wrap(modelLine(doc), WIDTH, 'model     '));
   lines.push(
     formatTable(

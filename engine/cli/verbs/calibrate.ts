@@ -4,6 +4,7 @@ import { BpfError } from '../../errors.ts';
 import { DEFAULT_CALIBRATION, LATEST, runCalibration, writeCalibration } from '../../calibrate/run-calibration.ts';
 import { formatCalibration } from '../../calibrate/report.ts';
 import { KIND_ORDER, kindRunners } from '../../calibrate/kinds.ts';
+import { readRecorded, rejudgeCalibration } from '../../calibrate/rejudge.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS } from '../../exec/index.ts';
 import { parseTier } from '../../experiment/index.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
@@ -70,7 +71,11 @@ options:
   --kinds LIST       calibration kinds to run, comma-separated (default
                      all): ${KIND_ORDER.join(', ')};
                      'sites' always runs
-  --no-kernel        model only`,
+  --no-kernel        model only
+  --recorded FILE    judge this commit's model against the kernel figures in
+                     a calibration FILE written earlier (any host; no kernel
+                     needed, nothing written): the programs are rebuilt and
+                     predicted for FILE's CPU model and mitigations`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('calibrate', argv, {
       'cpu-model': { type: 'string' },
@@ -84,6 +89,7 @@ options:
       'no-kernel': { type: 'boolean' },
       mitigations: { type: 'string' },
       kinds: { type: 'string' },
+      recorded: { type: 'string' },
     });
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
@@ -100,6 +106,12 @@ options:
       runsPerLoad: intOption('runs', values.runs, D.runsPerLoad, 1),
       repeat: intOption('repeat', values.repeat, D.repeat, 1),
     };
+    if (values.recorded !== undefined) {
+      // Judging recorded figures measures nothing and writes nothing: it prints.
+      const doc = await rejudgeCalibration(readRecorded(values.recorded), { file: values.recorded, command: ['bpfexc', 'calibrate', ...argv].join(' '), tier, kinds });
+      process.stdout.write(format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatCalibration(doc) + '\n');
+      return 0;
+    }
     if (choice.notice) process.stderr.write(`bpfexc calibrate: ${choice.notice}\n`);
     const progress = roundProgress(process.stderr);
     let doc;
