@@ -11,7 +11,7 @@ import { formatTable } from '../results/text-table.ts';
 import type { KernelMeasurement, MeasuredVariant } from './measure.ts';
 import type { CalibrationKind, CalibrationSection } from './section.ts';
 import { formatSection, tally, targetText } from './section-text.ts';
-import { TARGETS } from './section.ts';
+import { rankOrderViolations, TARGETS } from './section.ts';
 import type { Spread } from './spread.ts';
 import type { ModelPrediction, PredictedVariant, TimingKind } from './model.ts';
 import { checkBlock, slots, type CalibrationVariant } from './programs.ts';
@@ -147,6 +147,11 @@ export function formatCalibration(doc: CalibrationDocument): string {
   if (doc.model.unavailable) lines.push(...wrap(doc.model.unavailable, WIDTH, 'model     '));
   for (const c of doc.model.caveats ?? []) lines.push(...wrap(c, WIDTH, 'caveat    '));
   if (strategies.some((p) => !p.faithful)) lines.push('~         analog of the strategy, not its exact sequence (see the JSON)');
+  const order = sites && rankOrderViolations(sites.rows);
+  if (order && order.checked) {
+    lines.push(`rank      ${order.checked} strategy pairs the kernel tells apart, ${order.wrong.length} ordered wrongly by ooo`);
+    for (const w of order.wrong) lines.push(...wrap(w, WIDTH, 'wrong     '));
+  }
   if (sites) lines.push(...wrap(`ok: ooo within ${targetText(TARGETS.callOverhead)} cycle of the kernel for call, ${targetText(TARGETS.checkOverhead)} for the others`, WIDTH, 'target    '));
   for (const s of doc.sections ?? []) if (s.kind !== 'sites') lines.push('', formatSection(s));
   if ((doc.sections?.length ?? 0) > 1) lines.push('', ...targetSummary(doc.sections ?? []));

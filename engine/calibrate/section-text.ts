@@ -3,7 +3,7 @@
 // allowed difference, and whether the model is within it. Units differ between kinds
 // (cycles per site, per frame walked, per invocation), so each kind is its own table.
 import { formatTable, RULE, wrap, type Row } from '../results/text-table.ts';
-import { allowedError, type CalibrationRow, type CalibrationSection, type Target } from './section.ts';
+import { allowedError, rankOrderViolations, type CalibrationRow, type CalibrationSection, type Target } from './section.ts';
 
 const WIDTH = 80;
 
@@ -64,6 +64,11 @@ export function formatSection(s: CalibrationSection): string {
   );
   const t = tally(s.rows);
   lines.push(`${t.ok} within target, ${t.fail} outside, ${t.unjudged} not judged (no kernel figure or no model figure)`);
+  const order = rankOrderViolations(s.rows);
+  if (order.checked) {
+    lines.push(`rank order: ${order.checked} pairs the kernel tells apart, ${order.wrong.length} ordered wrongly by the model`);
+    for (const w of order.wrong) lines.push(...wrap(w, WIDTH, 'wrong     '));
+  }
   for (const r of s.rows) {
     if (r.skipped) lines.push(...wrap(`${r.label}: ${r.skipped}`, WIDTH, 'skipped   '));
   }

@@ -33,6 +33,10 @@ export interface CalibrationRow {
   skipped?: string;
   /** Known gap or caveat, one line. */
   note?: string;
+  /** Rows with the same `rank.group` are alternatives (strategies at one kind of site):
+   * the model must order them as the kernel does wherever the kernel's ranges do not
+   * overlap. `rank.item` names the alternative. */
+  rank?: { group: string; item: string };
 }
 
 export interface CalibrationSection {
@@ -80,3 +84,23 @@ export interface SectionContext {
 
 /** A calibration kind: builds its programs, times them on ctx.handle, predicts them. */
 export type CalibrateKind = (ctx: SectionContext) => Promise<CalibrationSection>;
+
+/** Pairs the model orders against the kernel, where the kernel's own per-round ranges do
+ * not overlap (a difference larger than its spread). */
+export function rankOrderViolations(rows: readonly CalibrationRow[]): { checked: number; wrong: string[] } {
+  let checked = 0;
+  const wrong: string[] = [];
+  const ranked = rows.filter((r) => r.rank && r.measured && r.model !== undefined);
+  for (let i = 0; i < ranked.length; i++) {
+    for (let j = i + 1; j < ranked.length; j++) {
+      const a = ranked[i];
+      const b = ranked[j];
+      if (a.rank!.group !== b.rank!.group) continue;
+      const [lo, hi] = a.measured!.median < b.measured!.median ? [a, b] : [b, a];
+      if (lo.measured!.max >= hi.measured!.min) continue; // within the kernel's spread
+      checked++;
+      if (!(lo.model! < hi.model!)) wrong.push(`${lo.rank!.group}: kernel ${lo.rank!.item} < ${hi.rank!.item}, model ${lo.model!.toFixed(2)} >= ${hi.model!.toFixed(2)}`);
+    }
+  }
+  return { checked, wrong };
+}

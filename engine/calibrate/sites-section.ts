@@ -25,6 +25,7 @@ export function sitesSection(
         ...(m ? { measured: m.cyclesPerSite } : {}),
         ...(p ? { model: p.cyclesPerSite } : {}),
         target: v.strategy === 'call' ? TARGETS.callOverhead : TARGETS.checkOverhead,
+        rank: { group: `${v.sites} sites`, item: name },
         ...(m ? {} : { skipped: noKernel ?? 'the kernel refused this variant' }),
       });
     });

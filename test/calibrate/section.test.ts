@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { kindRunners } from '../../engine/calibrate/kinds.ts';
-import { allowedError, judged, TARGETS, type CalibrationRow, type Target } from '../../engine/calibrate/section.ts';
+import { allowedError, judged, rankOrderViolations, TARGETS, type CalibrationRow, type Target } from '../../engine/calibrate/section.ts';
 import { formatSection, tally } from '../../engine/calibrate/section-text.ts';
 import { spread } from '../../engine/calibrate/spread.ts';
 
@@ -35,4 +35,14 @@ test('a section prints each row with its error, allowance and verdict, within 80
 test('--kinds names known kinds only', () => {
   assert.throws(() => kindRunners('sites,bogus'), /unknown kind 'bogus'/);
   assert.deepEqual(kindRunners('sites'), []);
+});
+
+test('rank order is checked only where the kernel tells two alternatives apart', () => {
+  const r = (item: string, kernel: number[], model: number): CalibrationRow => ({ ...row(item, kernel, model), rank: { group: 'helper sites', item } });
+  const rows = [r('call', [5, 6, 7], 4), r('stack', [1, 1.5, 2], 4.5), r('aux', [1.2, 1.4, 2.5], 0.2), r('percpu', [0.1, 0.2, 0.3], 0.1)];
+  const v = rankOrderViolations(rows);
+  // call>stack, call>aux, call>percpu, stack>percpu, aux>percpu are told apart; stack~aux overlap.
+  assert.equal(v.checked, 5);
+  assert.deepEqual(v.wrong, ['helper sites: kernel stack < call, model 4.50 >= 4.00']);
+  assert.match(formatSection({ kind: 'helpers', title: 'T', rows, notes: [] }), /rank order: 5 pairs the kernel tells apart, 1 ordered wrongly/);
 });
