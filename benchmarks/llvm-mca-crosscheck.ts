@@ -126,7 +126,7 @@ export function formatSiteTable(sites: readonly SiteRow[], llvm: string): string
   const head = `${'cpu'.padEnd(13)}${'strategy'.padEnd(9)}${'ours'.padStart(7)}${'mca'.padStart(7)}${'diff'.padStart(7)}  within ${SITE_TOLERANCE}`;
   const out = [`Per-site check cost, cycles: timing model (ooo) vs llvm-mca ${llvm}`, `((run with ${SITES} checked helper calls − run without) / ${SITES}, same arm64 ops)`, head];
   for (const s of sites) {
-    const diff = `${s.diff >= 0 ? '+' : '-'}${Math.abs(s.diff).toFixed(2)}`;
+    const diff = Math.abs(s.diff) < 0.005 ? '0.00' : `${s.diff > 0 ? '+' : '-'}${Math.abs(s.diff).toFixed(2)}`;
     out.push(`${s.cpu.padEnd(13)}${s.strategy.padEnd(9)}${s.ours.toFixed(2).padStart(7)}${s.mca.toFixed(2).padStart(7)}${diff.padStart(7)}  ${s.within ? 'yes' : 'no'}`);
     out.push(...wrap(s.explanation, WIDTH, '    ').map((l, i) => (i === 0 ? `    ${l}` : l)));
   }
