@@ -211,7 +211,7 @@ function main(argv: string[]): number {
   console.log(`llvm-mca: ${bin.path} (LLVM ${bin.version})`);
   const wanted = arg('--cpu') ? new Set(arg('--cpu')?.split(',')) : null;
   const models = CPU_MODELS.filter((m) => !wanted || wanted.has(m.id));
-  const record = crossCheck(bin, models, (l) => console.log(l));
+  const record = crossCheck(bin, models, (l) => console.log(wrap(l, WIDTH, '  ').join('\n')));
   console.log(formatTable(record.rows));
   if (record.sites.length) console.log(`\n${formatSiteTable(record.sites, bin.version)}`);
   const { agree, explained, unexplained, info } = record.summary;
