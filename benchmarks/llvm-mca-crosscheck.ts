@@ -128,7 +128,7 @@ export function formatSiteTable(sites: readonly SiteRow[], llvm: string): string
   for (const s of sites) {
     const diff = Math.abs(s.diff) < 0.005 ? '0.00' : `${s.diff > 0 ? '+' : '-'}${Math.abs(s.diff).toFixed(2)}`;
     out.push(`${s.cpu.padEnd(13)}${s.strategy.padEnd(9)}${s.ours.toFixed(2).padStart(7)}${s.mca.toFixed(2).padStart(7)}${diff.padStart(7)}  ${s.within ? 'yes' : 'no'}`);
-    out.push(...wrap(s.explanation, WIDTH, '    ').map((l, i) => (i === 0 ? `    ${l}` : l)));
+    out.push(...wrap(`    ${s.explanation}`, WIDTH, '    '));
   }
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { siteRows } from '../../benchmarks/llvm-mca-crosscheck.ts';
+import { formatSiteTable, siteRows } from '../../benchmarks/llvm-mca-crosscheck.ts';
 import { checkSites, runAsm, siteProgram, SITE_EXPLANATIONS, SITE_TOLERANCE, type SiteRow } from '../../benchmarks/mca/check-sites.ts';
 import { a64AsmLine } from '../../benchmarks/mca/op-trace.ts';
 import { neoverseN1 } from '../../engine/cpus/neoverse-n1.ts';
@@ -42,4 +42,12 @@ test('kernel-side op text becomes assembly llvm-mca accepts: comments dropped, t
   assert.equal(a64AsmLine('tst w10, #0xff0100'), 'tst w10, wzr'); // not a bitmask immediate
   assert.equal(a64AsmLine('tst w10, #0xff0000'), 'tst w10, #0xff0000'); // is one
   assert.equal(a64AsmLine('ldr x0, [sp, #8]'), 'ldr x0, [sp, #8]');
+});
+
+test('the per-site table fits 80 columns, every strategy with its explanation', () => {
+  const rows: SiteRow[] = (['call', 'stack', 'aux', 'percpu'] as const).map((strategy) => ({ cpu: 'neoverse-v2', strategy, mcpu: 'neoverse-v2', ours: 2.35, mca: 1.53, diff: 0.82, within: true, explanation: SITE_EXPLANATIONS[strategy] }));
+  const lines = formatSiteTable(rows, '19.1.7').split('\n');
+  for (const l of lines) assert.ok(l.length <= 80, `${l.length} columns: ${l}`);
+  assert.ok(lines.some((l) => /^neoverse-v2\s+percpu\s+2\.35\s+1\.53\s+\+0\.82\s+yes$/.test(l)));
+  assert.ok(lines.join(' ').includes('a bound, not the truth'));
 });
