@@ -48,7 +48,8 @@ interface ReturnThunk {
   source: string;
 }
 
-/** A place where a figure here deliberately differs from what llvm-mca 14 reports. */
+/** A place where a figure here deliberately differs from what llvm-mca reports (LLVM 14
+ * or 19; the reason names the version where they disagree). */
 interface McaDifference {
   what: string; // e.g. 'load latency' or an op class
   ours: number;
