@@ -7,13 +7,26 @@
 // rotated passes, the median per round.
 import { BpfError } from '../errors.ts';
 import type { KernelHandle, LoadedProgram } from '../kernel/bpf-syscall.ts';
+import type { KernelProgType } from '../kernel/uapi.ts';
 import { measureClock, type ClockMeasurement } from '../kernel/clock-ruler.ts';
-import { loadOrThrow, median } from '../kernel/time-program.ts';
+import { median } from '../kernel/time-program.ts';
+import { isRejected } from '../kernel/bpf-syscall.ts';
 import type { RoundOptions, RoundTimings, TimedProgram } from './rounds.ts';
 
-/** Single runs per program per pass: the syscall is ~1 µs, so a pass of this many keeps
- * a round's runs of all programs within milliseconds of each other. */
-const RUNS_PER_PASS = 20;
+/** Single runs per program per pass (`runsPerLoad` passes): one run is a ~1 µs syscall,
+ * too short for one to say much. */
+const RUNS_PER_PASS = 50;
+
+/** BPF_PROG_TYPE_SYSCALL programs load only as sleepable (kernel/bpf/verifier.c
+ * check_attach_btf_id: "Syscall programs can only be sleepable"). */
+const SLEEPABLE_ONLY: ReadonlySet<KernelProgType> = new Set(['syscall']);
+
+async function loadSleepableIfNeeded(handle: KernelHandle, p: TimedProgram): Promise<LoadedProgram> {
+  const r = await handle.load(p.insns, { progType: p.progType, maps: p.maps, name: p.name, sleepable: SLEEPABLE_ONLY.has(p.progType) });
+  if (!isRejected(r)) return r;
+  const tail = r.log.trim().split('\n').slice(-3).join(' | ');
+  throw new BpfError('load', `kernel rejected the program (${r.errno}): ${tail}`, { file: p.name });
+}
 
 export async function timeInWallRounds(handle: KernelHandle, programs: readonly TimedProgram[], opts: RoundOptions): Promise<RoundTimings> {
   for (const k of ['loads', 'runsPerLoad'] as const) {
@@ -45,7 +58,7 @@ export async function timeInWallRounds(handle: KernelHandle, programs: readonly 
           continue;
         }
         try {
-          progs.push(await loadOrThrow(handle, p.insns, { progType: p.progType, maps: p.maps, name: p.name }));
+          progs.push(await loadSleepableIfNeeded(handle, p));
         } catch (e) {
           if (!p.mayBeRejected || !(e instanceof BpfError)) throw e;
           skipped.push({ index: i, reason: e.message });
@@ -53,17 +66,17 @@ export async function timeInWallRounds(handle: KernelHandle, programs: readonly 
         }
       }
       const runs: number[][] = programs.map(() => []);
-      for (let r = 0; r < opts.runsPerLoad; r++) {
+      // One run of each program in turn, so the programs' runs interleave within
+      // microseconds and a burst of other work lands on all of them alike.
+      for (let r = 0; r < opts.runsPerLoad * RUNS_PER_PASS; r++) {
         for (let j = 0; j < programs.length; j++) {
           const i = (j + r) % programs.length;
           const p = progs[i];
           if (!p) continue;
-          for (let k = 0; k < RUNS_PER_PASS; k++) {
-            const res = await handle.testRun(p, { repeat: 1, data: programs[i].data, ctx: programs[i].ctx });
-            runs[i].push(res.wallNs);
-            retvals[i] ??= res.retval;
-            if (retvals[i] !== res.retval) throw new BpfError('runtime', `${programs[i].name} returned ${res.retval}, earlier ${retvals[i]}`);
-          }
+          const res = await handle.testRun(p, { repeat: 1, data: programs[i].data, ctx: programs[i].ctx });
+          runs[i].push(res.wallNs);
+          retvals[i] ??= res.retval;
+          if (retvals[i] !== res.retval) throw new BpfError('runtime', `${programs[i].name} returned ${res.retval}, earlier ${retvals[i]}`);
         }
       }
       for (let i = 0; i < programs.length; i++) {

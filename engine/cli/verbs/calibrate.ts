@@ -8,6 +8,7 @@ import { parseTier } from '../../experiment/index.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
 import { intOption, oneOf, parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
+import { formatSectionRows, runProgramCalibration } from './calibrate-programs.ts';
 
 const D = DEFAULT_CALIBRATION;
 
@@ -58,7 +59,12 @@ options:
                      the CPU: zen3's SRSO safe-RET return thunk) or off (a
                      kernel booted with mitigations=off); match the kernel's
                      /sys/devices/system/cpu/vulnerabilities
-  --no-kernel        model only`,
+  --no-kernel        model only
+  --program P        whole-program calibration instead: a built-in workload
+                     ('bpfexc workloads') or an ELF .o, repeatable or
+                     comma-separated; loaded as it is and in each strategy's
+                     loadable form, cycles per invocation kernel vs model
+                     (rounds as --loads/--runs; --repeat default 2000 here)`,
   async run(argv) {
     const { values, positionals } = parseVerbArgs('calibrate', argv, {
       'cpu-model': { type: 'string' },
@@ -71,6 +77,7 @@ options:
       out: { type: 'string' },
       'no-kernel': { type: 'boolean' },
       mitigations: { type: 'string' },
+      program: { type: 'string', multiple: true },
     });
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
@@ -87,6 +94,21 @@ options:
       repeat: intOption('repeat', values.repeat, D.repeat, 1),
     };
     if (choice.notice) process.stderr.write(`bpfexc calibrate: ${choice.notice}\n`);
+    if (values.program?.length) {
+      // Whole programs: their own path until the calibration document takes every kind.
+      const section = await runProgramCalibration({
+        programs: values.program,
+        cpuModel: choice.chosen,
+        mitigations,
+        tier,
+        noKernel,
+        loads: intOption('loads', values.loads, 5, 1),
+        runsPerLoad: intOption('runs', values.runs, 5, 1),
+        repeat: intOption('repeat', values.repeat, 2000, 1),
+      });
+      process.stdout.write(format === 'json' ? JSON.stringify(section, null, 2) + '\n' : formatSectionRows(section));
+      return section.rows.some((r) => r.measured) || noKernel ? 0 : 1;
+    }
     const progress = roundProgress(process.stderr);
     let doc;
     try {
