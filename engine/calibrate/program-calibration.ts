@@ -253,7 +253,10 @@ async function recordProgram(cp: CalibrationProgram, ctx: SectionContext, cpu: C
     if (f && !indexOf.includes(i) && !skipped.some((s) => s.index === i)) skipped.push({ index: i, reason: rec.formSkipped[strategies[i - 1]] ?? 'not loaded' });
   });
   rec.kernel = { nsByRound, ghzByRound: t.ghzByRound, retvals, skipped };
-  if (!packet) notes.add(`${type} programs: PROG_TEST_RUN runs them once per call and reports no duration, so each run is timed by CLOCK_MONOTONIC around the bpf() call (${cp.label}); the empty program's figure removes the syscall's own cost`);
+  if (!packet) {
+    notes.add(`${type} programs: PROG_TEST_RUN runs them once per call and reports no duration, so each run is timed by CLOCK_MONOTONIC around the bpf() call (${cp.label}); the empty program's figure removes the syscall's own cost`);
+    rec.note = [rec.note, 'timed one run per bpf() call: the syscall between runs disturbs predictors and caches, so the kernel runs it colder than the model\'s steady state'].filter(Boolean).join('; ');
+  }
   return rec;
 }
 
@@ -275,6 +278,7 @@ export function calibratePrograms(programs: readonly CalibrationProgram[]): Cali
     const cpu = withMitigations(found, ctx.mitigations);
     const notes = new Set<string>([
       'cycles/invocation: the program minus an empty program of the same type (r0 = 0; exit) timed in the same rounds, on both sides, so PROG_TEST_RUN\'s own per-run cost is not counted',
+      'the subtraction is exact for work on the critical path; a little independent work (on a zen3 host, up to about a dozen locked adds) overlaps the test-run loop\'s own stalls and shows as less than its cost, so small kernel figures are lower bounds',
       `model: ooo on ${cpu.id} over the exact bytes the kernel loaded and the same input, ${COUNTED_RUNS} runs after ${WARM_RUNS} warm-up runs`,
       `kernel: ${ctx.rounds.loads} rounds (fresh loads, a clock per round), ${ctx.rounds.runsPerLoad} passes per round, repeat ${ctx.rounds.repeat} for packet programs; median [min..max] over rounds`,
       'a program that calls bpf_throw keeps it in none (the kernel\'s own unwinding, the `unwind` strategy), so its JIT image is an exception boundary; a check strategy replaces bpf_throw and has no boundary',
