@@ -25,7 +25,7 @@ import type { Program } from '../program.ts';
 import { createTimingModel } from '../timing/model.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import { emptyProgram, formOrSkip, kernelProgType, PROGRAM_STRATEGIES, runInput, type ProgramForm, type ProgramStrategy } from './program-forms.ts';
+import { callsBpfThrow, emptyProgram, formOrSkip, kernelProgType, PROGRAM_STRATEGIES, runInput, type ProgramForm, type ProgramStrategy } from './program-forms.ts';
 import { timeInRounds, type RoundTimings, type TimedProgram } from './rounds.ts';
 import { judged, TARGETS, type CalibrateKind, type CalibrationRow, type CalibrationSection, type SectionContext } from './section.ts';
 import { spread } from './spread.ts';
@@ -183,7 +183,8 @@ async function recordProgram(cp: CalibrationProgram, ctx: SectionContext, cpu: C
     return rec;
   }
   const input = runInput(type, cp.ctx);
-  if (input.note) rec.note = input.note;
+  const notes0 = [input.note, callsBpfThrow(cp.program) ? 'none keeps bpf_throw (the kernel\'s own unwinding), so it is also the unwind strategy\'s form' : undefined];
+  if (notes0.some(Boolean)) rec.note = notes0.filter(Boolean).join('; ');
   const forms: (ProgramForm | undefined)[] = strategies.map((s) => {
     if (s === 'call' && (cp.throwRate ?? 0) > 0) {
       rec.formSkipped.call = 'call: its loadable check (bpf_get_current_pid_tgid, never 0) cannot see a throw, so the form would not return the cookie';
