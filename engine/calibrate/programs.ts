@@ -4,46 +4,23 @@
 // bytes the kernel loads AND the bytes the timing model runs, so measured and predicted
 // cycles describe one program.
 //
-// Substitutions (every one is listed in CalibrationVariant.substitutions):
-//   internal helper bpf_get_exception      → bpf_get_current_pid_tgid (14): a real `call
-//     rel32` into a short function reading `current` (one %gs load, dependent loads, ret).
-//     The verifier does not inline it on x86-64 (checked with BPF_OBJ_GET_INFO_BY_FD), so
-//     the JIT emits a direct call. pid_tgid is never 0, so the hot-path branch becomes
-//     `if r0 != 0 goto +2` (x86: test rax,rax; jne instead of je; still taken).
-//   internal helper bpf_reset_exception at entry → bpf_get_current_pid_tgid (result unused)
-//   internal helper bpf_reset_exception in an unwind block → `r0 = 0` (cold, never run)
-//   internal helper bpf_get_exception_ptr  → `lddw r0, &flag_map[0]` (BPF_PSEUDO_MAP_VALUE)
-//   lddw of the simulated &prog->aux->exception → `lddw rN, &flag_map[0]`
-//     (BPF_PSEUDO_MAP_VALUE: the JIT emits the same 10-byte movabs of a kernel address)
-// The flag byte lives in a one-entry array map whose value is one cache line; the entry
-// code stores 0 to it on every run, so no check ever fires.
-//
-// `percpu` has no loadable form: BPF_MOV64_PERCPU_REG is kernel-internal (user bytecode
-// with off = BPF_ADDR_PERCPU is rejected). Its analog uses bpf_get_smp_processor_id (8),
-// which the verifier inlines on x86-64 (v6.10+) as `mov rax, imm32; add rax,
-// gs:[this_cpu_off]; mov eax, [rax]` — the same %gs-relative add and dependent load, but
-// into r0, so the call site's r0 is parked in r6 around it, and the load is 32-bit. The
-// branch `if r0 == 0` is the hot path only on CPU 0, so the measurement pins itself there.
+// The substitutions, and the `percpu` analog, are those of loadable-form.ts (listed in
+// CalibrationVariant.substitutions). The entry code stores 0 to the flag on every run, so
+// no check ever fires.
 
 import { BpfError } from '../errors.ts';
-import { INSN_SIZE, PSEUDO, readInsn, writeInsn, type RawInsn } from '../isa/encoding.ts';
-import { INTERNAL_HELPER } from '../isa/internal-ids.ts';
-import { exit, ins, lddwMapValue, movImm, program as encode } from '../kernel/insn-builder.ts';
-import type { MapDef, Program } from '../program.ts';
-import { applyPatches, defaultRewriteEnv, SLOT_ENTRY, SLOT_ORIGINAL, strategyByName, type RewriteResult } from '../strategies/index.ts';
-import { isLddwInsn } from '../strategies/call-graph.ts';
+import { INSN_SIZE, PSEUDO, type RawInsn } from '../isa/encoding.ts';
+import { exit, ins, movImm, program as encode } from '../kernel/insn-builder.ts';
+import type { Program } from '../program.ts';
+import { defaultRewriteEnv, SLOT_ORIGINAL, strategyByName, type RewriteResult } from '../strategies/index.ts';
+import { CHECK_HELPER_ID, FLAG_MAP, percpuAnalog, substitute } from './loadable-form.ts';
+
+export { CHECK_HELPER_ID } from './loadable-form.ts';
 
 const CALIBRATED_STRATEGIES = ['none', 'call', 'stack', 'aux', 'percpu'] as const;
 export type CalibratedStrategy = (typeof CALIBRATED_STRATEGIES)[number];
 export type SiteKind = 'subprog' | 'helper';
 export const SITE_KINDS: readonly SiteKind[] = ['subprog', 'helper'];
-
-/** bpf_get_current_pid_tgid: the stand-in for the RFC's notrace bpf_get_exception. */
-export const CHECK_HELPER_ID = 14;
-/** bpf_get_smp_processor_id: inlined into mov imm32 + movpcpu + ldxw on x86-64. */
-const PERCPU_ANALOG_HELPER_ID = 8;
-
-const FLAG_MAP: MapDef = { name: 'exc_flag', type: 'array', keySize: 4, valueSize: 64, maxEntries: 1, flags: 0 };
 
 export interface CalibrationVariant {
   strategy: CalibratedStrategy;
@@ -99,97 +76,6 @@ export function baseProgram(kind: SiteKind, n: number): Program {
 }
 
 const env = defaultRewriteEnv({ sites: 'all-calls' });
-const INTERNAL = INTERNAL_HELPER;
-
-interface Substituted {
-  insns: Uint8Array;
-  symbols: Program['symbols'];
-  slotSite: Int32Array;
-  notes: Set<string>;
-}
-
-/** Replaces the kernel-internal parts of a rewritten program; see the file comment. */
-function substitute(r: RewriteResult, file: string): Substituted {
-  const src = r.program.insns;
-  const n = src.length / INSN_SIZE;
-  const out = src.slice();
-  const notes = new Set<string>();
-  const growAt: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const insn = readInsn(src, i);
-    if (isLddwInsn(insn)) {
-      const hi = readInsn(src, i + 1).imm;
-      const value = (BigInt(hi >>> 0) << 32n) | BigInt(insn.imm >>> 0);
-      if (insn.src === PSEUDO.LDDW_IMM && value === env.auxExceptionAddr) {
-        const [a, b] = lddwMapValue(insn.dst, 0, 0);
-        writeInsn(out, i, a);
-        writeInsn(out, i + 1, b);
-        notes.add('lddw &prog->aux->exception (simulated address) → lddw &exc_flag[0] (BPF_PSEUDO_MAP_VALUE; JIT: movabs imm64)');
-      }
-      i++;
-      continue;
-    }
-    if (insn.opcode !== callHelper(0).opcode || insn.src !== PSEUDO.CALL_HELPER) continue;
-    const entry = r.slotSite[i] === SLOT_ENTRY;
-    switch (insn.imm) {
-      case INTERNAL.bpf_get_exception: {
-        writeInsn(out, i, callHelper(CHECK_HELPER_ID));
-        const next = readInsn(src, i + 1);
-        if (next.opcode !== ins('jeq', 'dst,imm,off').opcode || next.dst !== R0 || next.imm !== 0) {
-          throw new BpfError('load', 'call strategy: expected `if r0 == 0 goto` after bpf_get_exception', { file, pc: i + 1 });
-        }
-        writeInsn(out, i + 1, { ...next, opcode: ins('jne', 'dst,imm,off').opcode });
-        notes.add('call bpf_get_exception → call bpf_get_current_pid_tgid (14); if r0 == 0 goto +k → if r0 != 0 goto +k (pid_tgid is never 0)');
-        break;
-      }
-      case INTERNAL.bpf_reset_exception:
-        if (entry) {
-          writeInsn(out, i, callHelper(CHECK_HELPER_ID));
-          notes.add('entry: call bpf_reset_exception → call bpf_get_current_pid_tgid (14), result unused');
-        } else {
-          writeInsn(out, i, movImm(R0, 0));
-          notes.add('unwind block: call bpf_reset_exception → r0 = 0 (cold path)');
-        }
-        break;
-      case INTERNAL.bpf_get_exception_ptr:
-        growAt.push(i);
-        notes.add('entry: call bpf_get_exception_ptr → lddw r0, &exc_flag[0] (BPF_PSEUDO_MAP_VALUE)');
-        break;
-      case INTERNAL.bpf_set_exception:
-        throw new BpfError('load', 'calibration programs never throw, but the rewrite emitted bpf_set_exception', { file, pc: i });
-      default:
-        break;
-    }
-  }
-  if (growAt.length === 0) return { insns: out, symbols: r.program.symbols, slotSite: r.slotSite, notes };
-  const patched = applyPatches(
-    { ...r.program, insns: out },
-    growAt.map((at) => ({ at, role: 'site' as const, replace: lddwMapValue(R0, 0, 0), tag: r.slotSite[at] })),
-  );
-  const slotSite = Int32Array.from(patched.origin, (o, j) => (o >= 0 ? r.slotSite[o] : patched.tag[j]));
-  return { insns: patched.program.insns, symbols: patched.program.symbols, slotSite, notes };
-}
-
-/** The percpu analog after every call site: r6 = r0; r0 = cpu (inlined); branch; r0 = r6. */
-function percpuAnalog(base: Program): { insns: Uint8Array; symbols: Program['symbols']; slotSite: Int32Array } {
-  const src = base.insns;
-  const n = src.length / INSN_SIZE;
-  const patches = [];
-  let site = 0;
-  for (let i = 0; i < n; i++) {
-    const insn = readInsn(src, i);
-    if (isLddwInsn(insn)) {
-      i++;
-      continue;
-    }
-    // Every call in these programs is in the main program (the callee makes none).
-    if (insn.opcode !== callHelper(0).opcode) continue;
-    const check = [mov(R6, R0), callHelper(PERCPU_ANALOG_HELPER_ID), ins('jeq', 'dst,imm,off', { dst: R0, imm: 0, off: 2 }), movImm(R0, 0), exit(), mov(R0, R6)];
-    patches.push({ at: i, role: 'site' as const, after: check, tag: site++ });
-  }
-  const r = applyPatches(base, patches);
-  return { insns: r.program.insns, symbols: r.program.symbols, slotSite: Int32Array.from(r.tag, (t) => (t < 0 ? SLOT_ORIGINAL : t)) };
-}
 
 export function buildVariant(strategy: CalibratedStrategy, sites: SiteKind, n: number): CalibrationVariant {
   const base = baseProgram(sites, n);
@@ -200,22 +86,20 @@ export function buildVariant(strategy: CalibratedStrategy, sites: SiteKind, n: n
     return { ...common, program: { ...base, name, maps: [FLAG_MAP] }, slotSite, faithful: true, substitutions: [] };
   }
   if (strategy === 'percpu') {
-    const a = percpuAnalog(base);
+    const a = percpuAnalog(base, env, R6);
     return {
       ...common,
       needsCpu0: true,
       program: { ...base, name, insns: a.insns, maps: [FLAG_MAP], symbols: a.symbols },
       slotSite: a.slotSite,
       faithful: false,
-      substitutions: [
-        'analog, not the strategy: BPF_MOV64_PERCPU_REG is kernel-internal; after each site r6 = r0; call bpf_get_smp_processor_id (verifier-inlined: mov imm32, add gs:[this_cpu_off], 32-bit load); if r0 == 0 goto +2 (hot path on CPU 0); r0 = 0; exit; r0 = r6',
-      ],
+      substitutions: [...a.notes],
     };
   }
   const strat = strategyByName(strategy);
   if (!strat) throw new Error(`no strategy ${strategy}`);
   const rewrite = strat.rewrite(base, env);
-  const s = substitute(rewrite, base.source);
+  const s = substitute(rewrite, env, { flagMap: 0 });
   return {
     ...common,
     program: { ...rewrite.program, name, insns: s.insns, maps: [FLAG_MAP], symbols: s.symbols },

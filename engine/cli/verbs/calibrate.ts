@@ -10,6 +10,8 @@ import { parseTier } from '../../experiment/index.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
 import { intOption, oneOf, parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
+import { builtInPrograms, runProgramCalibration } from './calibrate-programs.ts';
+import { formatSection } from '../../calibrate/section-text.ts';
 
 const D = DEFAULT_CALIBRATION;
 
@@ -70,8 +72,14 @@ options:
                      /sys/devices/system/cpu/vulnerabilities
   --kinds LIST       calibration kinds to run, comma-separated (default
                      all): ${KIND_ORDER.join(', ')};
-                     'sites' always runs
+                     'sites' always runs; 'programs' times every
+                     built-in workload
   --no-kernel        model only
+  --program P        whole-program calibration instead: a built-in workload
+                     ('bpfexc workloads') or an ELF .o, repeatable or
+                     comma-separated; loaded as it is and in each strategy's
+                     loadable form, cycles per invocation kernel vs model
+                     (rounds as --loads/--runs; --repeat default 2000 here)
   --recorded FILE    judge this commit's model against the kernel figures in
                      a calibration FILE written earlier (any host; no kernel
                      needed, nothing written): the programs are rebuilt and
@@ -90,6 +98,7 @@ options:
       mitigations: { type: 'string' },
       kinds: { type: 'string' },
       recorded: { type: 'string' },
+      program: { type: 'string', multiple: true },
     });
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
@@ -99,7 +108,7 @@ options:
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
     const noKernel = values['no-kernel'] ?? false;
     const mitigations = parseMitigations(values.mitigations);
-    const kinds = kindRunners(values.kinds);
+    const kinds = kindRunners(values.kinds, { programs: builtInPrograms() });
     const options = {
       sites: intOption('sites', values.sites, D.sites, 1),
       loads: intOption('loads', values.loads, D.loads, 1),
@@ -113,6 +122,21 @@ options:
       return 0;
     }
     if (choice.notice) process.stderr.write(`bpfexc calibrate: ${choice.notice}\n`);
+    if (values.program?.length) {
+      // Whole programs: their own path until the calibration document takes every kind.
+      const section = await runProgramCalibration({
+        programs: values.program,
+        cpuModel: choice.chosen,
+        mitigations,
+        tier,
+        noKernel,
+        loads: intOption('loads', values.loads, 5, 1),
+        runsPerLoad: intOption('runs', values.runs, 5, 1),
+        repeat: intOption('repeat', values.repeat, 2000, 1),
+      });
+      process.stdout.write(format === 'json' ? JSON.stringify(section, null, 2) + '\n' : formatSection(section) + '\n');
+      return section.rows.some((r) => r.measured) || noKernel ? 0 : 1;
+    }
     const progress = roundProgress(process.stderr);
     let doc;
     try {
