@@ -100,6 +100,67 @@ export function liveIn(g: CallGraph, f: FunctionRange): number {
   return live[0] ?? 0;
 }
 
+/** Per function, the argument registers (r1–r5) every path into it has set, as the
+ * verifier tracks them: a subprogram's r1–r5 are its caller's at the call, and a call
+ * leaves r1–r5 unset in the caller. Reading an unset register is refused ("R4 !read_ok"),
+ * so a prologue may save only these. `mainArgs` is what the main program starts with;
+ * a callback (address taken) gets r1–r5 from a helper whose signature is not known here,
+ * so it is taken to have them all. */
+export function argsSetAtEntry(g: CallGraph, mainArgs: number): number[] {
+  const entry = g.functions.map((_, fn) => (fn === 0 ? mainArgs & CALL_CLOBBER : CALL_CLOBBER));
+  for (let changed = true; changed; ) {
+    changed = false;
+    const seen = g.functions.map((_, fn) => fn === 0 || g.addressTaken.has(fn));
+    const next = entry.map((m, fn) => (seen[fn] ? m : CALL_CLOBBER));
+    g.functions.forEach((f, fn) => {
+      for (const [pc, set] of setRegistersAtCalls(g, f, entry[fn])) {
+        const c = g.calls.find((x) => x.pc === pc);
+        if (c?.kind !== 'subprog' || c.callee === undefined || g.addressTaken.has(c.callee)) continue;
+        next[c.callee] &= set;
+        seen[c.callee] = true;
+      }
+    });
+    next.forEach((m, fn) => {
+      if (m !== entry[fn]) {
+        entry[fn] = m;
+        changed = true;
+      }
+    });
+  }
+  return entry;
+}
+
+/** Registers r0–r5 set on every path to each call instruction of `f`, given those set at
+ * its entry. */
+function setRegistersAtCalls(g: CallGraph, f: FunctionRange, atEntry: number): Map<number, number> {
+  const size = f.end - f.start;
+  const inSet = new Int32Array(size).fill(-1); // -1: not reached yet (top)
+  inSet[0] = atEntry;
+  const out = new Map<number, number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let k = 0; k < size; k++) {
+      const i = f.start + k;
+      if (g.second[i] || inSet[k] === -1) continue;
+      const insn = g.insns[i];
+      const spec = lookupSpec(insn.opcode, insn.src, insn.off, insn.imm);
+      const isCall = spec?.form === 'helper' || spec?.form === 'kfunc' || spec?.form === 'local' || spec?.form === 'callx';
+      if (isCall) out.set(i, inSet[k]);
+      const after = isCall ? (inSet[k] & ~ARGS) | 1 : inSet[k] | (regUse(insn).writes & CALL_CLOBBER);
+      for (const t of successors(g, i)) {
+        if (t < f.start || t >= f.end) continue;
+        const cur = inSet[t - f.start];
+        const merged = cur === -1 ? after : cur & after;
+        if (merged !== cur) {
+          inSet[t - f.start] = merged;
+          changed = true;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Lowest r10-relative offset the program touches (0 when it uses no stack). Tracks
  * registers holding r10 + constant through moves and add/sub, as pointers to the stack are
  * passed to helpers (`r2 = r10; r2 += -8`); the helper's access goes up from the pointer. */

@@ -5,7 +5,7 @@ import type { RawInsn } from '../isa/encoding.ts';
 import type { Program } from '../program.ts';
 import { buildCallGraph, callMayThrow, type CallGraph, type CallInsn } from './call-graph.ts';
 import type { RewriteEnv } from './env.ts';
-import { deepestStackOffset, liveIn, SlotAllocator } from './frame.ts';
+import { argsSetAtEntry, deepestStackOffset, liveIn, SlotAllocator } from './frame.ts';
 import { applyPatches, type Patch } from './patch.ts';
 import { SLOT_ENTRY, SLOT_ORIGINAL, type CallSiteInfo, type RewriteResult } from './strategy.ts';
 
@@ -94,12 +94,13 @@ export function rewriteWithChecks(p: Program, env: RewriteEnv, build: (setup: Re
 
   const fnHasChecks = graph.functions.map(() => false);
   for (const s of sites) if (s.rewrite === 'check') fnHasChecks[s.call.fn] = true;
+  // The kernel hands the main program r1 (ctx) only; raw programs (conformance tests)
+  // also get r2 (memory length) and may read r0..r5 as the executor initialised them.
+  const setAtEntry = argsSetAtEntry(graph, p.type === 'raw' ? R0_R5 : 0b10);
   graph.functions.forEach((f, fn) => {
     const live = liveIn(graph, f);
     const isMain = fn === 0;
-    // The kernel hands the main program r1 (ctx) only; raw programs (conformance tests)
-    // also get r2 (memory length) and may read r0..r5 as the executor initialised them.
-    const argMask = !isMain ? R1_R5 : p.type === 'raw' ? R0_R5 : 0b10;
+    const argMask = (isMain ? R0_R5 : R1_R5) & setAtEntry[fn];
     const entry = seq.entry({ fn, isMain, hasChecks: fnHasChecks[fn], live, args: live & argMask });
     if (entry && entry.length) patches.push({ at: f.start, role: 'entry', before: entry, tag: SLOT_ENTRY });
   });

@@ -38,18 +38,18 @@ test('none is the program minus the empty program per round, in that round\'s cy
   assert.deepEqual(none.measured!.samples, [100, 120]);
   assert.equal(none.measured!.median, 110);
   assert.equal(none.model, 100);
-  assert.equal(none.unit, 'cycles/invocation');
+  assert.equal(none.unit, 'cycles/inv');
   assert.deepEqual(none.target, TARGETS.programNone);
   assert.equal(none.pass, true); // |100 - 110| <= 20% of 110
 });
 
 test('a strategy\'s overhead is its form minus none per round, judged against the overhead target', () => {
   const rows = programRows(recorded());
-  const call = rows.find((r) => r.label === 'w call overhead')!;
+  const call = rows.find((r) => r.label === 'w +call')!;
   assert.deepEqual(call.measured!.samples, [40, 30]);
   assert.equal(call.model, 30);
   assert.equal(call.pass, true); // |30 - 35| <= max(2 cycles, 20% of 35)
-  const stack = rows.find((r) => r.label === 'w stack overhead')!;
+  const stack = rows.find((r) => r.label === 'w +stack')!;
   assert.deepEqual(stack.measured!.samples, [2, 6]);
   assert.equal(stack.model, 1);
   assert.equal(stack.pass, false); // |1 - 4| > max(2 cycles, 20% of 4)
@@ -62,7 +62,7 @@ test('cyclesDifference converts each round with its own clock', () => {
 test('an r0 that differs between kernel and executor is an error row naming both values', () => {
   const rec = recorded();
   rec.kernel!.retvals[2] = 9;
-  const call = programRows(rec).find((r) => r.label === 'w call overhead')!;
+  const call = programRows(rec).find((r) => r.label === 'w +call')!;
   assert.equal(call.measured, undefined);
   assert.match(call.skipped!, /^error: r0 differs, kernel 0x9, executor 0x7/);
 });

@@ -22,7 +22,7 @@ test('every built-in workload that can load runs on the kernel with the executor
     assert.ok(r.measured !== undefined || (r.skipped ?? '').length > 0, `${r.label}: neither measured nor skipped with a reason`);
   }
   // r0 is compared on every row that has a kernel figure; these programs load as they are.
-  for (const label of ['xdp-parse none', 'trace-events none', 'deep-assert P=0 none', 'deep-assert P=1 none', 'call-chain none', 'xdp-parse call overhead', 'deep-assert P=1 aux overhead']) {
+  for (const label of ['xdp-parse none', 'trace-events none', 'deep-assert P=0 none', 'deep-assert P=1 none', 'call-chain none', 'xdp-parse +call', 'deep-assert P=1 +aux']) {
     const row = section.rows.find((r) => r.label === label);
     assert.ok(row?.measured, `${label}: ${row?.skipped}`);
   }

@@ -144,3 +144,13 @@ test('none and unwind leave the program untouched; unwind marks a throwing progr
   }
   assert.equal(strategyByName('unwind')!.rewrite(asm('mov %r0, 0\ncall 5\nexit'), env).exceptionBoundary, false);
 });
+
+test('stack: a subprogram prologue saves only the argument registers every caller set (the verifier refuses reading an unset one)', () => {
+  const r = run('stack');
+  const fStart = [...r.program.symbols!.entries()].find(([, n]) => n === 'f')![0];
+  // main sets r1 only before `call local f`; f's liveness alone would say r1..r5 (f calls g).
+  const prologue = slots(r.program, fStart, 6);
+  const helperAt = prologue.findIndex((i) => i.imm === bpf_get_exception_ptr && i.opcode === callHelper(bpf_get_exception_ptr).opcode);
+  const saves = prologue.slice(0, helperAt);
+  assert.deepEqual(saves.map((i) => i.src), [1], 'one save, of r1');
+});
