@@ -138,7 +138,7 @@ export function caseRows(c: HelperCase, k: number, model: CaseModel, kernel: Cas
     if (modelFigure !== undefined) out.model = modelFigure;
     const refused = ROW_DEPENDS[what].map((r) => kernel?.rejected[r]).find((x) => x !== undefined);
     if (!kernel) out.skipped = `no kernel: ${noKernel ?? 'not measured'}`;
-    else if (refused) out.skipped = `kernel rejected: ${refused}`;
+    else if (refused) out.skipped = c.mayBeRejected ? `kernel rejected (${c.mayBeRejected}): ${refused}` : `kernel rejected: ${refused}`;
     else if (samples && samples.every((x) => x !== undefined)) out.measured = spread(samples as number[]);
     else out.skipped = 'kernel: no timing for this row';
     const notes = [note, model.unavailable && `model: ${model.unavailable}`].filter(Boolean);

@@ -40,6 +40,8 @@ export interface HelperCase {
   result: 'accumulate' | 'discard';
   /** Subprogram after the main program (bpf_loop's callback). */
   callback?: RawInsn[];
+  /** Why the kernel may refuse this case (its rows are then skipped with the verifier's reason). */
+  mayBeRejected?: string;
   /** Bytes each call appends to a ring buffer (calibration sizes the ring so no run fills it). */
   ringBytesPerCall?: number;
   /** The path the case takes, where the helper has more than one. */
@@ -135,6 +137,9 @@ const CASE_SPECS: Readonly<Record<string, (mapType?: MapType) => CaseSpec>> = {
     result: 'accumulate',
     callback: [movImm(R0, 0), ins('exit', 'none')],
     note: 'one iteration per call; the callback returns 0',
+    // check_ld_imm() refuses BPF_PSEUDO_FUNC without BTF func_info, and the runner loads
+    // programs without BTF.
+    mayBeRejected: 'a callback (BPF_PSEUDO_FUNC) needs BTF func_info, which the runner does not send',
   }),
   bpf_ringbuf_output: () => ({
     tag: 'rbout',
