@@ -35,11 +35,14 @@ export type HelperRole = HelperForm | HelperStrategy;
 const ROLES: readonly HelperRole[] = ['scaffold-straight', 'straight', 'scaffold-loop', 'loop', ...HELPER_STRATEGIES];
 
 /**
- * The sites calibration's repeat is for 128 sites of a few cycles each; a helper program
- * runs for 0.1–11 µs (hash updates are the longest), so the same repeat would take ~20×
- * as long. At the defaults (20 loads × 15 runs × 20000) this keeps the section near 80 s.
+ * The section's rounds from the context's (the sites calibration's, whose programs are
+ * 128 sites of a few cycles). A helper program runs 0.1–11 µs (hash updates are the
+ * longest), tens of times a sites program, so repeat is divided by 50; and a round loads
+ * ~150 programs, so the section takes half the rounds. At the defaults (20 loads × 15
+ * runs × 20000) that is 10 × 15 × 400: about 50 s on the 2-vCPU zen3 host.
  */
-const REPEAT_DIVISOR = 20;
+const REPEAT_DIVISOR = 50;
+const LOADS_DIVISOR = 2;
 /** Ring-buffer bytes per program: the ring is sized to hold every record of a round, up to this. */
 const MAX_RING_BYTES = 8 << 20;
 const RING_MIN_BYTES = 1 << 16;
@@ -147,7 +150,7 @@ export function caseRows(c: HelperCase, k: number, model: CaseModel, kernel: Cas
   };
   const inl = kernel?.callsLeft !== undefined && kernel.callsLeft < k ? `verifier inlined the call (${kernel.callsLeft} of ${k} calls left in xlated)` : undefined;
   const rows = [
-    row('straight', `${c.label} baseline, straight ×${k}`, TARGETS.helperBaseline, m.baseline.straight, perRound?.map((p) => p.baseline.straight), [c.note, inl].filter(Boolean).join('; ') || undefined),
+    row('straight', `${c.label} baseline, straight ×${k}`, TARGETS.helperBaseline, m.baseline.straight, perRound?.map((p) => p.baseline.straight), [c.note, inl, c.modelCaveat && `model does not cost: ${c.modelCaveat}`].filter(Boolean).join('; ') || undefined),
     row('loop', `${c.label} baseline, loop 8×${k / 8}`, TARGETS.helperBaseline, m.baseline.loop, perRound?.map((p) => p.baseline.loop)),
   ];
   for (const s of HELPER_STRATEGIES) {
@@ -191,7 +194,7 @@ export function helperCallsLeft(insns: Uint8Array): number {
 
 /** The section's kernel options at the context's settings (see REPEAT_DIVISOR). */
 export function helperRoundOptions(r: SectionContext['rounds']): Omit<RoundOptions, 'onRound'> {
-  return { ...r, repeat: Math.max(1, Math.ceil(r.repeat / REPEAT_DIVISOR)) };
+  return { ...r, loads: Math.max(1, Math.ceil(r.loads / LOADS_DIVISOR)), repeat: Math.max(1, Math.ceil(r.repeat / REPEAT_DIVISOR)) };
 }
 
 /** A ring sized for every record one program appends in a round, or undefined when that

@@ -46,6 +46,8 @@ export interface HelperCase {
   ringBytesPerCall?: number;
   /** The path the case takes, where the helper has more than one. */
   note?: string;
+  /** What the cost entry says it does not cost (HelperCost.unmeasured). */
+  modelCaveat?: string;
 }
 
 /** A cost entry the calibration does not time, and why. */
@@ -108,11 +110,11 @@ const CASE_SPECS: Readonly<Record<string, (mapType?: MapType) => CaseSpec>> = {
   }),
   bpf_map_update_elem: (t = 'array') => ({
     tag: `up${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(true, 0), result: 'accumulate',
-    note: t === 'hash' || t === 'lru_hash' ? 'BPF_ANY on key 0, which is present: replaces the element' : 'BPF_ANY on index 0',
+    note: t === 'hash' || t === 'lru_hash' ? 'BPF_ANY on key 0, which is present: replaces the element (the cost table prices inserting a new key)' : 'BPF_ANY on index 0',
   }),
   bpf_map_delete_elem: (t = 'array') => ({
     tag: `dl${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(false), result: 'accumulate',
-    note: t === 'hash' || t === 'lru_hash' ? 'key 0: the first call of a run removes it, later calls miss (-ENOENT)' : 'arrays cannot delete (-EINVAL)',
+    note: t === 'hash' || t === 'lru_hash' ? 'key 0: the first call of a run removes it, later calls miss (-ENOENT; the cost table prices removing a present key)' : 'arrays cannot delete (-EINVAL)',
   }),
   // The clock and the generator return a new value every run, and a run's r0 must repeat
   // (the kernel side and the model both check it), so their results are left unused.
@@ -197,7 +199,8 @@ export function helperCaseList(costs: readonly HelperCost[] = HELPER_COSTS): Hel
     const types: (MapType | undefined)[] = variantOf(e) === undefined ? [undefined] : mapTypesPricedBy(e);
     if (types.length === 0) out.uncovered.push(`${e.name} (no map type is priced by it)`);
     for (const t of types) {
-      out.cases.push({ ...spec(t), label: t ? `${baseName(e)}/${t}` : e.name, costName: e.name, helperId: e.id });
+      const caveat = e.unmeasured ? { modelCaveat: e.unmeasured } : {};
+      out.cases.push({ ...spec(t), label: t ? `${baseName(e)}/${t}` : e.name, costName: e.name, helperId: e.id, ...caveat });
     }
   }
   return out;
