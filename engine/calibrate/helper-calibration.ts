@@ -37,11 +37,12 @@ const ROLES: readonly HelperRole[] = ['scaffold-straight', 'straight', 'scaffold
 /**
  * The section's rounds from the context's (the sites calibration's, whose programs are
  * 128 sites of a few cycles). A helper program runs 0.1–11 µs (hash updates are the
- * longest), tens of times a sites program, so repeat is divided by 50; and a round loads
+ * longest), tens of times a sites program, so repeat is divided by 100; and a round loads
  * ~150 programs, so the section takes half the rounds. At the defaults (20 loads × 15
- * runs × 20000) that is 10 × 15 × 400: about 50 s on the 2-vCPU zen3 host.
+ * runs × 20000) that is 10 × 15 × 200: about 35 s on the 2-vCPU zen3 host when it is
+ * otherwise idle, and up to twice that while other work shares it.
  */
-const REPEAT_DIVISOR = 50;
+const REPEAT_DIVISOR = 100;
 const LOADS_DIVISOR = 2;
 /** Ring-buffer bytes per program: the ring is sized to hold every record of a round, up to this. */
 const MAX_RING_BYTES = 8 << 20;

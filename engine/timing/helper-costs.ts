@@ -271,8 +271,15 @@ export const HELPER_COSTS: readonly HelperCost[] = [
     name: 'bpf_get_prandom_u32', id: BPF_FUNC.get_prandom_u32, kind: 'helper',
     body: [
       fentryNop(),
+      // get_cpu_var(bpf_user_rnd_state): preempt_disable() is `incl %gs:__preempt_count`
+      // (arch/x86/include/asm/preempt.h), a read-modify-write of the per-CPU counter.
+      k('gs-load', 'incl dword ptr gs:[__preempt_count]  ; the read', R.r11, [], 'load', 'percpu-offset', 4),
+      k('store', 'incl dword ptr gs:[__preempt_count]  ; the write', undefined, [R.r11], 'store', 'percpu-offset', 4),
       k('mov-imm', 'mov rdi, offset bpf_user_rnd_state', R.rdi),
       k('gs-load', 'add rdi, qword ptr gs:[this_cpu_off]', R.rdi, [R.rdi], 'load', 'percpu-offset', 8),
+      // prandom_u32_state() is lib/random32.c, another translation unit: a call.
+      k('call-direct', 'call prandom_u32_state', R.rax, [R.rsp], 'store', 'stack', 8),
+      fentryNop(),
       // prandom_u32_state(): four Tausworthe components, each load, 2 shifts, 2 xors, and, store
       ...[0, 1, 2, 3].flatMap((i) => [
         k('load', `mov eax, dword ptr [rdi + ${4 * i}]`, R.rax, [R.rdi], 'load', 'kernel', 4),
@@ -287,9 +294,15 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       ]),
       k('mov-reg', 'mov eax, ecx', R.rax, [R.rcx]),
       kret(),
+      // put_cpu_var(): preempt_enable() is `decl %gs:__preempt_count; je` to
+      // __preempt_schedule (not taken: preemption was enabled before).
+      k('gs-load', 'decl dword ptr gs:[__preempt_count]  ; the read', R.r11, [], 'load', 'percpu-offset', 4),
+      k('store', 'decl dword ptr gs:[__preempt_count]  ; the write', undefined, [R.r11], 'store', 'percpu-offset', 4),
+      k('branch-cond', 'je .Lpreempt_schedule', undefined, [R.flags]),
+      kret(),
     ],
     bodyArm64: A64.A64_PRANDOM_U32,
-    source: 'kernel/bpf/core.c bpf_user_rnd_u32() → lib/random32.c prandom_u32_state() (lfsr113)',
+    source: 'kernel/bpf/core.c bpf_user_rnd_u32() (get_cpu_var/put_cpu_var around the call) → lib/random32.c prandom_u32_state() (lfsr113)',
   },
   {
     name: 'bpf_get_smp_processor_id', id: BPF_FUNC.get_smp_processor_id, kind: 'helper',

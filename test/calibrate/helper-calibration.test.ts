@@ -89,7 +89,7 @@ test('a program the kernel refused makes its rows skipped with the verifier reas
 });
 
 test('the section scales the sites calibration\'s repeat to its longer programs', () => {
-  assert.deepEqual(helperRoundOptions({ loads: 20, runsPerLoad: 15, repeat: 20000 }), { loads: 10, runsPerLoad: 15, repeat: 400 });
+  assert.deepEqual(helperRoundOptions({ loads: 20, runsPerLoad: 15, repeat: 20000 }), { loads: 10, runsPerLoad: 15, repeat: 200 });
   assert.equal(helperRoundOptions({ loads: 1, runsPerLoad: 1, repeat: 3 }).repeat, 1);
 });
 
