@@ -39,8 +39,8 @@ const ROLES: readonly HelperRole[] = ['scaffold-straight', 'straight', 'scaffold
  * 128 sites of a few cycles). A helper program runs 0.1–11 µs (hash updates are the
  * longest), tens of times a sites program, so repeat is divided by 100; and a round loads
  * ~150 programs, so the section takes half the rounds. At the defaults (20 loads × 15
- * runs × 20000) that is 10 × 15 × 200: about 35 s on the 2-vCPU zen3 host when it is
- * otherwise idle, and up to twice that while other work shares it.
+ * runs × 20000) that is 10 × 15 × 200: about 20 s on the idle 2-vCPU zen3 host
+ * (measured, model included), 35 s while other work shared it.
  */
 const REPEAT_DIVISOR = 100;
 const LOADS_DIVISOR = 2;
