@@ -69,7 +69,9 @@ export function modelTier(opts: ModelOptions): ExecutionTier {
   return tier;
 }
 
-function runCounted(v: CalibrationVariant, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<Omit<ModelOptions, 'mitigations'>>): { perRun: number; r0: bigint } {
+/** One program on the executor with a timing model attached: warm runs, then the mean
+ * cycles of the counted runs (r0 must not change between runs). */
+export function runCounted(v: Pick<CalibrationVariant, 'program'>, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<Omit<ModelOptions, 'mitigations'>>): { perRun: number; r0: bigint } {
   const loaded = loadProgram(v.program);
   const inst = instantiate(loaded, { tier: o.tier });
   const model = factory(kind, cpu, loaded);

@@ -18,7 +18,7 @@ const INTERNAL_IDS = new Set<number>(Object.values(INTERNAL_HELPER));
  * delete are array_map_update_elem()/array_map_delete_elem(); lru_hash's are the hash
  * table's with an LRU list).
  */
-const VARIANTS_FOR_MAP_TYPE: Record<string, readonly string[]> = {
+export const VARIANTS_FOR_MAP_TYPE: Readonly<Record<string, readonly string[]>> = {
   array: ['array'],
   percpu_array: ['percpu_array', 'array'],
   hash: ['hash'],

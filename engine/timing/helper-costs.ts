@@ -39,6 +39,25 @@ const getException: MachineOp[] = [
 
 const RFC = 'RFC "[PATCH RFC bpf-next v1 0/9] Exceptions - 1/2" patch 4/9 (notrace helpers), include/linux/preempt.h interrupt_context_level()';
 
+/** A call of lib/string.c memcmp() on `bytes` (< 8) bytes that compare equal: the byte loop. */
+function memcmpCall(bytes: number): MachineOp[] {
+  return [
+    k('lea', 'lea rdi, [r11 + 0x30]  ; &l->key', R.rdi, [R.r11]),
+    k('mov-reg', 'mov edx, r12d  ; key_size', R.rdx, [R.r12]),
+    k('call-direct', 'call memcmp', R.rax, [R.rsp], 'store', 'stack', 8),
+    fentryNop(),
+    ...Array.from({ length: bytes }, (_, i) => [
+      k('load', `movzx eax, byte ptr [rdi + ${i}]`, R.rax, [R.rdi], 'load', 'kernel', 1),
+      k('load', `movzx ecx, byte ptr [rsi + ${i}]`, R.rcx, [R.rsi], 'load', 'insn', 1),
+      k('alu', 'sub eax, ecx', R.rax, [R.rax, R.rcx]),
+      k('branch-cond', 'jne .Ldone', undefined, [R.flags]),
+      k('alu', 'dec rdx', R.rdx, [R.rdx]),
+      k('branch-cond', 'jne .Lbyte', undefined, [R.flags]),
+    ]).flat(),
+    kret(),
+  ];
+}
+
 const hashLookup: MachineOp[] = [
   fentryNop(),
   // __htab_map_lookup_elem(): htab->hashrnd, jhash(key, key_size, hashrnd), bucket, walk.
@@ -58,8 +77,11 @@ const hashLookup: MachineOp[] = [
   k('load', 'mov edx, dword ptr [r11 + 0x28]  ; l->hash', R.rdx, [R.r11], 'load', 'kernel', 4),
   k('alu', 'cmp edx, ecx', R.flags, [R.rdx, R.rcx]),
   k('branch-cond', 'jne .Lnext', undefined, [R.flags]),
-  k('load', 'mov edx, dword ptr [r11 + 0x30]  ; memcmp(l->key, key, 4)', R.rdx, [R.r11], 'load', 'kernel', 4),
-  k('alu', 'cmp edx, eax', R.flags, [R.rdx, R.rax]),
+  // lookup_nulls_elem_raw(): !memcmp(&l->key, key, key_size) with key_size a run-time
+  // value, so a call to memcmp(); x86-64 has no arch memcmp (no __HAVE_ARCH_MEMCMP), so it
+  // is lib/string.c memcmp(): under 8 bytes, the byte loop, 4 iterations for a 4-byte key.
+  ...memcmpCall(4),
+  k('alu', 'test eax, eax', R.flags, [R.rax]),
   k('branch-cond', 'jne .Lnext', undefined, [R.flags]),
   k('mov-reg', 'mov rax, r11', R.rax, [R.r11]),
   kret(),
@@ -171,24 +193,69 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       k('alu', 'test ecx, ecx  ; flags', R.flags, [R.rcx]),
       k('branch-cond', 'jne .Lflags', undefined, [R.flags]),
       k('imul', 'imul rax, qword ptr [rdi + 0x100]  ; elem_size', R.rax, [R.rax, R.rdi]),
-      k('load', 'mov rcx, qword ptr [rdx]  ; copy_map_value (8-byte value)', R.rcx, [R.rdx], 'load', 'insn', 8),
-      k('store', 'mov qword ptr [rdi + rax + 0x110], rcx', undefined, [R.rdi, R.rax, R.rcx], 'store', 'kernel', 8),
+      k('lea', 'lea rdi, [rdi + rax + 0x110]  ; val', R.rdi, [R.rdi, R.rax]),
+      // copy_map_value() → bpf_obj_memcpy() with no btf_record: memcpy(dst, src,
+      // map->value_size), a run-time size, so a call. With FSRM (Zen 3 and later, Ice Lake
+      // and later) __memcpy is `mov rax, rdi; mov rcx, rdx; rep movsb; ret`
+      // (arch/x86/lib/memcpy_64.S); rep movsb itself is outside the op vocabulary.
+      k('load', 'mov edx, dword ptr [rbx + 0x1c]  ; map->value_size', R.rdx, [R.rbx], 'load', 'kernel', 4),
+      k('call-direct', 'call memcpy', R.rax, [R.rsp], 'store', 'stack', 8),
+      k('mov-reg', 'mov rax, rdi', R.rax, [R.rdi]),
+      k('mov-reg', 'mov rcx, rdx', R.rcx, [R.rdx]),
+      k('load', 'rep movsb  ; 8 bytes: the load', R.r8, [R.rsi, R.rcx], 'load', 'insn', 8),
+      k('store', 'rep movsb  ; the store', undefined, [R.rdi, R.r8], 'store', 'kernel', 8),
+      kret(),
+      // bpf_obj_free_fields(array->map.record, val) (kernel/bpf/syscall.c): returns at
+      // IS_ERR_OR_NULL(rec), but it is an out-of-line call.
+      k('load', 'mov rdi, qword ptr [rbx + 0x48]  ; map->record', R.rdi, [R.rbx], 'load', 'kernel', 8),
+      k('call-direct', 'call bpf_obj_free_fields', R.rax, [R.rsp], 'store', 'stack', 8),
+      fentryNop(),
+      k('alu', 'cmp rdi, -4095  ; IS_ERR_OR_NULL(rec)', R.flags, [R.rdi]),
+      k('branch-cond', 'jae .Lout', undefined, [R.flags]),
+      kret(),
       k('alu', 'xor eax, eax', R.rax),
       kret(),
     ],
     bodyArm64: A64.A64_ARRAY_UPDATE,
-    source: 'kernel/bpf/arraymap.c array_map_update_elem() (8-byte value, no special fields)',
+    unmeasured: 'rep movsb (the FSRM memcpy of the value) has no op class and is charged as one load and one store',
+    source: 'kernel/bpf/arraymap.c array_map_update_elem() (8-byte value, no special fields): copy_map_value() → memcpy() (arch/x86/lib/memcpy_64.S), bpf_obj_free_fields() (kernel/bpf/syscall.c)',
   },
   {
     name: 'bpf_ktime_get_ns', id: BPF_FUNC.ktime_get_ns, kind: 'helper',
     body: [
       fentryNop(),
       k('call-direct', 'call ktime_get_mono_fast_ns', R.rax, [R.rsp], 'store', 'stack', 8),
-      k('load', 'mov ecx, dword ptr [tk_fast_mono]  ; seqcount', R.rcx, [], 'load', 'kernel', 4),
-      k('load', 'mov rdx, qword ptr [tk_fast_mono + 8]  ; base', R.rdx, [], 'load', 'kernel', 8),
-      k('imul', 'imul rax, qword ptr [tk_fast_mono + 16]  ; (cycles - last) * mult', R.rax, [R.rax]),
+      k('load', 'mov ecx, dword ptr [tk_fast_mono]  ; raw_read_seqcount_latch()', R.rcx, [], 'load', 'kernel', 4),
+      k('alu', 'and ecx, 1  ; tkf->base + (seq & 1)', R.rcx, [R.rcx]),
+      k('shift', 'shl rcx, 6', R.rcx, [R.rcx]),
+      k('load', 'mov rdi, qword ptr [rcx + tk_fast_mono + 8]  ; tkr->clock', R.rdi, [R.rcx], 'load', 'kernel', 8),
+      k('load', 'mov rax, qword ptr [rdi]  ; clock->read', R.rax, [R.rdi], 'load', 'kernel', 8),
+      // tk_clock_read(): clock->read(clock) is an indirect call; with retpolines it is
+      // `call __x86_indirect_thunk_rax`, whose `call 1f; mov [rsp], rax; ret` reaches
+      // read_tsc() through a return the return-stack buffer predicts into the capture loop
+      // (arch/x86/lib/retpoline.S), so it always mispredicts. The model thunks that `ret`
+      // like every return, which also mispredicts it on a CPU with a return thunk.
+      k('call-direct', 'call __x86_indirect_thunk_rax', R.rax, [R.rsp], 'store', 'stack', 8),
+      k('call-direct', 'call .Ldo_rop', R.rax, [R.rsp], 'store', 'stack', 8),
+      k('store', 'mov qword ptr [rsp], rax', undefined, [R.rsp, R.rax], 'store', 'stack', 8),
+      kret(),
+      // read_tsc() (arch/x86/kernel/tsc.c, built without -pg: no fentry): rdtsc_ordered(),
+      // which is rdtscp where the CPU has it (arch/x86/include/asm/msr.h); the counter
+      // read is extraCycles.
+      k('shift', 'shl rdx, 32', R.rdx, [R.rdx]),
+      k('alu', 'or rax, rdx', R.rax, [R.rax, R.rdx]),
+      kret(),
+      // clocksource_delta() and timekeeping_delta_to_ns(): ((now - last) & mask) * mult
+      // + xtime_nsec >> shift, plus base; then the latch retry check.
+      k('load', 'mov rdx, qword ptr [rcx + tk_fast_mono + 16]  ; cycle_last', R.rdx, [R.rcx], 'load', 'kernel', 8),
+      k('alu', 'sub rax, rdx', R.rax, [R.rax, R.rdx]),
+      k('load-alu', 'and rax, qword ptr [rcx + tk_fast_mono + 24]  ; mask', R.rax, [R.rax, R.rcx], 'load', 'kernel', 8),
+      k('imul', 'imul rax, qword ptr [rcx + tk_fast_mono + 32]  ; * mult', R.rax, [R.rax, R.rcx]),
+      k('load-alu', 'add rax, qword ptr [rcx + tk_fast_mono + 40]  ; + xtime_nsec', R.rax, [R.rax, R.rcx], 'load', 'kernel', 8),
       k('shift', 'shr rax, cl  ; >> shift', R.rax, [R.rax, R.rcx]),
-      k('alu', 'add rax, rdx', R.rax, [R.rax, R.rdx]),
+      k('load-alu', 'add rax, qword ptr [rcx + tk_fast_mono + 48]  ; + base', R.rax, [R.rax, R.rcx], 'load', 'kernel', 8),
+      k('load-alu', 'cmp ecx, dword ptr [tk_fast_mono]  ; read_seqcount_latch_retry()', R.flags, [R.rcx], 'load', 'kernel', 4),
+      k('branch-cond', 'jne .Lretry', undefined, [R.flags]),
       kret(), kret(),
     ],
     extraCycles: {
@@ -197,15 +264,22 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       zen3: null, zen5: null, 'neoverse-n1': null, 'neoverse-v2': null,
     },
     bodyArm64: A64.A64_KTIME_GET_NS,
-    unmeasured: 'the clock-counter read has no measured cost on AMD and Neoverse cores (rdtsc is charged nothing, mrs cntvct_el0 as any system-register read); kernel/time/timekeeping.c ktime_get_mono_fast_ns()',
-    source: 'kernel/bpf/helpers.c bpf_ktime_get_ns() → kernel/time/timekeeping.c ktime_get_mono_fast_ns() (seqcount read, clocksource read, mult/shift)',
+    unmeasured: 'the clock-counter read has no measured cost on AMD and Neoverse cores (rdtscp is charged nothing, mrs cntvct_el0 as any system-register read; on the zen3 calibration host back-to-back rdtscp timed 70–170 cycles between runs, too unsteady to enter); kernel/time/timekeeping.c ktime_get_mono_fast_ns()',
+    source: 'kernel/bpf/helpers.c bpf_ktime_get_ns() → kernel/time/timekeeping.c ktime_get_mono_fast_ns() → __ktime_get_fast_ns() (latch seqcount, tk_clock_read() through clock->read = read_tsc(), clocksource_delta(), mult/shift)',
   },
   {
     name: 'bpf_get_prandom_u32', id: BPF_FUNC.get_prandom_u32, kind: 'helper',
     body: [
       fentryNop(),
+      // get_cpu_var(bpf_user_rnd_state): preempt_disable() is `incl %gs:__preempt_count`
+      // (arch/x86/include/asm/preempt.h), a read-modify-write of the per-CPU counter.
+      k('gs-load', 'incl dword ptr gs:[__preempt_count]  ; the read', R.r11, [], 'load', 'percpu-offset', 4),
+      k('store', 'incl dword ptr gs:[__preempt_count]  ; the write', undefined, [R.r11], 'store', 'percpu-offset', 4),
       k('mov-imm', 'mov rdi, offset bpf_user_rnd_state', R.rdi),
       k('gs-load', 'add rdi, qword ptr gs:[this_cpu_off]', R.rdi, [R.rdi], 'load', 'percpu-offset', 8),
+      // prandom_u32_state() is lib/random32.c, another translation unit: a call.
+      k('call-direct', 'call prandom_u32_state', R.rax, [R.rsp], 'store', 'stack', 8),
+      fentryNop(),
       // prandom_u32_state(): four Tausworthe components, each load, 2 shifts, 2 xors, and, store
       ...[0, 1, 2, 3].flatMap((i) => [
         k('load', `mov eax, dword ptr [rdi + ${4 * i}]`, R.rax, [R.rdi], 'load', 'kernel', 4),
@@ -220,9 +294,15 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       ]),
       k('mov-reg', 'mov eax, ecx', R.rax, [R.rcx]),
       kret(),
+      // put_cpu_var(): preempt_enable() is `decl %gs:__preempt_count; je` to
+      // __preempt_schedule (not taken: preemption was enabled before).
+      k('gs-load', 'decl dword ptr gs:[__preempt_count]  ; the read', R.r11, [], 'load', 'percpu-offset', 4),
+      k('store', 'decl dword ptr gs:[__preempt_count]  ; the write', undefined, [R.r11], 'store', 'percpu-offset', 4),
+      k('branch-cond', 'je .Lpreempt_schedule', undefined, [R.flags]),
+      kret(),
     ],
     bodyArm64: A64.A64_PRANDOM_U32,
-    source: 'kernel/bpf/core.c bpf_user_rnd_u32() → lib/random32.c prandom_u32_state() (lfsr113)',
+    source: 'kernel/bpf/core.c bpf_user_rnd_u32() (get_cpu_var/put_cpu_var around the call) → lib/random32.c prandom_u32_state() (lfsr113)',
   },
   {
     name: 'bpf_get_smp_processor_id', id: BPF_FUNC.get_smp_processor_id, kind: 'helper',

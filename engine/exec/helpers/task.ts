@@ -1,5 +1,6 @@
 // Helpers that read the simulated task, CPU and clock: bpf_ktime_get_ns (5),
-// bpf_get_prandom_u32 (7), bpf_get_smp_processor_id (8), bpf_get_current_pid_tgid (14).
+// bpf_get_prandom_u32 (7), bpf_get_smp_processor_id (8), bpf_get_current_pid_tgid (14),
+// bpf_get_current_task (35).
 // The clock is simulated: it starts at InstanceState.clockBaseNs and advances 1 ns per
 // executed BPF instruction, so runs are reproducible. Each declares the kind of world input
 // it returns (see world.ts): a run records what it read, and a replay hands back the
@@ -41,4 +42,17 @@ export const taskHelpers: HelperDef[] = [
       env.H[0] = env.state.tgid;
     },
   },
+  {
+    // The verifier types the result as a plain u64 (RET_INTEGER): a program can only pass
+    // it on (bpf_probe_read_kernel & co), never dereference it. So it is a value that
+    // identifies the simulated task — a direct-map-looking address derived from the
+    // task's own area, different for every task an execution context switches in.
+    id: 35,
+    name: 'bpf_get_current_task',
+    world: 'task',
+    fn: (env) => env.setReturn(SIMULATED_TASK_BASE + BigInt(env.state.taskException)),
+  },
 ];
+
+/** Start of the x86-64 direct map (Documentation/arch/x86/x86_64/mm.rst, 4-level paging). */
+const SIMULATED_TASK_BASE = 0xffff_8880_0000_0000n;

@@ -1,0 +1,207 @@
+// One calibration case per helper (and per map type, for map helpers) that the timing
+// model prices: the program type the kernel accepts it in, the maps it needs and the
+// argument set-up before each call. The list is derived from the cost tables
+// (engine/timing/helper-costs.ts HELPER_COSTS, which includes map-helper-costs.ts), so a
+// helper added there appears here without a case until one is written or the entry is
+// given a reason for exclusion — and the coverage test fails until then.
+//
+// Program conventions (programs.ts builds the sites around these):
+//   map index 0 is the strategies' flag map (exc_flag); a case's maps are indices 1..
+//   r7 accumulates scalar results (r7 += r0) so no call is dead; r6 is left to the percpu
+//   analog and r8/r9 to the loop form; the stack below fp-64 is the strategies' spill area
+//   (fp-8: u32 key 0, fp-16: u64 value 0, fp-32..fp-17: 16-byte record).
+
+import type { RawInsn } from '../isa/encoding.ts';
+import { PSEUDO } from '../isa/encoding.ts';
+import { ins, lddwMap, movImm } from '../kernel/insn-builder.ts';
+import type { KernelProgType } from '../kernel/uapi.ts';
+import type { MapDef, MapType } from '../program.ts';
+import { VARIANTS_FOR_MAP_TYPE } from '../timing/helper-bodies.ts';
+import type { HelperCost } from '../timing/helper-cost-types.ts';
+import { HELPER_COSTS } from '../timing/helper-costs.ts';
+
+export interface HelperCase {
+  /** 'bpf_map_lookup_elem/hash', 'bpf_ktime_get_ns', ... */
+  label: string;
+  /** At most 6 characters: program names are 'h_<tag>_<form>' within BPF_OBJ_NAME_LEN. */
+  tag: string;
+  /** The HelperCost.name this case calibrates. */
+  costName: string;
+  helperId: number;
+  progType: KernelProgType;
+  /** Map indices 1.. of the programs (index 0 is the flag map). */
+  maps: MapDef[];
+  /** Once at entry, before the first site. */
+  prologue: RawInsn[];
+  /** Before each call: loads r1–r5. `at` is the slot of the first of these instructions,
+   * `callbackAt` the slot of the callback subprogram (cases with `callback`). */
+  args: (at: number, callbackAt: number) => RawInsn[];
+  /** Scalar results are added into r7; pointers (map values) are left unused. */
+  result: 'accumulate' | 'discard';
+  /** Subprogram after the main program (bpf_loop's callback). */
+  callback?: RawInsn[];
+  /** Why the kernel may refuse this case (its rows are then skipped with the verifier's reason). */
+  mayBeRejected?: string;
+  /** Bytes each call appends to a ring buffer (calibration sizes the ring so no run fills it). */
+  ringBytesPerCall?: number;
+  /** The path the case takes, where the helper has more than one. */
+  note?: string;
+  /** What the cost entry says it does not cost (HelperCost.unmeasured). */
+  modelCaveat?: string;
+}
+
+/** A cost entry the calibration does not time, and why. */
+export interface ExcludedEntry {
+  costName: string;
+  reason: string;
+}
+
+const R0 = 0;
+const R1 = 1;
+const R2 = 2;
+const R3 = 3;
+const R4 = 4;
+const R10 = 10;
+
+const KEY_OFF = -8;
+const VALUE_OFF = -16;
+const RECORD_OFF = -32;
+const RECORD_BYTES = 16;
+
+const stw = (off: number, imm: number): RawInsn => ins('stw', 'store-imm', { dst: R10, off, imm });
+const stdw = (off: number, imm: number): RawInsn => ins('stdw', 'store-imm', { dst: R10, off, imm });
+const mov = (dst: number, src: number): RawInsn => ins('mov', 'dst,src', { dst, src });
+const addImm = (dst: number, imm: number): RawInsn => ins('add', 'dst,imm', { dst, imm });
+const fpPlus = (dst: number, off: number): RawInsn[] => [mov(dst, R10), addImm(dst, off)];
+
+const keyAndValue = [stw(KEY_OFF, 0), stdw(VALUE_OFF, 0)];
+
+/** Entries the calibration leaves out, with the reason (internal helpers are left out by kind). */
+export const EXCLUDED_COST_ENTRIES: Readonly<Record<string, string>> = {
+  bpf_throw: 'timed by the throws calibration (per-frame stack walk), not as a helper site',
+  bpf_tail_call:
+    'a taken tail call ends the program, so K sites cannot run in one program; the priced path (jump into a populated prog_array slot) needs a second program\'s fd in the map',
+};
+
+// 256 entries of 8 bytes: the constants the cost tables' inline sequences assume
+// (array_map_gen_lookup's max_entries and ilog2(elem_size)).
+function caseMap(type: MapType): MapDef {
+  // Key 0 present in hash maps, so look-ups take the hit path the cost tables price.
+  const present = type === 'hash' || type === 'lru_hash' ? { initialValue: new Uint8Array(8) } : {};
+  return { name: `m_${type}`.slice(0, 15), type, keySize: 4, valueSize: 8, maxEntries: 256, flags: 0, ...present };
+}
+
+const mapArgs = (withValue: boolean, flags?: number) => (): RawInsn[] => [
+  ...lddwMap(R1, 1),
+  ...fpPlus(R2, KEY_OFF),
+  ...(withValue ? fpPlus(R3, VALUE_OFF) : []),
+  ...(flags === undefined ? [] : [movImm(R4, flags)]),
+];
+
+type CaseSpec = Omit<HelperCase, 'label' | 'costName' | 'helperId'>;
+
+const MAP_TAG: Partial<Record<MapType, string>> = { array: 'a', percpu_array: 'pa', hash: 'h', lru_hash: 'lh', percpu_hash: 'ph' };
+
+/** Case builders by helper name (the cost entry's name without its map-type suffix). */
+const CASE_SPECS: Readonly<Record<string, (mapType?: MapType) => CaseSpec>> = {
+  bpf_map_lookup_elem: (t = 'array') => ({
+    tag: `lk${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(false), result: 'discard',
+    note: t === 'hash' || t === 'lru_hash' ? 'key 0 present (hit)' : 'index 0 (in range)',
+  }),
+  bpf_map_update_elem: (t = 'array') => ({
+    tag: `up${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(true, 0), result: 'accumulate',
+    note: t === 'hash' || t === 'lru_hash' ? 'BPF_ANY on key 0, which is present: replaces the element (the cost table prices inserting a new key)' : 'BPF_ANY on index 0',
+  }),
+  bpf_map_delete_elem: (t = 'array') => ({
+    tag: `dl${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(false), result: 'accumulate',
+    note: t === 'hash' || t === 'lru_hash' ? 'key 0: the first call of a run removes it, later calls miss (-ENOENT; the cost table prices removing a present key)' : 'arrays cannot delete (-EINVAL)',
+  }),
+  // The clock and the generator return a new value every run, and a run's r0 must repeat
+  // (the kernel side and the model both check it), so their results are left unused.
+  bpf_ktime_get_ns: () => ({ tag: 'ktime', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'discard' }),
+  bpf_get_prandom_u32: () => ({ tag: 'prand', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'discard' }),
+  bpf_get_smp_processor_id: () => ({ tag: 'cpuid', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'accumulate' }),
+  bpf_get_current_pid_tgid: () => ({ tag: 'pidtg', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'accumulate' }),
+  bpf_get_current_task: () => ({ tag: 'task', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'accumulate' }),
+  bpf_loop: () => ({
+    tag: 'loop',
+    progType: 'socket',
+    maps: [],
+    prologue: [],
+    // bpf_loop(1, callback, NULL, 0): constant flags and callback, so inline_bpf_loop() applies.
+    args: (at, callbackAt) => [
+      movImm(R1, 1),
+      { ...ins('lddw', 'lddw', { dst: R2, src: PSEUDO.LDDW_FUNC, imm: callbackAt - (at + 2) }) },
+      { opcode: 0, dst: 0, src: 0, off: 0, imm: 0 },
+      movImm(R3, 0),
+      movImm(R4, 0),
+    ],
+    result: 'accumulate',
+    callback: [movImm(R0, 0), ins('exit', 'none')],
+    note: 'one iteration per call; the callback returns 0',
+    // check_ld_imm() refuses BPF_PSEUDO_FUNC without BTF func_info, and the runner loads
+    // programs without BTF.
+    mayBeRejected: 'a callback (BPF_PSEUDO_FUNC) needs BTF func_info, which the runner does not send',
+  }),
+  bpf_ringbuf_output: () => ({
+    tag: 'rbout',
+    progType: 'socket',
+    // Resized by the calibration so no round fills it: a full ring takes the cheaper
+    // -EAGAIN path instead of the one the cost table prices.
+    maps: [{ name: 'm_ringbuf', type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: 1 << 16, flags: 0 }],
+    prologue: [stdw(RECORD_OFF, 0), stdw(RECORD_OFF + 8, 0)],
+    args: () => [...lddwMap(R1, 1), ...fpPlus(R2, RECORD_OFF), movImm(R3, RECORD_BYTES), movImm(R4, 1)],
+    result: 'accumulate',
+    ringBytesPerCall: RECORD_BYTES + 8, // + BPF_RINGBUF_HDR_SZ
+    note: '16-byte record, BPF_RB_NO_WAKEUP',
+  }),
+};
+
+const variantOf = (e: HelperCost): string | undefined => /\((\w+)\)$/.exec(e.name)?.[1];
+const baseName = (e: HelperCost): string => e.name.replace(/ \(.*$/, '');
+
+/** Map types whose calls the model prices with entry `e` (helper-bodies.ts costForCall()). */
+export function mapTypesPricedBy(e: HelperCost): MapType[] {
+  const v = variantOf(e);
+  if (v === undefined) return [];
+  const siblings = HELPER_COSTS.filter((h) => h.id === e.id && h.kind === e.kind);
+  return (Object.keys(VARIANTS_FOR_MAP_TYPE) as MapType[]).filter((t) => {
+    const chosen = VARIANTS_FOR_MAP_TYPE[t].find((x) => siblings.some((s) => variantOf(s) === x));
+    return chosen === v;
+  });
+}
+
+export interface HelperCaseList {
+  cases: HelperCase[];
+  excluded: ExcludedEntry[];
+  /** Priced entries with neither a case nor a reason (the coverage test wants none). */
+  uncovered: string[];
+}
+
+/** Every priced helper and kfunc, as cases, exclusions, or uncovered entries. */
+export function helperCaseList(costs: readonly HelperCost[] = HELPER_COSTS): HelperCaseList {
+  const out: HelperCaseList = { cases: [], excluded: [], uncovered: [] };
+  for (const e of costs) {
+    if (e.kind === 'internal') {
+      out.excluded.push({ costName: e.name, reason: 'suite-internal helper: the kernel has no such call (the sites calibration times its stand-in)' });
+      continue;
+    }
+    const why = EXCLUDED_COST_ENTRIES[e.name];
+    if (why) {
+      out.excluded.push({ costName: e.name, reason: why });
+      continue;
+    }
+    const spec = CASE_SPECS[baseName(e)];
+    if (!spec) {
+      out.uncovered.push(e.name);
+      continue;
+    }
+    const types: (MapType | undefined)[] = variantOf(e) === undefined ? [undefined] : mapTypesPricedBy(e);
+    if (types.length === 0) out.uncovered.push(`${e.name} (no map type is priced by it)`);
+    for (const t of types) {
+      const caveat = e.unmeasured ? { modelCaveat: e.unmeasured } : {};
+      out.cases.push({ ...spec(t), label: t ? `${baseName(e)}/${t}` : e.name, costName: e.name, helperId: e.id, ...caveat });
+    }
+  }
+  return out;
+}
