@@ -129,6 +129,9 @@ const ROW_DEPENDS: Record<'straight' | 'loop' | HelperStrategy, HelperRole[]> = 
   percpu: ['percpu', 'straight'],
 };
 
+/** A case's name for a table row: bpf_map_lookup_elem/hash → lookup/hash. */
+const shortName = (label: string): string => label.replace(/^bpf_map_(\w+)_elem/, '$1').replace(/^bpf_/, '');
+
 /** The rows of one case from its kernel timings (absent: no kernel, `noKernel` says why) and model. */
 export function caseRows(c: HelperCase, k: number, model: CaseModel, kernel: CaseKernelTimings | undefined, noKernel?: string): CalibrationRow[] {
   const m = perSiteCycles(model.cyclesPerRun, k);
@@ -151,12 +154,12 @@ export function caseRows(c: HelperCase, k: number, model: CaseModel, kernel: Cas
   };
   const inl = kernel?.callsLeft !== undefined && kernel.callsLeft < k ? `verifier inlined the call (${kernel.callsLeft} of ${k} calls left in xlated)` : undefined;
   const rows = [
-    row('straight', `${c.label} baseline, straight ×${k}`, TARGETS.helperBaseline, m.baseline.straight, perRound?.map((p) => p.baseline.straight), [c.note, inl, c.modelCaveat && `model does not cost: ${c.modelCaveat}`].filter(Boolean).join('; ') || undefined),
-    row('loop', `${c.label} baseline, loop 8×${k / 8}`, TARGETS.helperBaseline, m.baseline.loop, perRound?.map((p) => p.baseline.loop)),
+    { ...row('straight', `${c.label} baseline, straight ×${k}`, TARGETS.helperBaseline, m.baseline.straight, perRound?.map((p) => p.baseline.straight), [c.note, inl, c.modelCaveat && `model does not cost: ${c.modelCaveat}`].filter(Boolean).join('; ') || undefined), cell: { row: shortName(c.label), column: `straight×${k}`, table: 'helper cost per site' } },
+    { ...row('loop', `${c.label} baseline, loop 8×${k / 8}`, TARGETS.helperBaseline, m.baseline.loop, perRound?.map((p) => p.baseline.loop)), cell: { row: shortName(c.label), column: `loop 8×${k / 8}`, table: 'helper cost per site' } },
   ];
   for (const s of HELPER_STRATEGIES) {
     const note = s === 'percpu' ? 'analog (bpf_get_smp_processor_id inlined), see the sites calibration' : undefined;
-    rows.push({ ...row(s, `${s} check after ${c.label}`, STRATEGY_TARGET[s], m.overhead[s], perRound?.map((p) => p.overhead[s]), note), rank: { group: `after ${c.label}`, item: s } });
+    rows.push({ ...row(s, `${s} check after ${c.label}`, STRATEGY_TARGET[s], m.overhead[s], perRound?.map((p) => p.overhead[s]), note), rank: { group: `after ${c.label}`, item: s }, cell: { row: shortName(c.label), column: `+${s}`, table: 'check after the helper' } });
   }
   return rows;
 }

@@ -167,8 +167,8 @@ export function programRows(rec: ProgramRecord): CalibrationRow[] {
     return judged({ kind: 'programs', label, unit, target, measured, model, ...(measured ? {} : { skipped: why || 'no measurement' }), ...(mErr && measured ? { note: `model: ${mErr}` } : r0Note ? { note: r0Note } : {}) });
   };
   const none = formIndex('none');
-  rows.push(row(`${rec.label} none`, 'none', 'cycles/inv', TARGETS.programNone, none, 0));
-  for (const s of rec.strategies) if (s !== 'none') rows.push({ ...row(`${rec.label} +${s}`, s, 'overhead cycles/inv', TARGETS.programOverhead, formIndex(s), none), rank: { group: rec.label, item: s } });
+  rows.push({ ...row(`${rec.label} none`, 'none', 'cycles/inv', TARGETS.programNone, none, 0), cell: { row: rec.label, column: 'none' } });
+  for (const s of rec.strategies) if (s !== 'none') rows.push({ ...row(`${rec.label} +${s}`, s, 'overhead cycles/inv', TARGETS.programOverhead, formIndex(s), none), rank: { group: rec.label, item: s }, cell: { row: rec.label, column: `+${s}` } });
   if (rec.note) rows[0] = { ...rows[0], note: [rows[0].note, rec.note].filter(Boolean).join('; ') };
   return rows;
 }

@@ -149,8 +149,8 @@ export function formatCalibration(doc: CalibrationDocument): string {
   if (strategies.some((p) => !p.faithful)) lines.push('~         analog of the strategy, not its exact sequence (see the JSON)');
   const order = sites && rankOrderViolations(sites.rows);
   if (order && order.checked) {
-    lines.push(`rank      ${order.checked} strategy pairs the kernel tells apart, ${order.wrong.length} ordered wrongly by ooo`);
-    for (const w of order.wrong) lines.push(...wrap(w, WIDTH, 'wrong     '));
+    lines.push(`rank      ${order.checked} strategy pairs the kernel tells apart, ${order.wrong.length} reversed and ${order.tied.length} tied by ooo`);
+    for (const w of order.wrong) lines.push(...wrap(w, WIDTH, 'reversed  '));
   }
   if (sites) lines.push(...wrap(`ok: ooo within ${targetText(TARGETS.callOverhead)} cycle of the kernel for call, ${targetText(TARGETS.checkOverhead)} for the others`, WIDTH, 'target    '));
   for (const s of doc.sections ?? []) if (s.kind !== 'sites') lines.push('', formatSection(s));

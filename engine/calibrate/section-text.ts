@@ -40,13 +40,48 @@ export function tally(rows: readonly CalibrationRow[]): SectionTally {
   };
 }
 
+/** kernel median/model, and '!' when outside the target: a matrix cell. */
+function cellText(r: CalibrationRow): string {
+  const k = r.measured ? fmtCycles(r.measured.median) : r.skipped ? 'skip' : '-';
+  const m = r.model === undefined ? '-' : fmtCycles(r.model);
+  return `${k}/${m}${r.pass === false ? '!' : ''}`;
+}
+
+/** Rows placed in cells, one table per `cell.table` (and per set of columns within it). */
+function matrices(rows: readonly CalibrationRow[]): string[] {
+  const byTable = new Map<string, Map<string, CalibrationRow[]>>();
+  for (const r of rows) {
+    const t = byTable.get(r.cell!.table ?? '') ?? new Map<string, CalibrationRow[]>();
+    t.set(r.cell!.row, [...(t.get(r.cell!.row) ?? []), r]);
+    byTable.set(r.cell!.table ?? '', t);
+  }
+  const out: string[] = [];
+  for (const [title, byRow] of byTable) {
+    const byColumns = new Map<string, string[]>();
+    for (const [name, rs] of byRow) {
+      const key = rs.map((r) => r.cell!.column).join('\0');
+      byColumns.set(key, [...(byColumns.get(key) ?? []), name]);
+    }
+    for (const [key, names] of byColumns) {
+      const columns = key.split('\0');
+      const units = [...new Set(names.flatMap((n) => byRow.get(n)!.map((r) => r.unit)))].join(', ');
+      const table = names.map((n) => [n, ...columns.map((c) => cellText(byRow.get(n)!.find((r) => r.cell!.column === c)!))]);
+      out.push(...wrap(`${title ? `${title}, ` : ''}${units}, kernel median/model (! outside target)`, WIDTH));
+      out.push(formatTable([{ header: '', align: 'left' }, ...columns.map((c) => ({ header: c }))], table, WIDTH));
+    }
+  }
+  return out;
+}
+
 export function formatSection(s: CalibrationSection): string {
   const lines: string[] = [];
   const units = [...new Set(s.rows.map((r) => r.unit))];
-  lines.push(`${s.title} (${units.join(', ') || 'no rows'})`);
+  lines.push(...wrap(`${s.title} (${units.join(', ') || 'no rows'})`, WIDTH));
+  const inCells = s.rows.filter((r) => r.cell);
+  if (inCells.length) lines.push(...matrices(inCells));
   const rows: Row[] = [];
   let lastGroup: string | undefined;
-  for (const r of s.rows) {
+  for (const r of s.rows.filter((x) => !x.cell)) {
     // Rows come grouped by the part of the label before '/', e.g. a helper's cases.
     const group = r.label.split(/[ /]/)[0];
     if (lastGroup !== undefined && group !== lastGroup && s.rows.length > 12) rows.push(RULE);
@@ -55,19 +90,21 @@ export function formatSection(s: CalibrationSection): string {
     const allowed = r.measured ? fmtCycles(allowedError(r.target, r.measured.median)) : targetText(r.target);
     rows.push([r.label, kernelCell(r), r.model === undefined ? '-' : fmtCycles(r.model), err, allowed, verdict(r)]);
   }
-  lines.push(
-    formatTable(
-      [{ header: 'what', align: 'left' }, { header: 'kernel med [min..max]' }, { header: 'model' }, { header: 'err' }, { header: 'allowed' }, { header: 'ok', align: 'left' }],
-      rows,
-      WIDTH,
-    ),
-  );
+  if (rows.length) {
+    lines.push(
+      formatTable(
+        [{ header: 'what', align: 'left' }, { header: 'kernel med [min..max]' }, { header: 'model' }, { header: 'err' }, { header: 'allowed' }, { header: 'ok', align: 'left' }],
+        rows,
+        WIDTH,
+      ),
+    );
+  }
   const t = tally(s.rows);
   lines.push(`${t.ok} within target, ${t.fail} outside, ${t.unjudged} not judged (no kernel figure or no model figure)`);
   const order = rankOrderViolations(s.rows);
   if (order.checked) {
-    lines.push(`rank order: ${order.checked} pairs the kernel tells apart, ${order.wrong.length} ordered wrongly by the model`);
-    for (const w of order.wrong) lines.push(...wrap(w, WIDTH, 'wrong     '));
+    lines.push(`rank order: ${order.checked} pairs the kernel tells apart, ${order.wrong.length} reversed and ${order.tied.length} tied by the model`);
+    for (const w of order.wrong) lines.push(...wrap(w, WIDTH, 'reversed  '));
   }
   for (const r of s.rows) {
     if (r.skipped) lines.push(...wrap(`${r.label}: ${r.skipped}`, WIDTH, 'skipped   '));

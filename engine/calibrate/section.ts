@@ -37,6 +37,9 @@ export interface CalibrationRow {
    * the model must order them as the kernel does wherever the kernel's ranges do not
    * overlap. `rank.item` names the alternative. */
   rank?: { group: string; item: string };
+  /** Where the row sits when the kind prints as a matrix (e.g. row = the helper, column =
+   * 'straight' or a strategy): the text form prints kernel/model per cell. */
+  cell?: { row: string; column: string; table?: string };
 }
 
 export interface CalibrationSection {
@@ -85,11 +88,16 @@ export interface SectionContext {
 /** A calibration kind: builds its programs, times them on ctx.handle, predicts them. */
 export type CalibrateKind = (ctx: SectionContext) => Promise<CalibrationSection>;
 
+/** Model figures closer than this are a tie, not an order. */
+const TIE = 0.05;
+
 /** Pairs the model orders against the kernel, where the kernel's own per-round ranges do
- * not overlap (a difference larger than its spread). */
-export function rankOrderViolations(rows: readonly CalibrationRow[]): { checked: number; wrong: string[] } {
+ * not overlap (a difference larger than its spread): `wrong` reversed, `tied` not told
+ * apart by the model. */
+export function rankOrderViolations(rows: readonly CalibrationRow[]): { checked: number; wrong: string[]; tied: string[] } {
   let checked = 0;
   const wrong: string[] = [];
+  const tied: string[] = [];
   const ranked = rows.filter((r) => r.rank && r.measured && r.model !== undefined);
   for (let i = 0; i < ranked.length; i++) {
     for (let j = i + 1; j < ranked.length; j++) {
@@ -99,8 +107,10 @@ export function rankOrderViolations(rows: readonly CalibrationRow[]): { checked:
       const [lo, hi] = a.measured!.median < b.measured!.median ? [a, b] : [b, a];
       if (lo.measured!.max >= hi.measured!.min) continue; // within the kernel's spread
       checked++;
-      if (!(lo.model! < hi.model!)) wrong.push(`${lo.rank!.group}: kernel ${lo.rank!.item} < ${hi.rank!.item}, model ${lo.model!.toFixed(2)} >= ${hi.model!.toFixed(2)}`);
+      const what = `${lo.rank!.group}: kernel ${lo.rank!.item} < ${hi.rank!.item}, model ${lo.model!.toFixed(2)} vs ${hi.model!.toFixed(2)}`;
+      if (Math.abs(hi.model! - lo.model!) <= TIE) tied.push(what);
+      else if (lo.model! > hi.model!) wrong.push(what);
     }
   }
-  return { checked, wrong };
+  return { checked, wrong, tied };
 }
