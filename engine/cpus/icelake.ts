@@ -33,8 +33,8 @@ export const icelake: CpuModel = {
       windowBytes: assume(32, `${ORM}: aligned 32-byte windows, as Skylake`),
     },
     fetchBytesPerCycle: assume(16, `${ORM}: legacy decode 16 bytes per cycle, as Skylake (not read in this session)`),
-    l2FetchBytesPerCycle: assume(32, 'as Skylake-SP'),
-    decodeRedirectCycles: assume(3, 'as Skylake-SP'),
+    l2FetchBytesPerCycle: assume(32, 'Skylake-SP figure kept (not published)'),
+    decodeRedirectCycles: assume(3, 'Skylake-SP figure kept (assumed)'),
   },
   l2: { sizeKiB: doc(1280, `${ORM}: 1.25 MiB private L2`), ways: doc(20, `${ORM}: 20-way`), latency: doc(14, `${ORM}: 14-cycle L2 load-to-use`) },
   llc: {
