@@ -25,20 +25,29 @@ export function repeatForSites(repeat: number, sites: number): number {
   return Math.max(5, Math.round((repeat * 64) / (sites * 20)));
 }
 
+/** Rounds for a program of `sites` call sites: loading ten programs of 30–110 KiB takes the
+ * kernel 0.1–0.25 s each (verifier and JIT), so above 128 sites the rounds are cut in
+ * proportion, to no fewer than three (20 → 10 at 256 sites, 3 at 1024 and 2048); at the
+ * defaults the section then takes about 90 s on a 2-vCPU Zen 3 guest. */
+export function loadsForSites(loads: number, sites: number): number {
+  return Math.min(loads, Math.max(3, Math.round((loads * 128) / sites)));
+}
+
 function strategyLabel(s: CalibratedStrategy): string {
   return s === 'percpu' ? 'percpu~' : s;
 }
 
-interface KernelSide {
+export interface KernelSide {
+  /** One program per variant, in the variants' order. */
   t: RoundTimings;
-  /** Variant index → program index in t (all variants are timed). */
+  /** Variants the kernel refused or could not run, by index, with the reason. */
   skipped: Map<number, string>;
 }
 
 async function timeVariants(ctx: SectionContext, variants: readonly CalibrationVariant[], sites: number): Promise<KernelSide> {
   const handle = ctx.handle;
   if (!handle) throw new Error('timeVariants without a kernel handle');
-  const opts: RoundOptions = { ...ctx.rounds, repeat: repeatForSites(ctx.rounds.repeat, sites) };
+  const opts: RoundOptions = { ...ctx.rounds, loads: loadsForSites(ctx.rounds.loads, sites), repeat: repeatForSites(ctx.rounds.repeat, sites) };
   const t = await timeInRounds(
     handle,
     variants.map((v) => ({ name: v.program.name, insns: v.program.insns, progType: 'socket' as const, maps: v.program.maps, needsCpu0: v.needsCpu0, mayBeRejected: !v.faithful })),
@@ -47,7 +56,7 @@ async function timeVariants(ctx: SectionContext, variants: readonly CalibrationV
   return { t, skipped: new Map(t.skipped.map((s) => [s.index, s.reason])) };
 }
 
-function rowsForSize(n: number, variants: readonly CalibrationVariant[], predicted: readonly PredictedVariant[], kernel: KernelSide | undefined, unavailable: string | undefined): CalibrationRow[] {
+export function rowsForSize(n: number, variants: readonly CalibrationVariant[], predicted: readonly PredictedVariant[], kernel: KernelSide | undefined, unavailable: string | undefined): CalibrationRow[] {
   const rows: CalibrationRow[] = [];
   for (const sites of SITE_KINDS) {
     const baseIdx = variants.findIndex((v) => v.sites === sites && v.strategy === 'none');
@@ -117,7 +126,7 @@ export const calibrateSizes: CalibrateKind = async (ctx: SectionContext): Promis
     title: 'Size regimes: check cost per call site as the JIT image grows past the op cache and L1i',
     rows,
     notes: [
-      `Programs: the sites calibration's (one base program per site kind, the strategies' rewrite with its documented substitutions) at ${SIZE_SITE_COUNTS.join(', ')} call sites; PROG_TEST_RUN repeat scaled per size so each timed run stays near a millisecond.`,
+      `Programs: the sites calibration's (one base program per site kind, the strategies' rewrite with its documented substitutions) at ${SIZE_SITE_COUNTS.join(', ')} call sites; PROG_TEST_RUN repeat scaled per size so each timed run stays near a millisecond, and rounds cut above 128 sites (no fewer than three) because loading the big images dominates.`,
       `"none, whole run" is the baseline program's cycles per run divided by the call sites; the strategy rows are (variant − none) / sites, per round.`,
       `Front end modelled for ${cpu.id}: op cache ${opCacheOps} ops (${fe.opCache.sets.value} sets × ${fe.opCache.ways.value} ways × ${fe.opCache.opsPerEntry.value}, ${fe.opCache.windowBytes.value}-byte windows), L1i ${cpu.l1i.sizeKiB.value} KiB, decoders ${cpu.decodeWidth.value}/cycle at ${fe.fetchBytesPerCycle.value} B/cycle, L1i misses on predicted paths streamed at ${fe.l2FetchBytesPerCycle.value} B/cycle from L2, mispredict restarts wait for L2 (${cpu.l2.latency.value} cycles) and ${fe.decodeRedirectCycles.value} decoder cycles.`,
       'Known gap: between 1024 and 2048 sites the kernel\'s per-site cost of every check rises several-fold (ordered by site count, not image bytes: aux, the largest image, rises least), a front-end capacity the model does not have (branch-target-buffer capacity is the candidate; it is not modelled).',
