@@ -3,12 +3,13 @@
 // listed here, so adding a kind is one line.
 import { BpfError } from '../errors.ts';
 import { calibrateHelpers } from './helper-calibration.ts';
+import { calibrateSizes } from './size-calibration.ts';
 import type { KindRunner } from './run-calibration.ts';
 import type { CalibrateKind, CalibrationKind } from './section.ts';
 
 export const KIND_ORDER: readonly CalibrationKind[] = ['sites', 'helpers', 'throws', 'sizes', 'programs'];
 
-const RUNNERS: Partial<Record<CalibrationKind, CalibrateKind>> = { helpers: calibrateHelpers };
+const RUNNERS: Partial<Record<CalibrationKind, CalibrateKind>> = { helpers: calibrateHelpers, sizes: calibrateSizes };
 
 /** Parses `--kinds a,b` (default: every kind) into runners; `programs` needs `programs`. */
 export function kindRunners(list: string | undefined, extra: Partial<Record<CalibrationKind, CalibrateKind>> = {}): KindRunner[] {

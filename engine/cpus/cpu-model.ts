@@ -48,6 +48,24 @@ interface ReturnThunk {
   source: string;
 }
 
+/** How the front end feeds decoded ops to rename: from the decoded-op cache when the code
+ * window is in it, else through L1i fetch and the legacy decoders. L1i misses on a
+ * predicted path are covered by the branch-predictor-directed prefetcher running ahead of
+ * fetch (the fetch target queue), so they cost fill bandwidth, not a wait for L2; only a
+ * fetch restarted by a mispredict waits for the line it lands on. */
+export interface FrontEnd {
+  /** Decoded-op cache (AMD op cache, Intel DSB, Arm MOP cache): sets × ways entries,
+   * each holding up to opsPerEntry ops of one windowBytes-aligned window of code. */
+  opCache: { sets: Figure; ways: Figure; opsPerEntry: Figure; windowBytes: Figure };
+  /** Bytes per cycle the legacy path reads from L1i for the decoders. */
+  fetchBytesPerCycle: Figure;
+  /** Bytes per cycle an L1i fill from L2 delivers: the rate prefetched lines stream at. */
+  l2FetchBytesPerCycle: Figure;
+  /** Extra cycles a mispredict redirect costs when its target misses the op cache (the
+   * decoder path is longer than the op-cache path). */
+  decodeRedirectCycles: Figure;
+}
+
 /** A place where a figure here deliberately differs from what llvm-mca reports (LLVM 14
  * or 19; the reason names the version where they disagree). */
 interface McaDifference {
@@ -72,6 +90,7 @@ export interface CpuModel {
   lineBytes: Figure;
   l1d: CacheLevel;
   l1i: { sizeKiB: Figure; ways: Figure };
+  frontEnd: FrontEnd;
   l2: CacheLevel;
   llc: CacheLevel;
   /** DRAM load-to-use, ns (converted with frequencyGHz). */

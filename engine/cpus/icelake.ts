@@ -23,6 +23,19 @@ export const icelake: CpuModel = {
   lineBytes: doc(64, `${ORM}: 64-byte lines`),
   l1d: { sizeKiB: doc(48, `${ORM}: 48 KiB L1D`), ways: doc(12, `${ORM}: 12-way`), latency: doc(5, `${ORM}: 5-cycle load-to-use`) },
   l1i: { sizeKiB: doc(32, `${ORM}: 32 KiB L1I`), ways: doc(8, `${ORM}: 8-way`) },
+  // Front end: Intel ORM, Ice Lake chapter: Decoded ICache of 2.25K uops (Skylake: 1.5K),
+  // otherwise organised as Skylake's; not read in this session, so marked assumptions.
+  frontEnd: {
+    opCache: {
+      sets: assume(48, `${ORM}: Decoded ICache 2.25K uops; 48 sets × 8 ways × 6 uops assumed (not read in this session)`),
+      ways: assume(8, `${ORM}: 8 ways per set, as Skylake`),
+      opsPerEntry: assume(6, `${ORM}: up to 6 uops per way, as Skylake`),
+      windowBytes: assume(32, `${ORM}: aligned 32-byte windows, as Skylake`),
+    },
+    fetchBytesPerCycle: assume(16, `${ORM}: legacy decode 16 bytes per cycle, as Skylake (not read in this session)`),
+    l2FetchBytesPerCycle: assume(32, 'Skylake-SP figure kept (not published)'),
+    decodeRedirectCycles: assume(3, 'Skylake-SP figure kept (assumed)'),
+  },
   l2: { sizeKiB: doc(1280, `${ORM}: 1.25 MiB private L2`), ways: doc(20, `${ORM}: 20-way`), latency: doc(14, `${ORM}: 14-cycle L2 load-to-use`) },
   llc: {
     sizeKiB: doc(1536, `${ORM}: 1.5 MiB LLC slice per core`), ways: doc(12, `${ORM}: 12-way`),

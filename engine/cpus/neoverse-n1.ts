@@ -23,6 +23,20 @@ export const neoverseN1: CpuModel = {
   lineBytes: doc(64, 'N1 SWOG: 64-byte lines'),
   l1d: { sizeKiB: doc(64, 'N1 SWOG: 64 KiB L1D'), ways: doc(4, 'N1 SWOG: 4-way'), latency: doc(4, `${S}: load register, immediate offset, latency 4`) },
   l1i: { sizeKiB: doc(64, 'N1 SWOG: 64 KiB L1I'), ways: doc(4, 'N1 SWOG: 4-way') },
+  // Front end: Arm Neoverse N1 TRM, "L1 instruction memory system" (as paraphrased in
+  // course notes read for this: 64 KiB 4-way L1i, 1536-entry 4-way skewed-associative L0
+  // MOP cache); the TRM itself was not read in this session.
+  frontEnd: {
+    opCache: {
+      sets: assume(96, 'N1 TRM, L1 instruction memory system: 1536-entry 4-way MOP cache; organised here as 96 sets × 4 ways × 4 MOPs of a 16-byte window'),
+      ways: assume(4, 'N1 TRM: 4-way MOP cache'),
+      opsPerEntry: assume(4, 'N1 TRM: MOP cache entry width not given; 4 (one 16-byte fetch block) assumed'),
+      windowBytes: assume(16, 'N1: 16-byte fetch blocks (four instructions) assumed'),
+    },
+    fetchBytesPerCycle: assume(16, 'N1 SWOG, pipeline overview: 4 instructions (16 bytes) per cycle fetch and decode'),
+    l2FetchBytesPerCycle: assume(32, 'chipsandcheese "Deep Diving Neoverse N1" (2021): 19.3 B/cycle measured from L2 by loads, suggesting a 32-byte L2 interface'),
+    decodeRedirectCycles: assume(1, 'Arm does not publish the MOP-cache vs decode redirect difference; one decode stage assumed'),
+  },
   l2: { sizeKiB: doc(1024, 'chipsandcheese Hot Chips 2023 V2 article table: Altra 1 MiB L2 per core'), ways: doc(8, 'N1 TRM: 8-way L2'), latency: assume(11, 'N1 TRM gives a 9–11 cycle L2 hit; upper end') },
   llc: {
     sizeKiB: doc(32768, 'chipsandcheese Hot Chips 2023 V2 article table: Altra 16–32 MiB system-level cache; 32 MiB taken'),

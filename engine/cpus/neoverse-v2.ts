@@ -25,6 +25,19 @@ export const neoverseV2: CpuModel = {
   lineBytes: doc(64, 'V2 SWOG: 64-byte lines'),
   l1d: { sizeKiB: doc(64, 'V2 SWOG: 64 KiB L1D'), ways: doc(4, 'V2 SWOG: 4-way'), latency: doc(4, `${S}: load register, immediate offset, latency 4`) },
   l1i: { sizeKiB: doc(64, 'V2 SWOG: 64 KiB L1I'), ways: doc(4, 'V2 SWOG: 4-way') },
+  // Front end: no V2 document on the MOP cache could be read in this session; N1's
+  // organisation is kept, widened to the 6-wide decoder, and marked an assumption.
+  frontEnd: {
+    opCache: {
+      sets: assume(96, 'V2 (Cortex-X3 class) MOP cache of 1.5K entries reported; N1\'s organisation kept'),
+      ways: assume(4, 'N1 TRM organisation kept: 4 ways'),
+      opsPerEntry: assume(4, 'N1 organisation kept: 4 MOPs an entry'),
+      windowBytes: assume(16, 'N1 organisation kept: 16-byte windows'),
+    },
+    fetchBytesPerCycle: assume(32, 'V2: 6-wide decode; 32 bytes (8 instructions) per cycle fetch assumed'),
+    l2FetchBytesPerCycle: assume(32, 'N1 figure kept: 32-byte L2 interface'),
+    decodeRedirectCycles: assume(1, 'N1 figure kept: one decode stage'),
+  },
   l2: { sizeKiB: doc(1024, 'chipsandcheese Hot Chips 2023 V2 article table: Grace 1 MiB L2 per core'), ways: doc(8, 'V2 TRM: 8-way L2'), latency: assume(12, 'no vendor figure found; ≈12 cycles assumed') },
   llc: {
     sizeKiB: doc(119808, 'chipsandcheese Hot Chips 2023 V2 article table: Grace 117 MiB L3'),

@@ -26,6 +26,21 @@ export const skylake: CpuModel = {
     latency: doc(4, `${ORM}: 4-cycle load-to-use for simple addressing (base + disp < 2048), 5 otherwise`),
   },
   l1i: { sizeKiB: doc(32, `${ORM}: 32 KiB L1I`), ways: doc(8, `${ORM}: 8-way`) },
+  // Front end: Intel ORM §2.5 (Skylake) / §2.6.2 "Decoded ICache" (the Sandy Bridge
+  // description the later chapters refer back to): 32 sets × 8 ways × 6 uops, ways filled
+  // from one aligned 32-byte window; the legacy decode pipeline fetches 16 bytes a cycle.
+  // The manual could not be read in this session: the figures are marked assumptions.
+  frontEnd: {
+    opCache: {
+      sets: assume(32, `${ORM}, Decoded ICache: 1.5K uops, 32 sets (not read in this session)`),
+      ways: assume(8, `${ORM}, Decoded ICache: 8 ways per set`),
+      opsPerEntry: assume(6, `${ORM}, Decoded ICache: up to 6 uops per way`),
+      windowBytes: assume(32, `${ORM}, Decoded ICache: a way holds uops of one aligned 32-byte window`),
+    },
+    fetchBytesPerCycle: assume(16, `${ORM}, legacy decode pipeline: 16 bytes per cycle from the L1i (not read in this session)`),
+    l2FetchBytesPerCycle: assume(32, 'L2 to L1i fill bandwidth not published; half a line per cycle assumed'),
+    decodeRedirectCycles: assume(3, `${ORM}: switching from the Decoded ICache to the legacy pipeline costs a few cycles; 3 assumed`),
+  },
   l2: { sizeKiB: doc(1024, `${ORM}: 1 MiB private L2`), ways: doc(16, `${ORM}: 16-way`), latency: doc(14, `${ORM}: 14-cycle L2 load-to-use`) },
   llc: {
     sizeKiB: doc(1408, `${ORM}: 1.375 MiB non-inclusive LLC slice per core`), ways: doc(11, `${ORM}: 11-way`),

@@ -25,6 +25,22 @@ export const zen3: CpuModel = {
     latency: doc(4, `${SOG}: 4-cycle integer load-to-use (llvm-mca 14 charges 5: see mcaDifferences)`),
   },
   l1i: { sizeKiB: doc(32, `${SOG}: 32 KiB L1 instruction cache`), ways: doc(8, `${SOG}: 8-way`) },
+  // Front end: AnandTech "AMD Zen 3 Ryzen Deep Dive Review", page "The New Zen 3 Core:
+  // Front-End Updates" (read for this): 32 KiB L1i feeding a 4-wide decoder, op cache
+  // delivering 8 macro-ops/cycle, L1 BTB 1024 and L2 BTB 6.5K entries. The organisation
+  // below is the SOG's section on the op cache as cited elsewhere; the document itself
+  // could not be read in this session, so those figures are marked assumptions.
+  frontEnd: {
+    opCache: {
+      sets: assume(64, `${SOG} §2.9 Op Cache: 4K macro-ops in 64 sets (not read in this session; the Family 17h guide's organisation, which 19h keeps at 4K ops)`),
+      ways: assume(8, `${SOG} §2.9 Op Cache: 8 ways (as sets)`),
+      opsPerEntry: assume(8, `${SOG} §2.9 Op Cache: up to 8 macro-ops per entry, one aligned 64-byte window (as sets)`),
+      windowBytes: assume(64, `${SOG} §2.9 Op Cache: entries hold ops of one 64-byte-aligned window (as sets)`),
+    },
+    fetchBytesPerCycle: assume(32, `${SOG} §2.8.2 Instruction Fetch and Decode: 32 bytes fetched per cycle for the 4 decoders (not read in this session)`),
+    l2FetchBytesPerCycle: assume(32, `${SOG} §2.6 cache hierarchy: L2 to L1 fills 32 bytes per cycle (not read in this session)`),
+    decodeRedirectCycles: assume(5, `${SOG}: mispredict penalty 11–18 cycles "depending on … whether the instructions are being fed from the op cache"; 18 − 13 (the common, op-cache case) taken for a redirect into code that misses the op cache (not read in this session)`),
+  },
   l2: {
     sizeKiB: doc(512, `${SOG}: 512 KiB private L2`),
     ways: doc(8, `${SOG}: 8-way`),

@@ -134,6 +134,19 @@ export const zen5: CpuModel = {
   lineBytes: doc(64, `${SOG}: 64-byte lines`),
   l1d: { sizeKiB: doc(48, `${SOG}: 48 KiB L1D`), ways: doc(12, `${SOG}: 12-way`), latency: l1Load },
   l1i: { sizeKiB: doc(32, `${SOG}: 32 KiB L1I`), ways: doc(8, `${SOG}: 8-way`) },
+  // Front end: the SOG's figures could not be read in this session; each is an assumption
+  // naming where it is reported.
+  frontEnd: {
+    opCache: {
+      sets: assume(64, `${SOG}, op cache: 6K instructions (reported as 6K ops, dual-ported, 2 × 6 ops per cycle); organised here as 64 sets × 16 ways × 6 ops (not read in this session)`),
+      ways: assume(16, `${SOG}, op cache: 16 ways assumed so that 64 × 16 × 6 = 6K ops`),
+      opsPerEntry: assume(6, `${SOG}, op cache: 6 ops per entry (the per-pipe delivery width)`),
+      windowBytes: assume(64, `${SOG}, op cache: one 64-byte window per entry, as Zen 3`),
+    },
+    fetchBytesPerCycle: assume(64, `${SOG}: two 32-byte fetch pipes feeding the two 4-wide decode pipes (not read in this session)`),
+    l2FetchBytesPerCycle: assume(64, `${SOG}: L2 to L1 fills of 64 bytes per cycle (not read in this session)`),
+    decodeRedirectCycles: assume(5, 'Zen 3\'s op-cache vs decoder redirect difference carried over'),
+  },
   l2: { sizeKiB: doc(1024, `${SOG}: 1 MiB private L2`), ways: doc(16, `${SOG}: 16-way`), latency: measured(14, 14.076, 14.003, 23.137, `pointer chase in random order over 256 KiB (${SOG}: 14, the same)`) },
   llc: {
     sizeKiB: doc(32768, `${SOG}: 32 MiB L3 per 8-core CCD`), ways: doc(16, `${SOG}: 16-way`),

@@ -3,9 +3,11 @@
 //               CPU's bubble, and the branch predictor steers fetch past at most
 //               takenBranchesPerCycle taken transfers a cycle, while calls and returns
 //               also hold the call/return prediction path for callReturnCycles each (the
-//               fetch after a taken transfer waits for its prediction); an L1i miss (code addresses from the JIT image layout)
-//               stalls fetch for the level that serves it; a mispredicted branch or
-//               return restarts fetch at its resolve cycle plus the mispredict penalty
+//               fetch after a taken transfer waits for its prediction); each code window
+//               of the JIT image comes from the op cache at that width or through L1i
+//               fetch and the decoders, with L1i misses covered by prefetch on predicted
+//               paths (./instruction-fetch.ts); a mispredicted branch or return restarts
+//               fetch at its resolve cycle plus the mispredict penalty
 //   dispatch    an op needs a free ROB entry (the op robSize earlier has retired)
 //   execute     when its source registers are ready and its port group has room in that
 //               cycle; eliminated register moves forward readiness without a port
@@ -25,6 +27,7 @@ import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import { BranchPredictor } from './branch-predictor.ts';
 import { CacheHierarchy, SYNTH, type SharedCaches } from './cache.ts';
+import { InstructionFetch } from './instruction-fetch.ts';
 import type { TimingStats } from './timing-model.ts';
 import { ADDR, BR, MEM, SPM, type OpTable, type Range } from './op-table.ts';
 import { PortCalendar } from './port-calendar.ts';
@@ -46,6 +49,7 @@ const REGS = 48;
 export class OooModel extends OpReplay {
   readonly kind = 'ooo' as const;
   private readonly caches: CacheHierarchy;
+  private readonly fetch: InstructionFetch;
   private readonly bp = new BranchPredictor();
   private readonly ras: ReturnStack;
   private readonly calls = new CallStack();
@@ -61,14 +65,14 @@ export class OooModel extends OpReplay {
   private takenFree = 0;
   private callRetFree = 0;
   private readonly loadExtra: Float64Array;
-  private readonly fetchStall: Float64Array;
 
   private readonly regReady = new Float64Array(REGS);
   private readonly rob: Float64Array;
   private robIdx = 0;
   private fe = 0;
   private feSlots = 0;
-  private lastLine = -1;
+  /** Ops a cycle the current code window delivers (op cache or decoders). */
+  private slotWidth: number;
   private retireT = 0;
   private readonly fwd = new StoreForwarding();
   /** x86 locked RMW is a full barrier: younger loads wait for the last one to complete. */
@@ -85,9 +89,11 @@ export class OooModel extends OpReplay {
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, shared?: SharedCaches) {
     super(cpu, loaded, lowered, t);
     this.caches = new CacheHierarchy(cpu, shared);
+    this.fetch = new InstructionFetch(cpu, this.caches, t.codeAddr, IMAGE);
     this.ras = new ReturnStack(cpu.returnStackDepth.value);
     this.ports = new PortCalendar(Math.max(1, t.groups.length));
     this.width = cpu.issueWidth.value;
+    this.slotWidth = this.width;
     this.retireStep = 1 / cpu.retireWidth.value;
     this.penalty = cpu.branchMispredictPenalty.value;
     this.bubble = cpu.takenBranchBubble.value;
@@ -96,7 +102,6 @@ export class OooModel extends OpReplay {
     this.retStep = cpu.callReturnCycles.ret.value;
     this.rob = new Float64Array(cpu.robSize.value);
     this.loadExtra = this.caches.extra;
-    this.fetchStall = this.caches.fetchStall;
     this.lockedRmwFences = cpu.isa === 'x86-64';
   }
 
@@ -140,7 +145,16 @@ export class OooModel extends OpReplay {
   protected step(k: number, memOffset: number, taken: boolean): void {
     const t = this.t;
     // ---- front end and dispatch ----
-    if (this.feSlots >= this.width) {
+    const code = t.codeAddr[k];
+    if (code >= 0) {
+      const at = this.fetch.enter(IMAGE + code, this.fe);
+      this.slotWidth = this.fetch.width;
+      if (at > this.fe) {
+        this.fe = at;
+        this.feSlots = 0;
+      }
+    }
+    if (this.feSlots >= this.slotWidth) {
       this.fe++;
       this.feSlots = 0;
     }
@@ -148,18 +162,6 @@ export class OooModel extends OpReplay {
     if (freeAt > this.fe) {
       this.fe = freeAt;
       this.feSlots = 0;
-    }
-    const code = t.codeAddr[k];
-    if (code >= 0) {
-      const line = (IMAGE + code) >>> this.caches.lineShift;
-      if (line !== this.lastLine) {
-        this.lastLine = line;
-        const level = this.caches.fetch(IMAGE + code);
-        if (level > 1) {
-          this.fe += this.fetchStall[level];
-          this.feSlots = 0;
-        }
-      }
     }
     const d = this.fe;
     this.feSlots++;
@@ -254,7 +256,10 @@ export class OooModel extends OpReplay {
       const resolve = issue + t.lat[k];
       switch (br) {
         case B_COND:
-          if (this.bp.resolve(code >= 0 ? code : k, taken)) this.redirect(resolve + this.penalty);
+          if (this.bp.resolve(code >= 0 ? code : k, taken)) {
+            this.redirect(resolve + this.penalty);
+            this.fetch.restart();
+          }
           else if (taken) this.taken(d, 0);
           break;
         case B_JMP:
@@ -272,6 +277,7 @@ export class OooModel extends OpReplay {
           if (predicted !== actual) {
             this.returnMispredicts++;
             this.redirect(resolve + this.penalty);
+            this.fetch.restart();
           } else this.taken(d, this.retStep);
           break;
         }
@@ -307,6 +313,8 @@ export class OooModel extends OpReplay {
   protected clearState(): void {
     // A shared LLC belongs to the machine, which decides when it is cold.
     this.caches.clearOwned();
+    this.fetch.clear();
+    this.slotWidth = this.width;
     this.bp.clear();
     this.ras.clear();
     this.calls.sp = 0;
@@ -316,7 +324,6 @@ export class OooModel extends OpReplay {
     this.robIdx = 0;
     this.fe = this.feSlots = 0;
     this.takenFree = this.callRetFree = 0;
-    this.lastLine = -1;
     this.retireT = 0;
     this.fwd.clear();
     this.loadFence = 0;

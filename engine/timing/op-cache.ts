@@ -1,0 +1,73 @@
+// The decoded-op cache (AMD op cache, Intel Decoded ICache, Arm MOP cache): sets of ways,
+// each way holding up to opsPerEntry ops of one aligned code window, so a window of m ops
+// occupies ceil(m / opsPerEntry) ways of its set. A window needing more ways than a set
+// has is never cached (it always takes the decoder path), as the vendors describe for
+// windows with too many ops. Replacement: least recently used, per set.
+
+import type { CpuModel } from '../cpus/cpu-model.ts';
+
+export class OpCache {
+  readonly sets: number;
+  readonly ways: number;
+  readonly opsPerEntry: number;
+  readonly windowShift: number;
+  /** Per way: the window it holds (-1 free) and when it was last used. */
+  private readonly tag: Float64Array;
+  private readonly stamp: Float64Array;
+  private clock = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(cpu: CpuModel) {
+    const oc = cpu.frontEnd.opCache;
+    this.sets = oc.sets.value;
+    this.ways = oc.ways.value;
+    this.opsPerEntry = oc.opsPerEntry.value;
+    this.windowShift = Math.log2(oc.windowBytes.value);
+    if (!Number.isInteger(this.windowShift)) throw new RangeError(`${cpu.id}: op cache window ${oc.windowBytes.value} is not a power of two`);
+    this.tag = new Float64Array(this.sets * this.ways).fill(-1);
+    this.stamp = new Float64Array(this.sets * this.ways);
+  }
+
+  /** Looks up `window` holding `ops` ops; on a miss the decoders fill it (over the least
+   * recently used ways of its set). True on a hit. */
+  access(window: number, ops: number): boolean {
+    const need = Math.max(1, Math.ceil(ops / this.opsPerEntry));
+    const base = (window % this.sets) * this.ways;
+    const now = ++this.clock;
+    let held = 0;
+    for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) held++;
+    if (held >= need) {
+      for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) this.stamp[i] = now;
+      this.hits++;
+      return true;
+    }
+    this.misses++;
+    if (need > this.ways) return false;
+    // Evict the window's own stale ways first, then the least recently used others.
+    for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) this.tag[i] = -1;
+    for (let n = 0; n < need; n++) {
+      let victim = base;
+      for (let i = base; i < base + this.ways; i++) {
+        if (this.tag[i] === -1) {
+          victim = i;
+          break;
+        }
+        if (this.stamp[i] < this.stamp[victim]) victim = i;
+      }
+      const old = this.tag[victim];
+      // A window is cached whole or not at all: dropping one of its ways drops the rest.
+      if (old !== -1) for (let i = base; i < base + this.ways; i++) if (this.tag[i] === old) this.tag[i] = -1;
+      this.tag[victim] = window;
+      this.stamp[victim] = now;
+    }
+    return false;
+  }
+
+  clear(): void {
+    this.tag.fill(-1);
+    this.stamp.fill(0);
+    this.clock = 0;
+    this.hits = this.misses = 0;
+  }
+}
