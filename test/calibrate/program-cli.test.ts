@@ -30,8 +30,7 @@ test('calibrate --program with a broken object file fails naming the file', () =
 test('calibrate --program <workload> --no-kernel lists the model\'s rows and why the kernel\'s are missing', () => {
   const r = calibrate(['--program', 'call-chain', '--no-kernel']);
   assert.equal(r.code, 0, r.stderr);
-  for (const s of ['none', '+call', '+stack', '+aux', '+percpu']) {
-    assert.match(r.stdout, new RegExp(`call-chain ${s.replace('+', '\\+')} +skipped +\\d+(\\.\\d+)? +- `), s);
-  }
+  assert.match(r.stdout, /^ +none +\+call +\+stack +\+aux +\+percpu$/m);
+  assert.match(r.stdout, /^call-chain +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)?$/m);
   assert.match(r.stdout, /skipped +call-chain none: kernel: not timed \(no kernel\)/);
 });
