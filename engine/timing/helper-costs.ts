@@ -129,6 +129,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
       ops: A64.A64_THROW_PER_FRAME,
       source: 'engine/timing/throw-cost.ts throwPerFrameArm64(): arch/arm64/kernel/stacktrace.c arch_bpf_stack_walk() → kunwind_stack_walk() (frame records), bpf_stack_walker() → bpf_prog_ksym_find()',
     },
+    unmeasured: 'the stack walk is costed from its Linux v6.18 mechanism under a stock distro configuration (engine/timing/throw-cost.ts DEFAULT_THROW_PARAMETERS), not from a kernel measurement: every BPF frame walks ftrace_ops_list twice and searches the module and BPF symbol trees, so attached BPF trampolines, tracers, modules and loaded programs add to it (the throws calibration measures the host)',
     source: 'Linux v6.7 "bpf: Implement BPF exceptions" (f18b03fabaa9) and "arch/x86: Implement arch_bpf_stack_walk" (fd5d27b70188); per-frame work as of v6.18 in engine/timing/throw-cost.ts',
   },
   {
