@@ -119,9 +119,14 @@ export const calibrateThrows: CalibrateKind = async (ctx) => {
     const params: ThrowCostParameters = { ...DEFAULT_THROW_PARAMETERS, ...host.values };
     if (host.values.bpfKsyms !== undefined) params.bpfKsyms = host.values.bpfKsyms + ownKsyms;
     const onHost = modelThrowCosts(programs, cpu, params);
+    // What one more ftrace_ops costs per frame, so a reader who can count the list (no
+    // file shows it) can price it; 8 ops keep the difference well above rounding.
+    const moreOps = modelThrowCosts(programs.filter((p) => p.frames <= 2), cpu, { ...params, ftraceOps: params.ftraceOps + 8 });
+    const fewerOps = modelThrowCosts(programs.filter((p) => p.frames <= 2), cpu, params);
+    const perOp = (moreOps.perFrame - fewerOps.perFrame) / 8;
     notes.push(
       `This host: ${host.summary}; bpf_tree also held ≈${ownKsyms} ksyms of these programs while timed.`,
-      `Model under this host's readable parameters (${describeThrowParameters(params)}): ${onHost.perFrame.toFixed(0)} cycles/frame, fixed ${onHost.fixed.toFixed(0)}; ftraceOps stays at its default (${DEFAULT_THROW_PARAMETERS.ftraceOps}) because nothing readable without tracefs or kernel memory counts ftrace_ops_list.`,
+      `Model under this host's readable parameters (${describeThrowParameters(params)}): ${onHost.perFrame.toFixed(0)} cycles/frame, fixed ${onHost.fixed.toFixed(0)}; ftraceOps stays at its default (${DEFAULT_THROW_PARAMETERS.ftraceOps}) because nothing readable without tracefs or kernel memory counts ftrace_ops_list; each op on it adds ${perOp.toFixed(1)} cycles per frame in the model (two list walks).`,
     );
   }
 

@@ -56,3 +56,16 @@ test('every throw program loads into the running kernel and returns the cookie',
     await k.unload(l);
   }
 });
+
+test('on the running kernel every throw row is measured and the notes give the host parameters', async (t) => {
+  const k = await needKernel(t);
+  if (!k) return;
+  const s = await calibrateThrows({ handle: k, cpuModel: 'zen3', mitigations: 'default', tier: 'compiled', rounds: { loads: 2, runsPerLoad: 1, repeat: 10, clockRuns: 1, clockRepeat: 10 } });
+  for (const r of s.rows) {
+    assert.equal(r.skipped, undefined, r.label);
+    assert.equal(r.measured?.samples.length, 2, r.label);
+    assert.equal(typeof r.pass, 'boolean');
+  }
+  assert.ok(s.notes.some((n) => /^This host: .*bpfKsyms=\d+/.test(n)));
+  assert.ok(s.notes.some((n) => /cycles per frame in the model \(two list walks\)/.test(n)));
+});
