@@ -4,12 +4,13 @@
 import { BpfError } from '../errors.ts';
 import { calibrateHelpers } from './helper-calibration.ts';
 import { calibrateSizes } from './size-calibration.ts';
+import { calibrateThrows } from './throw-calibration.ts';
 import type { KindRunner } from './run-calibration.ts';
 import type { CalibrateKind, CalibrationKind } from './section.ts';
 
 export const KIND_ORDER: readonly CalibrationKind[] = ['sites', 'helpers', 'throws', 'sizes', 'programs'];
 
-const RUNNERS: Partial<Record<CalibrationKind, CalibrateKind>> = { helpers: calibrateHelpers, sizes: calibrateSizes };
+const RUNNERS: Partial<Record<CalibrationKind, CalibrateKind>> = { helpers: calibrateHelpers, throws: calibrateThrows, sizes: calibrateSizes };
 
 /** Parses `--kinds a,b` (default: every kind) into runners; `programs` needs `programs`. */
 export function kindRunners(list: string | undefined, extra: Partial<Record<CalibrationKind, CalibrateKind>> = {}): KindRunner[] {

@@ -20,7 +20,7 @@ import { looksLikeWorkloadName, unknownWorkload } from '../inputs/workload-catal
 import { applyThrowRate } from '../inputs/throw-knob.ts';
 import { readProgramInput } from '../inputs/program-input.ts';
 import { PACKET_PROG_TYPES, type KernelProgType } from '../kernel/uapi.ts';
-import { resolveKfuncCallsForKernel } from '../kernel/kfunc-ids.ts';
+import { resolveKfuncCallsForKernel } from './kernel-kfuncs.ts';
 import type { Program } from '../program.ts';
 import { createTimingModel } from '../timing/model.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';

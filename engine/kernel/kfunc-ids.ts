@@ -3,49 +3,23 @@
 // machine; the kernel wants `call` with src_reg = BPF_PSEUDO_KFUNC_CALL and imm = the
 // kfunc's BTF_KIND_FUNC type id in vmlinux BTF, off = 0 (kernel/bpf/verifier.c
 // add_kfunc_call: off is an fd_array index for module BTF, 0 meaning vmlinux). Those ids
-// differ per kernel build, so they are read from /sys/kernel/btf/vmlinux, once.
+// differ per kernel build: engine/elf/vmlinux-btf.ts reads them from
+// /sys/kernel/btf/vmlinux (engine/calibrate/kernel-kfuncs.ts joins the two).
 // What else a kfunc call needs is already what the runner sends: a GPL license
 // (add_kfunc_call refuses non-GPL programs) and the JIT. bpf_throw in particular sits in
 // generic_kfunc_set (kernel/bpf/helpers.c), registered for tc (SCHED_CLS) and xdp among
 // others but not socket filters (Linux 6.18 answers "calling kernel function bpf_throw is
 // not allowed"); it needs no BTF func_info, since without an exception_callback
 // declaration the verifier adds a hidden default callback that returns the cookie.
-import { readFile } from 'node:fs/promises';
 import { BpfError } from '../errors.ts';
-import { BTF_KIND, parseBtf } from '../elf/btf.ts';
 import { INSN_SIZE, PSEUDO, readInsn, writeInsn } from '../isa/encoding.ts';
 import { KFUNC_ID } from '../isa/internal-ids.ts';
-
-export const VMLINUX_BTF_PATH = '/sys/kernel/btf/vmlinux';
 
 const CALL_OPCODE = 0x85; // BPF_JMP | BPF_CALL
 const KFUNC_NAMES = new Map<number, string>(Object.entries(KFUNC_ID).map(([name, id]) => [id, name]));
 
-/** BTF FUNC type id by function name, for every function vmlinux BTF describes. */
+/** BTF FUNC type id by function name (engine/elf/vmlinux-btf.ts reads them). */
 export type KernelFuncIds = ReadonlyMap<string, number>;
-
-export function funcIdsOfBtf(data: Uint8Array, file: string): KernelFuncIds {
-  const ids = new Map<string, number>();
-  for (const t of parseBtf(data, file).types) if (t.kind === BTF_KIND.FUNC && t.name && !ids.has(t.name)) ids.set(t.name, t.id);
-  return ids;
-}
-
-const loaded = new Map<string, Promise<KernelFuncIds>>();
-
-/** The running kernel's FUNC ids, parsed on first use (the file is ~5 MB, ~0.25 s). */
-export function vmlinuxFuncIds(path = VMLINUX_BTF_PATH): Promise<KernelFuncIds> {
-  let p = loaded.get(path);
-  if (!p) {
-    p = readFile(path).then(
-      (data) => funcIdsOfBtf(data, path),
-      (e: NodeJS.ErrnoException) => {
-        throw new BpfError('load', `cannot read kernel BTF to resolve kfunc calls: ${e.code ?? e.message} (kernel built without CONFIG_DEBUG_INFO_BTF?)`, { file: path });
-      },
-    );
-    loaded.set(path, p);
-  }
-  return p;
-}
 
 /** Whether the program calls any kfunc (and so needs resolving before it is loaded). */
 export function callsKfuncs(insns: Uint8Array): boolean {
@@ -76,11 +50,4 @@ export function resolveKfuncCalls(insns: Uint8Array, kernelIds: KernelFuncIds, f
     writeInsn(out, i, { ...insn, off: 0, imm: id });
   }
   return out;
-}
-
-/** resolveKfuncCalls against the running kernel's vmlinux BTF; programs without kfunc
- * calls come back unchanged without reading BTF. */
-export async function resolveKfuncCallsForKernel(insns: Uint8Array, file?: string, btfPath?: string): Promise<Uint8Array> {
-  if (!callsKfuncs(insns)) return insns;
-  return resolveKfuncCalls(insns, await vmlinuxFuncIds(btfPath), file);
 }

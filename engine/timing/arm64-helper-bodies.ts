@@ -6,8 +6,9 @@
 
 import { A64_REG, type MachineOp } from './op-class.ts';
 import {
-  a, abcond, acmp, aret, bl, contextLevelArm64, frameSetup, frameTeardown, mrsCurrent, mrsPercpu, patchableEntry, searchStepsArm64,
+  a, abcond, acmp, aret, bl, contextLevelArm64, frameSetup, frameTeardown, mrsCurrent, mrsPercpu, patchableEntry,
 } from './kernel-ops-arm64.ts';
+import { DEFAULT_THROW_PARAMETERS, throwPerFrameArm64 } from './throw-cost.ts';
 
 // offsetof(struct task_struct, bpf_exception_thrown), as on x86: fits ldrb's unsigned imm12.
 const THROWN_OFF = 3000;
@@ -50,23 +51,9 @@ export const A64_THROW: MachineOp[] = [
   bl('arch_bpf_stack_walk'),
 ];
 
-/**
- * One frame of arch_bpf_stack_walk() → kunwind_stack_walk(): arm64 unwinds by frame
- * records, so a step is the bounds check of the record (on_accessible_stack) and one
- * `ldp` of {fp, lr}, with no ORC table search as on x86; then the consume callback's
- * bpf_ksym_find() latch-tree lookup (≈log2 of loaded programs steps).
- */
-export const A64_THROW_PER_FRAME: MachineOp[] = [
-  acmp('cmp x13, x14  ; on_accessible_stack(): record below the stack top', [13, 14]),
-  abcond('b.hs .Lbad'),
-  acmp('cmp x13, x15  ; and above the stack base', [13, 15]),
-  abcond('b.lo .Lbad'),
-  a('load', 'ldp x13, x16, [x13]  ; frame record {fp, lr}', 13, [13], 'load', 'stack', 16),
-  a('mov-reg', 'mov x1, x16  ; state->common.pc', 1, [16]),
-  a('call-indirect', 'blr x17  ; consume_fn (bpf_stack_walker)', 0, [17, 0, 1]),
-  ...searchStepsArm64(6, 'bpf_ksym_find latch tree'),
-  aret(),
-];
+/** One BPF frame of arch_bpf_stack_walk() under a distro kernel's parameters
+ * (engine/timing/throw-cost.ts throwPerFrameArm64()). */
+export const A64_THROW_PER_FRAME: MachineOp[] = throwPerFrameArm64(DEFAULT_THROW_PARAMETERS);
 
 /** __htab_map_lookup_elem(): jhash of a 4-byte key, bucket, first element hits. */
 export const A64_HASH_LOOKUP: MachineOp[] = [

@@ -16,8 +16,9 @@ import { INTERNAL_HELPER, KFUNC_ID } from '../isa/internal-ids.ts';
 import * as A64 from './arm64-helper-bodies.ts';
 import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
-import { contextLevel, fentryNop, k, kret, loadCurrent, searchSteps } from './kernel-ops-x86.ts';
+import { contextLevel, fentryNop, k, kret, loadCurrent } from './kernel-ops-x86.ts';
 import { MAP_HELPER_COSTS } from './map-helper-costs.ts';
+import { DEFAULT_THROW_PARAMETERS, throwBodyX86, throwPerFrameX86 } from './throw-cost.ts';
 import { X86_REG, type MachineOp } from './op-class.ts';
 
 export { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
@@ -138,29 +139,20 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   },
   {
     name: 'bpf_throw', id: KFUNC_ID.bpf_throw, kind: 'kfunc',
-    body: [fentryNop(), k('mov-reg', 'mov rbx, rdi  ; cookie', R.rbx, [R.rdi]), k('call-direct', 'call arch_bpf_stack_walk', R.rax, [R.rsp], 'store', 'stack', 8)],
+    body: throwBodyX86(DEFAULT_THROW_PARAMETERS),
     perUnit: {
       unit: 'BPF stack frame walked',
-      ops: [
-        // unwind_next_frame() with ORC: __orc_find() binary search over orc_unwind_ip
-        // (≈2^17 entries in a distro vmlinux, so ≈17 steps), then bpf_ksym_find():
-        // latch-tree lookup keyed by address (≈log2 of loaded programs steps).
-        ...searchSteps(17, 'orc_unwind_ip binary search'),
-        k('load', 'mov rax, qword ptr [r9]  ; orc entry', R.rax, [R.r9], 'load', 'kernel', 8),
-        ...searchSteps(6, 'bpf_ksym_find latch tree'),
-        k('call-direct', 'call consume_fn', R.rax, [R.rsp], 'store', 'stack', 8),
-        kret(),
-      ],
-      source: 'kernel/bpf/helpers.c bpf_throw() (v6.7), arch/x86/net/bpf_jit_comp.c arch_bpf_stack_walk(), arch/x86/kernel/unwind_orc.c __orc_find(), kernel/bpf/core.c bpf_ksym_find()',
+      ops: throwPerFrameX86(DEFAULT_THROW_PARAMETERS),
+      source: 'engine/timing/throw-cost.ts: unwind_get_return_address() → kernel_text_address() (module, ftrace-trampoline, kprobe-slot and BPF lookups), bpf_stack_walker() → bpf_prog_ksym_find(), unwind_next_frame() → orc_find() misses → frame-pointer fallback (Linux v6.18), under a distro kernel\'s parameters',
     },
     bodyArm64: A64.A64_THROW,
     perUnitArm64: {
       unit: 'BPF stack frame walked',
       ops: A64.A64_THROW_PER_FRAME,
-      source: 'arch/arm64/kernel/stacktrace.c arch_bpf_stack_walk() → kunwind_stack_walk() (frame records, no ORC table), kernel/bpf/core.c bpf_ksym_find()',
+      source: 'engine/timing/throw-cost.ts throwPerFrameArm64(): arch/arm64/kernel/stacktrace.c arch_bpf_stack_walk() → kunwind_stack_walk() (frame records), bpf_stack_walker() → bpf_prog_ksym_find()',
     },
-    unmeasured: 'the stack walk is not measured on a kernel: each frame is costed as the steps of arch_bpf_stack_walk() and bpf_ksym_find() (arch/x86/net/bpf_jit_comp.c, arch/arm64/kernel/stacktrace.c, kernel/bpf/core.c), a structural lower bound',
-    source: 'Linux v6.7 "bpf: Implement BPF exceptions" (f18b03fabaa9) and "arch/x86: Implement arch_bpf_stack_walk" (fd5d27b70188)',
+    unmeasured: 'the stack walk is costed from its Linux v6.18 mechanism under a stock distro configuration (engine/timing/throw-cost.ts DEFAULT_THROW_PARAMETERS), not from a kernel measurement: every BPF frame walks ftrace_ops_list twice and searches the module and BPF symbol trees, so attached BPF trampolines, tracers, modules and loaded programs add to it (the throws calibration measures the host)',
+    source: 'Linux v6.7 "bpf: Implement BPF exceptions" (f18b03fabaa9) and "arch/x86: Implement arch_bpf_stack_walk" (fd5d27b70188); per-frame work as of v6.18 in engine/timing/throw-cost.ts',
   },
   {
     name: 'bpf_map_lookup_elem (array)', id: BPF_FUNC.map_lookup_elem, kind: 'helper',

@@ -16,7 +16,7 @@ import type { TimingModel, TimingModelKind, TimingModelOptions } from './timing-
 export type { TimingModel, TimingModelKind, TimingModelOptions, TimingStats } from './timing-model.ts';
 
 export function createTimingModel(kind: TimingModelKind, cpu: CpuModel, loaded: LoadedProgram, opts: TimingModelOptions = {}): TimingModel {
-  const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary });
+  const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary, throwParameters: opts.throwParameters });
   const table = buildOpTable(lowered, cpu);
   if (kind === 'ooo') return new OooModel(cpu, loaded, lowered, table, opts.caches);
   return new AdditiveModel(cpu, loaded, lowered, table);

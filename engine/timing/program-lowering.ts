@@ -8,6 +8,7 @@ import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, STRIDE } from '../layout/decoded-row
 import type { LoadedProgram } from '../exec/decoded.ts';
 import { MEM_BASE_HI, TEXT_BASE_HI } from '../layout/address-space.ts';
 import { KFUNC_ID } from '../isa/internal-ids.ts';
+import { withThrowParameters, type ThrowCostParameters } from './throw-cost.ts';
 import { specsByMnemonic, type OpSpec } from '../isa/opcodes.ts';
 import { costForCall } from './helper-bodies.ts';
 import type { HelperCost } from './helper-cost-types.ts';
@@ -69,6 +70,8 @@ export interface UnmeasuredCost {
 export interface LowerOptions {
   /** prog->aux->exception_boundary of the main program (the `unwind` strategy). */
   exceptionBoundary?: boolean;
+  /** Kernel configuration bpf_throw's walk is costed under (default: a distro kernel's). */
+  throwParameters?: ThrowCostParameters;
 }
 
 const SPECS = specsByMnemonic();
@@ -154,6 +157,10 @@ function inlineSequence(cost: HelperCost, pc: number, isa: CpuModel['isa'], stac
 }
 
 /** The kernel code behind the call on this ISA. */
+function underThrowParameters(cost: HelperCost, opts: LowerOptions): HelperCost {
+  return opts.throwParameters && cost.kind === 'kfunc' && cost.id === KFUNC_ID.bpf_throw ? withThrowParameters(cost, opts.throwParameters) : cost;
+}
+
 function bodyFor(cost: HelperCost, isa: CpuModel['isa']): MachineOp[] | undefined {
   return isa === 'x86-64' ? cost.body : cost.bodyArm64;
 }
@@ -185,7 +192,7 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
     const fn = functions[fnOf[pc]];
     const insn = jitInsn(loaded, pc, spec);
     if (spec.form === 'helper' || spec.form === 'kfunc') {
-      const cost = costForCall(loaded, pc, spec.form, insn.imm);
+      const cost = underThrowParameters(costForCall(loaded, pc, spec.form, insn.imm), opts);
       const extra = cost.extraCycles?.[cpu.id];
       if (extra) slot.extraCycles = extra.value;
       else if (extra === null || cost.unmeasured) unmeasured.push({ pc, text: `${cost.name}: ${cost.unmeasured ?? `no figure for ${cpu.id}`}` });
@@ -216,7 +223,8 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
     slot.hasCallOp = slot.ops.some((o) => o.cls === 'call-direct' || o.cls === 'call-indirect');
   }
 
-  const thrower = loaded.kfuncIds.length ? safeThrowCost(loaded) : undefined;
+  const found = loaded.kfuncIds.length ? safeThrowCost(loaded) : undefined;
+  const thrower = found && underThrowParameters(found, opts);
   return {
     isa,
     functions,

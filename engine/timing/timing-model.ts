@@ -6,6 +6,7 @@ import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { ExecObserver } from '../exec/observer.ts';
 import type { SharedCaches } from './cache.ts';
 import type { UnmeasuredCost } from './program-lowering.ts';
+import type { ThrowCostParameters } from './throw-cost.ts';
 
 export type TimingModelKind = 'ooo' | 'additive';
 
@@ -41,6 +42,9 @@ export interface TimingModel extends ExecObserver {
 export interface TimingModelOptions {
   /** prog->aux->exception_boundary: the main program saves all callee-saved registers. */
   exceptionBoundary?: boolean;
+  /** Kernel configuration bpf_throw's stack walk is costed under (engine/timing/throw-cost.ts;
+   * default: a distro kernel's). */
+  throwParameters?: ThrowCostParameters;
   /** A last-level cache shared with other simulated CPUs (default: a private one). */
   caches?: SharedCaches;
 }

@@ -6,13 +6,9 @@ import { PSEUDO, readInsn } from '../../engine/isa/encoding.ts';
 import { KFUNC_ID } from '../../engine/isa/internal-ids.ts';
 import { isRejected } from '../../engine/kernel/bpf-syscall.ts';
 import { exit, ins, movImm, program } from '../../engine/kernel/insn-builder.ts';
-import {
-  funcIdsOfBtf,
-  resolveKfuncCalls,
-  resolveKfuncCallsForKernel,
-  VMLINUX_BTF_PATH,
-  vmlinuxFuncIds,
-} from '../../engine/kernel/kfunc-ids.ts';
+import { resolveKfuncCallsForKernel } from '../../engine/calibrate/kernel-kfuncs.ts';
+import { funcIdsOfBtf, VMLINUX_BTF_PATH, vmlinuxFuncIds } from '../../engine/elf/vmlinux-btf.ts';
+import { resolveKfuncCalls } from '../../engine/kernel/kfunc-ids.ts';
 import { needKernel } from './kernel-fixture.ts';
 
 const callKfunc = (id: number) => ins('call', 'kfunc', { src: PSEUDO.CALL_KFUNC, imm: id });
