@@ -29,7 +29,6 @@ import { callsBpfThrow, emptyProgram, formOrSkip, kernelProgType, PROGRAM_STRATE
 import { timeInRounds, type RoundTimings, type TimedProgram } from './rounds.ts';
 import { judged, TARGETS, type CalibrateKind, type CalibrationRow, type CalibrationSection, type SectionContext } from './section.ts';
 import { spread } from './spread.ts';
-import { timeInWallRounds } from './wall-rounds.ts';
 
 /** One program to calibrate, with the context the executor runs it on. */
 export interface CalibrationProgram {
@@ -233,7 +232,7 @@ async function recordProgram(cp: CalibrationProgram, ctx: SectionContext, cpu: C
   const opts = { ...ctx.rounds, onRound: (d: number, t: number) => ctx.onProgress?.(cp.label, d, t) };
   let t: RoundTimings;
   try {
-    t = packet ? await timeInRounds(ctx.handle, timed, opts) : await timeInWallRounds(ctx.handle, timed, opts);
+    t = await timeInRounds(ctx.handle, timed, { ...opts, wallClock: !packet });
   } catch (e) {
     // A run that fails (r0 changing between runs, a test run the kernel refuses) loses
     // this program's kernel side only.

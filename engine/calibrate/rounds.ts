@@ -5,8 +5,16 @@
 // its own baselines, taken within milliseconds of what they convert, and drift or a burst
 // of load from other work hits all programs of a round alike. Per round and program the
 // figure is the median over its runs.
+//
+// Program types whose PROG_TEST_RUN runs once and reports no duration (raw_tracepoint,
+// syscall: net/bpf/test_run.c bpf_prog_test_run_raw_tp and bpf_prog_test_run_syscall
+// reject repeat and leave duration 0) are timed with `wallClock`: each run by the
+// runner's CLOCK_MONOTONIC around the bpf() call, so a figure includes the syscall's own
+// entry and exit, and a caller subtracts an empty program of the same type timed in the
+// same rounds.
 import { BpfError } from '../errors.ts';
 import type { KernelHandle, KernelProgType, LoadedProgram } from '../kernel/bpf-syscall.ts';
+import { PACKET_PROG_TYPES } from '../kernel/uapi.ts';
 import { measureClock, type ClockMeasurement } from '../kernel/clock-ruler.ts';
 import { loadOrThrow, median } from '../kernel/time-program.ts';
 import type { MapDef } from '../program.ts';
@@ -38,7 +46,18 @@ export interface RoundOptions {
   clockRepeat?: number;
   /** Called after each round (progress). */
   onRound?: (done: number, total: number) => void;
+  /** Time single runs by the wall clock around bpf() (see the file comment); `repeat` is
+   * then unused and each pass is WALL_RUNS_PER_PASS single runs per program. */
+  wallClock?: boolean;
 }
+
+/** Single runs per program per pass under wallClock: one run is a ~1 µs syscall, too
+ * short for one to say much. */
+const WALL_RUNS_PER_PASS = 50;
+
+/** BPF_PROG_TYPE_SYSCALL programs load only as sleepable (kernel/bpf/verifier.c
+ * check_attach_btf_id: "Syscall programs can only be sleepable"). */
+const SLEEPABLE_ONLY: ReadonlySet<KernelProgType> = new Set(['syscall']);
 
 export interface RoundTimings {
   /** [program][round]: median ns per run of that round; empty for a skipped program. */
@@ -71,7 +90,7 @@ async function loadAll(handle: KernelHandle, programs: readonly TimedProgram[], 
       continue;
     }
     try {
-      out.push(await loadOrThrow(handle, p.insns, { progType: p.progType, maps: p.maps, name: p.name }));
+      out.push(await loadOrThrow(handle, p.insns, { progType: p.progType, maps: p.maps, name: p.name, sleepable: SLEEPABLE_ONLY.has(p.progType) }));
     } catch (e) {
       if (!p.mayBeRejected || !(e instanceof BpfError)) {
         await Promise.all(out.map((q) => q && handle.unload(q)));
@@ -107,13 +126,15 @@ export async function timeInRounds(handle: KernelHandle, programs: readonly Time
     const progs = await loadAll(handle, programs, skipped);
     try {
       const runs: number[][] = programs.map(() => []);
-      for (let r = 0; r < opts.runsPerLoad; r++) {
+      const passes = opts.wallClock ? opts.runsPerLoad * WALL_RUNS_PER_PASS : opts.runsPerLoad;
+      for (let r = 0; r < passes; r++) {
         for (let j = 0; j < programs.length; j++) {
           const i = (j + r) % programs.length; // rotate so no program always runs first
           const p = progs[i];
           if (!p) continue;
-          const res = await handle.testRun(p, { repeat: opts.repeat, data: programs[i].data ?? DATA, ctx: programs[i].ctx });
-          runs[i].push(res.durationNs);
+          const data = programs[i].data ?? (PACKET_PROG_TYPES.has(programs[i].progType) ? DATA : undefined);
+          const res = await handle.testRun(p, { repeat: opts.wallClock ? 1 : opts.repeat, data, ctx: programs[i].ctx });
+          runs[i].push(opts.wallClock ? res.wallNs : res.durationNs);
           retvals[i] ??= res.retval;
           if (retvals[i] !== res.retval) throw new BpfError('runtime', `${programs[i].name} returned ${res.retval}, earlier ${retvals[i]}`);
         }

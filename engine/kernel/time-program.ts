@@ -48,7 +48,7 @@ export function median(xs: readonly number[]): number {
 export async function loadOrThrow(
   handle: KernelHandle,
   insns: Uint8Array,
-  opts: { progType: KernelProgType; maps?: readonly (MapDef | KernelMap)[]; name?: string },
+  opts: { progType: KernelProgType; maps?: readonly (MapDef | KernelMap)[]; name?: string; sleepable?: boolean },
 ): Promise<LoadedProgram> {
   const r = await handle.load(insns, opts);
   if (!isRejected(r)) return r;
