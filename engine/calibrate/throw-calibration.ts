@@ -15,7 +15,7 @@ import { createTimingModel } from '../timing/model.ts';
 import { hostThrowParameters, type HostThrowParameters } from './host-throw-parameters.ts';
 import { DEFAULT_THROW_PARAMETERS, describeThrowParameters, type ThrowCostParameters } from '../timing/throw-cost.ts';
 import { timeInRounds } from './rounds.ts';
-import { judged, TARGETS, type CalibrateKind, type CalibrationRow, type CalibrationSection } from './section.ts';
+import { judged, TARGETS, type CalibrateKind, type CalibrationRow, type CalibrationSection, type SectionContext } from './section.ts';
 import { spread } from './spread.ts';
 import { buildThrowPrograms, THROW_COOKIE, THROW_DEPTHS, type ThrowProgram } from './throw-programs.ts';
 
@@ -78,6 +78,13 @@ export function modelThrowCosts(programs: readonly ThrowProgram[], cpu: CpuModel
   return { byDepth, fixed: fit.fixed, perFrame: fit.perUnit };
 }
 
+/** A throw costs thousands of cycles, so each PROG_TEST_RUN needs far fewer runs than the
+ * call-site kind's to stay in milliseconds; fewer rounds keep the kind near a minute. */
+const REPEAT_DIVISOR = 20;
+export function throwRounds(r: SectionContext['rounds']): SectionContext['rounds'] {
+  return { loads: Math.min(r.loads, 10), runsPerLoad: Math.min(r.runsPerLoad, 9), repeat: Math.max(1, Math.round(r.repeat / REPEAT_DIVISOR)) };
+}
+
 export const calibrateThrows: CalibrateKind = async (ctx) => {
   const found = cpuModelById(ctx.cpuModel);
   if (!found) throw new BpfError('usage', `unknown --cpu-model '${ctx.cpuModel}'`);
@@ -100,7 +107,9 @@ export const calibrateThrows: CalibrateKind = async (ctx) => {
         programs.map(async (p) => ({ name: p.program.name, insns: await resolveKfuncCallsForKernel(p.program.insns, p.program.name), progType: 'tc' as const, maps: [] })),
       );
       host = await hostThrowParameters();
-      const t = await timeInRounds(ctx.handle, timed, { ...ctx.rounds, onRound: (done, total) => ctx.onProgress?.('throws', done, total) });
+      const rounds = throwRounds(ctx.rounds);
+      notes.push(`Kernel: ${rounds.loads} rounds x ${rounds.runsPerLoad} passes, repeat ${rounds.repeat} (a throw through 8 frames is ~5 us, so the call-site kind's repeat is divided by ${REPEAT_DIVISOR}).`);
+      const t = await timeInRounds(ctx.handle, timed, { ...rounds, onRound: (done, total) => ctx.onProgress?.('throws', done, total) });
       programs.forEach((p, i) => {
         if (t.retvals[i] !== THROW_COOKIE) throw new BpfError('runtime', `${p.program.name} returned ${t.retvals[i]} on the kernel, expected the cookie ${THROW_COOKIE}`);
       });
@@ -133,7 +142,7 @@ export const calibrateThrows: CalibrateKind = async (ctx) => {
   const rows: CalibrationRow[] = THROW_DEPTHS.map((f) =>
     judged({
       kind: 'throws',
-      label: `throw, F=${f} BPF frames`,
+      label: `F=${f} frames, whole throw`,
       unit: 'cycles/throw',
       measured: costByRound ? spread(costByRound.get(f)!) : undefined,
       model: model.byDepth.get(f),
@@ -144,7 +153,7 @@ export const calibrateThrows: CalibrateKind = async (ctx) => {
   rows.push(
     judged({
       kind: 'throws',
-      label: 'throw, per BPF frame walked (fit)',
+      label: 'per frame walked (fit)',
       unit: 'cycles/frame',
       measured: fits.length ? spread(fits.map((x) => x.perUnit)) : undefined,
       model: model.perFrame,
@@ -153,7 +162,7 @@ export const calibrateThrows: CalibrateKind = async (ctx) => {
     }),
     judged({
       kind: 'throws',
-      label: 'throw, fixed part (fit)',
+      label: 'fixed part (fit)',
       unit: 'cycles/throw',
       measured: fits.length ? spread(fits.map((x) => x.fixed)) : undefined,
       model: model.fixed,
