@@ -28,13 +28,18 @@ const PERCPU_ARRAY_GEN_LOOKUP: BpfSeqInsn[] = [
   ['mov', 'dst,imm', 0, 0, 0, 0], // null: r0 = 0
 ];
 
-/** jhash of the 4-byte key (include/linux/jhash.h __jhash_final(): 7 rounds), x86 and arm64. */
+/** jhash of the 4-byte key (include/linux/jhash.h __jhash_final(): 7 rounds), x86 and arm64.
+ * On x86-64 htab_map_hash() is out of line (`t htab_map_hash` in the calibration host's
+ * /proc/kallsyms, Linux 6.18.44): a call, and a return through the CPU's return thunk. */
 const jhashX86 = (): MachineOp[] => [
   k('load', 'mov r8d, dword ptr [rdi + 0x100]  ; htab->hashrnd', R.r8, [R.rdi], 'load', 'kernel', 4),
+  k('call-direct', 'call htab_map_hash', R.rax, [R.rsp], 'store', 'stack', 8),
+  fentryNop(),
   k('load', 'mov eax, dword ptr [rsi]  ; key word', R.rax, [R.rsi], 'load', 'insn', 4),
   ...Array.from({ length: 7 }, () => [
     k('alu', 'xor ecx, edx', R.rcx, [R.rcx, R.rdx]), k('shift', 'rol edx, 14', R.rdx, [R.rdx]), k('alu', 'sub ecx, edx', R.rcx, [R.rcx, R.rdx]),
   ]).flat(),
+  kret(),
   k('load', 'mov r9d, dword ptr [rdi + 0x104]  ; n_buckets', R.r9, [R.rdi], 'load', 'kernel', 4),
   k('alu', 'dec r9d', R.r9, [R.r9]),
   k('alu', 'and r9d, ecx', R.r9, [R.r9, R.rcx]),
@@ -203,11 +208,17 @@ const HASH_DELETE_A64: MachineOp[] = [
  * producer_pos), memcpy, bpf_ringbuf_commit() (xchg of the header, consumer_pos check).
  * The copy is costed as 16 bytes whatever `size` is.
  */
+// On x86-64 __bpf_ringbuf_reserve() stays out of line (the calibration host's
+// /proc/kallsyms lists `t __bpf_ringbuf_reserve`, Linux 6.18.44) and the record copy is
+// memcpy() with a run-time size, a call (arch/x86/lib/memcpy_64.S, with FSRM `rep
+// movsb`): two more returns, each through the CPU's return thunk.
 const RINGBUF_OUTPUT_X86: MachineOp[] = [
   fentryNop(),
   k('alu', 'test rcx, -4  ; flags & ~(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP)', R.flags, [R.rcx]),
   k('branch-cond', 'jne .Leinval', undefined, [R.flags]),
   k('load', 'mov r10, qword ptr [rdi + 0x100]  ; rb', R.r10, [R.rdi], 'load', 'kernel', 8),
+  k('call-direct', 'call __bpf_ringbuf_reserve', R.rax, [R.rsp], 'store', 'stack', 8),
+  fentryNop(),
   k('atomic-rmw', 'lock cmpxchg dword ptr [r10 + 0x40], edx  ; raw_spin_lock(&rb->spinlock)', R.rax, [R.r10, R.rdx], 'rmw', 'kernel', 4),
   k('load', 'mov r8, qword ptr [r10 + 0x1000]  ; smp_load_acquire(consumer_pos)', R.r8, [R.r10], 'load', 'kernel', 8),
   k('load', 'mov r9, qword ptr [r10 + 0x2000]  ; producer_pos', R.r9, [R.r10], 'load', 'kernel', 8),
@@ -218,10 +229,15 @@ const RINGBUF_OUTPUT_X86: MachineOp[] = [
   k('store', 'mov qword ptr [r10 + r9 + 0x3000], rax  ; hdr->len | BUSY, pg_off', undefined, [R.r10, R.r9, R.rax], 'store', 'kernel', 8),
   k('store', 'mov qword ptr [r10 + 0x2000], r11  ; smp_store_release(producer_pos)', undefined, [R.r10, R.r11], 'store', 'kernel', 8),
   k('store', 'mov byte ptr [r10 + 0x40], 0  ; raw_spin_unlock', undefined, [R.r10], 'store', 'kernel', 1),
+  kret(),
+  k('call-direct', 'call memcpy', R.rax, [R.rsp], 'store', 'stack', 8),
+  k('mov-reg', 'mov rax, rdi', R.rax, [R.rdi]),
+  k('mov-reg', 'mov rcx, rdx', R.rcx, [R.rdx]),
   ...[0, 8].flatMap((o) => [
-    k('load', `mov rax, qword ptr [rsi + ${o}]  ; memcpy`, R.rax, [R.rsi], 'load', 'insn', 8),
-    k('store', `mov qword ptr [r10 + r9 + ${0x3008 + o}], rax`, undefined, [R.r10, R.r9, R.rax], 'store', 'kernel', 8),
+    k('load', `rep movsb  ; bytes ${o}-${o + 7}: the load`, R.r8, [R.rsi, R.rcx], 'load', 'insn', 8),
+    k('store', 'rep movsb  ; the store', undefined, [R.r10, R.r9, R.r8], 'store', 'kernel', 8),
   ]),
+  kret(),
   k('atomic-rmw', 'xchg dword ptr [r10 + r9 + 0x3000], edx  ; commit: clear BUSY', R.rdx, [R.r10, R.r9, R.rdx], 'rmw', 'kernel', 4),
   k('load', 'mov r8, qword ptr [r10 + 0x1000]  ; consumer_pos', R.r8, [R.r10], 'load', 'kernel', 8),
   k('alu', 'cmp r8, r9', R.flags, [R.r8, R.r9]),

@@ -85,6 +85,11 @@ export class OooModel extends OpReplay {
   private fpDepth = 0;
   private runBase = 0;
   private returnMispredicts = 0;
+  /** When the last explicit arithmetic on the stack pointer (`sub rsp, n`, the SRSO
+   * thunk's `lea rsp, [rsp + 8]`) produced its result: the stack engine folds only the
+   * implicit adjustments of push/pop/call/ret, so a later pop or ret reads an rsp that
+   * ALU op wrote and cannot form its address before it. */
+  private spWritten = 0;
 
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, shared?: SharedCaches) {
     super(cpu, loaded, lowered, t);
@@ -222,6 +227,7 @@ export class OooModel extends OpReplay {
     let ready = srcMax > d ? srcMax : d;
     let level = 0;
     let fwd = -1;
+    if ((spm === S_RET || spm === S_POP) && this.spWritten > ready) ready = this.spWritten;
     if (mem === M_LOAD || mem === M_RMW) {
       fwd = this.fwd.lookup(addr);
       if (fwd > ready) ready = fwd;
@@ -248,6 +254,7 @@ export class OooModel extends OpReplay {
     }
     if (mem === M_STORE || mem === M_RMW) this.fwd.store(addr, mem === M_RMW ? complete : srcMax > issue ? srcMax : issue);
     if (mem === M_RMW && this.lockedRmwFences) this.loadFence = complete;
+    if (spm === S_DISCARD || spm === S_ADJUST) this.spWritten = complete;
     for (let i = t.wA[k], e = t.wB[k]; i < e; i++) regReady[pool[i]] = complete;
 
     // ---- control flow ----
@@ -327,6 +334,7 @@ export class OooModel extends OpReplay {
     this.retireT = 0;
     this.fwd.clear();
     this.loadFence = 0;
+    this.spWritten = 0;
     this.returnMispredicts = 0;
   }
 

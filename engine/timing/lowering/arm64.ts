@@ -62,15 +62,16 @@ function bcond(cond: string, off: number): MachineOp {
   return a64op('branch-cond', `b.${cond} .Lbpf_${off >= 0 ? 'f' : 'b'}${Math.abs(off)}`, { srcs: [NZCV], follows: 'bpf-branch' });
 }
 
-function call(target: string, srcRegs: number[], ctx: A64LowerCtx): MachineOp[] {
+// bl/blr read no argument register (Arm ARM, BL: "X[30] = PC + 4; BranchTo(...)"): the
+// callee's instructions read x0-x4, so the link register is ready whatever computed them.
+function call(target: string, ctx: A64LowerCtx): MachineOp[] {
   const out: MachineOp[] = [];
   const lr = A64_REG.lr;
-  const args = [0, 1, 2, 3, 4, ...srcRegs];
   if (ctx.farCalls) {
     out.push(...movImm(TMP1, true, ['movn #0', 'movk #0, lsl #16', 'movk #0, lsl #32']));
-    out.push(a64op('call-indirect', `blr x${TMP1}`, { dst: 0, alsoWrites: [lr], srcs: [TMP1, ...args], follows: 'always' }));
+    out.push(a64op('call-indirect', `blr x${TMP1}`, { dst: 0, alsoWrites: [lr], srcs: [TMP1], follows: 'always' }));
   } else {
-    out.push(a64op('call-direct', `bl ${target}`, { dst: 0, alsoWrites: [lr], srcs: args, follows: 'always' }));
+    out.push(a64op('call-direct', `bl ${target}`, { dst: 0, alsoWrites: [lr], srcs: [], follows: 'always' }));
   }
   out.push(a64op('mov-reg', 'mov x7, x0', { dst: 7, srcs: [0] }));
   return out;
@@ -276,11 +277,11 @@ export function lowerArm64(insn: JitInsn, ctx: A64LowerCtx): MachineOp[] {
         ];
       }
       if (insn.imm === 35 || insn.imm === 158) return [a64op('sysreg-read', 'mrs x7, sp_el0', { dst: 7, addr: 'current' })];
-      return call(`bpf_helper_${insn.imm}`, [], ctx);
+      return call(`bpf_helper_${insn.imm}`, ctx);
     case 'kfunc':
-      return call(`bpf_kfunc_${insn.imm}`, [], ctx);
+      return call(`bpf_kfunc_${insn.imm}`, ctx);
     case 'local':
-      return call(`bpf_subprog_${insn.imm}`, [], { ...ctx, farCalls: false });
+      return call(`bpf_subprog_${insn.imm}`, { ...ctx, farCalls: false });
     case 'callx': {
       // No BPF_CALL|BPF_X case in build_insn() (the verifier rejects it); an indirect call.
       const t = a64Reg(insn.dst);
@@ -301,7 +302,7 @@ export function lowerArm64(insn: JitInsn, ctx: A64LowerCtx): MachineOp[] {
         if (insn.imm) out.push(a64op('alu', `add x1, x1, #${insn.imm}`, { dst: 1, srcs: [1] }));
       }
       out.push(a64op('mov-reg', 'mov x0, x19', { dst: 0, srcs: [19] }));
-      out.push(...call(`bpf_skb_load_helper_${spec.width}_no_cache`, [], ctx));
+      out.push(...call(`bpf_skb_load_helper_${spec.width}_no_cache`, ctx));
       out.push(a64op('alu', 'cmp x7, #0', { dst: NZCV, srcs: [7] }), bcond('ge', 2));
       return out;
     }

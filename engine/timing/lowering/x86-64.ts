@@ -35,8 +35,6 @@ export interface X86LowerCtx {
   tailCallReachable?: boolean;
 }
 
-const HELPER_ARGS = [1, 2, 3, 4, 5].map(x86Reg);
-
 function near(ctx: X86LowerCtx, off: number): boolean {
   return ctx.nearJump ? ctx.nearJump(off) : Math.abs(off) <= 24;
 }
@@ -85,10 +83,17 @@ function jump(ctx: X86LowerCtx, off: number, label?: string): MachineOp[] {
   return [op('jmp', `jmp ${label ?? `.Lbpf_${off >= 0 ? 'f' : 'b'}${Math.abs(off)}`}`, bytes, { follows: 'always' })];
 }
 
-/** call rel32 (emit_call), reading the argument registers and writing rax. */
-export function callRel32(target: string, args: readonly number[] = HELPER_ARGS): MachineOp {
+/**
+ * call rel32 (emit_call), writing rax. It reads no argument register: `call` pushes the
+ * address of the next instruction and jumps, and the callee's own instructions read the
+ * arguments (Intel SDM vol. 2A CALL, "Operation"; AMD APM vol. 3 CALL (Near)). Listing
+ * r1-r5 as its sources made the push of the return address, and so the callee's `ret`
+ * that reads it back, wait for whatever last wrote an argument register: a check's load
+ * into r1 just before the next call then sat on the return's critical path.
+ */
+export function callRel32(target: string): MachineOp {
   return op('call-direct', `call ${target}`, 5, {
-    dst: X86_REG.rax, alsoWrites: [X86_REG.rsp], srcs: [...args, X86_REG.rsp], mem: 'store', memBytes: 8, addr: 'stack', follows: 'always',
+    dst: X86_REG.rax, alsoWrites: [X86_REG.rsp], srcs: [X86_REG.rsp], mem: 'store', memBytes: 8, addr: 'stack', follows: 'always',
   });
 }
 
@@ -305,7 +310,7 @@ function lowerLdAbs(insn: JitInsn, ctx: X86LowerCtx): MachineOp[] {
     if (imm !== 0) out.push(...lowerAlu({ spec: { ...spec, mnemonic: 'add', form: 'dst,imm' }, dst: 2, src: 0, off: 0, imm }, true));
   }
   out.push(...movReg(true, 1, 6));
-  out.push(callRel32(`bpf_skb_load_helper_${spec.width}_no_cache`, [1, 2].map(x86Reg)));
+  out.push(callRel32(`bpf_skb_load_helper_${spec.width}_no_cache`));
   out.push(op('alu', 'test rax, rax', 3, { dst: FLAGS, srcs: [X86_REG.rax] }));
   out.push(condJump(ctx, 'jge', 2));
   return out;
@@ -352,7 +357,7 @@ export function lowerX86(insn: JitInsn, ctx: X86LowerCtx): MachineOp[] {
       // indirect call a JIT would need.
       const t = x86Reg(insn.dst);
       return [op('call-indirect', `call ${regName(t, 64)}`, (isEreg(insn.dst) ? 1 : 0) + 2, {
-        dst: X86_REG.rax, alsoWrites: [X86_REG.rsp], srcs: [t, ...HELPER_ARGS, X86_REG.rsp], mem: 'store', memBytes: 8, addr: 'stack', follows: 'always',
+        dst: X86_REG.rax, alsoWrites: [X86_REG.rsp], srcs: [t, X86_REG.rsp], mem: 'store', memBytes: 8, addr: 'stack', follows: 'always',
       })];
     }
     case 'none':
