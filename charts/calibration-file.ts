@@ -37,6 +37,8 @@ export interface KindRow {
   measured?: { median: number; min: number; max: number };
   model?: number;
   pass?: boolean;
+  /** The row's table within its kind (cell.table), when it has one: a panel each. */
+  table?: string;
 }
 
 export interface MeasuredSite {
@@ -112,7 +114,7 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
         return `sections[${i}].rows[${j}] needs kind, label, unit, and numeric measured {median, min, max} and model where present`;
       }
       if (r.kind === 'sites') continue; // the sites panel reads measured/predicted
-      kindRows.push({ kind: r.kind, label: r.label, unit: r.unit, ...(m ? { measured: { median: m.median as number, min: m.min as number, max: m.max as number } } : {}), ...(isNum(r.model) ? { model: r.model } : {}), ...(typeof r.pass === 'boolean' ? { pass: r.pass } : {}) });
+      kindRows.push({ kind: r.kind, label: r.label, unit: r.unit, ...(m ? { measured: { median: m.median as number, min: m.min as number, max: m.max as number } } : {}), ...(isNum(r.model) ? { model: r.model } : {}), ...(typeof r.pass === 'boolean' ? { pass: r.pass } : {}), ...(isStr(obj(r.cell).table) ? { table: obj(r.cell).table as string } : {}) });
     }
   }
   const kernelHost = obj(kernel.host);

@@ -110,9 +110,10 @@ type Panel = Record<string, unknown>;
  * its own unit and scale): kernel bar with its min-max whisker, model point, per row. */
 function sitesAndKinds(kindRows: readonly KindRow[], colourRange: string[], sites: Panel): Panel {
   if (kindRows.length === 0) return sites;
-  const kinds = [...new Set(kindRows.map((r) => r.kind))];
+  const panelOf = (r: KindRow) => (r.table ? `${r.kind}, ${r.table}` : r.kind);
+  const kinds = [...new Set(kindRows.map(panelOf))];
   const panels = kinds.map((kind) => {
-    const rows = kindRows.filter((r) => r.kind === kind);
+    const rows = kindRows.filter((r) => panelOf(r) === kind);
     const values = rows.flatMap((r) => [
       ...(r.measured ? [{ label: r.label, source: KERNEL, cycles: r.measured.median, min: r.measured.min, max: r.measured.max }] : []),
       ...(r.model !== undefined ? [{ label: r.label, source: 'model: ooo', cycles: r.model }] : []),

@@ -73,6 +73,19 @@ function matrices(rows: readonly CalibrationRow[]): string[] {
   return out;
 }
 
+/** Rows' texts with the labels that share each, so a reason given to many rows prints
+ * once. Program names the kernel echoes in its refusal are not part of the text. */
+function byText(rows: readonly CalibrationRow[], text: (r: CalibrationRow) => string | undefined): Map<string, string> {
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    const t = text(r);
+    if (t === undefined) continue;
+    const key = t.replace(/\b[a-z0-9_]+: kernel rejected/, 'kernel rejected').replace(/: \d+: \(18\) r2 = 0x[0-9a-f]+ \|/, ':');
+    out.set(key, [...(out.get(key) ?? []), r.label]);
+  }
+  return new Map([...out].map(([t, labels]) => [t, labels.length > 3 ? `${labels.slice(0, 2).join(', ')} and ${labels.length - 2} more` : labels.join(', ')]));
+}
+
 export function formatSection(s: CalibrationSection): string {
   const lines: string[] = [];
   const units = [...new Set(s.rows.map((r) => r.unit))];
@@ -106,12 +119,8 @@ export function formatSection(s: CalibrationSection): string {
     lines.push(`rank order: ${order.checked} pairs the kernel tells apart, ${order.wrong.length} reversed and ${order.tied.length} tied by the model`);
     for (const w of order.wrong) lines.push(...wrap(w, WIDTH, 'reversed  '));
   }
-  for (const r of s.rows) {
-    if (r.skipped) lines.push(...wrap(`${r.label}: ${r.skipped}`, WIDTH, 'skipped   '));
-  }
-  for (const r of s.rows) {
-    if (r.note) lines.push(...wrap(`${r.label}: ${r.note}`, WIDTH, 'note      '));
-  }
+  for (const [text, labels] of byText(s.rows, (r) => r.skipped)) lines.push(...wrap(`${labels}: ${text}`, WIDTH, 'skipped   '));
+  for (const [text, labels] of byText(s.rows, (r) => r.note)) lines.push(...wrap(`${labels}: ${text}`, WIDTH, 'note      '));
   for (const n of s.notes) lines.push(...wrap(n, WIDTH, 'note      '));
   return lines.join('\n');
 }
