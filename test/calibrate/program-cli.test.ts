@@ -32,5 +32,5 @@ test('calibrate --program <workload> --no-kernel lists the model\'s rows and why
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^ +none +\+call +\+stack +\+aux +\+percpu$/m);
   assert.match(r.stdout, /^call-chain +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)? +skip\/\d+(\.\d+)?$/m);
-  assert.match(r.stdout, /skipped +call-chain none: kernel: not timed \(no kernel\)/);
+  assert.match(r.stdout, /skipped +call-chain none, call-chain \+call and 3 more: kernel: not timed \(no\s+kernel\)/);
 });

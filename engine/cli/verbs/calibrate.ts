@@ -45,12 +45,15 @@ export const calibrateVerb: Verb = {
   summary: 'time the exception checks on the running kernel; model vs measured',
   help: `usage: bpfexc calibrate [options]
 
-Builds programs with N call sites per strategy (none, call, stack, aux, and a
-percpu analog), loads them into the running kernel, times them with
-BPF_PROG_TEST_RUN, converts ns to cycles with a clock ruler, and prints the
-measured cycles per call site beside the timing models' predictions for the
-same bytes. Needs root (bpf()) and a C compiler (cc) for its bpf() helper;
-without them it says why, shows the model alone and exits 1.
+Times programs on the running kernel with BPF_PROG_TEST_RUN (cycles from a
+clock ruler) and runs the same bytes through the timing model, kind by kind:
+sites (N call sites, each followed by a strategy's check: none, call, stack,
+aux and a percpu analog), helpers (every priced helper and map type, and the
+checks after each), throws (bpf_throw through 1..8 frames), sizes (64..2048
+call sites) and programs (every built-in workload). Each row: kernel median
+[min..max] over rounds, model, and whether the model is within its target.
+Needs root (bpf()) and a C compiler (cc) for its bpf() helper; without them
+it says why, shows the model alone and exits 1.
 
 options:
   --cpu-model ID     timing model CPU (default: the model closest to this
