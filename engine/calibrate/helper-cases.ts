@@ -139,9 +139,6 @@ const CASE_SPECS: Readonly<Record<string, (mapType?: MapType) => CaseSpec>> = {
     result: 'accumulate',
     callback: [movImm(R0, 0), ins('exit', 'none')],
     note: 'one iteration per call; the callback returns 0',
-    // check_ld_imm() refuses BPF_PSEUDO_FUNC without BTF func_info, and the runner loads
-    // programs without BTF.
-    mayBeRejected: 'a callback (BPF_PSEUDO_FUNC) needs BTF func_info, which the runner does not send',
   }),
   bpf_ringbuf_output: () => ({
     tag: 'rbout',

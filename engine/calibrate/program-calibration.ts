@@ -133,6 +133,8 @@ export interface ProgramRecord {
   note?: string;
 }
 
+const isVarying = (m: Predicted | string): boolean => typeof m !== 'string' && m.r0Varies === true;
+
 function r0Mismatch(kernel: number | undefined, model: Predicted | string): string | undefined {
   if (kernel === undefined || typeof model === 'string' || model.r0Varies) return undefined;
   const low = Number(model.r0 & 0xffffffffn);
@@ -226,7 +228,7 @@ async function recordProgram(cp: CalibrationProgram, ctx: SectionContext, cpu: C
       continue;
     }
     indexOf[timed.length] = i;
-    timed.push({ name: f.program.name.slice(0, 15), insns, progType: type as KernelProgType, maps: f.program.maps, data: input.data, ctx: input.kernelCtx, needsCpu0: f.needsCpu0, mayBeRejected: i > 0 });
+    timed.push({ name: f.program.name.slice(0, 15), insns, progType: type as KernelProgType, maps: f.program.maps, data: input.data, ctx: input.kernelCtx, needsCpu0: f.needsCpu0, mayBeRejected: i > 0, retvalMayVary: isVarying(rec.model[i]) });
   }
   const packet = PACKET_PROG_TYPES.has(type);
   const opts = { ...ctx.rounds, onRound: (d: number, t: number) => ctx.onProgress?.(cp.label, d, t) };
@@ -263,9 +265,6 @@ async function recordProgram(cp: CalibrationProgram, ctx: SectionContext, cpu: C
 /** A verifier refusal with what it means for calibration, where the words alone do not
  * say it. */
 function explained(reason: string): string {
-  if (reason.includes('missing btf func_info')) {
-    return `${reason} (a callback function, as bpf_loop's, needs BTF func_info, which the kernel layer does not send)`;
-  }
   if (/R[1-5] !read_ok/.test(reason)) return `${reason} (the rewrite saves an argument register the caller never set; the verifier refuses reading it)`;
   return reason;
 }

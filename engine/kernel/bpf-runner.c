@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2
 #define MAX_FRAME (64u << 20)
 #define MAX_LOG (16u << 20)
 
@@ -297,6 +297,32 @@ static int op_map_freeze(struct buf *in)
 	return sys_bpf(BPF_MAP_FREEZE, &a) < 0 ? errno : 0;
 }
 
+/* BPF_BTF_LOAD; on rejection the BTF verifier's log is the response's log blob. */
+static int load_btf(const uint8_t *btf, uint32_t len, uint32_t log_size, struct buf *out, int *fd)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.btf = (uint64_t)(uintptr_t)btf;
+	a.btf_size = len;
+	*fd = (int)sys_bpf(BPF_BTF_LOAD, &a);
+	if (*fd >= 0)
+		return 0;
+	int err = errno;
+	char *log = calloc(1, log_size);
+	a.btf_log_buf = (uint64_t)(uintptr_t)log;
+	a.btf_log_size = log_size;
+	a.btf_log_level = 1;
+	int again = (int)sys_bpf(BPF_BTF_LOAD, &a);
+	if (again >= 0)
+		close(again);
+	const char *prefix = "BPF_BTF_LOAD: ";
+	put_u32(out, (uint32_t)(strlen(prefix) + strnlen(log, log_size)));
+	put(out, prefix, strlen(prefix));
+	put(out, log, strnlen(log, log_size));
+	free(log);
+	return err ? err : EINVAL;
+}
+
 /* On success: fd, prog id. On rejection: the errno as status and the verifier log.
  * The first attempt runs without a log (the verifier is faster that way, which matters
  * for fuzzing); only a rejected program is loaded again to collect the log. */
@@ -314,10 +340,27 @@ static int op_prog_load(struct buf *in, struct buf *out)
 	nfds = get_u32(in);
 	const uint8_t *fds = take(in, (size_t)nfds * 4);
 	const uint8_t *insns = get_blob(in, &nbytes);
-	if (in->bad || nbytes % 8 || log_size > MAX_LOG)
+	uint32_t btf_len, finfo_len;
+	const uint8_t *btf = get_blob(in, &btf_len);
+	const uint8_t *finfo = get_blob(in, &finfo_len);
+	uint32_t finfo_rec_size = get_u32(in);
+	uint32_t finfo_cnt = get_u32(in);
+	if (in->bad || nbytes % 8 || log_size > MAX_LOG || (uint64_t)finfo_cnt * finfo_rec_size != finfo_len)
 		return EPROTO;
 	if (log_size < 128)
 		log_size = 128;
+	/* Programs with subprograms carry BTF and func_info (see func-info.ts); the BTF fd
+	 * is only needed during the load: the program keeps its own reference. */
+	int btf_fd = -1;
+	if (btf_len) {
+		int err = load_btf(btf, btf_len, log_size, out, &btf_fd);
+		if (err)
+			return err;
+		a.prog_btf_fd = (uint32_t)btf_fd;
+		a.func_info = (uint64_t)(uintptr_t)finfo;
+		a.func_info_cnt = finfo_cnt;
+		a.func_info_rec_size = finfo_rec_size;
+	}
 	a.insns = (uint64_t)(uintptr_t)insns;
 	a.insn_cnt = nbytes / 8;
 	a.license = (uint64_t)(uintptr_t) "GPL";
@@ -348,6 +391,8 @@ static int op_prog_load(struct buf *in, struct buf *out)
 			err = errno;
 		}
 	}
+	if (btf_fd >= 0)
+		close(btf_fd);
 	if (fd >= 0) {
 		struct bpf_prog_info info;
 		union bpf_attr ia;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { BpfError } from '../errors.ts';
 import { INSN_SIZE } from '../isa/encoding.ts';
 import type { MapDef, ProgramType } from '../program.ts';
+import { FUNC_INFO_REC_SIZE, funcInfoFor } from './func-info.ts';
 import { buildRunner } from './runner-build.ts';
 import { RunnerProcess } from './runner-process.ts';
 import { OP, PROTOCOL_VERSION, RequestWriter, type ResponseReader } from './runner-protocol.ts';
@@ -245,6 +246,12 @@ class Kernel implements KernelHandle {
         .u32(maps.length);
       for (const m of maps) w.u32(m.fd);
       w.blob(insns);
+      // Subprograms need BTF func_info (func-info.ts); a single function loads without BTF.
+      const funcInfo = funcInfoFor(insns);
+      w.blob(funcInfo?.btf ?? new Uint8Array(0))
+        .blob(funcInfo?.records ?? new Uint8Array(0))
+        .u32(funcInfo ? FUNC_INFO_REC_SIZE : 0)
+        .u32(funcInfo?.count ?? 0);
       const r = await this.runner.request(w.frame());
       if (r.status !== 0) {
         await Promise.all(owned.map((m) => this.closeMap(m)));
