@@ -11,13 +11,17 @@ import type { Program } from '../program.ts';
 export type CallKind = 'helper' | 'kfunc' | 'subprog' | 'callx' | 'callback-helper';
 
 /** Helpers that run a BPF callback (enum bpf_func_id, include/uapi/linux/bpf.h), with the
- * argument register that carries the callback. */
-const CALLBACK_HELPERS: ReadonlyMap<number, { name: string; callbackArg: number }> = new Map([
-  [164, { name: 'bpf_for_each_map_elem', callbackArg: 2 }],
-  [170, { name: 'bpf_timer_set_callback', callbackArg: 2 }],
-  [180, { name: 'bpf_find_vma', callbackArg: 3 }],
-  [181, { name: 'bpf_loop', callbackArg: 2 }],
-  [209, { name: 'bpf_user_ringbuf_drain', callbackArg: 2 }],
+ * argument register that carries the callback and how many of r1..r5 the kernel sets when
+ * it calls the callback (kernel/bpf/verifier.c set_map_elem_callback_state: map, key,
+ * value, ctx; set_timer_callback_state: map, key, value; set_find_vma_callback_state:
+ * task, vma, ctx; set_loop_callback_state: index, ctx; set_user_ringbuf_callback_state:
+ * dynptr, ctx; the rest are NOT_INIT). */
+const CALLBACK_HELPERS: ReadonlyMap<number, { name: string; callbackArg: number; callbackArgs: number }> = new Map([
+  [164, { name: 'bpf_for_each_map_elem', callbackArg: 2, callbackArgs: 4 }],
+  [170, { name: 'bpf_timer_set_callback', callbackArg: 2, callbackArgs: 3 }],
+  [180, { name: 'bpf_find_vma', callbackArg: 3, callbackArgs: 3 }],
+  [181, { name: 'bpf_loop', callbackArg: 2, callbackArgs: 2 }],
+  [209, { name: 'bpf_user_ringbuf_drain', callbackArg: 2, callbackArgs: 2 }],
 ]);
 
 export interface FunctionRange {
@@ -37,6 +41,8 @@ export interface CallInsn {
    * argument register was loaded from a BPF_PSEUDO_FUNC lddw in the same straight line. */
   callee?: number;
   isThrow: boolean;
+  /** For `callback-helper`: how many of r1..r5 the kernel sets when it runs the callback. */
+  callbackArgs?: number;
 }
 
 export interface CallGraph {
@@ -110,7 +116,7 @@ export function buildCallGraph(p: Program, helperName?: (id: number) => string |
       if (cb) {
         const slot = callbackSlot(insns, second, i, functions[fnOf[i]].start, cb.callbackArg);
         const callee = slot === undefined ? undefined : fnAt(slot);
-        calls.push({ pc: i, kind: 'callback-helper', target: name, fn: fnOf[i], callee: callee !== undefined && callee >= 0 ? callee : undefined, isThrow: false });
+        calls.push({ pc: i, kind: 'callback-helper', target: name, fn: fnOf[i], callee: callee !== undefined && callee >= 0 ? callee : undefined, isThrow: false, callbackArgs: cb.callbackArgs });
       } else {
         calls.push({ pc: i, kind: 'helper', target: name, fn: fnOf[i], isThrow: false });
       }

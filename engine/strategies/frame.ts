@@ -104,10 +104,15 @@ export function liveIn(g: CallGraph, f: FunctionRange): number {
  * verifier tracks them: a subprogram's r1–r5 are its caller's at the call, and a call
  * leaves r1–r5 unset in the caller. Reading an unset register is refused ("R4 !read_ok"),
  * so a prologue may save only these. `mainArgs` is what the main program starts with;
- * a callback (address taken) gets r1–r5 from a helper whose signature is not known here,
- * so it is taken to have them all. */
+ * a callback (address taken) gets what every helper seen running it sets (r1..rN), and
+ * all of r1–r5 when no such helper is known. */
 export function argsSetAtEntry(g: CallGraph, mainArgs: number): number[] {
-  const entry = g.functions.map((_, fn) => (fn === 0 ? mainArgs & CALL_CLOBBER : CALL_CLOBBER));
+  const callbackEntry = (fn: number): number => {
+    const runners = g.calls.filter((c) => c.kind === 'callback-helper' && c.callee === fn && c.callbackArgs !== undefined);
+    if (runners.length === 0) return CALL_CLOBBER;
+    return runners.reduce((m, c) => m & (((1 << (c.callbackArgs! + 1)) - 1) & ARGS), ARGS);
+  };
+  const entry = g.functions.map((_, fn) => (fn === 0 ? mainArgs & CALL_CLOBBER : g.addressTaken.has(fn) ? callbackEntry(fn) : CALL_CLOBBER));
   for (let changed = true; changed; ) {
     changed = false;
     const seen = g.functions.map((_, fn) => fn === 0 || g.addressTaken.has(fn));

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { INTERNAL_HELPER } from '../../engine/isa/internal-ids.ts';
 import { EJUKEBOX } from '../../engine/strategies/call.ts';
+import { buildCallGraph } from '../../engine/strategies/call-graph.ts';
+import { argsSetAtEntry } from '../../engine/strategies/frame.ts';
 import { callHelper, exit, jeqImm, jne32Imm, lddw, ldxb, ldxdw, mov32Imm, mov64Imm, mov64Reg, movPercpu, stb, stxdw } from '../../engine/strategies/emit.ts';
 import { defaultRewriteEnv, strategyByName, type RewriteResult } from '../../engine/strategies/index.ts';
 import { asm, NESTED_THROW, slots, withFuncRef } from './fixtures.ts';
@@ -153,4 +155,13 @@ test('stack: a subprogram prologue saves only the argument registers every calle
   const helperAt = prologue.findIndex((i) => i.imm === bpf_get_exception_ptr && i.opcode === callHelper(bpf_get_exception_ptr).opcode);
   const saves = prologue.slice(0, helperAt);
   assert.deepEqual(saves.map((i) => i.src), [1], 'one save, of r1');
+});
+
+test('a callback run by bpf_loop is entered with r1 and r2 set only, as the verifier sets them', () => {
+  const p = callbackProgram();
+  const g = buildCallGraph(p);
+  const cb = g.functions.findIndex((f) => f.name === 'cb');
+  const set = argsSetAtEntry(g, 0b10);
+  assert.equal(set[cb], 0b110, 'r1 (index) and r2 (ctx); r3..r5 are NOT_INIT in set_loop_callback_state');
+  assert.equal(set[0], 0b10);
 });
