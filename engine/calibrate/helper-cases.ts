@@ -19,6 +19,7 @@ import type { MapDef, MapType } from '../program.ts';
 import { VARIANTS_FOR_MAP_TYPE } from '../timing/helper-bodies.ts';
 import type { HelperCost } from '../timing/helper-cost-types.ts';
 import { HELPER_COSTS } from '../timing/helper-costs.ts';
+import { R0, R1, R2, R3, R4, R10 } from '../strategies/emit.ts';
 
 export interface HelperCase {
   /** 'bpf_map_lookup_elem/hash', 'bpf_ktime_get_ns', ... */
@@ -56,12 +57,6 @@ export interface ExcludedEntry {
   reason: string;
 }
 
-const R0 = 0;
-const R1 = 1;
-const R2 = 2;
-const R3 = 3;
-const R4 = 4;
-const R10 = 10;
 
 const KEY_OFF = -8;
 const VALUE_OFF = -16;

@@ -40,6 +40,7 @@ import type { MapDef, Program } from '../program.ts';
 import { applyPatches, SLOT_ENTRY, SLOT_ORIGINAL, type RewriteEnv, type RewriteResult } from '../strategies/index.ts';
 import { isLddwInsn } from '../strategies/call-graph.ts';
 import { rewriteWithChecks } from '../strategies/rewrite.ts';
+import { R0, R1, R10 } from '../strategies/emit.ts';
 
 /** bpf_get_current_pid_tgid: the stand-in for the RFC's notrace bpf_get_exception. */
 export const CHECK_HELPER_ID = 14;
@@ -65,9 +66,6 @@ export interface LoadableOptions {
   throws?: boolean;
 }
 
-const R0 = 0;
-const R1 = 1;
-const R10 = 10;
 
 const mov = (dst: number, src: number): RawInsn => ins('mov', 'dst,src', { dst, src });
 const callHelper = (id: number): RawInsn => ins('call', 'helper', { imm: id });

@@ -15,6 +15,7 @@ import type { Program } from '../program.ts';
 import type { HelperCase } from './helper-cases.ts';
 import { defaultRewriteEnv, SLOT_ORIGINAL, strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { CHECK_HELPER_ID, FLAG_MAP, percpuAnalog, substitute } from './loadable-form.ts';
+import { R0, R1, R6, R7, R8 } from '../strategies/emit.ts';
 
 export { CHECK_HELPER_ID } from './loadable-form.ts';
 
@@ -44,11 +45,6 @@ export interface CalibrationVariant {
   needsCpu0: boolean;
 }
 
-const R0 = 0;
-const R1 = 1;
-const R6 = 6;
-const R7 = 7;
-const R8 = 8;
 
 const mov = (dst: number, src: number): RawInsn => ins('mov', 'dst,src', { dst, src });
 const aluImm = (op: string, dst: number, imm: number): RawInsn => ins(op, 'dst,imm', { dst, imm });

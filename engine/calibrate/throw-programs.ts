@@ -12,6 +12,7 @@ import { PSEUDO, type RawInsn } from '../isa/encoding.ts';
 import { KFUNC_ID } from '../isa/internal-ids.ts';
 import { exit, ins, movImm, program as encode } from '../kernel/insn-builder.ts';
 import type { Program } from '../program.ts';
+import { R0, R1 } from '../strategies/emit.ts';
 
 /** BPF frames on the stack when the deepest function throws (main is frame 1). */
 export const THROW_DEPTHS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -26,8 +27,6 @@ export interface ThrowProgram {
   program: Program;
 }
 
-const R0 = 0;
-const R1 = 1;
 
 const callLocal = (imm: number): RawInsn => ins('call', 'local', { src: PSEUDO.CALL_LOCAL, imm });
 

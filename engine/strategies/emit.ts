@@ -22,7 +22,12 @@ function make(mnemonic: string, form: OperandForm, fields: Partial<RawInsn>): Ra
 
 export const R0 = 0;
 export const R1 = 1;
+export const R2 = 2;
+export const R3 = 3;
+export const R4 = 4;
 export const R6 = 6;
+export const R7 = 7;
+export const R8 = 8;
 export const R10 = 10;
 
 export const mov64Reg = (dst: number, src: number): RawInsn => make('mov', 'dst,src', { dst, src });
