@@ -24,6 +24,7 @@ import { resolveKfuncCallsForKernel } from './kernel-kfuncs.ts';
 import type { Program } from '../program.ts';
 import { createTimingModel } from '../timing/model.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';
+import { basename } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { callsBpfThrow, emptyProgram, formOrSkip, kernelProgType, PROGRAM_STRATEGIES, runInput, type ProgramForm, type ProgramStrategy } from './program-forms.ts';
 import { timeInRounds, type RoundTimings, type TimedProgram } from './rounds.ts';
@@ -48,7 +49,7 @@ export const THROW_RATES = [0, 1] as const;
 /** `--program` arguments (names or comma-separated lists) as programs: a built-in
  * workload by name (at each THROW_RATES setting if it has a throw-rate knob) or an ELF
  * object file. A file that does not parse is an error naming it. */
-export function calibrationPrograms(args: readonly string[], catalog: readonly CatalogWorkload[]): CalibrationProgram[] {
+export function calibrationPrograms(args: readonly string[], catalog: readonly CatalogWorkload[], fileCtx?: Uint8Array): CalibrationProgram[] {
   const out: CalibrationProgram[] = [];
   for (const arg of args.flatMap((a) => a.split(',')).filter((a) => a.length > 0)) {
     if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
@@ -69,13 +70,20 @@ export function calibrationPrograms(args: readonly string[], catalog: readonly C
       throw new BpfError('usage', `cannot read '${arg}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     const program = loadObjectProgram(bytes, arg);
-    out.push({ label: arg, program, ctx: runInputDefault(program) });
+    out.push({ label: basename(arg), program, ctx: fileCtx ?? runInputDefault(program) });
   }
   return out;
 }
 
+/** The input of an object file given no --mem: a zeroed packet, or zeroed context that
+ * covers what the kernel lets the type read (raw_tp: MAX_BPF_FUNC_ARGS u64 arguments;
+ * syscall: the test run refuses a context shorter than the largest offset the program
+ * reads, so a generous zeroed block). */
 function runInputDefault(p: Program): Uint8Array | undefined {
-  return p.type === 'xdp' || p.type === 'tc' || p.type === 'socket' ? new Uint8Array(64) : undefined;
+  if (p.type === 'xdp' || p.type === 'tc' || p.type === 'socket') return new Uint8Array(64);
+  if (p.type === 'raw_tracepoint') return new Uint8Array(12 * 8);
+  if (p.type === 'syscall') return new Uint8Array(256);
+  return undefined;
 }
 
 /** What the model says for one form: cycles per run in steady state and r0. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,4 +96,13 @@ test('a broken ELF object is an error naming the file', () => {
   );
   assert.throws(() => calibrationPrograms([join(dir, 'absent.o')], benchCatalog()), /absent\.o/);
   assert.throws(() => calibrationPrograms(['no-such-workload'], benchCatalog()), /no-such-workload/);
+});
+
+test('an object file is named by its file name and runs on a context its type can take, or the --mem bytes', () => {
+  const obj = (name: string) => fileURLToPath(new URL(`../../benchmarks/workloads/obj/${name}`, import.meta.url));
+  const [tp] = calibrationPrograms([obj('trace-events.o')], benchCatalog());
+  assert.equal(tp.label, 'trace-events.o');
+  assert.equal(tp.ctx?.length, 12 * 8, 'raw_tp: MAX_BPF_FUNC_ARGS zeroed u64 arguments');
+  const [sys] = calibrationPrograms([obj('loop-callback.o')], benchCatalog(), Uint8Array.of(0x20, 0, 0, 0));
+  assert.deepEqual([...(sys.ctx ?? [])], [0x20, 0, 0, 0]);
 });

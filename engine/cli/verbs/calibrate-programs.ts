@@ -9,6 +9,8 @@ import { loadCatalog } from '../workload-catalog.ts';
 
 export interface ProgramCalibrationOptions {
   programs: string[];
+  /** Context bytes for object files given with --program (--mem). */
+  mem?: Uint8Array;
   cpuModel: string;
   mitigations: Mitigations;
   tier: ExecutionTier;
@@ -29,7 +31,7 @@ export function builtInPrograms(): CalibrateKind {
 }
 
 export async function runProgramCalibration(o: ProgramCalibrationOptions): Promise<CalibrationSection> {
-  const programs = calibrationPrograms(o.programs, loadCatalog());
+  const programs = calibrationPrograms(o.programs, loadCatalog(), o.mem);
   const handle = o.noKernel ? undefined : await openKernel();
   const kernel = handle?.available ? handle : undefined;
   try {

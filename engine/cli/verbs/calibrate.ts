@@ -8,7 +8,7 @@ import { readRecorded, rejudgeCalibration } from '../../calibrate/rejudge.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS } from '../../exec/index.ts';
 import { parseTier } from '../../experiment/index.ts';
 import { readCpuIdentity } from '../../kernel/host-info.ts';
-import { intOption, oneOf, parseVerbArgs } from '../../inputs/options.ts';
+import { hexBytesOption, intOption, oneOf, parseVerbArgs } from '../../inputs/options.ts';
 import type { Verb } from './verb.ts';
 import { builtInPrograms, runProgramCalibration } from './calibrate-programs.ts';
 import { formatSection } from '../../calibrate/section-text.ts';
@@ -83,6 +83,9 @@ options:
                      comma-separated; loaded as it is and in each strategy's
                      loadable form, cycles per invocation kernel vs model
                      (rounds as --loads/--runs; --repeat default 2000 here)
+  --mem HEX          context bytes for an object file given to --program
+                     (default: 64 zero packet bytes, or zeroed raw_tp/syscall
+                     context); built-in workloads bring their own
   --recorded FILE    judge this commit's model against the kernel figures in
                      a calibration FILE written earlier (any host; no kernel
                      needed, nothing written): the programs are rebuilt and
@@ -102,6 +105,7 @@ options:
       kinds: { type: 'string' },
       recorded: { type: 'string' },
       program: { type: 'string', multiple: true },
+      mem: { type: 'string' },
     });
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
@@ -129,6 +133,7 @@ options:
       // Whole programs: their own path until the calibration document takes every kind.
       const section = await runProgramCalibration({
         programs: values.program,
+        mem: values.mem === undefined ? undefined : hexBytesOption('mem', values.mem),
         cpuModel: choice.chosen,
         mitigations,
         tier,
