@@ -19,6 +19,18 @@ export interface MapDef {
 /** What the program's r1 points at on entry; decides the context region's layout. */
 export type ProgramType = 'raw' | 'xdp' | 'tc' | 'socket' | 'kprobe' | 'tracepoint' | 'raw_tracepoint' | 'fentry' | 'syscall';
 
+/** A `__ksym` extern resolved to a simulated kernel address (layout/address-space.ts
+ * KSYM_*): an lddw whose constant is `address` refers to kernel symbol `name`. */
+export interface KernelSymbolRef {
+  name: string;
+  /** A variable (BTF VAR, or typeless `const void`) or a kfunc's address. */
+  kind: 'var' | 'func';
+  /** Typed ksyms load as BPF_PSEUDO_BTF_ID in a kernel; typeless ones as the address
+   * /proc/kallsyms gives. */
+  typed: boolean;
+  address: bigint;
+}
+
 export interface Program {
   /** Program name: the ELF function/section, the file stem, or a workload name. */
   name: string;
@@ -34,4 +46,6 @@ export interface Program {
   symbols?: Map<number, string>;
   /** Sleepable programs (BPF_F_SLEEPABLE, ".s" sections) may block mid-run. */
   sleepable?: boolean;
+  /** `__ksym` externs the program's lddw constants stand for (see KernelSymbolRef). */
+  kernelSymbols?: KernelSymbolRef[];
 }

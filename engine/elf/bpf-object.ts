@@ -3,7 +3,11 @@
 // every subprogram it reaches through a call or a callback pointer is appended once, in
 // depth-first order of discovery, and pc-relative immediates are rewritten for the
 // linked layout. Map and global-data references become PSEUDO.LDDW_MAP_IDX(_VALUE);
-// extern kfunc calls become PSEUDO.CALL_KFUNC calls with the suite's kfunc ids.
+// extern kfunc calls become PSEUDO.CALL_KFUNC calls with the suite's kfunc ids. Before
+// that, as bpf_object__relocate does, CO-RE relocations of .BTF.ext are applied to the
+// code (core-relocation.ts) and extern symbols resolved (extern-symbols.ts): __kconfig
+// variables become values of the read-only .kconfig map, __ksym variables addresses in
+// the simulated kernel-data area.
 
 import { BpfError } from '../errors.ts';
 import { INSN_SIZE, PSEUDO } from '../isa/encoding.ts';
@@ -12,6 +16,12 @@ import type { MapDef, Program } from '../program.ts';
 import { SHF, SHN_UNDEF, SHT, STT, readElf64, type ElfFile, type ElfRelocation, type ElfSection } from './elf64.ts';
 import { collectMaps, type ObjectMaps } from './object-maps.ts';
 import { programKindForSection } from './section-types.ts';
+import { parseBtf, type Btf } from './btf.ts';
+import { parseBtfExt } from './btf-ext.ts';
+import { relocateCoreSections } from './core-relocation.ts';
+import { resolveExterns, type ResolvedExterns } from './extern-symbols.ts';
+import { runningKernelFacts, type KernelFacts } from './kconfig-externs.ts';
+import { resolveTargetBtf, type TargetBtfChoice } from './target-btf.ts';
 
 /** Relocation types of the BPF ELF ABI (Documentation/bpf/llvm_reloc.rst). */
 const R_BPF = { NONE: 0, R_64_64: 1, R_64_ABS64: 2, R_64_ABS32: 3, R_64_NODYLD32: 4, R_64_32: 10 } as const;
@@ -29,12 +39,41 @@ interface Func {
 
 interface BpfObject {
   programs: Program[];
+  /** One line each: what the loader resolved differently from a kernel load (no kernel
+   * BTF for CO-RE, kconfig defaults, ...). */
+  notices: string[];
 }
 
-export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
+export interface ObjectLoadOptions {
+  /** BTF that CO-RE relocations and typed __ksym externs resolve against (default
+   * 'auto': /sys/kernel/btf/vmlinux when present). */
+  btf?: TargetBtfChoice;
+  /** Kernel release, config and features for __kconfig externs (default: the running
+   * kernel's). */
+  kernel?: KernelFacts;
+  /** Kernel symbol names for typeless __ksym externs (default: /proc/kallsyms). */
+  kallsyms?: () => ReadonlySet<string> | undefined;
+}
+
+export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadOptions = {}): BpfObject {
   const elf = readElf64(bytes, file);
   const maps = collectMaps(elf);
   const funcs = collectFuncs(elf);
+  const notices: string[] = [];
+  const btfSection = elf.sections.find((s) => s.name === '.BTF');
+  const btf: Btf | undefined = btfSection ? parseBtf(btfSection.data, file) : undefined;
+  const extSection = elf.sections.find((s) => s.name === '.BTF.ext');
+  const ext = extSection && btf ? parseBtfExt(extSection.data, btf, file) : undefined;
+  let patched = new Map<number, Uint8Array>();
+  const needsTarget = (ext?.coreRelos.size ?? 0) > 0 || elf.symbols.some((s) => s.shndx === SHN_UNDEF && s.name !== '');
+  const target = needsTarget ? resolveTargetBtf(opts.btf) : undefined;
+  if (ext && btf && ext.coreRelos.size > 0) {
+    const r = relocateCoreSections(elf.sections, btf, ext.coreRelos, target?.btf, file);
+    patched = r.patched;
+    if (!target) notices.push(`no kernel BTF (/sys/kernel/btf/vmlinux is absent; --btf FILE names one): ${r.count} CO-RE relocation(s) keep the offsets the compiler emitted from the object's own types`);
+  }
+  const externs = resolveExterns(elf, btf, maps, { target, facts: opts.kernel ?? runningKernelFacts(), ...(opts.kallsyms ? { kallsyms: opts.kallsyms } : {}) });
+  notices.push(...externs.notices);
   const entries = funcs.filter((f) => f.section.name !== '.text');
   const perSection = new Map<number, number>();
   for (const f of entries) perSection.set(f.section.index, (perSection.get(f.section.index) ?? 0) + 1);
@@ -45,7 +84,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
     if (!kind) {
       throw new BpfError('elf', `section ${entry.section.name} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall)`, { file });
     }
-    const linked = new Linker(elf, funcs, maps).link(entry);
+    const linked = new Linker(elf, funcs, maps, externs, patched).link(entry);
     const unique = perSection.get(entry.section.index) === 1;
     programs.push({
       name: entry.name,
@@ -55,14 +94,16 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
       type: kind.type,
       symbols: linked.symbols,
       sleepable: kind.sleepable,
+      ...(externs.kernelSymbols.length ? { kernelSymbols: externs.kernelSymbols.map((k) => ({ ...k })) } : {}),
     });
   }
-  return { programs };
+  return { programs, notices };
 }
 
 /** One program of an object: by section name or function name, or the only one there is. */
-export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string): Program {
-  const { programs } = loadBpfObject(bytes, file);
+export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string, opts: ObjectLoadOptions & { notices?: string[] } = {}): Program {
+  const { programs, notices } = loadBpfObject(bytes, file, opts);
+  opts.notices?.push(...notices);
   const described = (): string => programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`).join(', ') || 'none';
   if (section === undefined) {
     if (programs.length === 1) return programs[0];
@@ -130,6 +171,9 @@ class Linker {
     private readonly elf: ElfFile,
     private readonly funcs: Func[],
     private readonly maps: ObjectMaps,
+    private readonly externs: ResolvedExterns,
+    /** Code sections with CO-RE relocations applied, by section index. */
+    private readonly patched: Map<number, Uint8Array>,
   ) {}
 
   link(entry: Func): Linked {
@@ -170,7 +214,7 @@ class Linker {
     const base = this.cursor;
     this.placed.set(f, base);
     this.cursor += f.size / INSN_SIZE;
-    const code = Uint8Array.from(f.section.data.subarray(f.start, f.start + f.size));
+    const code = Uint8Array.from((this.patched.get(f.section.index) ?? f.section.data).subarray(f.start, f.start + f.size));
     this.chunks.push(code);
     this.stack.push({ f, code, dv: new DataView(code.buffer), base, next: 0 });
     return base;
@@ -213,7 +257,23 @@ class Linker {
       if (sym.shndx !== SHN_UNDEF && !target) this.fail(`relocation against ${sym.name || `symbol ${sym.index}`}, which has no section (index 0x${sym.shndx.toString(16)})`, f, i);
       if (rel.type === R_BPF.R_64_64) {
         if (opcode !== OP_LDDW || i + 1 >= slots) this.fail(`R_BPF_64_64 against ${sym.name || 'a section'} is not on a complete lddw`, f, i);
-        if (!target) this.fail(`reference to extern variable ${sym.name || `symbol ${sym.index}`} (__ksym/__kconfig variables are not supported)`, f, i);
+        if (!target) {
+          const kconfig = this.externs.kconfig.get(sym.index);
+          const address = this.externs.ksymAddress.get(sym.index);
+          if (kconfig) {
+            // libbpf: src BPF_PSEUDO_MAP_VALUE of the .kconfig map at the extern's offset.
+            setSrc(PSEUDO.LDDW_MAP_IDX_VALUE);
+            setImm(kconfig.mapIndex);
+            setImm(kconfig.offset, i + 1);
+          } else if (address !== undefined) {
+            setSrc(PSEUDO.LDDW_IMM);
+            setImm(Number(BigInt.asIntN(32, address)));
+            setImm(Number(BigInt.asIntN(32, address >> 32n)), i + 1);
+          } else {
+            this.fail(`reference to extern variable ${sym.name || `symbol ${sym.index}`}, which has no BTF to say whether it is __kconfig or __ksym (build with -g)`, f, i);
+          }
+          return;
+        }
         const off = sym.value + (addend ?? imm);
         const mapIdx = this.maps.bySymbol.get(sym.index) ?? this.mapAtOffset(target, off);
         const dataIdx = this.maps.bySection.get(target.index);
@@ -236,10 +296,11 @@ class Linker {
       } else if (rel.type === R_BPF.R_64_32) {
         if (opcode !== OP_CALL) this.fail(`R_BPF_64_32 against ${sym.name || 'a section'} is not on a call`, f, i);
         if (!target) {
-          const id = kfuncIdByName(sym.name);
+          // An unresolved weak kfunc keeps imm 0, as libbpf leaves it (a fault if reached).
+          const id = this.externs.kfuncId.get(sym.index) ?? kfuncIdByName(sym.name);
           if (id === undefined) this.fail(`call to unknown kfunc ${sym.name || '(unnamed)'} (known: ${Object.keys(KFUNC_ID).join(', ')})`, f, i);
           setSrc(PSEUDO.CALL_KFUNC);
-          setImm(id);
+          setImm(id!);
         } else {
           if (!(target.flags & SHF.EXECINSTR)) this.fail(`call to ${sym.name || target.name}, which is not code`, f, i);
           const off = addend !== undefined ? sym.value + addend : sym.value + (imm + 1) * INSN_SIZE;

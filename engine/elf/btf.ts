@@ -1,6 +1,9 @@
-// A minimal BTF reader (Documentation/bpf/btf.rst, include/uapi/linux/btf.h): enough to
-// walk the `.maps` DATASEC of an object file and size the types a map definition names.
-// Type ids start at 1 (0 is void). Malformed input is a BpfError 'elf'.
+// A BTF reader (Documentation/bpf/btf.rst, include/uapi/linux/btf.h): the `.maps` DATASEC
+// of an object file and the sizes of the types a map definition names, and what CO-RE
+// relocation and extern resolution compare between an object's BTF and the kernel's:
+// member bit offsets and bitfield sizes, integer encodings, enumerators, function
+// prototypes and variable linkage. Type ids start at 1 (0 is void). Malformed input is a
+// BpfError 'elf'.
 
 import { BpfError } from '../errors.ts';
 
@@ -28,21 +31,38 @@ export const BTF_KIND = {
   ENUM64: 19,
 } as const;
 
+/** BTF_INT_ENCODING bits of an INT's extra word (include/uapi/linux/btf.h). */
+export const BTF_INT = { SIGNED: 1, CHAR: 2, BOOL: 4 } as const;
+
+/** BTF_VAR_* linkage of a VAR (include/uapi/linux/btf.h). */
+export const BTF_VAR_LINKAGE = { STATIC: 0, GLOBAL_ALLOCATED: 1, GLOBAL_EXTERN: 2 } as const;
+
 interface BtfMember {
   name: string;
   type: number;
   /** Bit offset (the low 24 bits when the struct's kind_flag is set). */
   offset: number;
+  /** Bitfield width in bits (the high 8 bits when kind_flag is set), 0 for a plain member. */
+  bitfieldSize: number;
 }
 
-interface BtfType {
+export interface BtfType {
   id: number;
   kind: number;
   name: string;
   vlen: number;
+  kindFlag: boolean;
   /** `size` for INT/ENUM/STRUCT/UNION/DATASEC/FLOAT/ENUM64, else the referenced type id. */
   sizeOrType: number;
   members?: BtfMember[]; // STRUCT, UNION
+  /** INT: BTF_INT encoding bits, bit offset and width. */
+  int?: { encoding: number; offset: number; bits: number };
+  /** ENUM/ENUM64 enumerators; values are signed when kind_flag is set, else unsigned. */
+  enumerators?: { name: string; value: bigint }[];
+  /** FUNC_PROTO parameters. */
+  params?: { name: string; type: number }[];
+  /** VAR linkage (BTF_VAR_LINKAGE) or FUNC linkage (static/global/extern). */
+  linkage?: number;
   array?: { type: number; indexType: number; nelems: number }; // ARRAY
   /** DATASEC entries: variable type id, offset and size inside the section. */
   vars?: { type: number; offset: number; size: number }[];
@@ -51,6 +71,8 @@ interface BtfType {
 export interface Btf {
   /** Indexed by type id; entry 0 is void. */
   types: BtfType[];
+  /** The string at an offset of the string section (what .BTF.ext records name). */
+  stringAt(off: number): string | undefined;
 }
 
 const MODIFIERS: ReadonlySet<number> = new Set([BTF_KIND.TYPEDEF, BTF_KIND.VOLATILE, BTF_KIND.CONST, BTF_KIND.RESTRICT, BTF_KIND.TYPE_TAG]);
@@ -74,17 +96,26 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
   if (strStart + strLen > data.length) fail(`string section (${strLen} bytes at ${strStart}) runs past the end`);
   const strings = data.subarray(strStart, strStart + strLen);
 
-  const str = (off: number, what: string): string => {
-    if (off >= strings.length) {
-      if (off === 0) return '';
-      fail(`${what}: string offset ${off} is outside the ${strings.length}-byte string section`);
+  const decoder = new TextDecoder();
+  const seen = new Map<number, string>();
+  const stringAt = (off: number): string | undefined => {
+    if (off >= strings.length) return off === 0 ? '' : undefined;
+    let s = seen.get(off);
+    if (s === undefined) {
+      const end = strings.indexOf(0, off);
+      if (end < 0) return undefined;
+      s = decoder.decode(strings.subarray(off, end));
+      seen.set(off, s);
     }
-    const end = strings.indexOf(0, off);
-    if (end < 0) fail(`${what}: string at ${off} is not NUL-terminated`);
-    return new TextDecoder().decode(strings.subarray(off, end));
+    return s;
+  };
+  const str = (off: number, what: string): string => {
+    const s = stringAt(off);
+    if (s === undefined) fail(`${what}: string offset ${off} is outside the ${strings.length}-byte string section or not NUL-terminated`);
+    return s!;
   };
 
-  const types: BtfType[] = [{ id: 0, kind: 0, name: 'void', vlen: 0, sizeOrType: 0 }];
+  const types: BtfType[] = [{ id: 0, kind: 0, name: 'void', vlen: 0, kindFlag: false, sizeOrType: 0 }];
   let p = typesStart;
   const end = typesStart + typeLen;
   const need = (n: number, id: number): void => {
@@ -100,10 +131,20 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
     const kind = (info >>> 24) & 0x1f;
     const vlen = info & 0xffff;
     const kindFlag = info >>> 31;
-    const t: BtfType = { id, kind, name: str(nameOff, `name of type ${id}`), vlen, sizeOrType };
+    const t: BtfType = { id, kind, name: str(nameOff, `name of type ${id}`), vlen, kindFlag: kindFlag === 1, sizeOrType };
     switch (kind) {
-      case BTF_KIND.INT:
+      case BTF_KIND.INT: {
+        need(4, id);
+        const v = dv.getUint32(p, true);
+        t.int = { encoding: (v >>> 24) & 0x0f, offset: (v >>> 16) & 0xff, bits: v & 0xff };
+        p += 4;
+        break;
+      }
       case BTF_KIND.VAR:
+        need(4, id);
+        t.linkage = dv.getUint32(p, true);
+        p += 4;
+        break;
       case BTF_KIND.DECL_TAG:
         need(4, id);
         p += 4;
@@ -123,17 +164,30 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
             name: str(dv.getUint32(p, true), `member ${i} of type ${id}`),
             type: dv.getUint32(p + 4, true),
             offset: kindFlag ? off & 0xffffff : off,
+            bitfieldSize: kindFlag ? off >>> 24 : 0,
           });
         }
         break;
       case BTF_KIND.ENUM:
+        need(8 * vlen, id);
+        t.enumerators = [];
+        for (let i = 0; i < vlen; i++, p += 8) {
+          const raw = dv.getUint32(p + 4, true);
+          t.enumerators.push({ name: str(dv.getUint32(p, true), `enumerator ${i} of type ${id}`), value: kindFlag ? BigInt(raw | 0) : BigInt(raw) });
+        }
+        break;
       case BTF_KIND.FUNC_PROTO:
         need(8 * vlen, id);
-        p += 8 * vlen;
+        t.params = [];
+        for (let i = 0; i < vlen; i++, p += 8) t.params.push({ name: str(dv.getUint32(p, true), `parameter ${i} of type ${id}`), type: dv.getUint32(p + 4, true) });
         break;
       case BTF_KIND.ENUM64:
         need(12 * vlen, id);
-        p += 12 * vlen;
+        t.enumerators = [];
+        for (let i = 0; i < vlen; i++, p += 12) {
+          const raw = (BigInt(dv.getUint32(p + 8, true)) << 32n) | BigInt(dv.getUint32(p + 4, true));
+          t.enumerators.push({ name: str(dv.getUint32(p, true), `enumerator ${i} of type ${id}`), value: kindFlag ? BigInt.asIntN(64, raw) : raw });
+        }
         break;
       case BTF_KIND.DATASEC:
         need(12 * vlen, id);
@@ -142,13 +196,15 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
           t.vars.push({ type: dv.getUint32(p, true), offset: dv.getUint32(p + 4, true), size: dv.getUint32(p + 8, true) });
         }
         break;
+      case BTF_KIND.FUNC:
+        t.linkage = vlen;
+        break;
       case BTF_KIND.PTR:
       case BTF_KIND.FWD:
       case BTF_KIND.TYPEDEF:
       case BTF_KIND.VOLATILE:
       case BTF_KIND.CONST:
       case BTF_KIND.RESTRICT:
-      case BTF_KIND.FUNC:
       case BTF_KIND.FLOAT:
       case BTF_KIND.TYPE_TAG:
         break;
@@ -157,7 +213,7 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
     }
     types.push(t);
   }
-  return { types };
+  return { types, stringAt };
 }
 
 export function btfType(btf: Btf, id: number, file: string): BtfType {

@@ -108,6 +108,7 @@ export class ProgramInstance {
     for (let i = 0; i < Lay.MAX_MAPS; i++) {
       mem.addFixed('map-struct', `struct bpf_map #${i}`, Lay.MAP_STRUCT_OFFSET + i * Lay.MAP_STRUCT_SIZE, Lay.MAP_STRUCT_SIZE, false);
     }
+    mem.addFixed('kernel-data', 'kernel variables (__ksym externs)', Lay.KSYM_OFFSET, Lay.KSYM_SIZE, false);
     this.xdp = loaded.program.type === 'xdp';
     if (this.xdp) mem.addFixed('context', 'struct xdp_md', Lay.XDP_MD_OFFSET, Lay.XDP_MD_SIZE, false);
     this.ctxRegion = mem.addFixed('context', this.xdp ? 'packet' : 'context', Lay.CTX_OFFSET, 0, true);

@@ -1,6 +1,7 @@
 // A LoadedProgram bound to one instance: lddw map/func references patched to simulated
 // addresses and helper ids resolved to functions, so the hot loop sees plain immediates.
 
+import { unresolvedHelperCalls, unresolvedKfuncCalls } from './helpers/unresolved-calls.ts';
 import { BpfError } from '../errors.ts';
 import { F_AUX, F_IMM, STRIDE } from '../layout/decoded-row.ts';
 import type { LoadedProgram } from './decoded.ts';
@@ -47,9 +48,9 @@ export function linkForInstance(
     code[row + F_IMM] = lo;
     code[row + F_AUX] = hi;
   }
-  const resolve = (ids: readonly number[], reg: HelperRegistry, what: string): ((env: HelperEnv) => void)[] =>
+  const resolve = (ids: readonly number[], reg: HelperRegistry, what: 'helper' | 'kfunc'): ((env: HelperEnv) => void)[] =>
     ids.map((id) => {
-      const def: HelperDef | undefined = reg.get(id);
+      const def: HelperDef | undefined = reg.get(id) ?? (what === 'helper' ? unresolvedHelperCalls : unresolvedKfuncCalls).get(id);
       if (!def) throw new BpfError('load', `${what} id ${id} is not in the instance's registry`, { file });
       return helperEntry(def);
     });

@@ -13,6 +13,7 @@ import type { LddwReloc, LoadedProgram } from './decoded.ts';
 import { defaultHelpers } from './helpers/linux.ts';
 import { defaultKfuncs } from './helpers/kfuncs.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
+import { isUnresolvedCall } from './helpers/unresolved-calls.ts';
 import { MAX_MAPS, STACK_SIZE } from '../layout/address-space.ts';
 
 export interface LoadOptions {
@@ -107,10 +108,10 @@ export function loadProgram(program: Program, opts: LoadOptions = {}): LoadedPro
       continue;
     }
     if (s.form === 'helper') {
-      if (!helpers.has(insn.imm)) fail(`call to unknown helper id ${insn.imm}`, pc);
+      if (!helpers.has(insn.imm) && !isUnresolvedCall('helper', insn.imm)) fail(`call to unknown helper id ${insn.imm}`, pc);
       code[row + F_AUX] = indexOf(helperIds, insn.imm);
     } else if (s.form === 'kfunc') {
-      if (!kfuncs.has(insn.imm)) fail(`call to unknown kfunc id ${insn.imm}`, pc);
+      if (!kfuncs.has(insn.imm) && !isUnresolvedCall('kfunc', insn.imm)) fail(`call to unknown kfunc id ${insn.imm}`, pc);
       code[row + F_AUX] = indexOf(kfuncIds, insn.imm);
     } else if (s.form === 'local') {
       const t = pc + 1 + insn.imm;

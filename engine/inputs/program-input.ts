@@ -15,12 +15,16 @@ export interface ProgramInput {
   ctx?: Uint8Array;
   /** Conformance files run against the bpf_conformance helper set (helper 5 differs). */
   helperSet: 'linux' | 'conformance';
+  /** What the object loader resolved differently from a kernel load, one line each. */
+  notices?: string[];
 }
 
 interface ProgramInputOptions {
   section?: string;
   /** Context bytes given on the command line (--mem / --packet). */
   ctx?: Uint8Array;
+  /** BTF file CO-RE relocations resolve against (--btf), instead of the running kernel's. */
+  btf?: string;
 }
 
 /** Program types whose context is a packet, given with --packet or a default frame. */
@@ -92,9 +96,10 @@ export function readProgramInput(path: string, opts: ProgramInputOptions = {}): 
     return { program: fromAsm(textOf(bytes, path, 'BPF assembly text'), path), ctx: opts.ctx, helperSet: 'linux' };
   }
   if (ext === '.o') {
-    const program = loadObjectProgram(bytes, path, opts.section);
+    const notices: string[] = [];
+    const program = loadObjectProgram(bytes, path, opts.section, { notices, ...(opts.btf !== undefined ? { btf: { file: opts.btf } } : {}) });
     const ctx = opts.ctx ?? (PACKET_TYPES.has(program.type) ? defaultPacket() : undefined);
-    return { program, ctx, helperSet: 'linux' };
+    return { program, ctx, helperSet: 'linux', ...(notices.length ? { notices } : {}) };
   }
   throw new BpfError('usage', `'${path}': unknown program kind '${ext || '(no extension)'}' (expected .s, .asm, .data or .o)`);
 }

@@ -9,6 +9,7 @@
 // Memory map (offsets into the buffer):
 //   0x0000_0000  guard (one page: offset 0 is never valid)
 //   0x0000_1000  kernel data (KDATA_*): prog->aux, current task, per-CPU areas, map structs
+//   0x0000_a000  kernel variables that `__ksym` externs name (KSYM_*), read-only zeros
 //   0x0000_f000  struct xdp_md of XDP programs (XDP_MD_OFFSET)
 //   0x0001_0000  context / packet buffer (CTX_OFFSET, up to CTX_MAX bytes)
 //   0x0002_0000  call-frame stacks, STACK_SIZE each, STACK_STRIDE apart (guard between)
@@ -54,6 +55,14 @@ export const MAP_STRUCT_SIZE = 64;
 export const MAX_MAPS = 64;
 /** The writable kernel-data region (prog->aux, task, per-CPU areas); map structs follow it. */
 export const KDATA_SIZE = MAP_STRUCT_OFFSET - KDATA_OFFSET;
+
+/** Kernel variables a program names with typed or typeless `__ksym` externs
+ * (`extern const int bpf_prog_active __ksym;`): each gets its own 8-byte-aligned slot
+ * here, in load order. The simulation knows no kernel variable's contents, so they read as
+ * zeros, and a program may not write them (the verifier gives such pointers
+ * PTR_TO_MEM | MEM_RDONLY, kernel/bpf/verifier.c check_pseudo_btf_id). */
+export const KSYM_OFFSET = 0xa000;
+export const KSYM_SIZE = 0x4000;
 
 /** XDP programs: r1 points at this 24-byte `struct xdp_md` (data, data_end, data_meta,
  * ingress_ifindex, rx_queue_index, egress_ifindex: u32 each). A 4-byte load of data,

@@ -3,6 +3,7 @@
 // return thunk, the harness's call into the program). The timing models replay these
 // ops for every executed instruction.
 
+import { isUnresolvedCall } from '../exec/helpers/unresolved-calls.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, STRIDE } from '../layout/decoded-row.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
@@ -191,7 +192,10 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
     if (!spec) continue;
     const fn = functions[fnOf[pc]];
     const insn = jitInsn(loaded, pc, spec);
-    if (spec.form === 'helper' || spec.form === 'kfunc') {
+    if ((spec.form === 'helper' || spec.form === 'kfunc') && isUnresolvedCall(spec.form, insn.imm)) {
+      // Dead code the kernel's verifier removes before the JIT; reaching it ends the run.
+      continue;
+    } else if (spec.form === 'helper' || spec.form === 'kfunc') {
       const cost = underThrowParameters(costForCall(loaded, pc, spec.form, insn.imm), opts);
       const extra = cost.extraCycles?.[cpu.id];
       if (extra) slot.extraCycles = extra.value;

@@ -40,6 +40,7 @@ const OPTIONS = {
   format: { type: 'string' },
   tier: { type: 'string' },
   mitigations: { type: 'string' },
+  btf: { type: 'string' },
 } as const;
 
 export const runVerb: Verb = {
@@ -63,6 +64,10 @@ options:
   --invocations N    run N times on one instance (maps persist); default 1,
                      or ${DEFAULT_EXPERIMENT_INVOCATIONS} measured invocations with --strategy
   --seed N           seed of bpf_get_prandom_u32, 0..${MAX_SEED} (default 1)
+  --btf FILE         BTF that an object's CO-RE relocations and typed __ksym
+                     externs resolve against (default: the running kernel's
+                     /sys/kernel/btf/vmlinux; without one, the offsets the
+                     compiler emitted, with a notice)
   --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
                      every tier gives the same results, JSON records which
                      one ran in provenance.tier
@@ -160,12 +165,14 @@ function resolveProgram(arg: string, values: Values): { input: ProgramInput; wor
   if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
     const workload = workloadByName(arg);
     if (!workload) throw unknownWorkload(arg);
-    const input = readProgramInput(workload.file, { section: values.section ?? workload.section, ctx: ctx ?? workload.context });
+    const input = readProgramInput(workload.file, { section: values.section ?? workload.section, ctx: ctx ?? workload.context, btf: values.btf });
     // A built-in workload without a context runs on none, not on a default packet.
     if (ctx === undefined && workload.context === undefined) input.ctx = undefined;
     return { input, workload };
   }
-  return { input: readProgramInput(arg, { section: values.section, ctx }) };
+  const input = readProgramInput(arg, { section: values.section, ctx, btf: values.btf });
+  for (const line of input.notices ?? []) process.stderr.write(`notice: ${line}\n`);
+  return { input };
 }
 
 function commandLine(argv: string[]): string {
