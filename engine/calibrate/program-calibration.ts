@@ -228,7 +228,7 @@ async function recordProgram(cp: CalibrationProgram, ctx: SectionContext, cpu: C
     if (!f) continue;
     let insns: Uint8Array;
     try {
-      insns = await resolveKfuncCallsForKernel(f.program.insns, f.program.source);
+      insns = await resolveKfuncCallsForKernel(f.program.insns, f.program.source, undefined, f.program.kernelSymbols);
     } catch (e) {
       if (!(e instanceof BpfError)) throw e;
       if (i === 0) throw e;

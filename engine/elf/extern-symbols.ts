@@ -124,6 +124,12 @@ export function resolveExterns(elf: ElfFile, btf: Btf | undefined, maps: ObjectM
         } else {
           noTarget.push(sym.name);
         }
+        if (present && typed && target?.running) {
+          // check_pseudo_btf_id also looks the address up with kallsyms_lookup_name, which
+          // sees variables only with CONFIG_KALLSYMS_ALL.
+          const names = (opts.kallsyms ?? runningKallsyms)();
+          if (names && !names.has(sym.name)) out.notices.push(`__ksym '${sym.name}' is in the kernel's BTF but not in /proc/kallsyms: the kernel's verifier refuses it (ldimm64 failed to find the address for kernel symbol)`);
+        }
         if (!present && !weak) fail(typed ? `extern (var ksym) '${sym.name}': not found in kernel BTF` : `extern '${sym.name}' (strong): not resolved (not in /proc/kallsyms)`);
         const address = present ? ksymSlot(sym.name, typed ? btfSizeOf(btf!, local.id, file) : 8) : 0n;
         out.ksymAddress.set(sym.index, address);

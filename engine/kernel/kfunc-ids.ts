@@ -43,6 +43,9 @@ export function resolveKfuncCalls(insns: Uint8Array, kernelIds: KernelFuncIds, f
       continue;
     }
     if (insn.opcode !== CALL_OPCODE || insn.src !== PSEUDO.CALL_KFUNC) continue;
+    // An unresolved weak kfunc stays imm 0, as libbpf sends it: the verifier removes it
+    // as dead code or refuses the program (fixup_kfunc_call).
+    if (insn.imm === 0) continue;
     const name = KFUNC_NAMES.get(insn.imm);
     if (name === undefined) throw new BpfError('load', `kfunc call with id ${insn.imm} is not one of the suite's kfuncs (${[...KFUNC_NAMES.values()].join(', ')})`, { file, pc: i });
     const id = kernelIds.get(name);

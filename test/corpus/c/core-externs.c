@@ -1,7 +1,7 @@
 // __kconfig and __ksym externs: the kernel version, a virtual LINUX_ feature, CONFIG_
 // values of each libbpf kconfig type (bool, tristate, int, string), weak ones the
-// kernel may lack, a typed kernel variable, and a weak kfunc guarded by
-// bpf_ksym_exists() that no kernel has (so its call is dead code).
+// kernel may lack, the address of a kfunc every kernel since 6.7 has (bpf_throw), and a
+// weak kfunc guarded by a ksym-exists test that no kernel has (so its call is dead code).
 #include <linux/bpf.h>
 #include <stdbool.h>
 #include <bpf/bpf_helpers.h>
@@ -17,7 +17,7 @@ extern int CONFIG_HZ __kconfig __weak;
 extern char CONFIG_LOCALVERSION[16] __kconfig __weak;
 extern int CONFIG_NO_SUCH_OPTION_HERE __kconfig __weak;
 
-extern const int bpf_prog_active __ksym __weak;
+extern void bpf_throw(unsigned long long cookie) __ksym __weak;
 extern void bpf_kfunc_nobody_has(void) __ksym __weak;
 
 SEC("syscall")
@@ -25,6 +25,8 @@ int core_externs(void *ctx)
 {
 	unsigned long r = 0;
 
+	if (LINUX_HAS_SYSCALL_WRAPPER)
+		r |= 256;
 	if (LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 0, 0))
 		r |= 1;
 	if (CONFIG_BPF_SYSCALL)
@@ -37,7 +39,7 @@ int core_externs(void *ctx)
 		r |= 16;
 	if (CONFIG_LOCALVERSION[15] == 0)
 		r |= 32;
-	if (&bpf_prog_active != 0)
+	if (ksym_exists(bpf_throw))
 		r |= 64;
 	if (ksym_exists(bpf_kfunc_nobody_has)) {
 		bpf_kfunc_nobody_has();
