@@ -63,10 +63,10 @@ export function kconfigExtern(btf: Btf, name: string, typeId: number, weak: bool
   return { name, weak, ...kt, size, align: alignOf(btf, typeId, file), offset: 0 };
 }
 
-/** Offsets inside the .kconfig map, biggest alignment first (libbpf's cmp_externs:
- * alignment descending, then name), and the map's size. */
+/** Offsets inside the .kconfig map (libbpf's cmp_externs: alignment descending, then
+ * size ascending, then name), and the map's size. */
 export function layoutKconfig(externs: KconfigExtern[]): number {
-  externs.sort((a, b) => b.align - a.align || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  externs.sort((a, b) => b.align - a.align || a.size - b.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let off = 0;
   for (const e of externs) {
     e.offset = Math.ceil(off / e.align) * e.align;
@@ -208,12 +208,14 @@ export function kconfigValue(externs: KconfigExtern[], size: number, facts: Kern
       } else if (value[0] === '"') {
         setStr(e, value);
       } else {
-        // strtoull(value, 0, 0): decimal, 0x hex or 0 octal, nothing after it.
-        const m = /^(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(value);
+        // strtoull(value, 0, 0): an optional sign, then decimal, 0x hex or 0 octal, and
+        // nothing after it; a negative number wraps around 2^64.
+        const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(value);
         if (!m) fail(`extern (kcfg) '${e.name}': value '${value}' isn't a valid integer`);
         if (e.type !== 'int' && e.type !== 'char') fail(`extern (kcfg) '${e.name}': value '${value}' implies integer type`);
-        const num = /^0[0-7]+$/.test(value) ? BigInt('0o' + value.slice(1)) : BigInt(value);
-        setNum(e, num);
+        const digits = m![2];
+        const magnitude = /^0[0-7]+$/.test(digits) ? BigInt('0o' + digits.slice(1)) : BigInt(digits);
+        setNum(e, BigInt.asUintN(64, m![1] === '-' ? -magnitude : magnitude));
       }
     }
   }
