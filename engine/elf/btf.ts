@@ -96,10 +96,18 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
   if (strStart + strLen > data.length) fail(`string section (${strLen} bytes at ${strStart}) runs past the end`);
   const strings = data.subarray(strStart, strStart + strLen);
 
+  // Kernel BTF has ~100k names: an all-ASCII string section (the usual case) is decoded
+  // once, so byte offsets are character offsets; otherwise each name is decoded as UTF-8.
   const decoder = new TextDecoder();
+  const ascii = strings.every((b) => b < 0x80);
+  const whole = ascii ? decoder.decode(strings) : '';
   const seen = new Map<number, string>();
   const stringAt = (off: number): string | undefined => {
     if (off >= strings.length) return off === 0 ? '' : undefined;
+    if (ascii) {
+      const end = whole.indexOf('\0', off);
+      return end < 0 ? undefined : whole.slice(off, end);
+    }
     let s = seen.get(off);
     if (s === undefined) {
       const end = strings.indexOf(0, off);
