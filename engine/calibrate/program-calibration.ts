@@ -49,7 +49,7 @@ export const THROW_RATES = [0, 1] as const;
 /** `--program` arguments (names or comma-separated lists) as programs: a built-in
  * workload by name (at each THROW_RATES setting if it has a throw-rate knob) or an ELF
  * object file. A file that does not parse is an error naming it. */
-export function calibrationPrograms(args: readonly string[], catalog: readonly CatalogWorkload[], fileCtx?: Uint8Array): CalibrationProgram[] {
+export function calibrationPrograms(args: readonly string[], catalog: readonly CatalogWorkload[], fileCtx?: Uint8Array, objects: { btf?: string; notices?: string[] } = {}): CalibrationProgram[] {
   const out: CalibrationProgram[] = [];
   for (const arg of args.flatMap((a) => a.split(',')).filter((a) => a.length > 0)) {
     if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
@@ -69,7 +69,9 @@ export function calibrationPrograms(args: readonly string[], catalog: readonly C
     } catch (e) {
       throw new BpfError('usage', `cannot read '${arg}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const program = loadObjectProgram(bytes, arg);
+    const notices: string[] = [];
+    const program = loadObjectProgram(bytes, arg, undefined, { notices, ...(objects.btf !== undefined ? { btf: { file: objects.btf } } : {}) });
+    objects.notices?.push(...notices.map((n) => `${basename(arg)}: ${n}`));
     out.push({ label: basename(arg), program, ctx: fileCtx ?? runInputDefault(program) });
   }
   return out;

@@ -11,6 +11,8 @@ export interface ProgramCalibrationOptions {
   programs: string[];
   /** Context bytes for object files given with --program (--mem). */
   mem?: Uint8Array;
+  /** BTF file the objects' CO-RE relocations resolve against (--btf). */
+  btf?: string;
   cpuModel: string;
   mitigations: Mitigations;
   tier: ExecutionTier;
@@ -31,7 +33,8 @@ export function builtInPrograms(): CalibrateKind {
 }
 
 export async function runProgramCalibration(o: ProgramCalibrationOptions): Promise<CalibrationSection> {
-  const programs = calibrationPrograms(o.programs, loadCatalog(), o.mem);
+  const notices: string[] = [];
+  const programs = calibrationPrograms(o.programs, loadCatalog(), o.mem, { btf: o.btf, notices });
   const handle = o.noKernel ? undefined : await openKernel();
   const kernel = handle?.available ? handle : undefined;
   try {
@@ -44,6 +47,7 @@ export async function runProgramCalibration(o: ProgramCalibrationOptions): Promi
       onProgress: o.onProgress,
     });
     if (handle && !handle.available) section.notes.unshift(`kernel not available: ${handle.reason}`);
+    section.notes.push(...notices);
     return section;
   } finally {
     await kernel?.close();

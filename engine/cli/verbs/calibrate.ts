@@ -86,6 +86,8 @@ options:
   --mem HEX          context bytes for an object file given to --program
                      (default: 64 zero packet bytes, or zeroed raw_tp/syscall
                      context); built-in workloads bring their own
+  --btf FILE         BTF that --program objects' CO-RE relocations resolve
+                     against (default: /sys/kernel/btf/vmlinux)
   --recorded FILE    judge this commit's model against the kernel figures in
                      a calibration FILE written earlier (any host; no kernel
                      needed, nothing written): the programs are rebuilt and
@@ -106,6 +108,7 @@ options:
       recorded: { type: 'string' },
       program: { type: 'string', multiple: true },
       mem: { type: 'string' },
+      btf: { type: 'string' },
     });
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
@@ -134,6 +137,7 @@ options:
       const section = await runProgramCalibration({
         programs: values.program,
         mem: values.mem === undefined ? undefined : hexBytesOption('mem', values.mem),
+        btf: values.btf,
         cpuModel: choice.chosen,
         mitigations,
         tier,
