@@ -21,7 +21,7 @@ import { parseBtfExt } from './btf-ext.ts';
 import { relocateCoreSections } from './core-relocation.ts';
 import { resolveExterns, type ResolvedExterns } from './extern-symbols.ts';
 import { runningKernelFacts, type KernelFacts } from './kconfig-externs.ts';
-import { resolveTargetBtf, type TargetBtfChoice } from './target-btf.ts';
+import { resolveTargetBtf, type TargetBtf, type TargetBtfChoice } from './target-btf.ts';
 
 /** Relocation types of the BPF ELF ABI (Documentation/bpf/llvm_reloc.rst). */
 const R_BPF = { NONE: 0, R_64_64: 1, R_64_ABS64: 2, R_64_ABS32: 3, R_64_NODYLD32: 4, R_64_32: 10 } as const;
@@ -65,14 +65,16 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
   const extSection = elf.sections.find((s) => s.name === '.BTF.ext');
   const ext = extSection && btf ? parseBtfExt(extSection.data, btf, file) : undefined;
   let patched = new Map<number, Uint8Array>();
-  const needsTarget = (ext?.coreRelos.size ?? 0) > 0 || elf.symbols.some((s) => s.shndx === SHN_UNDEF && s.name !== '');
-  const target = needsTarget ? resolveTargetBtf(opts.btf) : undefined;
+  // vmlinux BTF takes about a second to parse: read only when something needs it.
+  let target: TargetBtf | undefined | null = null;
+  const targetOf = (): TargetBtf | undefined => (target === null ? (target = resolveTargetBtf(opts.btf)) : target);
   if (ext && btf && ext.coreRelos.size > 0) {
+    const target = targetOf();
     const r = relocateCoreSections(elf.sections, btf, ext.coreRelos, target?.btf, file);
     patched = r.patched;
     if (!target) notices.push(`no kernel BTF (/sys/kernel/btf/vmlinux is absent; --btf FILE names one): ${r.count} CO-RE relocation(s) keep the offsets the compiler emitted from the object's own types`);
   }
-  const externs = resolveExterns(elf, btf, maps, { target, facts: opts.kernel ?? runningKernelFacts(), ...(opts.kallsyms ? { kallsyms: opts.kallsyms } : {}) });
+  const externs = resolveExterns(elf, btf, maps, { target: targetOf, facts: () => opts.kernel ?? runningKernelFacts(), ...(opts.kallsyms ? { kallsyms: opts.kallsyms } : {}) });
   notices.push(...externs.notices);
   const entries = funcs.filter((f) => f.section.name !== '.text');
   const perSection = new Map<number, number>();

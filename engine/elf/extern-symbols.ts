@@ -6,8 +6,11 @@
 //     in the target BTF when there is one; typeless ones (`extern const void x __ksym`)
 //     in /proc/kallsyms. The simulation gives each its own read-only zeroed slot in the
 //     kernel-data region (layout KSYM_*);
-//   ".ksyms", FUNC: a kfunc, which must be in the target BTF (with a compatible
-//     prototype) and in the suite's kfunc registry (isa/internal-ids.ts KFUNC_ID).
+//   ".ksyms", FUNC: a kfunc, by name from the suite's kfunc registry
+//     (isa/internal-ids.ts KFUNC_ID); a weak one also only where the target BTF has it
+//     with a compatible prototype (what bpf_ksym_exists() tests). A strong kfunc the
+//     suite simulates is simulated whatever the target says: the kernel load path
+//     (kernel/kfunc-ids.ts) reports a kernel that lacks it.
 // A weak extern nobody provides resolves to 0: its address reads 0 and a call to it
 // stays `call kfunc 0`, which the kernel's verifier accepts only in dead code
 // (verifier.c fixup_kfunc_call: "invalid kernel function call not eliminated").
@@ -37,8 +40,10 @@ export interface ResolvedExterns {
 }
 
 export interface ExternOptions {
-  target?: TargetBtf;
-  facts: KernelFacts;
+  /** The target BTF, read only when an extern needs it (it can take a second). */
+  target: () => TargetBtf | undefined;
+  /** Kernel release, config and features (read only when a kconfig extern needs them). */
+  facts: () => KernelFacts;
   /** Kernel symbol names (/proc/kallsyms), or undefined when unreadable. */
   kallsyms?: () => ReadonlySet<string> | undefined;
 }
@@ -92,7 +97,6 @@ export function resolveExterns(elf: ElfFile, btf: Btf | undefined, maps: ObjectM
     if (ksymCursor > KSYM_SIZE) fail(`__ksym extern '${name}': the ${KSYM_SIZE}-byte simulated kernel-variable area is full`);
     return addressOf(KSYM_OFFSET + at);
   };
-  const target = opts.target;
   const noTarget: string[] = [];
 
   for (const sym of externs) {
@@ -105,8 +109,9 @@ export function resolveExterns(elf: ElfFile, btf: Btf | undefined, maps: ObjectM
       if (t.kind === BTF_KIND.FUNC) fail(`extern function '${sym.name}' is in .kconfig (kconfig externs are variables)`);
       kcfg.push({ sym: sym.index, ext: kconfigExtern(btf!, sym.name, t.sizeOrType, weak, size || btfSizeOf(btf!, t.sizeOrType, file), file) });
     } else if (section === '.ksyms') {
-      if (t.kind === BTF_KIND.FUNC) resolveKfunc(sym.index, sym.name, weak, btf!, t.sizeOrType, target, out, fail);
+      if (t.kind === BTF_KIND.FUNC) resolveKfunc(sym.index, sym.name, weak, btf!, t.sizeOrType, opts.target, out);
       else {
+        const target = opts.target();
         const local = skipModifiers(btf!, t.sizeOrType, file);
         const typed = local.kind !== 0;
         let present = true;
@@ -151,7 +156,7 @@ export function resolveExterns(elf: ElfFile, btf: Btf | undefined, maps: ObjectM
   if (kcfg.length) {
     const exts = kcfg.map((k) => k.ext);
     const size = layoutKconfig(exts);
-    const { data, notices } = kconfigValue(exts, size, opts.facts, file);
+    const { data, notices } = kconfigValue(exts, size, opts.facts(), file);
     out.notices.push(...notices);
     const mapIndex = maps.maps.length;
     // libbpf's internal map for .kconfig: a one-entry array the program may not write.
@@ -162,21 +167,24 @@ export function resolveExterns(elf: ElfFile, btf: Btf | undefined, maps: ObjectM
 }
 
 /** bpf_object__resolve_ksym_func_btf_id, with the suite's registry as the other half. */
-function resolveKfunc(symIndex: number, name: string, weak: boolean, btf: Btf, protoId: number, target: TargetBtf | undefined, out: ResolvedExterns, fail: (w: string) => never): void {
+function resolveKfunc(symIndex: number, name: string, weak: boolean, btf: Btf, protoId: number, targetOf: () => TargetBtf | undefined, out: ResolvedExterns): void {
   const known = kfuncIdByName(name);
-  // A strong kfunc the suite does not know: the linker refuses its call site.
-  if (known === undefined && !weak) return;
+  if (!weak) {
+    // Simulated when the suite knows it; otherwise the linker refuses its call site.
+    if (known !== undefined) out.kfuncId.set(symIndex, known);
+    return;
+  }
+  const target = targetOf();
   let inKernel = true;
   if (target) {
     const kfn = target.btf.types.find((k) => k.kind === BTF_KIND.FUNC && k.name === name);
     if (!kfn) inKernel = false;
     else if (!typesAreCompatible(btf, protoId, target.btf, kfn.sizeOrType)) {
-      if (!weak) fail(`extern (func ksym) '${name}': func_proto [${protoId}] incompatible with ${target.path} [${kfn.sizeOrType}]`);
+      out.notices.push(`weak kfunc ${name}: its prototype [${protoId}] is incompatible with ${target.path} [${kfn.sizeOrType}], so it resolves to 0 (as libbpf does)`);
       inKernel = false;
     }
   }
   if (!inKernel) {
-    if (!weak) fail(`extern (func ksym) '${name}': not found in kernel or module BTFs (${target!.path})`);
     out.kfuncId.set(symIndex, 0);
     return;
   }
