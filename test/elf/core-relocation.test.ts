@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadBpfObject, type ObjectLoadOptions } from '../../engine/elf/bpf-object.ts';
 import { BTF_KIND, parseBtf, type Btf } from '../../engine/elf/btf.ts';
-import { CORE_POISON_IMM, essentialName } from '../../engine/elf/core-relocation.ts';
+import { CORE_RELO_KIND, parseBtfExt } from '../../engine/elf/btf-ext.ts';
+import { calcCoreRelo, CORE_POISON_IMM, essentialName } from '../../engine/elf/core-relocation.ts';
+import { readElf64 } from '../../engine/elf/elf64.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { instantiate, loadProgram } from '../../engine/exec/index.ts';
 import { readInsn } from '../../engine/isa/encoding.ts';
@@ -141,4 +143,33 @@ test('a relocation whose instruction does not hold the value the compiler should
     () => loadBpfObject(bytes, 'bad.o', { btf: { file: TARGET_BTF }, kernel: NO_CONFIG }),
     (e: unknown) => e instanceof BpfError && e.kind === 'elf' && /CO-RE relocation \(byte_off\) at syscall\+0x8 .*unexpected ALU\/ALU64 value: got 5, expected 4 -> 24/.test(e.message),
   );
+});
+
+test('type_matches: member names and integer sizes must agree (bpf_core_type_matches)', () => {
+  const bytes = readFileSync('test/corpus/obj/core-types.o');
+  const elf = readElf64(bytes, 'core-types.o');
+  const local = parseBtf(elf.sections.find((s) => s.name === '.BTF')!.data, 'core-types.o');
+  const ext = parseBtfExt(elf.sections.find((s) => s.name === '.BTF.ext')!.data, local, 'core-types.o');
+  const target = parseBtf(readFileSync(TARGET_BTF), TARGET_BTF);
+  const typeRelo = (name: string) => {
+    const r = [...ext.coreRelos.values()].flat().find((x) => local.types[x.typeId].name === name && local.stringAt(x.accessStrOff) === '0');
+    assert.ok(r, name);
+    return { ...r!, kind: CORE_RELO_KIND.TYPE_MATCHES };
+  };
+  // task_struct___match { int pid; int tgid; } matches core-target's task_struct; a long
+  // pid does not; a type the target lacks gives 0 as well.
+  assert.equal(calcCoreRelo(typeRelo('task_struct___match'), local, target).newVal, 1n);
+  assert.equal(calcCoreRelo(typeRelo('task_struct___nomatch'), local, target).newVal, 0n);
+  assert.equal(calcCoreRelo(typeRelo('task_struct___nomatch'), local, local).newVal, 1n);
+});
+
+test('type size, target type id, enumerator existence and array elements resolve against a --btf file', () => {
+  const { program } = only('test/corpus/obj/core-types.o', { btf: { file: TARGET_BTF } });
+  const local = parseBtf(readElf64(readFileSync('test/corpus/obj/core-types.o'), 'x.o').sections.find((s) => s.name === '.BTF')!.data, 'x.o');
+  const localId = BigInt(local.types.find((x) => x.name === 'task_struct___match')!.id);
+  // core-target.c: task_struct is type 1 of 32 bytes; its bpf_map_type has no ARRAY;
+  // cb starts at 16.
+  let r = 32n | (1n << 16n) | (1n << 32n) | (0n << 34n) | (0n << 35n) | ((16n + 5n) << 40n) | (1n << 48n) | (localId << 56n);
+  r = BigInt.asUintN(64, r ^ (r >> 32n));
+  assert.equal(run(program) & 0xffffffffn, r & 0xffffffffn);
 });
