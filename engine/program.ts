@@ -19,6 +19,11 @@ export interface MapDef {
 /** What the program's r1 points at on entry; decides the context region's layout. */
 export type ProgramType = 'raw' | 'xdp' | 'tc' | 'socket' | 'kprobe' | 'tracepoint' | 'raw_tracepoint' | 'fentry' | 'syscall';
 
+/** The simulated kernel-variable area `__ksym` externs resolve into (its place in the
+ * address space: layout/address-space.ts KSYM_OFFSET, derived from this address). */
+export const KSYM_AREA_ADDRESS = 0xffff88800000a000n;
+export const KSYM_AREA_SIZE = 0x4000;
+
 /** A `__ksym` extern resolved to a simulated kernel address (layout/address-space.ts
  * KSYM_*): an lddw whose constant is `address` refers to kernel symbol `name`. */
 export interface KernelSymbolRef {

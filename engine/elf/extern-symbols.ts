@@ -18,8 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BpfError } from '../errors.ts';
 import { KFUNC_ID, kfuncIdByName } from '../isa/internal-ids.ts';
-import { addressOf, KSYM_OFFSET, KSYM_SIZE } from '../layout/address-space.ts';
-import type { KernelSymbolRef } from '../program.ts';
+import { KSYM_AREA_ADDRESS, KSYM_AREA_SIZE, type KernelSymbolRef } from '../program.ts';
 import { BTF_KIND, skipModifiers, btfSizeOf, type Btf } from './btf.ts';
 import { typesAreCompatible } from './core-relocation.ts';
 import { SHN_UNDEF, STB, STT, type ElfFile } from './elf64.ts';
@@ -94,8 +93,8 @@ export function resolveExterns(elf: ElfFile, btf: Btf | undefined, maps: ObjectM
   const ksymSlot = (name: string, size: number): bigint => {
     const at = ksymCursor;
     ksymCursor += Math.ceil(Math.max(size, 1) / 8) * 8;
-    if (ksymCursor > KSYM_SIZE) fail(`__ksym extern '${name}': the ${KSYM_SIZE}-byte simulated kernel-variable area is full`);
-    return addressOf(KSYM_OFFSET + at);
+    if (ksymCursor > KSYM_AREA_SIZE) fail(`__ksym extern '${name}': the ${KSYM_AREA_SIZE}-byte simulated kernel-variable area is full`);
+    return KSYM_AREA_ADDRESS + BigInt(at);
   };
   const noTarget: string[] = [];
 

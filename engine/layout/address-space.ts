@@ -17,6 +17,8 @@
 // Code addresses (BPF_PSEUDO_FUNC lddw values) live in a separate "text" range that is
 // not readable: TEXT_BASE_HI:TEXT_BASE_LO + pc * 8 (linked.ts adds a per-program offset).
 
+import { KSYM_AREA_ADDRESS, KSYM_AREA_SIZE } from '../program.ts';
+
 /** High 32 bits shared by every data address (the buffer is smaller than 4 GiB). */
 export const MEM_BASE_HI = 0xffff8880;
 export const MEM_BASE = 0xffff888000000000n;
@@ -61,8 +63,8 @@ export const KDATA_SIZE = MAP_STRUCT_OFFSET - KDATA_OFFSET;
  * here, in load order. The simulation knows no kernel variable's contents, so they read as
  * zeros, and a program may not write them (the verifier gives such pointers
  * PTR_TO_MEM | MEM_RDONLY, kernel/bpf/verifier.c check_pseudo_btf_id). */
-export const KSYM_OFFSET = 0xa000;
-export const KSYM_SIZE = 0x4000;
+export const KSYM_OFFSET = Number(KSYM_AREA_ADDRESS - MEM_BASE);
+export const KSYM_SIZE = KSYM_AREA_SIZE;
 
 /** XDP programs: r1 points at this 24-byte `struct xdp_md` (data, data_end, data_meta,
  * ingress_ifindex, rx_queue_index, egress_ifindex: u32 each). A 4-byte load of data,

@@ -10,7 +10,7 @@ import { BpfError } from '../../engine/errors.ts';
 import { instantiate, loadProgram } from '../../engine/exec/index.ts';
 import { PSEUDO, readInsn } from '../../engine/isa/encoding.ts';
 import { KSYM_OFFSET, KSYM_SIZE, MEM_BASE } from '../../engine/layout/address-space.ts';
-import { resolveKernelSymbols } from '../../engine/kernel/kernel-symbols.ts';
+import { resolveKernelSymbols } from '../../engine/calibrate/kernel-symbols.ts';
 import type { Program } from '../../engine/program.ts';
 
 const TARGET_BTF = 'test/elf/fixtures/core-target.btf';

@@ -1,6 +1,6 @@
 // The corpus's CO-RE and extern programs (test/corpus/obj/core-*.o) loaded into the
 // running kernel with the same relocated bytes the executor runs (ksyms rewritten for the
-// kernel by engine/kernel/kernel-symbols.ts): the kernel's r0 must equal bpfexc's. A
+// kernel by engine/calibrate/kernel-symbols.ts): the kernel's r0 must equal bpfexc's. A
 // program the kernel refuses must be one bpfexc warned about (a notice naming why).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
