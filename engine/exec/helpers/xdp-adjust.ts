@@ -29,8 +29,9 @@ const XDP_TAILROOM = 320;
 const TEST_RUN_FRAME_SIZE = 4096;
 const ETH_HLEN = 14;
 /** xdp_metalen_invalid() (include/net/xdp.h): metadata is a multiple of 4 bytes, at most
- * this many. */
-export const XDP_META_MAX = 32;
+ * type_max(skb_shared_info.meta_len), a u8 (32 before Linux 6.x lifted it; the 6.18
+ * referee accepts 36 bytes). */
+export const XDP_META_MAX = 255;
 
 interface XdpFrame {
   region: number;
