@@ -21,6 +21,8 @@ import type { HelperCost } from '../timing/helper-cost-types.ts';
 import { HELPER_COSTS } from '../timing/helper-costs.ts';
 import { R0, R1, R2, R3, R4, R10 } from '../strategies/emit.ts';
 
+const R5 = 5;
+
 export interface HelperCase {
   /** 'bpf_map_lookup_elem/hash', 'bpf_ktime_get_ns', ... */
   label: string;
@@ -62,6 +64,8 @@ const KEY_OFF = -8;
 const VALUE_OFF = -16;
 const RECORD_OFF = -32;
 const RECORD_BYTES = 16;
+/** Where the XDP cases keep r1 (the context) between calls. */
+const CTX_SPILL_OFF = -40;
 
 const stw = (off: number, imm: number): RawInsn => ins('stw', 'store-imm', { dst: R10, off, imm });
 const stdw = (off: number, imm: number): RawInsn => ins('stdw', 'store-imm', { dst: R10, off, imm });
@@ -76,6 +80,20 @@ export const EXCLUDED_COST_ENTRIES: Readonly<Record<string, string>> = {
   bpf_throw: 'timed by the throws calibration (per-frame stack walk), not as a helper site',
   bpf_tail_call:
     'a taken tail call ends the program, so K sites cannot run in one program; the priced path (jump into a populated prog_array slot) needs a second program\'s fd in the map',
+  bpf_probe_read:
+    'the legacy helper is offered to tracing programs only, whose test runs (raw_tracepoint) take no repeat count for the timing loop; its kernel path is bpf_probe_read_kernel\'s after one compare',
+  bpf_probe_read_str:
+    'tracing programs only (see bpf_probe_read); its kernel path is bpf_probe_read_kernel_str\'s after one compare',
+  bpf_probe_read_user:
+    'the priced path copies from a mapped user address, and a calibration program has no user address of the test-running task to name (any other address takes the -EFAULT path)',
+  bpf_probe_read_user_str: 'as bpf_probe_read_user: no user address of the test-running task to read',
+  bpf_trace_printk:
+    'every call writes a line into the host\'s trace ring buffer (trace_pipe): K sites over the calibration rounds would flood it for every other user of tracing',
+  bpf_snprintf:
+    'its format must be a string in a frozen read-only map (ARG_PTR_TO_CONST_STR), which the case programs\' maps are not',
+  bpf_fib_lookup:
+    'its 64-byte struct bpf_fib_lookup and the context it needs across calls do not fit the 64 bytes of stack (fp-64..fp-1) the case conventions leave a case',
+  bpf_get_current_comm: 'offered to tracing programs only, whose test runs (raw_tracepoint, syscall) take no repeat count for the timing loop',
 };
 
 // 256 entries of 8 bytes: the constants the cost tables' inline sequences assume
@@ -118,6 +136,34 @@ const CASE_SPECS: Readonly<Record<string, (mapType?: MapType) => CaseSpec>> = {
   bpf_get_smp_processor_id: () => ({ tag: 'cpuid', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'accumulate' }),
   bpf_get_current_pid_tgid: () => ({ tag: 'pidtg', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'accumulate' }),
   bpf_get_current_task: () => ({ tag: 'task', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'accumulate' }),
+  bpf_ktime_get_boot_ns: () => ({ tag: 'kboot', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'discard' }),
+  bpf_ktime_get_coarse_ns: () => ({ tag: 'kcoar', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'discard' }),
+  bpf_jiffies64: () => ({ tag: 'jiff', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'discard' }),
+  bpf_get_numa_node_id: () => ({ tag: 'numa', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'accumulate' }),
+  bpf_get_current_cgroup_id: () => ({ tag: 'cgid', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'discard' }),
+  bpf_get_current_task_btf: () => ({ tag: 'taskb', progType: 'socket', maps: [], prologue: [], args: () => [], result: 'discard' }),
+  bpf_probe_read_kernel: () => ({
+    tag: 'prk', progType: 'socket', maps: [], prologue: [stdw(RECORD_OFF, 0), stdw(RECORD_OFF + 8, 0)],
+    args: () => [...fpPlus(R1, RECORD_OFF), movImm(R2, RECORD_BYTES), ...fpPlus(R3, RECORD_OFF)],
+    result: 'accumulate', note: 'the 16-byte record onto itself (a mapped kernel address)',
+  }),
+  bpf_probe_read_kernel_str: () => ({
+    tag: 'prks', progType: 'socket', maps: [], prologue: [stdw(RECORD_OFF, 0), stdw(RECORD_OFF + 8, 0)],
+    args: () => [...fpPlus(R1, RECORD_OFF), movImm(R2, RECORD_BYTES), ...fpPlus(R3, RECORD_OFF)],
+    result: 'accumulate', note: 'the zeroed record: the string ends at its first byte (the cost table prices 16 characters)',
+  }),
+  bpf_csum_diff: () => ({
+    tag: 'csum', progType: 'xdp', maps: [], prologue: keyAndValue,
+    args: () => [...fpPlus(R1, KEY_OFF), movImm(R2, 4), ...fpPlus(R3, VALUE_OFF), movImm(R4, 4), movImm(R5, 0)],
+    result: 'accumulate', note: '4-byte from and to, seed 0',
+  }),
+  ...Object.fromEntries(['bpf_xdp_adjust_head', 'bpf_xdp_adjust_meta', 'bpf_xdp_adjust_tail'].map((name, i) => [name, (): CaseSpec => ({
+    tag: ['xhead', 'xmeta', 'xtail'][i], progType: 'xdp', maps: [],
+    // The context in r1 is kept in a stack slot of the case's area across the calls.
+    prologue: [ins('stxdw', 'store-reg', { dst: R10, src: R1, off: CTX_SPILL_OFF })],
+    args: () => [ins('ldxdw', 'load', { dst: R1, src: R10, off: CTX_SPILL_OFF }), movImm(R2, 0)],
+    result: 'accumulate', note: 'offset 0: every bound check passes and nothing moves',
+  })])),
   bpf_loop: () => ({
     tag: 'loop',
     progType: 'socket',

@@ -14,6 +14,7 @@
 // that called the helper: a slice ends at the first instruction after the helper
 // returns.
 
+import { prepareXdpFrame, XDP_PACKET_HEADROOM } from './helpers/xdp-adjust.ts';
 import { BpfError } from '../errors.ts';
 import type { LinkedProgram } from './linked.ts';
 import { enterProgram } from './entry.ts';
@@ -104,6 +105,8 @@ export class ExecutionContext {
     it.fp0 = bases[0] + Lay.STACK_SIZE;
     it.stackStride = stride;
     this.mdStart = parts.xdp ? mem.alloc('context', `${parts.name}: struct xdp_md`, Lay.XDP_MD_SIZE, false) : 0;
+    // An XDP packet's head and metadata may grow down into its headroom (xdp-adjust.ts).
+    if (parts.xdp) mem.reserve(XDP_PACKET_HEADROOM);
     this.ctxStart = mem.alloc('context', `${parts.name}: ${parts.xdp ? 'packet' : 'context'}`, parts.ctxCapacity);
     this.ctxRegion = mem.info.length - 1;
     it.mdStart = this.mdStart || Lay.XDP_MD_OFFSET;
@@ -133,8 +136,9 @@ export class ExecutionContext {
     it.deepest = 0;
     it.resetCaches();
     it.mdEnd = this.parts.xdp ? this.mdStart + Lay.XDP_MD_SIZE : 0;
-    it.pktStart = this.ctxStart;
+    it.pktStart = it.pktMeta = this.ctxStart;
     it.pktEnd = this.ctxStart + ctx.length;
+    if (this.parts.xdp) prepareXdpFrame(it, mem, this.ctxRegion, this.ctxStart, ctx.length);
     it.prog = this.parts.main;
     it.maxInsns = o.maxInsns ?? 100_000_000;
     it.executed = 0;
@@ -225,7 +229,7 @@ export class ExecutionContext {
   }
 
   private finish(r0: bigint, thrown?: SliceResult['thrown']): SliceResult {
-    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ctx: this.parts.mem.bytes.slice(this.ctxStart, this.ctxStart + this.ctxLen), world: this.world.seen };
+    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ctx: this.parts.xdp ? this.parts.mem.bytes.slice(this.interp.pktMeta, this.interp.pktEnd) : this.parts.mem.bytes.slice(this.ctxStart, this.ctxStart + this.ctxLen), world: this.world.seen };
     if (thrown) out.thrown = thrown;
     return out;
   }

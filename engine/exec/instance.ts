@@ -2,6 +2,7 @@
 // clock and the PRNG persist across runs; registers, stacks and the exception state of
 // one run do not leak into the next (the task's exception flags do, as in the kernel).
 
+import { prepareXdpFrame } from './helpers/xdp-adjust.ts';
 import { BpfError } from '../errors.ts';
 import type { MapDef, Program } from '../program.ts';
 import { linkForInstance, type LinkedProgram } from './linked.ts';
@@ -213,8 +214,9 @@ export class ProgramInstance {
     it.pcpuHi = Lay.MEM_BASE_HI | 0;
     it.resetCaches();
     it.mdEnd = this.xdp ? Lay.XDP_MD_OFFSET + Lay.XDP_MD_SIZE : 0;
-    it.pktStart = Lay.CTX_OFFSET;
+    it.pktStart = it.pktMeta = Lay.CTX_OFFSET;
     it.pktEnd = Lay.CTX_OFFSET + ctx.length;
+    if (this.xdp) prepareXdpFrame(it, mem, this.ctxRegion, Lay.CTX_OFFSET, ctx.length);
     it.prog = this.main;
     it.observer = opts.observer ?? null;
     it.maxInsns = opts.maxInsns ?? DEFAULT_MAX_INSNS;
@@ -246,7 +248,7 @@ export class ProgramInstance {
     // Only runs that end (return, throw, stop) advance the simulated clock: a fault's
     // instruction count is not defined (executors write it back at different points).
     st.insnsTotal += it.executed;
-    const out: RunResult = { r0, insnsExecuted: it.executed, ctx: mem.bytes.slice(Lay.CTX_OFFSET, Lay.CTX_OFFSET + ctx.length), world: world.seen };
+    const out: RunResult = { r0, insnsExecuted: it.executed, ctx: this.xdp ? mem.bytes.slice(it.pktMeta, it.pktEnd) : mem.bytes.slice(Lay.CTX_OFFSET, Lay.CTX_OFFSET + ctx.length), world: world.seen };
     if (thrown) out.thrown = thrown;
     return out;
   }

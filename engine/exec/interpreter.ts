@@ -107,6 +107,8 @@ export class Interpreter implements HelperEnv {
   /** Packet bounds [start, end) for xdp_md data / data_end. */
   pktStart = 0;
   pktEnd = 0;
+  /** xdp_md data_meta: equal to pktStart until bpf_xdp_adjust_meta moves it into the headroom. */
+  pktMeta = 0;
   /** this_cpu_off of the current CPU (movpcpu). */
   pcpuLo = 0;
   pcpuHi = 0;
@@ -186,6 +188,7 @@ export class Interpreter implements HelperEnv {
     const mdStart = this.mdStart;
     const pktStart = this.pktStart;
     const pktEnd = this.pktEnd;
+    const pktMeta = this.pktMeta;
     // Region caches change only through refill(), which leaves the loop.
     const cs = this.cs;
     const ce = this.ce;
@@ -362,7 +365,7 @@ export class Interpreter implements HelperEnv {
         // ---- loads and stores (ea = buffer offset, for the observer) ----
         case 0x71 satisfies typeof XOP.LDXB: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getUint8(a); R[d | 16] = 0; break; }
         case 0x69 satisfies typeof XOP.LDXH: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getUint16(a, true); R[d | 16] = 0; break; }
-        case 0x61 satisfies typeof XOP.LDXW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : pktStart; R[d | 16] = MEM_HI; } } break; }
+        case 0x61 satisfies typeof XOP.LDXW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : f === 8 ? pktMeta : pktStart; R[d | 16] = MEM_HI; } } break; }
         case 0x79 satisfies typeof XOP.LDXDW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 8 <= ce)) return this.refill(lo, hi, code[b | 3], 8, false, cur, top - left - 1); ea = a; if (HOST_LE && (a & 3) === 0) { R[d] = i32[a >> 2]; R[d | 16] = i32[(a >> 2) + 1]; } else { R[d] = dv.getInt32(a, true); R[d | 16] = dv.getInt32(a + 4, true); } break; }
         case 0x91 satisfies typeof XOP.LDXSB: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getInt8(a); R[d | 16] = R[d] >> 31; break; }
         case 0x89 satisfies typeof XOP.LDXSH: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getInt16(a, true); R[d | 16] = R[d] >> 31; break; }
@@ -546,7 +549,7 @@ export class Interpreter implements HelperEnv {
   protected ctxField(d: number, a: number): void {
     const f = a - this.mdStart;
     if (f !== 0 && f !== 4 && f !== 8) return;
-    this.L[d] = f === 4 ? this.pktEnd : this.pktStart;
+    this.L[d] = f === 4 ? this.pktEnd : f === 8 ? this.pktMeta : this.pktStart;
     this.H[d] = MEM_HI;
   }
 

@@ -65,6 +65,25 @@ export class Memory {
     this.info[region].end = this.ends[region];
   }
 
+  /** Moves both bounds of a region (an XDP packet whose head or metadata grew into its
+   * headroom). It must stay clear of its neighbours, so the regions stay sorted. */
+  rebound(region: number, start: number, end: number): void {
+    const prevEnd = region > 0 ? this.ends[region - 1] : 0;
+    const nextStart = region + 1 < this.starts.length ? this.starts[region + 1] : Infinity;
+    if (start < prevEnd || end > nextStart || start > end) {
+      throw new Error(`memory: region ${this.info[region].name} cannot move to [${start}, ${end})`);
+    }
+    this.starts[region] = this.info[region].start = start;
+    this.ends[region] = this.info[region].end = end;
+  }
+
+  /** Leaves `size` bytes of the heap unallocated before the next region (room a region
+   * allocated next may later grow down into: an XDP packet's headroom). */
+  reserve(size: number): void {
+    this.heapTop += (size + 7) & ~7;
+    this.ensure(this.heapTop);
+  }
+
   private ensure(size: number): void {
     if (size <= this.buffer.byteLength) return;
     let cap = this.buffer.byteLength;

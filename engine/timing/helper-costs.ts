@@ -18,6 +18,8 @@ import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
 import { contextLevel, fentryNop, k, kret, loadCurrent } from './kernel-ops-x86.ts';
 import { MAP_HELPER_COSTS } from './map-helper-costs.ts';
+import { KTIME_GET_NS_X86 } from './x86-clock-bodies.ts';
+import { GENERIC_HELPER_COSTS } from './generic-helper-costs.ts';
 import { DEFAULT_THROW_PARAMETERS, throwBodyX86, throwPerFrameX86 } from './throw-cost.ts';
 import { X86_REG, type MachineOp } from './op-class.ts';
 
@@ -231,42 +233,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   },
   {
     name: 'bpf_ktime_get_ns', id: BPF_FUNC.ktime_get_ns, kind: 'helper',
-    body: [
-      fentryNop(),
-      k('call-direct', 'call ktime_get_mono_fast_ns', R.rax, [R.rsp], 'store', 'stack', 8),
-      k('load', 'mov ecx, dword ptr [tk_fast_mono]  ; raw_read_seqcount_latch()', R.rcx, [], 'load', 'kernel', 4),
-      k('alu', 'and ecx, 1  ; tkf->base + (seq & 1)', R.rcx, [R.rcx]),
-      k('shift', 'shl rcx, 6', R.rcx, [R.rcx]),
-      k('load', 'mov rdi, qword ptr [rcx + tk_fast_mono + 8]  ; tkr->clock', R.rdi, [R.rcx], 'load', 'kernel', 8),
-      k('load', 'mov rax, qword ptr [rdi]  ; clock->read', R.rax, [R.rdi], 'load', 'kernel', 8),
-      // tk_clock_read(): clock->read(clock) is an indirect call; with retpolines it is
-      // `call __x86_indirect_thunk_rax`, whose `call 1f; mov [rsp], rax; ret` reaches
-      // read_tsc() through a return the return-stack buffer predicts into the capture loop
-      // (arch/x86/lib/retpoline.S), so it always mispredicts. The model thunks that `ret`
-      // like every return, which also mispredicts it on a CPU with a return thunk.
-      k('call-direct', 'call __x86_indirect_thunk_rax', R.rax, [R.rsp], 'store', 'stack', 8),
-      k('call-direct', 'call .Ldo_rop', R.rax, [R.rsp], 'store', 'stack', 8),
-      k('store', 'mov qword ptr [rsp], rax', undefined, [R.rsp, R.rax], 'store', 'stack', 8),
-      kret(),
-      // read_tsc() (arch/x86/kernel/tsc.c, built without -pg: no fentry): rdtsc_ordered(),
-      // which is rdtscp where the CPU has it (arch/x86/include/asm/msr.h); the counter
-      // read is extraCycles.
-      k('shift', 'shl rdx, 32', R.rdx, [R.rdx]),
-      k('alu', 'or rax, rdx', R.rax, [R.rax, R.rdx]),
-      kret(),
-      // clocksource_delta() and timekeeping_delta_to_ns(): ((now - last) & mask) * mult
-      // + xtime_nsec >> shift, plus base; then the latch retry check.
-      k('load', 'mov rdx, qword ptr [rcx + tk_fast_mono + 16]  ; cycle_last', R.rdx, [R.rcx], 'load', 'kernel', 8),
-      k('alu', 'sub rax, rdx', R.rax, [R.rax, R.rdx]),
-      k('load-alu', 'and rax, qword ptr [rcx + tk_fast_mono + 24]  ; mask', R.rax, [R.rax, R.rcx], 'load', 'kernel', 8),
-      k('imul', 'imul rax, qword ptr [rcx + tk_fast_mono + 32]  ; * mult', R.rax, [R.rax, R.rcx]),
-      k('load-alu', 'add rax, qword ptr [rcx + tk_fast_mono + 40]  ; + xtime_nsec', R.rax, [R.rax, R.rcx], 'load', 'kernel', 8),
-      k('shift', 'shr rax, cl  ; >> shift', R.rax, [R.rax, R.rcx]),
-      k('load-alu', 'add rax, qword ptr [rcx + tk_fast_mono + 48]  ; + base', R.rax, [R.rax, R.rcx], 'load', 'kernel', 8),
-      k('load-alu', 'cmp ecx, dword ptr [tk_fast_mono]  ; read_seqcount_latch_retry()', R.flags, [R.rcx], 'load', 'kernel', 4),
-      k('branch-cond', 'jne .Lretry', undefined, [R.flags]),
-      kret(), kret(),
-    ],
+    body: KTIME_GET_NS_X86,
     extraCycles: {
       skylake: { value: 25, source: 'Agner Fog instruction tables (Skylake): RDTSC reciprocal throughput 25', basis: 'document' },
       icelake: { value: 25, source: 'Agner Fog (Skylake family): RDTSC ≈25 cycles, Ice Lake assumed equal', basis: 'assumption' },
@@ -385,6 +352,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
     source: 'arch/x86/net/bpf_jit_comp.c emit_bpf_tail_call_indirect() (v6.14/v6.15; callee-saved pops omitted: they depend on the frame); with retpolines the jmp goes through __x86_indirect_thunk_rcx',
   },
   ...MAP_HELPER_COSTS,
+  ...GENERIC_HELPER_COSTS,
 ];
 
 export function helperCosts(id: number, kind: HelperCost['kind'] = 'helper'): HelperCost[] {

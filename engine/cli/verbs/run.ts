@@ -14,6 +14,7 @@ import { parseMitigations } from '../../cpus/mitigations.ts';
 import { readScenarioFile, SCENARIO_DEFAULTS } from '../../machine/index.ts';
 import { formatRunsText } from '../../report/run-text.ts';
 import { run, type RunSpec } from '../../run.ts';
+import { traceLog } from '../../exec/helpers/trace-printk.ts';
 import type { Verb } from './verb.ts';
 
 
@@ -41,6 +42,7 @@ const OPTIONS = {
   tier: { type: 'string' },
   mitigations: { type: 'string' },
   btf: { type: 'string' },
+  verbose: { type: 'boolean' },
 } as const;
 
 export const runVerb: Verb = {
@@ -71,6 +73,7 @@ options:
   --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
                      every tier gives the same results, JSON records which
                      one ran in provenance.tier
+  --verbose          also print the lines bpf_trace_printk wrote
 
 strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
   --strategy LIST    none,call,stack,aux,percpu,unwind or all (default all)
@@ -201,6 +204,12 @@ function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): num
     `tier          ${instance.tier}`,
   ];
   if (res.thrown) lines.push(`thrown        cookie ${hex(res.thrown.cookie)}, ${res.thrown.frames} frame(s) unwound`);
+  if (values.verbose) {
+    // What bpf_trace_printk wrote over every invocation, as trace_pipe would show it.
+    const log = traceLog(instance.state);
+    for (const line of log.lines) lines.push(`trace_printk  ${line}`);
+    if (log.dropped) lines.push(`trace_printk  (${log.dropped} more lines not kept)`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }

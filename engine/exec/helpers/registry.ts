@@ -19,6 +19,14 @@ export interface HelperEnv {
   setReturn(v: bigint): void;
   /** Validates that register r`i` points at `size` accessible bytes; returns their offset. */
   pointer(i: number, size: number, write: boolean): number;
+  /** XDP packet pointers as buffer offsets: xdp_md data_meta, data and data_end. The
+   * bpf_xdp_adjust_* helpers move them (and the packet region with them, then call
+   * resetCaches()). */
+  pktMeta: number;
+  pktStart: number;
+  pktEnd: number;
+  /** Drops the executor's cached region bounds (after a helper moved a region). */
+  resetCaches(): void;
   /** Tail calls taken so far in this run. */
   readonly tailCalls: number;
   /** Instructions executed so far in this run. */
