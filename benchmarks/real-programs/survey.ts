@@ -12,7 +12,7 @@
 // usage: npm run survey:real -- DIR_OR_OBJ... [--json FILE] [--invocations N]
 //        [--cpu-model LIST] [--strategy LIST]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ import { BpfError } from '../../engine/errors.ts';
 import { defaultHelpers, instantiate, loadProgram } from '../../engine/exec/index.ts';
 import { parseCpuModelList, parseStrategyList } from '../../engine/experiment/index.ts';
 import { openKernel, type KernelHandle } from '../../engine/kernel/bpf-syscall.ts';
-import { refereeProgram, type RefereeVerdict } from '../../engine/oracle/kernel-referee.ts';
+import { comparedPacketBytes, kernelTypeOf, refereeProgram, type RefereeVerdict } from '../../engine/oracle/kernel-referee.ts';
 import type { Program } from '../../engine/program.ts';
 import { run } from '../../engine/run.ts';
 
@@ -84,7 +84,7 @@ function bpftoolVerdicts(obj: string, inputs: Map<string, Uint8Array | undefined
       return { error: `bpftool loadall: ${lines.slice(-2).join(' | ').slice(0, 200)}` };
     }
     const byName = new Map<string, ToolSide>();
-    for (const name of readdirSync(pin)) {
+    for (const name of existsSync(pin) ? readdirSync(pin) : []) {
       const info = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show', 'pinned', join(pin, name)], { encoding: 'utf8' })) as { type: string };
       const args = ['-j', 'prog', 'run', 'pinned', join(pin, name)];
       const input = inputs.get(name);
@@ -182,7 +182,7 @@ async function surveyObject(obj: string, k: KernelHandle | undefined, bpftool: b
     if (kernel.runs && 'r0' in ours) {
       const diffs: string[] = [];
       if (kernel.r0 !== ours.r0) diffs.push(`r0 kernel ${kernel.r0} vs bpfexc ${ours.r0}`);
-      if (kernel.via === 'bpftool' && kernel.packet && ours.packet && Buffer.compare(kernel.packet, ours.packet) !== 0) diffs.push(`packet differs (kernel ${kernel.packet.length} bytes, bpfexc ${ours.packet.length})`);
+      if (kernel.via === 'bpftool' && kernel.packet && ours.packet && kernelTypeOf(program) && Buffer.compare(comparedPacketBytes(kernelTypeOf(program)!, kernel.packet), comparedPacketBytes(kernelTypeOf(program)!, ours.packet)) !== 0) diffs.push(`packet differs (kernel ${kernel.packet.length} bytes, bpfexc ${ours.packet.length})`);
       if (kernel.via === 'bpfexc-bytes' && verdict?.outcome === 'disagrees') diffs.push(...(verdict.differences ?? []).filter((d) => !d.startsWith('r0')));
       row.same = diffs.length === 0;
       if (!row.same) row.sameWhy = diffs.join('; ');
@@ -262,7 +262,12 @@ async function main(): Promise<number> {
   try {
     for (const obj of objects) {
       process.stderr.write(`${relative(process.cwd(), obj)}\n`);
-      rows.push(...(await surveyObject(obj, k, bpftool, o, scratch)));
+      try {
+        rows.push(...(await surveyObject(obj, k, bpftool, o, scratch)));
+      } catch (e) {
+        // A crash is a finding too: recorded as the object's row, the survey goes on.
+        rows.push({ object: relative(process.cwd(), obj), program: '(object)', type: '?', kernel: { runs: false, why: 'not surveyed', via: 'bpftool' }, bpfexc: { error: `bug: ${(e as Error).message}` } });
+      }
     }
   } finally {
     await k?.close();

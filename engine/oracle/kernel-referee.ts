@@ -100,6 +100,14 @@ function runExecutor(p: Program, opts: RefereeOptions): ExecutorSide {
   }
 }
 
+/** The part of an output packet BPF_PROG_TEST_RUN reports faithfully: for socket
+ * filters the run starts at the network header and the kernel zeroes the Ethernet header
+ * it pushes back before copying data_out (net/bpf/test_run.c bpf_prog_test_run_skb,
+ * `!is_l2`), so those bytes say nothing about the program. */
+export function comparedPacketBytes(type: KernelProgType, packet: Uint8Array): Uint8Array {
+  return type === 'socket' ? packet.subarray(Math.min(ETH_HLEN, packet.length)) : packet;
+}
+
 /** The packet the executor leaves: for packet programs the context region is the packet. */
 function executorPacketOut(r: RunResult): Uint8Array {
   return r.ctx;
@@ -110,6 +118,7 @@ function worldInputs(r: RunResult): string[] {
 }
 
 function firstDifference(a: Uint8Array, b: Uint8Array): string | undefined {
+  // Offsets name bytes of the compared part (after the Ethernet header for socket filters).
   if (a.length !== b.length) return `packet length kernel ${a.length} vs bpfexc ${b.length}`;
   for (let i = 0; i < a.length; i++) {
     if (a[i] !== b[i]) return `packet byte ${i}: kernel 0x${a[i].toString(16).padStart(2, '0')} vs bpfexc 0x${b[i].toString(16).padStart(2, '0')}`;
@@ -178,7 +187,7 @@ export async function refereeProgram(k: KernelHandle, p: Program, opts: RefereeO
   if (packetType) {
     const out = executorPacketOut(r);
     bpfexcPacketBytes = out.length;
-    const d = firstDifference(run.dataOut, out);
+    const d = firstDifference(comparedPacketBytes(type, run.dataOut), comparedPacketBytes(type, out));
     if (d) differences.push(d);
     else packetNote = `, packet ${out.length} bytes equal`;
   }
