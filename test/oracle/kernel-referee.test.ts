@@ -79,3 +79,15 @@ test('the worst verdict decides: disagrees over rejected over cannot-run over ag
   assert.equal(worstOutcome([v('rejected'), v('agrees'), v('kernel-cannot-run')]), 'rejected');
   assert.equal(worstOutcome([v('rejected'), v('disagrees')]), 'disagrees');
 });
+
+test('a socket filter\'s packet is compared after the Ethernet header, which the kernel zeroes', async () => {
+  const sock = { ...pass, type: 'socket' as const };
+  const zeroedHeader = packet.slice();
+  zeroedHeader.fill(0, 0, 14);
+  const v = await refereeProgram(fakeKernel({ retval: 2, dataOut: zeroedHeader }), sock, { ctx: packet });
+  assert.equal(v.outcome, 'agrees', v.line);
+  const changed = zeroedHeader.slice();
+  changed[20] = 1;
+  const w = await refereeProgram(fakeKernel({ retval: 2, dataOut: changed }), sock, { ctx: packet });
+  assert.deepEqual(w.differences, ['packet byte 6: kernel 0x01 vs bpfexc 0x07']);
+});
