@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { refereedPrograms } from '../../engine/cli/verbs/run-referee.ts';
+import { programsWithInputs } from '../../engine/inputs/program-inputs.ts';
 import { BpfError } from '../../engine/errors.ts';
 import { defaultHelpers, instantiate, loadProgram } from '../../engine/exec/index.ts';
 import { parseCpuModelList, parseStrategyList } from '../../engine/experiment/index.ts';
@@ -154,7 +154,7 @@ async function surveyObject(obj: string, k: KernelHandle | undefined, bpftool: b
   const shown = relative(process.cwd(), obj);
   let programs: { program: Program; ctx?: Uint8Array }[];
   try {
-    programs = refereedPrograms(obj, {});
+    programs = programsWithInputs(obj);
   } catch (e) {
     if (!(e instanceof BpfError)) throw e;
     // bpfexc cannot open the object: the kernel may still run its programs.

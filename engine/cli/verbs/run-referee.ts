@@ -3,15 +3,14 @@
 // the same input, one verdict line each (engine/oracle/kernel-referee.ts). The exit
 // status says the worst verdict, so scripts can tell a disagreement from a program the
 // kernel refuses and from a machine without bpf().
-import { existsSync, readFileSync } from 'node:fs';
-import { loadBpfObject } from '../../elf/bpf-object.ts';
+import { existsSync } from 'node:fs';
 import { BpfError } from '../../errors.ts';
 import type { ExecutionTier } from '../../exec/index.ts';
 import { hexBytesOption } from '../../inputs/options.ts';
-import { readProgramInput, type ProgramInput } from '../../inputs/program-input.ts';
+import { readProgramInput } from '../../inputs/program-input.ts';
+import { programsWithInputs, withDefaultContext, type ProgramWithInput } from '../../inputs/program-inputs.ts';
 import { openKernel } from '../../kernel/bpf-syscall.ts';
 import { refereeProgram, worstOutcome, type RefereeOutcome, type RefereeVerdict } from '../../oracle/kernel-referee.ts';
-import type { Program } from '../../program.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName } from '../workload-catalog.ts';
 
 export const REFEREES = ['kernel'] as const;
@@ -43,39 +42,17 @@ export interface RefereeRunOptions {
   format: string;
 }
 
-/** The context a kernel test run of a non-packet type needs when none is given: zeroed
- * bytes covering what the verifier lets the type read (raw_tp: MAX_BPF_FUNC_ARGS u64
- * arguments, bpf_prog_test_run_raw_tp; syscall: the test run refuses a ctx shorter than
- * the largest offset the program reads, so a generous block). */
-function defaultContext(p: Program): Uint8Array | undefined {
-  if (p.type === 'raw_tracepoint') return new Uint8Array(12 * 8);
-  if (p.type === 'syscall') return new Uint8Array(256);
-  return undefined;
-}
-
-function withDefault(input: ProgramInput, given: Uint8Array | undefined): { program: Program; ctx?: Uint8Array } {
-  return { program: input.program, ctx: given ?? input.ctx ?? defaultContext(input.program) };
-}
-
-/** The programs `arg` names, each with its input. */
-export function refereedPrograms(arg: string, o: Pick<RefereeRunOptions, 'section' | 'mem' | 'packet'>): { program: Program; ctx?: Uint8Array }[] {
+/** The programs `arg` names (a built-in workload, or a file: programs-inputs.ts), each
+ * with its input. */
+export function refereedPrograms(arg: string, o: Pick<RefereeRunOptions, 'section' | 'mem' | 'packet'>): ProgramWithInput[] {
   const hexCtx = o.mem ?? o.packet;
   const given = hexCtx === undefined ? undefined : hexBytesOption(o.mem !== undefined ? 'mem' : 'packet', hexCtx);
   if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
     const w = workloadByName(arg);
     if (!w) throw unknownWorkload(arg);
-    return [withDefault(readProgramInput(w.file, { section: o.section ?? w.section, ctx: given ?? w.context }), given ?? w.context)];
+    return [withDefaultContext(readProgramInput(w.file, { section: o.section ?? w.section, ctx: given ?? w.context }), given ?? w.context)];
   }
-  if (o.section !== undefined || !arg.toLowerCase().endsWith('.o')) return [withDefault(readProgramInput(arg, { section: o.section, ctx: given }), given)];
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(arg);
-  } catch (e) {
-    throw new BpfError('usage', `cannot read '${arg}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  // Each program by the part of its source after `file:` (its section, or its function
-  // where a section holds several), which readProgramInput selects unambiguously.
-  return loadBpfObject(bytes, arg).programs.map((p) => withDefault(readProgramInput(arg, { section: p.source.slice(arg.length + 1), ctx: given }), given));
+  return programsWithInputs(arg, { section: o.section, ctx: given });
 }
 
 /** Runs the referee and prints its verdicts; returns the exit status. */
