@@ -166,7 +166,10 @@ export async function refereeProgram(k: KernelHandle, p: Program, opts: RefereeO
   } catch (e) {
     if (!(e instanceof BpfError)) throw e;
     // bpf_test_init (net/bpf/test_run.c) refuses packets shorter than an Ethernet header.
-    const short = packetType && (opts.ctx?.length ?? 64) < ETH_HLEN ? ` (the input is ${opts.ctx?.length} bytes; packet test runs need at least ETH_HLEN = ${ETH_HLEN})` : '';
+    let short = packetType && (opts.ctx?.length ?? 64) < ETH_HLEN ? ` (the input is ${opts.ctx?.length} bytes; packet test runs need at least ETH_HLEN = ${ETH_HLEN})` : '';
+    // bpf_prog_test_run_syscall refuses a ctx shorter than the program's largest context
+    // offset (prog->aux->max_ctx_offset).
+    if (type === 'syscall') short = ` (the context is ${opts.ctx?.length ?? 0} bytes; a syscall test run needs at least as many as the program reads)`;
     const reason = e.detail + short;
     return { ...base, outcome: 'kernel-cannot-run', reason, line: `kernel loads this program but cannot test-run it: ${reason}` };
   } finally {
