@@ -226,7 +226,7 @@ export function summary(rows: Row[]): string {
     `kernel test-runs                           ${kernelRuns.length} (${kernelRuns.filter((r) => r.kernel.via === 'bpftool').length} via bpftool/libbpf, the rest via bpfexc's linked bytes)`,
     `bpfexc runs                                ${bpfexcRuns.length} (${pct(bpfexcRuns.length, rows.length)} of all)`,
     `of kernel-runnable: bpfexc runs            ${kernelRuns.filter((r) => 'r0' in r.bpfexc).length} (${pct(kernelRuns.filter((r) => 'r0' in r.bpfexc).length, kernelRuns.length)})`,
-    `of kernel-runnable: same r0 and packet     ${bothSame.length} (${pct(bothSame.length, kernelRuns.length)})`,
+    `of kernel-runnable: same r0 and packet     ${bothSame.length} (${pct(bothSame.length, kernelRuns.length)}; ${bothSame.filter((r) => r.kernel.via === 'bpftool').length} against libbpf's load, ${bothSame.filter((r) => r.kernel.via !== 'bpftool').length} against bpfexc's bytes, which share bpfexc's linking)`,
     `  ... and all strategies, no missing cost  ${kernelRunsStrat.length} (${pct(kernelRunsStrat.length, kernelRuns.length)})`,
     `bpfexc runs, all strategies               ${bpfexcRuns.filter((r) => r.strategies?.ok).length} of ${bpfexcRuns.length}`,
   ];
