@@ -10,7 +10,7 @@ interface SectionProgramKind {
   sleepable: boolean;
 }
 
-const PREFIXES: readonly (readonly [string, ProgramType])[] = [
+export const SECTION_PREFIXES: readonly (readonly [string, ProgramType])[] = [
   ['xdp', 'xdp'],
   ['xdp.frags', 'xdp'],
   ['tc', 'tc'],
@@ -43,7 +43,7 @@ const PREFIXES: readonly (readonly [string, ProgramType])[] = [
   ['syscall', 'syscall'],
 ];
 
-const BY_PREFIX: ReadonlyMap<string, ProgramType> = new Map(PREFIXES);
+const BY_PREFIX: ReadonlyMap<string, ProgramType> = new Map(SECTION_PREFIXES);
 
 /** The program kind for a section name, or undefined when libbpf would not know it. */
 export function programKindForSection(section: string): SectionProgramKind | undefined {

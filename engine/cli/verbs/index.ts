@@ -5,7 +5,8 @@ import { modelsVerb } from './models.ts';
 import { reportVerb } from './report.ts';
 import { runVerb } from './run.ts';
 import { strategiesVerb } from './strategies.ts';
+import { supportVerb } from './support.ts';
 import type { Verb } from './verb.ts';
 import { workloadsVerb } from './workloads.ts';
 
-export const VERBS: readonly Verb[] = [runVerb, conformanceVerb, calibrateVerb, reportVerb, disasmVerb, workloadsVerb, modelsVerb, strategiesVerb];
+export const VERBS: readonly Verb[] = [runVerb, conformanceVerb, calibrateVerb, reportVerb, disasmVerb, workloadsVerb, modelsVerb, strategiesVerb, supportVerb];

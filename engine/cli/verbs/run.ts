@@ -16,6 +16,7 @@ import { formatRunsText } from '../../report/run-text.ts';
 import { run, type RunSpec } from '../../run.ts';
 import { traceLog } from '../../exec/helpers/trace-printk.ts';
 import type { Verb } from './verb.ts';
+import { REFEREE_HELP, refereeRun } from './run-referee.ts';
 
 
 const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
@@ -43,6 +44,7 @@ const OPTIONS = {
   mitigations: { type: 'string' },
   btf: { type: 'string' },
   verbose: { type: 'boolean' },
+  referee: { type: 'string' },
 } as const;
 
 export const runVerb: Verb = {
@@ -74,6 +76,7 @@ options:
                      every tier gives the same results, JSON records which
                      one ran in provenance.tier
   --verbose          also print the lines bpf_trace_printk wrote
+${REFEREE_HELP}
 
 strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
   --strategy LIST    none,call,stack,aux,percpu,unwind or all (default all)
@@ -109,6 +112,9 @@ call-site overheads summed over every invocation the machine ran
     if (positionals.length !== 1) throw new BpfError('usage', 'run takes exactly one <program> (see bpfexc run --help)');
     // Checked before anything is read or run, as every other option is.
     const tier = parseTier(values.tier);
+    if (values.referee !== undefined) {
+      return refereeRun(positionals[0], { referee: values.referee, section: values.section, mem: values.mem, packet: values.packet, seed: seedOption(values.seed), maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1), tier, format: values.format ?? 'text' });
+    }
     const file = positionals[0].toLowerCase().endsWith('.json') ? readScenarioFile(positionals[0]) : undefined;
     const cpus = intOption('cpus', values.cpus, file?.cpus ?? 1, 1);
     if (cpus > 64) throw new BpfError('usage', `--cpus must be 1..64, not ${cpus}`);

@@ -1,0 +1,150 @@
+// What bpfexc supports, as tables generated from the registries that decide it, so the
+// README cannot drift from the code: program types (the section names libbpf gives them,
+// engine/elf/section-types.ts), map types (engine/program.ts MapType with their
+// BPF_MAP_TYPE ids, engine/kernel/uapi.ts), helpers (the executor's registry,
+// engine/exec/helpers/linux.ts) with the CPU models whose timing model prices them
+// (engine/timing/helper-costs.ts), kfuncs (engine/isa/internal-ids.ts KFUNC_ID), and the
+// rules by which everything else is refused.
+import { CPU_MODELS } from '../cpus/index.ts';
+import type { CpuModel } from '../cpus/cpu-model.ts';
+import { SECTION_PREFIXES } from '../elf/section-types.ts';
+import { defaultHelpers, defaultKfuncs } from '../exec/index.ts';
+import { INTERNAL_HELPER, KFUNC_ID } from '../isa/internal-ids.ts';
+import { MAP_TYPE, PROG_TYPE } from '../kernel/uapi.ts';
+import type { MapType, ProgramType } from '../program.ts';
+import type { HelperCost } from '../timing/helper-cost-types.ts';
+import { HELPER_COSTS } from '../timing/helper-costs.ts';
+import { VARIANTS_FOR_MAP_TYPE } from '../timing/helper-bodies.ts';
+
+export const SUPPORT_FORMATS = ['markdown', 'text'] as const;
+export type SupportFormat = (typeof SUPPORT_FORMATS)[number];
+
+interface Table {
+  title: string;
+  head: string[];
+  rows: string[][];
+  /** A sentence under the table. */
+  note?: string;
+}
+
+/** Whether the timing model can price `cost` on `cpu`: x86-64 models need the verifier's
+ * x86 rewrite or an x86 body; arm64 models the arm64 rewrite, an inline JIT sequence or
+ * an arm64 body (engine/timing/helper-bodies.ts picks among the same fields). */
+function pricedOn(cost: HelperCost, cpu: CpuModel): boolean {
+  if (cpu.isa === 'arm64') return !!(cost.inlineArm64 || cost.bodyArm64 || cost.inlinedByArm64Jit);
+  return !!(cost.inlineX86 || cost.body);
+}
+
+const variantOf = (c: HelperCost): string | undefined => /\((\w+)\)$/.exec(c.name)?.[1];
+
+/** CPU models as a cell: "all 6" or the ids. */
+function modelsCell(ok: (cpu: CpuModel) => boolean): string {
+  const ids = CPU_MODELS.filter(ok).map((c) => c.id);
+  if (ids.length === CPU_MODELS.length) return `all ${ids.length}`;
+  return ids.length ? ids.join(', ') : 'none (runs, cannot be timed)';
+}
+
+function programTypes(): Table {
+  const byType = new Map<ProgramType, string[]>();
+  for (const [prefix, type] of SECTION_PREFIXES) byType.set(type, [...(byType.get(type) ?? []), prefix]);
+  const rows = [...byType].map(([type, prefixes]) => [type, prefixes.map((p) => `\`${p}\``).join(' '), type in PROG_TYPE ? 'yes' : 'no']);
+  return {
+    title: 'Program types',
+    head: ['type', 'ELF sections (libbpf names)', '`--referee kernel`'],
+    rows,
+    note: 'Sections may carry a `/target` (`tc/ingress`, `raw_tp/sys_enter`) and a `.s` suffix for sleepable programs (`fentry.s/...`). `--referee kernel` needs a type BPF_PROG_TEST_RUN can drive here.',
+  };
+}
+
+function mapTypes(): Table {
+  const mapHelperIds = [...new Set(HELPER_COSTS.filter((c) => variantOf(c) !== undefined).map((c) => c.id))];
+  const rows = (Object.keys(MAP_TYPE) as MapType[]).map((type) => {
+    const variants = VARIANTS_FOR_MAP_TYPE[type] ?? [];
+    const priced = mapHelperIds
+      .filter((id) => {
+        const entries = HELPER_COSTS.filter((c) => c.id === id && c.kind === 'helper');
+        const match = variants.map((v) => entries.find((e) => variantOf(e) === v)).find((e) => e !== undefined);
+        return match !== undefined && CPU_MODELS.every((cpu) => pricedOn(match, cpu));
+      })
+      .map((id) => defaultHelpers.get(id)?.name ?? `helper ${id}`);
+    return [type, String(MAP_TYPE[type]), priced.length ? priced.join(', ') : '—'];
+  });
+  return {
+    title: 'Map types',
+    head: ['map type', 'BPF_MAP_TYPE id', 'lookup/update/delete priced on every CPU model'],
+    rows,
+  };
+}
+
+function helpers(): Table {
+  const internal = new Set<number>(Object.values(INTERNAL_HELPER));
+  const rows = [...defaultHelpers.values()]
+    .sort((a, b) => a.id - b.id)
+    .map((h) => {
+      const kind = internal.has(h.id) ? 'internal' : 'helper';
+      const entries = HELPER_COSTS.filter((c) => c.id === h.id && c.kind === kind);
+      const id = internal.has(h.id) ? 'internal' : String(h.id);
+      if (entries.length === 0) return [h.name, id, 'none (runs, cannot be timed)'];
+      const cells = entries.map((e) => {
+        const v = variantOf(e);
+        return `${v ? `${v}: ` : ''}${modelsCell((cpu) => pricedOn(e, cpu))}`;
+      });
+      return [h.name, id, cells.join('; ')];
+    });
+  return {
+    title: 'Helpers',
+    head: ['helper', 'id', 'priced on CPU models'],
+    rows,
+    note: `CPU models: ${CPU_MODELS.map((c) => c.id).join(', ')}. "internal" helpers are the kernel functions the strategies' rewrites call (the RFC's), not callable from C.`,
+  };
+}
+
+function kfuncs(): Table {
+  const rows = Object.entries(KFUNC_ID).map(([name, id]) => {
+    const runs = defaultKfuncs.has(id) ? 'yes' : 'no';
+    const entries = HELPER_COSTS.filter((c) => c.id === id && c.kind === 'kfunc');
+    const priced = entries.length ? modelsCell((cpu) => entries.some((e) => pricedOn(e, cpu))) : 'none (runs, cannot be timed)';
+    return [name, runs, priced];
+  });
+  return { title: 'kfuncs', head: ['kfunc', 'executor', 'priced on CPU models'], rows };
+}
+
+function refused(): Table {
+  return {
+    title: 'Refused, and why',
+    head: ['what', 'refused with'],
+    rows: [
+      ['a section that is not a program type above', 'the section and function named: libbpf would not know its type either'],
+      ['any other map type', '`map NAME: map type N is not supported`, listing the supported ids'],
+      ['any other helper', '`call to unknown helper id N` at the instruction'],
+      ['any other kfunc', '`call to unknown kfunc NAME` at the instruction'],
+      ['a helper or kfunc the timing model cannot price on a CPU model', 'strategy runs on that model stop with `the timing model has no cost for ...`; plain runs work'],
+      ['a program the kernel verifier rejects', 'bpfexc runs what it is given; `--referee kernel` says the kernel REJECTS it, with the verifier\'s reason'],
+    ],
+  };
+}
+
+export function supportTables(): Table[] {
+  return [programTypes(), mapTypes(), helpers(), kfuncs(), refused()];
+}
+
+function markdown(t: Table): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [`#### ${t.title}`, '', `| ${t.head.map(esc).join(' | ')} |`, `| ${t.head.map(() => '---').join(' | ')} |`, ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`)];
+  if (t.note) lines.push('', t.note);
+  return lines.join('\n');
+}
+
+function text(t: Table): string {
+  const plain = (s: string) => s.replace(/`/g, '');
+  const widths = t.head.map((h, i) => Math.max(plain(h).length, ...t.rows.map((r) => plain(r[i]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? plain(c) : plain(c).padEnd(widths[i]))).join('  ');
+  const out = [t.title, '='.repeat(t.title.length), line(t.head), ...t.rows.map(line)];
+  if (t.note) out.push(plain(t.note));
+  return out.join('\n');
+}
+
+/** The support tables as markdown (the README's section) or plain text. */
+export function formatSupportTables(format: SupportFormat = 'markdown'): string {
+  return supportTables().map(format === 'markdown' ? markdown : text).join('\n\n') + '\n';
+}
