@@ -8,6 +8,7 @@
 import { formatTable, type Column, type Row } from '../results/text-table.ts';
 import type { ResultDocument, RunRecord } from '../results/document.ts';
 import { mannWhitneyU } from '../stats/mann-whitney.ts';
+import { FIGURE_RELATIVE_ERROR } from '../results/figure-precision.ts';
 
 /** benchstat's default significance level. */
 export const ALPHA = 0.05;
@@ -67,9 +68,11 @@ function runLabel(r: RunRecord): string {
   return [r.workload + density, ...extras, r.strategy, r.cpuModel].join(' ');
 }
 
+/** Equal within the precision documents are written with (figure-precision.ts), so an
+ * @1 document's 16 digits and an @2 document's 7 are the same figure. */
 function sameValue(a: number | undefined, b: number | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  return Math.abs(a - b) <= 2 * FIGURE_RELATIVE_ERROR * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
 function delta(a: number | undefined, b: number | undefined): string {
@@ -89,7 +92,7 @@ function heading(before: ComparedFile<{ provenance?: { gitCommit?: string } }>, 
   return `bpfexc compare\nbefore: ${before.name}${commit(before)}\nafter:  ${after.name}${commit(after)}`;
 }
 
-/** Result documents (bpfexc/result@1): every model figure that changed, per run. */
+/** Result documents (bpfexc/result@2 or @1): every model figure that changed, per run. */
 export function compareResults(before: ComparedFile<ResultDocument>, after: ComparedFile<ResultDocument>, maxWidth = 75): string {
   const older = new Map<string, RunRecord>();
   for (const r of before.doc.runs) older.set(runKey(r), r);

@@ -79,7 +79,7 @@ test('the compare verb refuses documents of different kinds with one clear line'
   const b = join(dir, 'b.json');
   writeFileSync(a, JSON.stringify(await benchLikeDocument()));
   writeFileSync(b, JSON.stringify(calibration([[1, 2, 3]], [1])));
-  await assert.rejects(compareVerb.run([a, b]), /cannot compare a bpfexc\/result@1 document with a bpfexc\/calibration@2 one/);
+  await assert.rejects(compareVerb.run([a, b]), /cannot compare a bpfexc\/result@2 document with a bpfexc\/calibration@2 one/);
   await assert.rejects(compareVerb.run([a]), /exactly two files/);
   const same = await capture(compareVerb, [a, a]);
   assert.equal(same.code, 0);

@@ -119,7 +119,7 @@ test('csv has one row per run with stable columns, and one row per call site in 
   assert.equal(cells[RUN_CSV_COLUMNS.indexOf('overheadPerCallSite')], '3.5');
   const sites = formatReport(full, 'csv-sites').trimEnd().split('\n');
   assert.equal(sites.length, 1 + full.runs.reduce((n, r) => n + r.callSites.length, 0));
-  assert.equal(sites[1], 'xdp-parse,none,zen5,1,1,0,12,helper,bpf_map_lookup_elem,outer,2000,0,0');
+  assert.equal(sites[1], 'xdp-parse,none,zen5,1,1,0,12,helper,bpf_map_lookup_elem,outer,2000,0,0,1,12');
 });
 
 test('csv quotes fields with commas and quotes', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BpfError } from '../../errors.ts';
 import { parseVerbArgs } from '../../inputs/options.ts';
 import { compareCalibrations, compareResults, type CalibrationLike } from '../../report/compare.ts';
-import { parseResultDocument, RESULT_SCHEMA } from '../../results/document.ts';
+import { parseResultDocument, READABLE_RESULT_SCHEMAS } from '../../results/document.ts';
 import type { Verb } from './verb.ts';
 
 import { CALIBRATION_SCHEMA } from '../../calibrate/report.ts';
@@ -12,7 +12,7 @@ export const compareVerb: Verb = {
   summary: 'what changed between two result (or calibration) files',
   help: `usage: bpfexc compare <before.json> <after.json> [--width N]
 
-Compares two bpfexc/result@1 documents (from 'npm run bench' or 'bpfexc run
+Compares two bpfexc/result@2 (or @1) documents (from 'npm run bench' or 'bpfexc run
 --format json') or two ${CALIBRATION_SCHEMA} documents (from 'bpfexc
 calibrate --format json'), run by run, and lists only what changed:
 
@@ -34,8 +34,10 @@ named. Plain ASCII, at most 75 columns (--width to change), for email.`,
     const [a, b] = positionals.map((file) => ({ file, text: readText(file) }));
     const schemaA = schemaOf(a.text, a.file);
     const schemaB = schemaOf(b.text, b.file);
-    if (schemaA !== schemaB) throw new BpfError('usage', `cannot compare a ${schemaA} document with a ${schemaB} one`, { file: b.file });
-    if (schemaA === RESULT_SCHEMA) {
+    // Result documents of either version compare: a result@1 file against a newer run.
+    const isResult = (s: string) => READABLE_RESULT_SCHEMAS.includes(s);
+    if (isResult(schemaA) !== isResult(schemaB) || (!isResult(schemaA) && schemaA !== schemaB)) throw new BpfError('usage', `cannot compare a ${schemaA} document with a ${schemaB} one`, { file: b.file });
+    if (isResult(schemaA)) {
       process.stdout.write(compareResults({ name: a.file, doc: parseResultDocument(a.text, a.file) }, { name: b.file, doc: parseResultDocument(b.text, b.file) }, width));
     } else {
       process.stdout.write(compareCalibrations({ name: a.file, doc: calibration(a.text, a.file) }, { name: b.file, doc: calibration(b.text, b.file) }, width));
@@ -60,10 +62,10 @@ function schemaOf(text: string, file: string): string {
   } catch (e) {
     throw new BpfError('parse', `not a JSON document (${(e as Error).message})`, { file });
   }
-  if (schema !== RESULT_SCHEMA && schema !== CALIBRATION_SCHEMA) {
-    throw new BpfError('parse', `schema is ${JSON.stringify(schema)}; compare reads ${RESULT_SCHEMA} and ${CALIBRATION_SCHEMA} documents`, { file });
+  if (!READABLE_RESULT_SCHEMAS.includes(schema as string) && schema !== CALIBRATION_SCHEMA) {
+    throw new BpfError('parse', `schema is ${JSON.stringify(schema)}; compare reads ${READABLE_RESULT_SCHEMAS.join(', ')} and ${CALIBRATION_SCHEMA} documents`, { file });
   }
-  return schema;
+  return schema as string;
 }
 
 function calibration(text: string, file: string): CalibrationLike {
