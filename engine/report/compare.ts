@@ -32,7 +32,8 @@ interface Metric {
 }
 
 /** Model figures of a run: per call site (helper and bpf-to-bpf sites apart), entry and
- * whole overhead per invocation, and the rewritten program's size. */
+ * whole overhead per invocation, and the rewritten program's size in BPF instructions and
+ * in JIT bytes (the whole image, and inserted per checked call site). */
 function runMetrics(r: RunRecord): Metric[] {
   const perSite = (kinds: readonly string[]): number | undefined => {
     let cycles = 0;
@@ -52,6 +53,8 @@ function runMetrics(r: RunRecord): Metric[] {
     { name: 'overhead cyc/inv', value: r.cycles.overheadPerInvocation },
     { name: 'cyc/inv', value: r.cycles.perInvocation },
     { name: 'BPF insns', value: r.insns.rewritten },
+    // Documents from before code sizes were recorded have none: no row, not a change.
+    ...(r.codeBytes ? [{ name: 'JIT bytes', value: r.codeBytes.program }, { name: 'JIT B/site', value: r.codeBytes.perSite ?? undefined }] : []),
   ];
 }
 
@@ -110,7 +113,11 @@ export function compareResults(before: ComparedFile<ResultDocument>, after: Comp
     seen.add(key);
     const was = runMetrics(old);
     const now = runMetrics(r);
-    const changed = now.filter((m, i) => !sameValue(was[i].value, m.value));
+    // A figure only one document records (code sizes before they were) is no change.
+    const changed = now.filter((m) => {
+      const w = was.find((x) => x.name === m.name);
+      return w !== undefined && !sameValue(w.value, m.value);
+    });
     if (changed.length === 0 && old.r0 === r.r0) {
       unchanged++;
       continue;

@@ -66,6 +66,8 @@ export interface RunRecord {
   callSites: CallSiteResult[];
   correctness: Correctness;
   insns: { original: number; rewritten: number; executed: number };
+  /** JIT image bytes (engine/timing/code-size.ts); result@1 documents have none. */
+  codeBytes?: { program: number; entry: number; perSite: number | null };
   [extra: string]: unknown;
 }
 
