@@ -11,6 +11,7 @@ export const RUN_CSV_COLUMNS = [
   'overheadPerCallSite', 'callSiteExecutions', 'callsPer100Insns',
   'throws', 'handled', 'missed', 'spuriousUnwinds', 'wrongCookie',
   'insnsOriginal', 'insnsRewritten', 'insnsExecuted',
+  'jitBytes', 'jitBytesEntry', 'jitBytesPerSite',
 ] as const;
 
 export function runsToCsv(runs: readonly RunRecord[]): string {
@@ -21,6 +22,7 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
     r.correctness.throws, r.correctness.handled, r.correctness.missed,
     r.correctness.spuriousUnwinds, r.correctness.wrongCookie,
     r.insns?.original, r.insns?.rewritten, r.insns?.executed,
+    r.codeBytes?.program, r.codeBytes?.entry, r.codeBytes?.perSite,
   ]));
 }
 
