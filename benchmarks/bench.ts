@@ -19,7 +19,7 @@ import { buildMatrix, builtInScenarios, CPU_COUNTS } from './bench/matrix.ts';
 import { buildDocument, commitOutputs, documentRuns, prepareOutputs } from './bench/output.ts';
 import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
 import { progressBar } from './bench/progress.ts';
-import { formatSummary } from './bench/summary.ts';
+import { formatClosingScreen, formatSummary } from './bench/summary.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -186,10 +186,19 @@ async function main(argv: string[]): Promise<number> {
   }
   // Synchronous from here on: a SIGINT now is handled after every file is in place.
   const written = commitOutputs(prepared);
-  process.stdout.write(formatSummary(prepared.doc, cases));
   const rel = (p: string) => (p.startsWith(ROOT) ? p.slice(ROOT.length) : p);
-  process.stdout.write(`\n${tasks.length} tasks, ${runs.length} runs, ${wallSeconds} s wall on ${workers} worker${workers === 1 ? '' : 's'}\n`);
-  process.stdout.write(`wrote ${rel(resolve(resultDir, 'latest.json'))}, latest.csv, latest-sites.csv${chartsDir ? ` and ${written.filter((f) => f.endsWith('.svg')).length} charts in ${rel(chartsDir)}` : ''}\n`);
+  const inDir = (name: string) => rel(resolve(resultDir, name));
+  process.stdout.write(
+    formatClosingScreen(prepared.doc, {
+      tasks: tasks.length,
+      wallSeconds,
+      workers,
+      document: inDir('latest.json'),
+      others: ['latest.csv', 'latest-sites.csv', ...(v.timestamped ? [rel(written[0])] : [])],
+      summaryFile: inDir('summary.txt'),
+      charts: chartsDir ? { count: written.filter((f) => f.endsWith('.svg')).length, dir: rel(chartsDir) } : undefined,
+    }),
+  );
   for (const s of prepared.charts?.skipped ?? []) process.stdout.write(`chart ${s.name} skipped: ${s.reason}\n`);
   return 0;
 }
