@@ -93,7 +93,8 @@ export function renderPlainText(model: ReportModel, width: number): string {
   out.push('To judge these numbers:');
   for (const n of model.notes) out.push(...wrap(asciiOnly(n), width, '- '));
   out.push('', 'To reproduce (paste into a shell):');
-  for (const line of model.reproduce) out.push(...breakShellLine(asciiOnly(line), width - 2).map((l) => `  ${l}`));
+  // From column 0: a word cut across lines joins again only without indentation.
+  for (const line of model.reproduce) out.push(...breakShellLine(asciiOnly(line), width));
   const labelWidth = Math.max(...model.provenance.map(([l]) => l.length)) + 2;
   for (const [label, value] of model.provenance) out.push(...wrap(asciiOnly(value), width, `  ${label.padEnd(labelWidth)}`));
   out.push('');

@@ -89,16 +89,40 @@ export function reproductionLines(o: ReaderContextInput): string[] {
   return lines;
 }
 
-/** A shell line cut at spaces into pieces of at most `width`, continued with ' \'. */
+/** A shell line in pieces of at most `width` that a shell reads back as the same line:
+ * cut at spaces with ' \\' (the next piece indented), and a word longer than a piece cut
+ * with '\\' alone, the rest of it from column 0 (a backslash-newline inside a word
+ * joins it again). A comment is wrapped as comments. */
 export function breakShellLine(line: string, width: number): string[] {
   if (line.length <= width) return [line];
-  const words = line.split(' ');
+  if (line.startsWith('#')) return wrapWords(line.slice(1).trim(), width - 2).map((l) => `# ${l}`);
   const out: string[] = [];
   let cur = '';
-  for (const w of words) {
-    if (cur && cur.length + 1 + w.length + 2 > width) {
+  for (const word of line.split(' ')) {
+    if (cur && cur.length + 1 + word.length + 2 > width) {
       out.push(`${cur} \\`);
-      cur = `  ${w}`;
+      cur = '  ';
+    } else if (cur) cur += ' ';
+    let rest = word;
+    while (cur.length + rest.length > width) {
+      const take = Math.max(1, width - cur.length - 1);
+      out.push(`${cur}${rest.slice(0, take)}\\`);
+      rest = rest.slice(take);
+      cur = '';
+    }
+    cur += rest;
+  }
+  if (cur.trim()) out.push(cur);
+  return out;
+}
+
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const w of text.split(' ')) {
+    if (cur && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = w;
     } else cur = cur ? `${cur} ${w}` : w;
   }
   if (cur) out.push(cur);

@@ -150,7 +150,8 @@ export function buildReportModel(doc: ResultDocument, opts: ReportOptions = {}):
     ['created', String(p.createdAt)],
   ];
   const withCorrectness = runs.some((r) => (r.correctness.throws ?? 0) > 0 || correctnessErrors(r) > 0);
-  const measures = costColumns(filters);
+  // Documents from before code sizes were recorded get no empty JIT column.
+  const measures = costColumns(filters).filter((c) => c.column.key !== 'codeBytes' || runs.some((r) => r.codeBytes));
   const tables: ReportTable[] = [];
   const groups = new Map<string, RunRecord[]>();
   for (const r of runs) {

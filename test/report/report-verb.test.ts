@@ -17,7 +17,7 @@ reportVerb.run(${JSON.stringify(args)}).then((c) => { process.exitCode = c; }, (
 test('report prints the email form by default', () => {
   const r = report([fixture('minimal-result.json')]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^To reproduce:$/m);
+  assert.match(r.stdout, /^To reproduce \(paste into a shell\):$/m);
   assert.ok(r.stdout.split('\n').every((l) => l.length <= 75));
 });
 
