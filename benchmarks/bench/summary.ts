@@ -199,7 +199,8 @@ export function formatClosingScreen(doc: ResultDocument, info: ClosingInfo): str
     out.push(...wrap(t.title, SUMMARY_WIDTH), formatTable(t.columns, t.rows, SUMMARY_WIDTH));
     out.push('helper/bpf2bpf: cycles per call site; entry: per invocation; ns at the clock');
   }
-  out.push(`${doc.runs.length} runs (${info.tasks} tasks), ${info.wallSeconds} s wall on ${info.workers} worker${info.workers === 1 ? '' : 's'}`);
+  const tier = typeof doc.provenance.tier === 'string' ? `, ${doc.provenance.tier} tier` : '';
+  out.push(`${doc.runs.length} runs (${info.tasks} tasks), seed ${String(doc.provenance.seed)}${tier}, ${info.wallSeconds} s wall on ${info.workers} worker${info.workers === 1 ? '' : 's'}`);
   out.push(`result   ${info.document} (${info.others.join(', ')})`);
   out.push(`summary  ${info.summaryFile}; report: npx bpfexc report ${info.document}`);
   if (info.charts) out.push(`charts   ${info.charts.count} in ${info.charts.dir}`);
