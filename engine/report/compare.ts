@@ -60,7 +60,10 @@ function runMetrics(r: RunRecord): Metric[] {
 
 /** What identifies a run across two documents: everything that was asked for. */
 function runKey(r: RunRecord): string {
-  return JSON.stringify([r.workload, r.strategy, r.cpuModel, r.cpus, r.throwRate, r.sites ?? null, r.timingModel ?? null, r.returnThunk ?? null, r.invocations, r.seed, r.params ?? null]);
+  // params with sorted keys: a document read back from its compact form may order them
+  // differently (compact-encoding.ts fills in defaults after a run's own fields).
+  const params = r.params && typeof r.params === 'object' ? Object.fromEntries(Object.entries(r.params).sort(([a], [b]) => (a < b ? -1 : 1))) : (r.params ?? null);
+  return JSON.stringify([r.workload, r.strategy, r.cpuModel, r.cpus, r.throwRate, r.sites ?? null, r.timingModel ?? null, r.returnThunk ?? null, r.invocations, r.seed, params]);
 }
 
 /** "workload[@density] [N cpus] [throw P] strategy cpu-model", the run's name in a row. */
