@@ -17,7 +17,7 @@ function run(strategy: string, n: number, cpuModel = 'zen5', cpus = 1): RunRecor
   const overhead = strategy === 'none' ? 0 : 18.284999999999997;
   return {
     workload: 'call-density', strategy, cpuModel, cpus, invocations: 200, seed: 1, throwRate: 0, r0: '0x1',
-    cycles: { perInvocation: 64.045 + overhead, baselinePerInvocation: 64.045, overheadPerInvocation: overhead, entryPerInvocation: strategy === 'none' ? 0 : 4.5 },
+    cycles: { perInvocation: 64.045 + overhead, baselinePerInvocation: 64.045, overheadPerInvocation: overhead, entryPerInvocation: strategy === 'none' ? 0 : 4.5 } as RunRecord['cycles'],
     callSites: strategy === 'none' ? sites.map((s) => ({ ...s, overheadCycles: 0, overheadPerExecution: 0, rewrite: 'none' }) as CallSiteResult) : sites,
     correctness: { throws: 0, handled: 0, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 },
     insns: { original: 415, rewritten: 450, executed: 89600 },
