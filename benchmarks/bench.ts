@@ -1,8 +1,9 @@
 // `npm run bench`: the default suite end to end. Runs every built-in workload x every
 // strategy x every CPU model x the CPU counts the machine supports, plus the call-density
 // and throw-rate sweeps, in parallel on a piscina pool; then writes the result document
-// (results/<timestamp>.json and results/latest.json), the CSVs, the charts, and prints
-// an 80-column summary. See benchmarks/bench/README.md.
+// (results/latest.json; results/<timestamp>.json too with --timestamped), the CSVs, the
+// long summary (results/summary.txt), the charts, and prints the summary table and where
+// everything went. See benchmarks/bench/README.md.
 import { runMain } from '../engine/entry-point.ts';
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
@@ -15,10 +16,10 @@ import { DEFAULT_TIER, EXECUTION_TIERS } from '../engine/exec/index.ts';
 import { parseCpuModelList, parseTier } from '../engine/experiment/index.ts';
 import { measureHostTimings } from './bench/host-timing.ts';
 import { buildMatrix, builtInScenarios, CPU_COUNTS } from './bench/matrix.ts';
-import { buildDocument, commitOutputs, prepareOutputs } from './bench/output.ts';
+import { buildDocument, commitOutputs, documentRuns, prepareOutputs } from './bench/output.ts';
 import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
 import { progressBar } from './bench/progress.ts';
-import { formatSummary } from './bench/summary.ts';
+import { formatClosingScreen, formatSummary } from './bench/summary.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,9 +27,10 @@ const USAGE = `usage: npm run bench [-- options]   (tsx benchmarks/bench.ts [opt
 
 Runs every built-in workload x every strategy x every CPU model x CPU counts
 1, 2, 4, 8 (those the simulator supports), plus the call-density sweep and the
-throw-rate sweep, in parallel. Writes results/<timestamp>.json,
-results/latest.json, results/latest.csv, results/latest-sites.csv and charts/,
-then prints a summary. Nothing is written unless every task finished.
+throw-rate sweep, in parallel. Writes results/latest.json, results/latest.csv,
+results/latest-sites.csv, results/summary.txt and charts/, then prints the
+summary table and where the files went. Nothing is written unless every task
+finished.
 
 options:
   --quick            a small matrix (zen5, fewer invocations and sweep points)
@@ -38,6 +40,8 @@ options:
                      DIR/charts unless --charts is given
   --charts DIR       where charts go (default charts/, or DIR/charts with --out)
   --no-charts        do not render charts
+  --timestamped      also keep the document as results/<timestamp>.json
+                     (latest.json is replaced by the next run)
   --cpu-model LIST   CPU models (default all; --quick: zen5)
   --workload LIST    built-in workloads (default all)
   --cpus LIST        CPU counts, e.g. 1,2 (default 1,2,4,8 where supported)
@@ -59,6 +63,7 @@ const OPTIONS = {
   out: { type: 'string' },
   charts: { type: 'string' },
   'no-charts': { type: 'boolean' },
+  timestamped: { type: 'boolean' },
   'cpu-model': { type: 'string' },
   workload: { type: 'string' },
   cpus: { type: 'string' },
@@ -165,7 +170,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const runs = outcome.results.flatMap((r) => r.runs);
+  const fullRuns = outcome.results.flatMap((r) => r.runs);
+  const runs = documentRuns(outcome.results, tasks);
   const cases = hostTimeMs > 0 ? await measureHostTimings(hostTimeMs, abort.signal, tier) : [];
   if (abort.signal.aborted) {
     reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while timing the simulator');
@@ -173,17 +179,26 @@ async function main(argv: string[]): Promise<number> {
   }
   const wallSeconds = Math.round((performance.now() - started) / 100) / 10;
   const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices, tier }, { wallSeconds, workers, tier, cases });
-  const prepared = await prepareOutputs(doc, { resultDir, chartsDir });
+  const prepared = await prepareOutputs(doc, { resultDir, chartsDir, timestamped: v.timestamped ?? false, fullRuns, summary: (d) => formatSummary(d, cases) });
   if (abort.signal.aborted) {
     reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while rendering charts');
     return 130;
   }
   // Synchronous from here on: a SIGINT now is handled after every file is in place.
   const written = commitOutputs(prepared);
-  process.stdout.write(formatSummary(doc, cases));
   const rel = (p: string) => (p.startsWith(ROOT) ? p.slice(ROOT.length) : p);
-  process.stdout.write(`\n${tasks.length} tasks, ${runs.length} runs, ${wallSeconds} s wall on ${workers} worker${workers === 1 ? '' : 's'}\n`);
-  process.stdout.write(`wrote ${rel(resolve(resultDir, 'latest.json'))}, latest.csv, latest-sites.csv${chartsDir ? ` and ${written.filter((f) => f.endsWith('.svg')).length} charts in ${rel(chartsDir)}` : ''}\n`);
+  const inDir = (name: string) => rel(resolve(resultDir, name));
+  process.stdout.write(
+    formatClosingScreen(prepared.doc, {
+      tasks: tasks.length,
+      wallSeconds,
+      workers,
+      document: inDir('latest.json'),
+      others: ['latest.csv', 'latest-sites.csv', ...(v.timestamped ? [rel(written[0])] : [])],
+      summaryFile: inDir('summary.txt'),
+      charts: chartsDir ? { count: written.filter((f) => f.endsWith('.svg')).length, dir: rel(chartsDir) } : undefined,
+    }),
+  );
   for (const s of prepared.charts?.skipped ?? []) process.stdout.write(`chart ${s.name} skipped: ${s.reason}\n`);
   return 0;
 }

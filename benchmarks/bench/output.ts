@@ -1,7 +1,8 @@
 // Everything a bench run writes, prepared in memory first and then written file by file
-// with atomic renames: results/<timestamp>.json, results/latest.json, latest.csv,
-// latest-sites.csv, and the charts. Until the first rename nothing on disk has changed,
-// so an interrupted or failed run leaves the previous results as they were.
+// with atomic renames: results/latest.json (and results/<timestamp>.json with
+// --timestamped), latest.csv, latest-sites.csv, summary.txt and the charts. Until the
+// first rename nothing on disk has changed, so an interrupted or failed run leaves the
+// previous results as they were.
 import { formatResultJson } from '../../engine/results/json-format.ts';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
@@ -11,7 +12,8 @@ import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import type { ExecutionTier } from '../../engine/exec/index.ts';
 import { formatReport } from '../../engine/report/format.ts';
 import { writeFileAtomic } from '../../engine/results/atomic-write.ts';
-import { RESULT_SCHEMA, type ResultDocument, type RunRecord } from '../../engine/results/document.ts';
+import { parseResultDocument, RESULT_SCHEMA, type ResultDocument, type RunRecord } from '../../engine/results/document.ts';
+import { compactRuns, type SiteDetail } from '../../engine/results/run-compaction.ts';
 import { collectProvenance } from '../../engine/results/provenance.ts';
 import type { HostTimings } from './host-timing.ts';
 import { workloadLabel, type BenchTask } from './matrix.ts';
@@ -41,6 +43,22 @@ export function modelAndWorkloadVersions(tasks: readonly BenchTask[]): { cpuMode
   return { cpuModels, workloads };
 }
 
+/** Per-site rows say more than their sum only in the suite's single-CPU runs (the ones
+ * `bpfexc run` would show site by site); the sweeps and the runs on several CPUs are read
+ * in aggregate. latest-sites.csv keeps every site of every run. */
+export function siteDetailOf(task: Pick<BenchTask, 'group' | 'cpus'>): SiteDetail {
+  return task.group === 'suite' && task.cpus === 1 ? 'grouped' : 'summed';
+}
+
+/** The runs as the result document keeps them (engine/results/run-compaction.ts). */
+export function documentRuns(results: readonly { id: string; runs: RunRecord[] }[], tasks: readonly BenchTask[]): RunRecord[] {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return results.flatMap((r) => {
+    const task = byId.get(r.id);
+    return compactRuns(r.runs, () => (task ? siteDetailOf(task) : 'summed'));
+  });
+}
+
 export function buildDocument(runs: RunRecord[], tasks: readonly BenchTask[], command: string, seed: number, bench: BenchDescription, host: HostTimings): ResultDocument {
   const versions = modelAndWorkloadVersions(tasks);
   const provenance = collectProvenance(command, { seed, timingModel: 'ooo', tier: bench.tier, ...versions });
@@ -56,9 +74,17 @@ export function buildDocument(runs: RunRecord[], tasks: readonly BenchTask[], co
 export interface BenchOutputs {
   resultDir: string;
   chartsDir?: string;
+  /** Also keep this run as results/<timestamp>.json (latest.json is replaced by the next). */
+  timestamped?: boolean;
+  /** Every run with every call site (the document's runs are compacted): latest-sites.csv. */
+  fullRuns?: readonly RunRecord[];
+  /** The long summary, written to summary.txt. */
+  summary?: (doc: ResultDocument) => string;
 }
 
 export interface PreparedOutputs {
+  /** The document as written and read back: what reports and charts of the file see. */
+  doc: ResultDocument;
   files: { path: string; data: string }[];
   charts?: ChartSet;
   chartsDir?: string;
@@ -71,19 +97,23 @@ export function timestampName(createdAt: string): string {
 /** Renders everything to memory; throws (having written nothing) if any part fails. */
 export async function prepareOutputs(doc: ResultDocument, o: BenchOutputs): Promise<PreparedOutputs> {
   const json = formatResultJson(doc);
+  // Everything below is made from the file's content, so `npm run charts` and
+  // `bpfexc report` of latest.json give the same bytes.
+  const written = parseResultDocument(json, 'latest.json');
   const latest = join(o.resultDir, 'latest.json');
   const files = [
-    { path: join(o.resultDir, timestampName(doc.provenance.createdAt)), data: json },
-    { path: join(o.resultDir, 'latest.csv'), data: formatReport(doc, 'csv') },
-    { path: join(o.resultDir, 'latest-sites.csv'), data: formatReport(doc, 'csv-sites') },
+    ...(o.timestamped ? [{ path: join(o.resultDir, timestampName(doc.provenance.createdAt)), data: json }] : []),
+    { path: join(o.resultDir, 'latest.csv'), data: formatReport(written, 'csv') },
+    { path: join(o.resultDir, 'latest-sites.csv'), data: formatReport({ ...written, runs: [...(o.fullRuns ?? written.runs)] }, 'csv-sites') },
+    ...(o.summary ? [{ path: join(o.resultDir, 'summary.txt'), data: o.summary(written) }] : []),
     // Last: latest.json changes only once everything it points to is in place.
     { path: latest, data: json },
   ];
-  if (!o.chartsDir) return { files };
+  if (!o.chartsDir) return { doc: written, files };
   // The same calibration file and source label `npm run charts` uses for latest.json,
   // so re-rendering from it gives byte-identical charts.
-  const charts = await renderChartSet(doc, readCalibration(defaultCalibrationFile(latest)), relative(o.chartsDir, latest) || latest);
-  return { files, charts, chartsDir: o.chartsDir };
+  const charts = await renderChartSet(written, readCalibration(defaultCalibrationFile(latest)), relative(o.chartsDir, latest) || latest);
+  return { doc: written, files, charts, chartsDir: o.chartsDir };
 }
 
 export function commitOutputs(p: PreparedOutputs): string[] {

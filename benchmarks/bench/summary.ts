@@ -1,11 +1,14 @@
-// The 80-column summary `npm run bench` prints on stdout: what a reader pastes into a
-// reply. Model cycles only; the host's own speed comes last, labelled as such.
+// The bench's 80-column summaries: the long one written to results/summary.txt (every
+// table of the suite and its sweeps), and the closing screen printed on stdout (the
+// report's summary table and where the files went). Model cycles only; the host's own
+// speed comes last, labelled as such.
 import { auxResetRows } from '../../charts/aux-reset-cost.ts';
 import { callsPer100Insns, compareStrategies, correctnessErrors, entryPerInvocation, isSideRun, overheadPerCallSite, scenarioOf, sortedUnique } from '../../engine/report/run-metrics.ts';
 import type { ResultDocument, RunRecord } from '../../engine/results/document.ts';
 import { formatNumber, formatTable, type Column } from '../../engine/results/text-table.ts';
 import { returnThunkNote } from '../../engine/cpus/mitigations.ts';
 import { wrap } from '../../engine/results/text-table.ts';
+import { buildSummaryTable } from '../../engine/report/summary-table.ts';
 import type { HostTimingCase } from './host-timing.ts';
 import { THROW_SWEEP_WORKLOAD } from './sweeps.ts';
 
@@ -173,5 +176,33 @@ export function formatSummary(doc: ResultDocument, hostCases: readonly HostTimin
     out.push('', tier ? `Simulator speed (${tier} tier): host wall-clock ns per BPF insn, not cycles` : 'Simulator speed, host wall clock: ns per simulated BPF insn (not model cycles)');
     out.push(formatHostTimings(hostCases));
   }
+  return out.join('\n') + '\n';
+}
+
+export interface ClosingInfo {
+  tasks: number;
+  wallSeconds: number;
+  workers: number;
+  /** Files written, as the user should see their paths. */
+  document: string;
+  others: string[];
+  summaryFile: string;
+  charts?: { count: number; dir: string };
+}
+
+/** What `npm run bench` leaves on the screen: the report's summary table and where
+ * everything went, within ~40 lines; the long summary is in summary.txt. */
+export function formatClosingScreen(doc: ResultDocument, info: ClosingInfo): string {
+  const out: string[] = [];
+  const t = buildSummaryTable(doc.runs);
+  if (t) {
+    out.push(...wrap(t.title, SUMMARY_WIDTH), formatTable(t.columns, t.rows, SUMMARY_WIDTH));
+    out.push('helper/bpf2bpf: cycles per call site; entry: per invocation; ns at the clock');
+  }
+  const tier = typeof doc.provenance.tier === 'string' ? `, ${doc.provenance.tier} tier` : '';
+  out.push(`${doc.runs.length} runs (${info.tasks} tasks), seed ${String(doc.provenance.seed)}${tier}, ${info.wallSeconds} s wall on ${info.workers} worker${info.workers === 1 ? '' : 's'}`);
+  out.push(`result   ${info.document} (${info.others.join(', ')})`);
+  out.push(`summary  ${info.summaryFile}; report: npx bpfexc report ${info.document}`);
+  if (info.charts) out.push(`charts   ${info.charts.count} in ${info.charts.dir}`);
   return out.join('\n') + '\n';
 }

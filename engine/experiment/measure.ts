@@ -15,6 +15,7 @@ import type { Program } from '../program.ts';
 import type { RewriteResult } from '../strategies/index.ts';
 import { setUpStrategy } from '../strategy-run.ts';
 import { createTimingModel, type TimingModelKind } from '../timing/model.ts';
+import { jitCodeBytes, type CodeBytes } from '../timing/code-size.ts';
 import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { SiteCounter } from './site-counter.ts';
 
@@ -35,6 +36,8 @@ export interface Measurement {
   /** World inputs read per invocation: the warm-up ones first, then the measured ones. */
   worlds: WorldTape[];
   insnsExecuted: number;
+  /** JIT image bytes of the rewritten program on the CPU model's ISA. */
+  codeBytes: CodeBytes;
   caveats: readonly string[];
   /** The same, by slot of the rewritten program. */
   unmeasured: readonly UnmeasuredCost[];
@@ -99,6 +102,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     outcomes,
     worlds,
     insnsExecuted,
+    codeBytes: jitCodeBytes(loaded, o.cpu, rewrite),
     caveats: model.caveats,
     unmeasured: model.unmeasured,
     tier: instance.tier,

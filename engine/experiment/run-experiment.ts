@@ -195,6 +195,7 @@ function toRecord(
     callSites,
     correctness: judgeCorrectness(oracle, m.outcomes, normal),
     insns: { original: originalSlots, rewritten: rw.program.insns.length / 8, executed: m.insnsExecuted },
+    codeBytes: { ...m.codeBytes },
     timingModel: spec.model,
     returnThunk,
     sites,

@@ -27,6 +27,7 @@ import { strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { cyclesBySite, resolveSites, setUpStrategy } from '../strategy-run.ts';
 import { createSharedCaches } from '../timing/cache.ts';
 import { createTimingModel, type TimingModel } from '../timing/model.ts';
+import { jitCodeBytes, type CodeBytes } from '../timing/code-size.ts';
 import { CoherenceDirectory } from './coherence.ts';
 import { accessKinds, CpuObserver } from './cpu-observer.ts';
 import { judgeInvocations, Oracle, type OracleOutcome, type Verdict } from './judge.ts';
@@ -107,6 +108,8 @@ export interface MachineStrategyResult {
   /** Slots of the program and of the rewrite, and instructions executed by every
    * invocation the machine ran (`invocationsRun`, interrupts and nested ones included). */
   insns: { original: number; rewritten: number; executed: number };
+  /** JIT image bytes of the rewritten program on this CPU model's ISA. */
+  codeBytes: CodeBytes;
   invocationsRun: number;
   sites: 'may-throw' | 'all-calls';
   /** Per call site, totals over every invocation run (see the header). */
@@ -223,6 +226,7 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
         rewrite: rw,
         sites,
         insns: { original: program.insns.length / 8, rewritten: rw.program.insns.length / 8, executed: instance.state.insnsTotal - insns0 },
+        codeBytes: jitCodeBytes(loaded, cpu, rw),
       }),
     );
   }
@@ -291,6 +295,7 @@ interface SummaryParts {
   rewrite: RewriteResult;
   sites: 'may-throw' | 'all-calls';
   insns: MachineStrategyResult['insns'];
+  codeBytes: CodeBytes;
 }
 
 /** One strategy's result from its simulation: cycles, correctness, call sites; the
@@ -339,6 +344,7 @@ function summarise(strategy: string, res: SimulationResult, p: SummaryParts): Ma
     r0: first ? hex(first.r0!) : 'n/a',
     firstTaskInvocation: first?.id ?? -1,
     insns: p.insns,
+    codeBytes: p.codeBytes,
     invocationsRun: invs.length,
     sites: p.sites,
     ...attributeSites(p.rewrite, p.models, observers, invs.length),

@@ -1,4 +1,4 @@
-// A machine result as run records of the result document (bpfexc/result@1), so a
+// A machine result as run records of the result document (bpfexc/result@2), so a
 // multi-CPU run goes through the same JSON, CSV, markdown and report paths as a
 // single-CPU one. One record per strategy asked for (`none` ran anyway, as the baseline).
 // What only the machine has goes in `machine`: the scenario's knobs, the coherence
@@ -63,6 +63,7 @@ export function machineRunRecord(result: MachineResult, r: MachineStrategyResult
     callSites: r.callSites.map((c) => ({ ...c })),
     correctness: { ...r.correctness },
     insns: { ...r.insns },
+    codeBytes: { ...r.codeBytes },
     timingModel: 'ooo',
     returnThunk: result.returnThunk,
     sites: r.sites,

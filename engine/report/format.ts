@@ -3,7 +3,8 @@ import type { ResultDocument } from '../results/document.ts';
 import { callSitesToCsv, runsToCsv } from './csv-forms.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderPlainText } from './plain-text.ts';
-import { buildReportModel } from './report-model.ts';
+import { buildReportModel, type ReportOptions } from './report-model.ts';
+import { filterRuns } from './report-filters.ts';
 
 /** email: ASCII, <= 75 columns (what mailing lists carry intact); text: the same for an
  * 80-column terminal; markdown: GitHub tables; csv: one row per run; csv-sites: one row
@@ -14,17 +15,19 @@ type ReportFormat = (typeof REPORT_FORMATS)[number];
 const EMAIL_WIDTH = 75;
 const TERMINAL_WIDTH = 80;
 
-export function formatReport(doc: ResultDocument, format: ReportFormat): string {
+/** `opts.filters` narrow every form, the CSVs too. */
+export function formatReport(doc: ResultDocument, format: ReportFormat, opts: ReportOptions = {}): string {
+  const model = () => buildReportModel(doc, { ...opts, format });
   switch (format) {
     case 'email':
-      return renderPlainText(buildReportModel(doc), EMAIL_WIDTH);
+      return renderPlainText(model(), EMAIL_WIDTH);
     case 'text':
-      return renderPlainText(buildReportModel(doc), TERMINAL_WIDTH);
+      return renderPlainText(model(), TERMINAL_WIDTH);
     case 'markdown':
-      return renderMarkdown(buildReportModel(doc));
+      return renderMarkdown(model());
     case 'csv':
-      return runsToCsv(doc.runs);
+      return runsToCsv(filterRuns(doc.runs, opts.filters ?? {}));
     case 'csv-sites':
-      return callSitesToCsv(doc.runs);
+      return callSitesToCsv(filterRuns(doc.runs, opts.filters ?? {}));
   }
 }

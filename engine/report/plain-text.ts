@@ -4,6 +4,7 @@
 // tables split into parts that repeat the row keys, over-long names are cut.
 import { formatTable, wrap } from '../results/text-table.ts';
 import type { ReportModel, ReportTable } from './report-model.ts';
+import { breakShellLine } from './reader-context.ts';
 
 /** Non-ASCII or control characters become \uXXXX so the text stays 7-bit clean. */
 function asciiOnly(text: string): string {
@@ -61,25 +62,43 @@ function renderTable(t: ReportTable, width: number): string[] {
   return out;
 }
 
+function renderSummary(model: ReportModel, width: number): string[] {
+  const t = model.summary;
+  if (!t) return [];
+  const rows = t.rows.map((r) => r.map(asciiOnly));
+  return [...wrap(asciiOnly(t.title), width), formatTable(t.columns, rows, width), ...t.notes.flatMap((n) => wrap(asciiOnly(n), width)), ''];
+}
+
+function renderDetails(model: ReportModel, width: number): string[] {
+  const full: string[] = [];
+  const headerWidth = Math.max(0, ...model.legend.map((c) => c.header.length)) + 2;
+  full.push('Columns:');
+  for (const c of model.legend) full.push(...wrap(asciiOnly(c.meaning), width, `  ${c.header.padEnd(headerWidth)}`));
+  full.push('');
+  for (const t of model.tables) full.push(...renderTable(t, width));
+  if (full.length <= model.detailLines || model.overview.length === 0) return full;
+  const out: string[] = [];
+  for (const t of model.overview) out.push(...renderTable(t, width));
+  out.push(...wrap(asciiOnly(model.narrowHint), width));
+  return out;
+}
+
 export function renderPlainText(model: ReportModel, width: number): string {
   const out: string[] = [...wrap(asciiOnly(model.heading), width), ''];
-  const labelWidth = Math.max(...model.provenance.map(([l]) => l.length)) + 2;
-  out.push('To reproduce:');
-  for (const [label, value] of model.provenance) {
-    out.push(...wrap(asciiOnly(value), width, `  ${label.padEnd(labelWidth)}`));
-  }
-  out.push('');
   if (model.tables.length === 0) {
     out.push('No runs in this result document.');
     return out.join('\n') + '\n';
   }
-  const headerWidth = Math.max(...model.legend.map((c) => c.header.length)) + 2;
-  out.push('Columns:');
-  for (const c of model.legend) {
-    out.push(...wrap(asciiOnly(c.meaning), width, `  ${c.header.padEnd(headerWidth)}`));
-  }
+  out.push(...renderSummary(model, width));
+  out.push('To judge these numbers:');
+  for (const n of model.notes) out.push(...wrap(asciiOnly(n), width, '- '));
+  out.push('', 'To reproduce (paste into a shell):');
+  // From column 0: a word cut across lines joins again only without indentation.
+  for (const line of model.reproduce) out.push(...breakShellLine(asciiOnly(line), width));
+  const labelWidth = Math.max(...model.provenance.map(([l]) => l.length)) + 2;
+  for (const [label, value] of model.provenance) out.push(...wrap(asciiOnly(value), width, `  ${label.padEnd(labelWidth)}`));
   out.push('');
-  for (const t of model.tables) out.push(...renderTable(t, width));
+  out.push(...renderDetails(model, width));
   while (out[out.length - 1] === '') out.pop();
   return out.join('\n') + '\n';
 }

@@ -1,8 +1,12 @@
 // The result document of the user-facing contract (README "Result document"): users
 // script against these names, so renaming or dropping a field is a breaking change.
 import { BpfError } from '../errors.ts';
+import { decodeCompactDocument } from './compact-encoding.ts';
 
-export const RESULT_SCHEMA = 'bpfexc/result@1';
+export const RESULT_SCHEMA = 'bpfexc/result@2';
+/** Documents of the previous version are still read (report and compare of old files):
+ * every @1 call-site row is one site, which is what an @2 row without `sites` means. */
+export const READABLE_RESULT_SCHEMAS: readonly string[] = [RESULT_SCHEMA, 'bpfexc/result@1'];
 
 type CallSiteKind = 'helper' | 'kfunc' | 'subprog' | 'callx' | 'callback-helper';
 
@@ -22,8 +26,17 @@ export interface Provenance {
   [extra: string]: unknown;
 }
 
+/** One row of a run's call sites. Since result@2 a row may stand for several sites
+ * (engine/results/site-aggregation.ts): `executions` and `overheadCycles` are sums over
+ * them, so a reader weights by those and never counts rows as sites. */
 export interface CallSiteResult {
+  /** The site's pc; of an aggregated row, its first site's. */
   pc: number;
+  /** How many call sites the row stands for; absent: one. */
+  sites?: number;
+  /** Every site's pc, ascending, when the row groups sites identical in every figure;
+   * absent when a run's sites were summed per kind, target and frame. */
+  pcs?: number[];
   kind: CallSiteKind;
   target: string;
   frame: 'outer' | 'inner';
@@ -53,17 +66,21 @@ export interface RunRecord {
   callSites: CallSiteResult[];
   correctness: Correctness;
   insns: { original: number; rewritten: number; executed: number };
+  /** JIT image bytes (engine/timing/code-size.ts); result@1 documents have none. */
+  codeBytes?: { program: number; entry: number; perSite: number | null };
   [extra: string]: unknown;
 }
 
 export interface ResultDocument {
-  schema: typeof RESULT_SCHEMA;
+  schema: string;
   provenance: Provenance;
   runs: RunRecord[];
   [extra: string]: unknown;
 }
 
-/** Parses and checks a result file; anything else is refused with one clear line. */
+/** Parses and checks a result file (result@2, or @1); anything else is refused with one
+ * clear line. The compact form the bench writes (engine/results/compact-encoding.ts) is
+ * expanded: readers always get call-site rows as objects and every run field. */
 export function parseResultDocument(text: string, file: string): ResultDocument {
   let doc: unknown;
   try {
@@ -71,12 +88,17 @@ export function parseResultDocument(text: string, file: string): ResultDocument 
   } catch (e) {
     throw new BpfError('parse', `not a result document: invalid JSON (${(e as Error).message})`, { file });
   }
+  try {
+    doc = decodeCompactDocument(doc);
+  } catch (e) {
+    throw new BpfError('parse', `not a ${RESULT_SCHEMA} document: ${(e as Error).message}`, { file });
+  }
   const fail = (why: string): never => {
     throw new BpfError('parse', `not a ${RESULT_SCHEMA} document: ${why}`, { file });
   };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('top level is not an object');
   const d = doc as Record<string, unknown>;
-  if (d.schema !== RESULT_SCHEMA) fail(`schema is ${JSON.stringify(d.schema)}, expected "${RESULT_SCHEMA}"`);
+  if (!READABLE_RESULT_SCHEMAS.includes(d.schema as string)) fail(`schema is ${JSON.stringify(d.schema)}, expected "${RESULT_SCHEMA}" (or "bpfexc/result@1")`);
   if (typeof d.provenance !== 'object' || d.provenance === null) fail('provenance is missing');
   const tier = (d.provenance as Record<string, unknown>).tier;
   if (tier !== undefined && typeof tier !== 'string') fail('provenance.tier is not a string');

@@ -33,6 +33,12 @@ function hostCpuModel(): string {
   return os.cpus()[0]?.model ?? 'unknown';
 }
 
+/** Where the code can be cloned from: the checkout's `origin` remote, when it has one. */
+export function gitRepository(): string | undefined {
+  const url = git(['remote', 'get-url', 'origin']);
+  return url ? url : undefined;
+}
+
 export function collectProvenance(command: string, extra: Record<string, unknown> = {}): Provenance {
   // Dirty means the code differs from the commit; the outputs of runs (results/, the
   // rendered reference charts) do not count, or regenerating the reference would mark
@@ -42,6 +48,7 @@ export function collectProvenance(command: string, extra: Record<string, unknown
     version: packageVersion(),
     gitCommit: git(['rev-parse', 'HEAD']) ?? 'unknown',
     gitDirty: status === undefined ? false : status.length > 0,
+    ...(gitRepository() ? { repository: gitRepository() } : {}),
     node: process.version,
     host: `${hostCpuModel()}, ${os.cpus().length} CPUs, ${os.platform()} ${os.release()}`,
     createdAt: new Date().toISOString(),

@@ -1,3 +1,4 @@
+import { parseResultDocument } from '../../engine/results/document.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,8 @@ test('two runs with the same seed write identical result documents, and npm run 
   const args = [...SMALL, '--seed', '7', '--out', out, '--host-time', '20'];
   const first = runBench(args);
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /Throw-rate sweep: deep-assert on zen5/);
+  assert.match(readFileSync(join(out, 'summary.txt'), 'utf8'), /Throw-rate sweep: deep-assert on zen5/);
+  assert.match(first.stdout, /^cpu model +GHz +strategy /m, 'the closing screen is the summary table');
   for (const line of first.stdout.split('\n').filter((l) => !l.includes(out))) assert.ok(line.length <= 80, `summary line over 80 columns: ${line}`);
   const a = comparable(join(out, 'latest.json'));
   const chartsDir = join(out, 'charts');
@@ -49,7 +51,7 @@ test('two runs with the same seed write identical result documents, and npm run 
   const bytes = new Map(charts.map((f) => [f, readFileSync(join(chartsDir, f))]));
   const b = comparable(join(out, 'latest.json'));
   assert.deepEqual(b, a);
-  const doc = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+  const doc = parseResultDocument(readFileSync(join(out, 'latest.json'), 'utf8'), 'latest.json') as ReturnType<typeof parseResultDocument> & { hostTimings: { cases: unknown[] } };
   assert.equal(doc.provenance.seed, 7);
   assert.ok(doc.hostTimings.cases.length > 0, 'host timings are reported');
   assert.ok(doc.runs.every((r: { seed: number }) => r.seed === 7));

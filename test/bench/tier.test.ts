@@ -85,7 +85,8 @@ test('npm run bench -- --tier interpreter runs on the interpreter and records it
   const r = runBench([...args, '--tier', 'interpreter']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^bench: 1 tasks on 1 worker, CPU counts 1, interpreter tier$/m);
-  assert.match(r.stdout.split('\n')[0], /^bpfexc \S+ bench: \d+ runs, seed 1, interpreter tier$/);
+  assert.match(readFileSync(join(out, 'summary.txt'), 'utf8').split('\n')[0], /^bpfexc \S+ bench: \d+ runs, seed 1, interpreter tier$/);
+  assert.match(r.stdout, /^\d+ runs \(1 tasks\), seed 1, interpreter tier, /m);
   const doc = parseResultDocument(readFileSync(join(out, 'latest.json'), 'utf8'), 'latest.json');
   assert.equal(doc.provenance.tier, 'interpreter');
   assert.ok(doc.runs.length > 0);

@@ -108,7 +108,7 @@ test('charts without data are skipped, listed in index.html, and their old files
 
 for (const [name, pattern] of [
   ['truncated-result.json', /not a result document: invalid JSON/],
-  ['wrong-schema-result.json', /schema is "bpfexc\/result@0", expected "bpfexc\/result@1"/],
+  ['wrong-schema-result.json', /schema is "bpfexc\/result@0", expected "bpfexc\/result@2"/],
   ['no-such-result.json', /no such result file/],
 ] as const) {
   test(`${name} is refused with one line and nothing written`, async () => {
@@ -127,7 +127,7 @@ test('npm run charts script exits 1 with one line on a bad file and 0 with notic
   const r = run([bad, '--out', out]);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^charts: .*bad\.json: not a bpfexc\/result@1 document: schema is "something-else"/);
+  assert.match(r.stderr, /^charts: .*bad\.json: not a bpfexc\/result@2 document: schema is "something-else"/);
   assert.equal(r.stderr.trimEnd().split('\n').length, 1);
   assert.ok(!existsSync(out));
   const ok = run([fixture('minimal-result.json'), '--out', out, '--calibration', join(root, 'absent.json')]);

@@ -27,7 +27,7 @@ test('email report is ASCII, at most 75 columns, and names what reproduces it', 
   assert.match(text, /^ {2}commit +0123456789abcdef0123456789abcdef01234567 \(dirty/m);
   assert.match(text, /^ {2}node +v20\.20\.2$/m);
   assert.match(text, /^ {2}host CPU +Test CPU \(fixture\), 8 CPUs, linux 6\.8\.0$/m);
-  assert.match(text, /^ {2}command +hand-written test fixture: not a measurement$/m);
+  assert.match(text, /^To reproduce \(paste into a shell\):\n# no git remote recorded: in a checkout of this repository\ngit checkout 0123456789abcdef0123456789abcdef01234567 && npm ci\nhand-written test fixture: not a measurement\nnpx bpfexc report results\/latest\.json$/m);
   assert.match(text, /^ {2}seed +1$/m);
   assert.match(text, /^Columns:$/m);
   assert.match(text, /^ {2}ovh\/call +overhead cycles per executed call site, entry not included$/m);
@@ -70,7 +70,8 @@ test('long and non-ASCII provenance wraps and escapes instead of breaking the wi
   const text = formatReport(doc, 'email');
   assertEmailShape(text);
   assert.match(text, /3\.00GHz\\u00ae/);
-  assert.match(text, /^ {12}very-long-argument/m, 'continuation lines are indented under the value');
+  assert.match(text, /^ {12}changes\)$/m, 'continuation lines are indented under the value');
+  assert.match(text, /^ {2}very-long-argument .* \\$/m, 'a long command is continued with a backslash');
 });
 
 test('tables too wide for an email are split into parts repeating the row keys', () => {
@@ -119,7 +120,7 @@ test('csv has one row per run with stable columns, and one row per call site in 
   assert.equal(cells[RUN_CSV_COLUMNS.indexOf('overheadPerCallSite')], '3.5');
   const sites = formatReport(full, 'csv-sites').trimEnd().split('\n');
   assert.equal(sites.length, 1 + full.runs.reduce((n, r) => n + r.callSites.length, 0));
-  assert.equal(sites[1], 'xdp-parse,none,zen5,1,1,0,12,helper,bpf_map_lookup_elem,outer,2000,0,0');
+  assert.equal(sites[1], 'xdp-parse,none,zen5,1,1,0,12,helper,bpf_map_lookup_elem,outer,2000,0,0,1,12');
 });
 
 test('csv quotes fields with commas and quotes', () => {

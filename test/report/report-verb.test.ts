@@ -17,7 +17,7 @@ reportVerb.run(${JSON.stringify(args)}).then((c) => { process.exitCode = c; }, (
 test('report prints the email form by default', () => {
   const r = report([fixture('minimal-result.json')]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^To reproduce:$/m);
+  assert.match(r.stdout, /^To reproduce \(paste into a shell\):$/m);
   assert.ok(r.stdout.split('\n').every((l) => l.length <= 75));
 });
 
@@ -30,7 +30,7 @@ test('report --format csv prints one row per run', () => {
 test('report refuses an unknown format, a wrong schema and a missing file with one line', () => {
   const cases: [string[], RegExp][] = [
     [[fixture('minimal-result.json'), '--format', 'pdf'], /--format must be one of email, text, markdown, csv, csv-sites, not 'pdf'/],
-    [[fixture('wrong-schema-result.json')], /wrong-schema-result\.json: not a bpfexc\/result@1 document: schema is "bpfexc\/result@0"/],
+    [[fixture('wrong-schema-result.json')], /wrong-schema-result\.json: not a bpfexc\/result@2 document: schema is "bpfexc\/result@0"/],
     [[fixture('truncated-result.json')], /truncated-result\.json: not a result document: invalid JSON/],
     [[fixture('absent.json')], /absent\.json: no such result file/],
   ];

@@ -1,4 +1,5 @@
 import { calibrateVerb } from './calibrate.ts';
+import { compareVerb } from './compare.ts';
 import { conformanceVerb } from './conformance.ts';
 import { disasmVerb } from './disasm.ts';
 import { modelsVerb } from './models.ts';
@@ -9,4 +10,4 @@ import { supportVerb } from './support.ts';
 import type { Verb } from './verb.ts';
 import { workloadsVerb } from './workloads.ts';
 
-export const VERBS: readonly Verb[] = [runVerb, conformanceVerb, calibrateVerb, reportVerb, disasmVerb, workloadsVerb, modelsVerb, strategiesVerb, supportVerb];
+export const VERBS: readonly Verb[] = [runVerb, conformanceVerb, calibrateVerb, reportVerb, compareVerb, disasmVerb, workloadsVerb, modelsVerb, strategiesVerb, supportVerb];
