@@ -8,10 +8,10 @@
 import { BpfError } from '../errors.ts';
 import { INSN_SIZE, PSEUDO } from '../isa/encoding.ts';
 import { KFUNC_ID, kfuncIdByName } from '../isa/internal-ids.ts';
-import type { MapDef, Program } from '../program.ts';
+import type { MapDef, Program, ProgramType } from '../program.ts';
 import { SHF, SHN_UNDEF, SHT, STT, readElf64, type ElfFile, type ElfRelocation, type ElfSection } from './elf64.ts';
 import { collectMaps, type ObjectMaps } from './object-maps.ts';
-import { programKindForSection } from './section-types.ts';
+import { programKindForSection, sectionWithoutNoAutoload } from './section-types.ts';
 
 /** Relocation types of the BPF ELF ABI (Documentation/bpf/llvm_reloc.rst). */
 const R_BPF = { NONE: 0, R_64_64: 1, R_64_ABS64: 2, R_64_ABS32: 3, R_64_NODYLD32: 4, R_64_32: 10 } as const;
@@ -29,9 +29,23 @@ interface Func {
 
 interface BpfObject {
   programs: Program[];
+  /** Programs in sections libbpf would not know (and no type was forced): not linked. */
+  unrecognised: UnrecognisedProgram[];
 }
 
-export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
+export interface UnrecognisedProgram {
+  name: string;
+  section: string;
+  reason: string;
+}
+
+export interface ObjectLoadOptions {
+  /** Every program of the object gets this type, whatever its section says (libbpf's
+   * bpf_program__set_type, as loaders do for objects with custom section names). */
+  forceType?: ProgramType;
+}
+
+export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadOptions = {}): BpfObject {
   const elf = readElf64(bytes, file);
   const maps = collectMaps(elf);
   const funcs = collectFuncs(elf);
@@ -40,16 +54,23 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
   for (const f of entries) perSection.set(f.section.index, (perSection.get(f.section.index) ?? 0) + 1);
 
   const programs: Program[] = [];
+  const unrecognised: UnrecognisedProgram[] = [];
   for (const entry of entries) {
-    const kind = programKindForSection(entry.section.name);
+    const section = sectionWithoutNoAutoload(entry.section.name);
+    const kind = opts.forceType ? { type: opts.forceType, sleepable: programKindForSection(section)?.sleepable ?? opts.forceType === 'syscall' } : programKindForSection(section);
     if (!kind) {
-      throw new BpfError('elf', `section ${entry.section.name} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall)`, { file });
+      unrecognised.push({
+        name: entry.name,
+        section,
+        reason: `section ${section} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall; --type TYPE forces one)`,
+      });
+      continue;
     }
     const linked = new Linker(elf, funcs, maps).link(entry);
     const unique = perSection.get(entry.section.index) === 1;
     programs.push({
       name: entry.name,
-      source: `${file}:${unique ? entry.section.name : entry.name}`,
+      source: `${file}:${unique ? section : entry.name}`,
       insns: linked.insns,
       maps: copyMaps(maps.maps),
       type: kind.type,
@@ -57,21 +78,25 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
       sleepable: kind.sleepable,
     });
   }
-  return { programs };
+  return { programs, unrecognised };
 }
 
 /** One program of an object: by section name or function name, or the only one there is. */
-export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string): Program {
-  const { programs } = loadBpfObject(bytes, file);
-  const described = (): string => programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`).join(', ') || 'none';
+export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string, opts: ObjectLoadOptions = {}): Program {
+  const { programs, unrecognised } = loadBpfObject(bytes, file, opts);
+  const described = (): string => [...programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`), ...unrecognised.map((u) => `${u.name} (${u.section})`)].join(', ') || 'none';
   if (section === undefined) {
-    if (programs.length === 1) return programs[0];
-    throw new BpfError('elf', `object has ${programs.length} programs; pick one with a section name: ${described()}`, { file });
+    if (programs.length === 1 && unrecognised.length === 0) return programs[0];
+    if (programs.length === 0 && unrecognised.length === 1) throw new BpfError('elf', unrecognised[0].reason, { file });
+    throw new BpfError('elf', `object has ${programs.length + unrecognised.length} programs; pick one with a section name: ${described()}`, { file });
   }
-  const bySection = programs.filter((p) => p.source === `${file}:${section}`);
+  const wanted = sectionWithoutNoAutoload(section);
+  const bySection = programs.filter((p) => p.source === `${file}:${wanted}`);
   const byName = programs.filter((p) => p.name === section);
   const hit = bySection.length === 1 ? bySection : byName;
   if (hit.length === 1) return hit[0];
+  const refused = unrecognised.filter((u) => u.section === wanted || u.name === section);
+  if (refused.length === 1) throw new BpfError('elf', refused[0].reason, { file });
   throw new BpfError('elf', `no single program in section or function "${section}"; programs: ${described()}`, { file });
 }
 

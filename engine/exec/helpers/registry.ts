@@ -2,6 +2,7 @@
 // Helpers follow the kernel calling convention: arguments in r1–r5, result in r0.
 
 import type { Memory } from '../memory.ts';
+import type { PacketState } from '../packet-state.ts';
 import type { InstanceState } from '../state.ts';
 import { worldKindIndex, type WorldKind } from '../world.ts';
 
@@ -35,6 +36,15 @@ export interface HelperEnv {
   tailCall(prog: unknown): void;
   /** A runtime fault at the call. */
   fault(detail: string): never;
+  /** Packet bounds of xdp and skb programs (what data, data_end, data_meta load as);
+   * helpers that move them (bpf_skb_adjust_room & co) update them. */
+  pktStart: number;
+  pktEnd: number;
+  pktMeta: number;
+  /** The packet and its context struct (null for programs without one). */
+  readonly packet: PacketState | null;
+  /** Forgets cached region bounds (after a helper resized a region). */
+  resetCaches(): void;
 }
 
 export interface HelperDef {
