@@ -62,7 +62,8 @@ options:
                      prog loadall), status 1 if any of them fails
   --type TYPE        run every program of an .o as this program type,
                      whatever its section says (libbpf's set_type, for old
-                     custom section names): ${PROGRAM_TYPES.filter((t) => t !== 'raw').join(', ')}
+                     custom section names):
+${wrapList(PROGRAM_TYPES.filter((t) => t !== 'raw'), 21, 80)}
   --mem HEX          context bytes r1 points at (r2 = their length); a .data
                      file's '-- mem' is the default. For skb programs (tc,
                      socket, cgroup_skb, lwt_*, sk_skb) the struct __sk_buff
@@ -140,7 +141,7 @@ call-site overheads summed over every invocation the machine ran
       } catch (e) {
         if (!(e instanceof BpfError)) throw e;
         failed++;
-        process.stderr.write(`bpfexc run: ${t.label}: ${e.message.replace(/\s+/g, ' ')}\n`);
+        process.stderr.write(`bpfexc run: ${e.where.file ? '' : `${t.label}: `}${e.message.replace(/\s+/g, ' ')}\n`);
       }
     }
     if (format !== 'text') writeDocument(allRuns, format, argv, values, tier);
@@ -278,6 +279,26 @@ function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): num
     `tier          ${instance.tier}`,
   ];
   if (res.thrown) lines.push(`thrown        cookie ${hex(res.thrown.cookie)}, ${res.thrown.frames} frame(s) unwound`);
+  if (res.redirect) lines.push(`redirect      ifindex ${res.redirect.ifindex}, flags ${hex(BigInt(res.redirect.flags))}`);
+  if (res.tunnelKey) {
+    const tk = res.tunnelKey;
+    lines.push(`tunnel key    id ${tk.tunnelId}, remote ${tk.remote.map((w) => hex(BigInt(w))).join(':')}${tk.ipv6 ? ' (IPv6)' : ''}, tos ${tk.tos}, ttl ${tk.ttl}`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
+}
+
+/** Words joined by ", " in lines of at most `width` columns, each indented by `indent`. */
+function wrapList(words: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, w] of words.entries()) {
+    const word = w + (i < words.length - 1 ? ',' : '');
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
 }
