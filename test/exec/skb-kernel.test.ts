@@ -47,3 +47,22 @@ for (const c of skbCases()) {
     }
   });
 }
+
+test('bpf_redirect from XDP returns XDP_ABORTED for flags and XDP_REDIRECT otherwise, as the kernel', async (t) => {
+  const k = await needKernel(t);
+  if (!k) return;
+  const p = corpusProgram('ctx-xdp-redirect.o', 'xdp');
+  const loaded = await k.load(p.insns, { progType: 'xdp', maps: p.maps, name: p.name.slice(0, 15) });
+  if (isRejected(loaded)) assert.fail(`the kernel rejected ${p.name}: ${loaded.errno} ${loaded.log.slice(-400)}`);
+  try {
+    const packet = new Uint8Array(64);
+    const kr = await k.testRun(loaded, { data: packet, dataOutSize: 4096 });
+    const ours = instantiate(loadProgram(p)).run({ ctx: packet });
+    assert.equal(Number(ours.r0), kr.retval);
+    assert.equal(ours.r0, 4n);
+    assert.deepEqual(ours.redirect, { ifindex: 5, flags: 0 });
+    assert.deepEqual([...ours.ctx], [...kr.dataOut]);
+  } finally {
+    await k.unload(loaded);
+  }
+});
