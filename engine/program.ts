@@ -22,7 +22,7 @@ export const PROGRAM_TYPES = [
   'cgroup_sockopt', 'cgroup_sysctl', 'cgroup_device', 'kprobe', 'tracepoint', 'raw_tracepoint', 'perf_event',
   'fentry', 'lsm', 'struct_ops', 'syscall', 'netfilter', 'lirc_mode2',
 ] as const;
-/** What the program's r1 points at on entry (engine/exec/context-kind.ts); named after the
+/** What the program's r1 points at on entry (engine/program-context.ts); named after the
  * kernel's enum bpf_prog_type without BPF_PROG_TYPE_ (tc = SCHED_CLS, fentry = TRACING,
  * raw = no context, the conformance convention). */
 export type ProgramType = (typeof PROGRAM_TYPES)[number];

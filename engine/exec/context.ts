@@ -17,7 +17,7 @@
 import { BpfError } from '../errors.ts';
 import type { LinkedProgram } from './linked.ts';
 import { enterProgram, exitContext } from './entry.ts';
-import type { ContextKind } from './context-kind.ts';
+import type { ContextKind } from '../program-context.ts';
 import { skbSegments } from '../layout/sk-buff.ts';
 import type { ProgramType } from '../program.ts';
 import type { Interpreter } from './interpreter.ts';

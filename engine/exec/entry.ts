@@ -6,7 +6,7 @@
 import { BpfError } from '../errors.ts';
 import * as Lay from '../layout/address-space.ts';
 import { ETH_HLEN, SK_BUFF_SIZE, SKB } from '../layout/sk-buff.ts';
-import type { ContextKind } from './context-kind.ts';
+import type { ContextKind } from '../program-context.ts';
 import type { Interpreter } from './interpreter.ts';
 import type { Memory } from './memory.ts';
 import { PacketState } from './packet-state.ts';

@@ -7,7 +7,7 @@ import type { MapDef, Program } from '../program.ts';
 import { linkForInstance, type LinkedProgram } from './linked.ts';
 import { ExecutionContext, type TaskHandle } from './context.ts';
 import { enterProgram, exitContext } from './entry.ts';
-import { contextKind, type ContextKind } from './context-kind.ts';
+import { contextKind, type ContextKind } from '../program-context.ts';
 import { skbSegments } from '../layout/sk-buff.ts';
 import type { Redirect, TunnelKey } from './packet-state.ts';
 import type { LoadedProgram } from './decoded.ts';

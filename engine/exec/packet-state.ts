@@ -4,7 +4,7 @@
 // the run's result reports.
 
 import { ETH_HLEN } from '../layout/sk-buff.ts';
-import type { ContextKind } from './context-kind.ts';
+import type { ContextKind } from '../program-context.ts';
 
 /** struct bpf_tunnel_key as bpf_skb_set_tunnel_key received it (include/uapi/linux/bpf.h). */
 export interface TunnelKey {

@@ -8,7 +8,7 @@ import { parseDataFile } from '../asm/data-file.ts';
 import { loadObjectProgram } from '../elf/bpf-object.ts';
 import { BpfError } from '../errors.ts';
 import type { Program, ProgramType } from '../program.ts';
-import { contextKind } from '../exec/context-kind.ts';
+import { contextKind } from '../program-context.ts';
 
 export interface ProgramInput {
   program: Program;

@@ -105,8 +105,7 @@ const RULES: Partial<Record<ProgramType, AccessRule>> = {
   },
 };
 
-/** Program types whose context is struct __sk_buff. */
-export const SKB_PROGRAM_TYPES: ReadonlySet<ProgramType> = new Set(Object.keys(RULES) as ProgramType[]);
+export { SKB_PROGRAM_TYPES } from '../program-context.ts';
 
 export interface SkbSegment {
   /** Offset into the struct. */
@@ -138,11 +137,6 @@ export function skbSegments(type: ProgramType): SkbSegment[] {
   return out;
 }
 
-/** Types whose skb starts at the Ethernet header (net/bpf/test_run.c
- * bpf_prog_test_run_skb: is_l2 for SCHED_CLS/SCHED_ACT); the others see the packet from
- * the network header on, after eth_type_trans pulled ETH_HLEN. */
-export function skbIsL2(type: ProgramType): boolean {
-  return type === 'tc' || type === 'sched_act' || type === 'flow_dissector';
-}
+export { skbIsL2 } from '../program-context.ts';
 
 export const ETH_HLEN = 14;

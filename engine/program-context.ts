@@ -5,8 +5,20 @@
 // read as plain bytes), or nothing. Sizes are sizeof() of the uapi structs, measured with
 // the installed include/uapi/linux/bpf.h and linux/bpf_perf_event.h (x86-64).
 
-import { SK_BUFF_SIZE, skbIsL2, SKB_PROGRAM_TYPES } from '../layout/sk-buff.ts';
-import type { ProgramType } from '../program.ts';
+import type { ProgramType } from './program.ts';
+
+/** Program types whose context is struct __sk_buff (engine/layout/sk-buff.ts has their
+ * access rights). */
+export const SKB_PROGRAM_TYPES: ReadonlySet<ProgramType> = new Set<ProgramType>([
+  'tc', 'sched_act', 'socket', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit', 'lwt_seg6local', 'sk_skb', 'flow_dissector',
+]);
+
+/** Types whose skb starts at the Ethernet header (net/bpf/test_run.c
+ * bpf_prog_test_run_skb: is_l2 for SCHED_CLS/SCHED_ACT); the others see the packet from
+ * the network header on, after eth_type_trans pulled ETH_HLEN. */
+export function skbIsL2(type: ProgramType): boolean {
+  return type === 'tc' || type === 'sched_act' || type === 'flow_dissector';
+}
 
 export type ContextKind =
   | { kind: 'xdp_md' }
@@ -55,7 +67,7 @@ export function contextKind(type: ProgramType): ContextKind {
     return { kind: 'unrunnable', reason: 'struct_ops programs are the methods of a kernel struct of callbacks and run only when the kernel calls them; they have no context to test-run with (the kernel\'s BPF_PROG_TEST_RUN refuses them too, but for bpf_dummy_ops)' };
   }
   const b = BYTES[type];
-  if (!b) throw new Error(`context-kind: no context for program type ${type}`);
+  if (!b) throw new Error(`program-context: no context for program type ${type}`);
   return { kind: 'bytes', ...b };
 }
 
@@ -68,4 +80,3 @@ export function contextStructName(type: ProgramType): string {
   return 'none';
 }
 
-export { SK_BUFF_SIZE };
