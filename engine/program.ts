@@ -16,8 +16,16 @@ export interface MapDef {
   readonly?: boolean;
 }
 
-/** What the program's r1 points at on entry; decides the context region's layout. */
-export type ProgramType = 'raw' | 'xdp' | 'tc' | 'socket' | 'kprobe' | 'tracepoint' | 'raw_tracepoint' | 'fentry' | 'syscall';
+export const PROGRAM_TYPES = [
+  'raw', 'xdp', 'tc', 'sched_act', 'socket', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit', 'lwt_seg6local',
+  'sk_skb', 'sk_msg', 'flow_dissector', 'sk_lookup', 'sk_reuseport', 'sock_ops', 'cgroup_sock', 'cgroup_sock_addr',
+  'cgroup_sockopt', 'cgroup_sysctl', 'cgroup_device', 'kprobe', 'tracepoint', 'raw_tracepoint', 'perf_event',
+  'fentry', 'lsm', 'struct_ops', 'syscall', 'netfilter', 'lirc_mode2',
+] as const;
+/** What the program's r1 points at on entry (engine/program-context.ts); named after the
+ * kernel's enum bpf_prog_type without BPF_PROG_TYPE_ (tc = SCHED_CLS, fentry = TRACING,
+ * raw = no context, the conformance convention). */
+export type ProgramType = (typeof PROGRAM_TYPES)[number];
 
 /** The simulated kernel-variable area `__ksym` externs resolve into (its place in the
  * address space: layout/address-space.ts KSYM_OFFSET, derived from this address). */

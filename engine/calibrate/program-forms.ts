@@ -56,21 +56,19 @@ export function kernelProgType(p: Program): KernelProgType | { reason: string } 
   return { reason: `program type '${p.type}' cannot be run with BPF_PROG_TEST_RUN here (supported: ${Object.keys(PROG_TYPE).join(', ')})` };
 }
 
-/** The input for both sides from the executor's context. XDP: the context is the packet
- * on both sides. tc/socket: the executor's context is struct __sk_buff, whose `len` (u32
- * at offset 0) the kernel takes from the packet's length, so the packet is that many
- * zero bytes (at least ETH_HLEN) and the executor's len is set to match. raw_tp and
- * syscall: the context bytes are ctx_in on both sides. */
+/** The input for both sides. xdp, tc and socket: the context is the packet, data_in on
+ * both sides (the executor builds struct xdp_md / __sk_buff over it as the kernel's test
+ * run does); an skb packet shorter than an Ethernet header, which the kernel refuses
+ * (EINVAL), is zero-padded to ETH_HLEN on both sides. raw_tp and syscall: the context
+ * bytes are ctx_in on both sides. */
 export function runInput(type: KernelProgType, ctx: Uint8Array | undefined): ProgramRunInput {
   if (type === 'xdp') return { data: ctx ?? new Uint8Array(64), executorCtx: ctx ?? new Uint8Array(64) };
   if (PACKET_PROG_TYPES.has(type)) {
-    const given = ctx && ctx.length >= 4 ? new DataView(ctx.buffer, ctx.byteOffset, ctx.byteLength).getUint32(0, true) : 64;
-    const len = Math.max(ETH_HLEN, Math.min(given, 1500));
-    const executorCtx = new Uint8Array(Math.max(4, ctx?.length ?? 4));
-    if (ctx) executorCtx.set(ctx);
-    new DataView(executorCtx.buffer).setUint32(0, len, true);
-    const note = len !== given ? `skb len ${given} → ${len} on both sides (the kernel takes len from the packet, at least ETH_HLEN = 14 bytes)` : undefined;
-    return { data: new Uint8Array(len), executorCtx, note };
+    const given = ctx ?? new Uint8Array(64);
+    if (given.length >= ETH_HLEN) return { data: given, executorCtx: given };
+    const data = new Uint8Array(ETH_HLEN);
+    data.set(given);
+    return { data, executorCtx: data, note: `packet of ${given.length} bytes zero-padded to ETH_HLEN = ${ETH_HLEN} on both sides (the kernel refuses shorter skb test runs)` };
   }
   return { kernelCtx: ctx, executorCtx: ctx };
 }

@@ -12,10 +12,10 @@
 import { BpfError } from '../errors.ts';
 import { INSN_SIZE, PSEUDO } from '../isa/encoding.ts';
 import { KFUNC_ID, kfuncIdByName } from '../isa/internal-ids.ts';
-import type { MapDef, Program } from '../program.ts';
+import type { MapDef, Program, ProgramType } from '../program.ts';
 import { SHF, SHN_UNDEF, SHT, STT, readElf64, type ElfFile, type ElfRelocation, type ElfSection } from './elf64.ts';
 import { collectMaps, type ObjectMaps } from './object-maps.ts';
-import { programKindForSection } from './section-types.ts';
+import { programKindForSection, sectionWithoutNoAutoload } from './section-types.ts';
 import { parseBtf, type Btf } from './btf.ts';
 import { parseBtfExt } from './btf-ext.ts';
 import { relocateCoreSections } from './core-relocation.ts';
@@ -42,6 +42,14 @@ interface BpfObject {
   /** One line each: what the loader resolved differently from a kernel load (no kernel
    * BTF for CO-RE, kconfig defaults, ...). */
   notices: string[];
+  /** Programs in sections libbpf would not know (and no type was forced): not linked. */
+  unrecognised: UnrecognisedProgram[];
+}
+
+export interface UnrecognisedProgram {
+  name: string;
+  section: string;
+  reason: string;
 }
 
 export interface ObjectLoadOptions {
@@ -53,6 +61,9 @@ export interface ObjectLoadOptions {
   kernel?: KernelFacts;
   /** Kernel symbol names for typeless __ksym externs (default: /proc/kallsyms). */
   kallsyms?: () => ReadonlySet<string> | undefined;
+  /** Every program of the object gets this type, whatever its section says (libbpf's
+   * bpf_program__set_type, as loaders do for objects with custom section names). */
+  forceType?: ProgramType;
 }
 
 export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadOptions = {}): BpfObject {
@@ -81,16 +92,23 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
   for (const f of entries) perSection.set(f.section.index, (perSection.get(f.section.index) ?? 0) + 1);
 
   const programs: Program[] = [];
+  const unrecognised: UnrecognisedProgram[] = [];
   for (const entry of entries) {
-    const kind = programKindForSection(entry.section.name);
+    const section = sectionWithoutNoAutoload(entry.section.name);
+    const kind = opts.forceType ? { type: opts.forceType, sleepable: programKindForSection(section)?.sleepable ?? opts.forceType === 'syscall' } : programKindForSection(section);
     if (!kind) {
-      throw new BpfError('elf', `section ${entry.section.name} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall)`, { file });
+      unrecognised.push({
+        name: entry.name,
+        section,
+        reason: `section ${section} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall; --type TYPE forces one)`,
+      });
+      continue;
     }
     const linked = new Linker(elf, funcs, maps, externs, patched).link(entry);
     const unique = perSection.get(entry.section.index) === 1;
     programs.push({
       name: entry.name,
-      source: `${file}:${unique ? entry.section.name : entry.name}`,
+      source: `${file}:${unique ? section : entry.name}`,
       insns: linked.insns,
       maps: copyMaps(maps.maps),
       type: kind.type,
@@ -99,22 +117,26 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
       ...(externs.kernelSymbols.length ? { kernelSymbols: externs.kernelSymbols.map((k) => ({ ...k })) } : {}),
     });
   }
-  return { programs, notices };
+  return { programs, notices, unrecognised };
 }
 
 /** One program of an object: by section name or function name, or the only one there is. */
 export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string, opts: ObjectLoadOptions & { notices?: string[] } = {}): Program {
-  const { programs, notices } = loadBpfObject(bytes, file, opts);
+  const { programs, notices, unrecognised } = loadBpfObject(bytes, file, opts);
   opts.notices?.push(...notices);
-  const described = (): string => programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`).join(', ') || 'none';
+  const described = (): string => [...programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`), ...unrecognised.map((u) => `${u.name} (${u.section})`)].join(', ') || 'none';
   if (section === undefined) {
-    if (programs.length === 1) return programs[0];
-    throw new BpfError('elf', `object has ${programs.length} programs; pick one with a section name: ${described()}`, { file });
+    if (programs.length === 1 && unrecognised.length === 0) return programs[0];
+    if (programs.length === 0 && unrecognised.length === 1) throw new BpfError('elf', unrecognised[0].reason, { file });
+    throw new BpfError('elf', `object has ${programs.length + unrecognised.length} programs; pick one with a section name: ${described()}`, { file });
   }
-  const bySection = programs.filter((p) => p.source === `${file}:${section}`);
+  const wanted = sectionWithoutNoAutoload(section);
+  const bySection = programs.filter((p) => p.source === `${file}:${wanted}`);
   const byName = programs.filter((p) => p.name === section);
   const hit = bySection.length === 1 ? bySection : byName;
   if (hit.length === 1) return hit[0];
+  const refused = unrecognised.filter((u) => u.section === wanted || u.name === section);
+  if (refused.length === 1) throw new BpfError('elf', refused[0].reason, { file });
   throw new BpfError('elf', `no single program in section or function "${section}"; programs: ${described()}`, { file });
 }
 

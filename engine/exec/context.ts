@@ -14,10 +14,13 @@
 // that called the helper: a slice ends at the first instruction after the helper
 // returns.
 
-import { prepareXdpFrame, XDP_PACKET_HEADROOM } from './helpers/xdp-adjust.ts';
+import { XDP_PACKET_HEADROOM } from './helpers/xdp-adjust.ts';
 import { BpfError } from '../errors.ts';
 import type { LinkedProgram } from './linked.ts';
-import { enterProgram } from './entry.ts';
+import { enterProgram, exitContext } from './entry.ts';
+import type { ContextKind } from '../program-context.ts';
+import { skbSegments } from '../layout/sk-buff.ts';
+import type { ProgramType } from '../program.ts';
 import type { Interpreter } from './interpreter.ts';
 import { createExecutor, type ExecutionTier } from './tier.ts';
 import * as Lay from '../layout/address-space.ts';
@@ -38,6 +41,8 @@ export interface TaskHandle {
 
 export interface ContextStart {
   ctx?: Uint8Array;
+  /** skb programs: struct __sk_buff as ctx_in (see RunOptions.ctxIn). */
+  ctxIn?: Uint8Array;
   /** r1..r5 on entry, overriding the ctx convention. */
   args?: readonly bigint[];
   /** interrupt_context_level(): 0 task, 1 softirq, 2 hardirq, 3 NMI. */
@@ -57,6 +62,7 @@ export interface SliceResult {
   insnsExecuted: number;
   thrown?: { cookie: bigint; frames: number };
   ctx: Uint8Array;
+  ctxOut?: Uint8Array;
   /** The world inputs the invocation read, on whichever CPU and task each slice ran. */
   world: WorldTape;
 }
@@ -67,7 +73,8 @@ export interface ContextParts {
   mem: Memory;
   state: InstanceState;
   main: LinkedProgram;
-  xdp: boolean;
+  ctxKind: ContextKind;
+  type: ProgramType;
   defaultTask: TaskHandle;
   /** Bytes reserved for the context buffer. */
   ctxCapacity: number;
@@ -86,7 +93,8 @@ export class ExecutionContext {
   result: SliceResult | undefined;
   private rng = 0;
   private world = new WorldRecorder();
-  private ctxLen = 0;
+  private ctx: Uint8Array = new Uint8Array(0);
+  private ctxIn: Uint8Array | undefined;
   private started = false;
   private readonly ctxRegion: number;
   private readonly ctxStart: number;
@@ -104,10 +112,16 @@ export class ExecutionContext {
     }
     it.fp0 = bases[0] + Lay.STACK_SIZE;
     it.stackStride = stride;
-    this.mdStart = parts.xdp ? mem.alloc('context', `${parts.name}: struct xdp_md`, Lay.XDP_MD_SIZE, false) : 0;
+    const kind = parts.ctxKind.kind;
+    if (kind === 'xdp_md') this.mdStart = mem.alloc('context', `${parts.name}: struct xdp_md`, Lay.XDP_MD_SIZE, false);
+    else if (kind === 'sk_buff') {
+      const segs = skbSegments(parts.type);
+      this.mdStart = mem.allocSegmented('context', segs.map((g) => ({ start: g.start, end: g.end, writable: g.writable, name: `${parts.name}: struct __sk_buff ${g.fields}${g.writable ? '' : ' (read-only)'}` })));
+    } else this.mdStart = 0;
+    const packet = kind === 'xdp_md' || kind === 'sk_buff';
     // An XDP packet's head and metadata may grow down into its headroom (xdp-adjust.ts).
-    if (parts.xdp) mem.reserve(XDP_PACKET_HEADROOM);
-    this.ctxStart = mem.alloc('context', `${parts.name}: ${parts.xdp ? 'packet' : 'context'}`, parts.ctxCapacity);
+    if (kind === 'xdp_md') mem.reserve(XDP_PACKET_HEADROOM);
+    this.ctxStart = mem.alloc('context', `${parts.name}: ${packet ? 'packet' : 'context'}`, parts.ctxCapacity);
     this.ctxRegion = mem.info.length - 1;
     it.mdStart = this.mdStart || Lay.XDP_MD_OFFSET;
   }
@@ -126,26 +140,20 @@ export class ExecutionContext {
     this.task = o.task ?? this.parts.defaultTask;
     this.rng = o.prngSeed !== undefined ? o.prngSeed | 0 || 0x9e3779b9 : state.randomState;
     this.world = new WorldRecorder(o.world);
-    mem.resize(this.ctxRegion, ctx.length);
-    mem.bytes.set(ctx, this.ctxStart);
-    this.ctxLen = ctx.length;
+    this.ctx = ctx;
+    this.ctxIn = o.ctxIn;
     for (let d = 0; d <= it.deepest; d++) {
       const top = it.framePointer(d);
       mem.bytes.fill(0, top - Lay.STACK_SIZE, top);
     }
     it.deepest = 0;
-    it.resetCaches();
-    it.mdEnd = this.parts.xdp ? this.mdStart + Lay.XDP_MD_SIZE : 0;
-    it.pktStart = it.pktMeta = this.ctxStart;
-    it.pktEnd = this.ctxStart + ctx.length;
-    if (this.parts.xdp) prepareXdpFrame(it, mem, this.ctxRegion, this.ctxStart, ctx.length);
     it.prog = this.parts.main;
     it.maxInsns = o.maxInsns ?? 100_000_000;
     it.executed = 0;
     it.tailCalls = 0;
     it.depth = 0;
     it.pc = 0;
-    enterProgram(it, mem, { xdp: this.parts.xdp, mdOffset: this.mdStart, ctxOffset: this.ctxStart, ctx, args: o.args });
+    enterProgram(it, mem, { kind: this.parts.ctxKind, structAt: this.mdStart, region: this.ctxRegion, ctxOffset: this.ctxStart, capacity: this.parts.ctxCapacity, ctx, ctxIn: o.ctxIn, args: o.args, file: this.parts.main.file });
     this.result = undefined;
     this.started = false;
     this.status = 'ready';
@@ -229,7 +237,7 @@ export class ExecutionContext {
   }
 
   private finish(r0: bigint, thrown?: SliceResult['thrown']): SliceResult {
-    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ctx: this.parts.xdp ? this.parts.mem.bytes.slice(this.interp.pktMeta, this.interp.pktEnd) : this.parts.mem.bytes.slice(this.ctxStart, this.ctxStart + this.ctxLen), world: this.world.seen };
+    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ...exitContext(this.interp, this.parts.mem, { ctxOffset: this.ctxStart, ctx: this.ctx, ctxIn: this.ctxIn }), world: this.world.seen };
     if (thrown) out.thrown = thrown;
     return out;
   }

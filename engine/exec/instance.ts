@@ -2,12 +2,14 @@
 // clock and the PRNG persist across runs; registers, stacks and the exception state of
 // one run do not leak into the next (the task's exception flags do, as in the kernel).
 
-import { prepareXdpFrame } from './helpers/xdp-adjust.ts';
 import { BpfError } from '../errors.ts';
 import type { MapDef, Program } from '../program.ts';
 import { linkForInstance, type LinkedProgram } from './linked.ts';
 import { ExecutionContext, type TaskHandle } from './context.ts';
-import { enterProgram } from './entry.ts';
+import { enterProgram, exitContext } from './entry.ts';
+import { contextKind, type ContextKind } from '../program-context.ts';
+import { skbSegments } from '../layout/sk-buff.ts';
+import type { Redirect, TunnelKey } from './packet-state.ts';
 import type { LoadedProgram } from './decoded.ts';
 import type { HelperRegistry } from './helpers/registry.ts';
 import type { Interpreter } from './interpreter.ts';
@@ -38,10 +40,13 @@ export interface InstantiateOptions {
 }
 
 export interface RunOptions {
-  /** Context bytes: for 'xdp' programs the packet (r1 = struct xdp_md whose data/data_end
-   * bound a copy of it); otherwise r1 points at a copy and r2 = its length (the
-   * conformance `-- mem` convention). */
+  /** Context bytes: for xdp and skb programs the packet (r1 = struct xdp_md or
+   * __sk_buff whose data/data_end bound a copy of it); otherwise r1 points at a copy and
+   * r2 = its length (the conformance `-- mem` convention). */
   ctx?: Uint8Array;
+  /** skb programs: the struct __sk_buff given as BPF_PROG_TEST_RUN's ctx_in (only the
+   * fields the kernel takes may be non-zero). */
+  ctxIn?: Uint8Array;
   maxInsns?: number;
   /** r1..r5 on entry, overriding the ctx convention. */
   args?: readonly bigint[];
@@ -69,8 +74,13 @@ export interface RunResult {
   insnsExecuted: number;
   /** Set when bpf_throw unwound the program. */
   thrown?: { cookie: bigint; frames: number };
-  /** The context bytes after the run. */
+  /** The context bytes after the run (packet programs: the packet, as data_out). */
   ctx: Uint8Array;
+  /** skb programs: struct __sk_buff as BPF_PROG_TEST_RUN's ctx_out reports it. */
+  ctxOut?: Uint8Array;
+  /** What bpf_redirect recorded, and the tunnel key bpf_skb_set_tunnel_key set. */
+  redirect?: Redirect;
+  tunnelKey?: TunnelKey;
   /** The world inputs the run read (what a replay of it needs). */
   world: WorldTape;
 }
@@ -83,7 +93,7 @@ export class ProgramInstance {
   private readonly helpers: HelperRegistry;
   private readonly kfuncs: HelperRegistry;
   private readonly ctxRegion: number;
-  private readonly xdp: boolean;
+  readonly ctxKind: ContextKind;
   readonly tier: ExecutionTier;
   private readonly compileAfter: number | undefined;
   private textIds = 0;
@@ -109,10 +119,16 @@ export class ProgramInstance {
     for (let i = 0; i < Lay.MAX_MAPS; i++) {
       mem.addFixed('map-struct', `struct bpf_map #${i}`, Lay.MAP_STRUCT_OFFSET + i * Lay.MAP_STRUCT_SIZE, Lay.MAP_STRUCT_SIZE, false);
     }
-    mem.addFixed('kernel-data', 'kernel variables (__ksym externs)', Lay.KSYM_OFFSET, Lay.KSYM_SIZE, false);
-    this.xdp = loaded.program.type === 'xdp';
-    if (this.xdp) mem.addFixed('context', 'struct xdp_md', Lay.XDP_MD_OFFSET, Lay.XDP_MD_SIZE, false);
-    this.ctxRegion = mem.addFixed('context', this.xdp ? 'packet' : 'context', Lay.CTX_OFFSET, 0, true);
+    const kind = (this.ctxKind = contextKind(loaded.program.type));
+    if (kind.kind === 'unrunnable') throw new BpfError('load', `cannot run a ${loaded.program.type} program: ${kind.reason}`, { file });
+    if (kind.kind === 'xdp_md') mem.addFixed('context', 'struct xdp_md', Lay.XDP_MD_OFFSET, Lay.XDP_MD_SIZE, false);
+    if (kind.kind === 'sk_buff') {
+      for (const seg of skbSegments(loaded.program.type)) {
+        mem.addFixed('context', `struct __sk_buff ${seg.fields}${seg.writable ? '' : ' (read-only)'}`, Lay.XDP_MD_OFFSET + seg.start, seg.end - seg.start, seg.writable);
+      }
+    }
+    const packet = kind.kind === 'xdp_md' || kind.kind === 'sk_buff';
+    this.ctxRegion = mem.addFixed('context', packet ? 'packet' : 'context', Lay.CTX_OFFSET, 0, true);
     for (let d = 0; d < Lay.MAX_CALL_FRAMES; d++) {
       mem.addFixed('stack', `stack of frame ${d}`, Lay.stackBaseOffset(d), Lay.STACK_SIZE, true);
     }
@@ -175,7 +191,8 @@ export class ProgramInstance {
       mem: this.mem,
       state: this.state,
       main: this.main,
-      xdp: this.xdp,
+      ctxKind: this.ctxKind,
+      type: this.loaded.program.type,
       defaultTask: this.defaultTask,
       ctxCapacity: opts.ctxCapacity ?? Lay.CTX_MAX,
       tier: this.tier,
@@ -202,8 +219,6 @@ export class ProgramInstance {
     const it = this.interp;
     const ctx = opts.ctx ?? new Uint8Array(0);
     if (ctx.length > Lay.CTX_MAX) throw new BpfError('usage', `context of ${ctx.length} bytes exceeds ${Lay.CTX_MAX}`);
-    mem.resize(this.ctxRegion, ctx.length);
-    mem.bytes.set(ctx, Lay.CTX_OFFSET);
     for (let d = 0; d <= it.deepest; d++) mem.bytes.fill(0, Lay.stackBaseOffset(d), Lay.stackBaseOffset(d) + Lay.STACK_SIZE);
     it.deepest = 0;
     st.cpu = opts.cpu ?? 0;
@@ -212,11 +227,6 @@ export class ProgramInstance {
     const pcpu = Lay.PERCPU_OFFSET + st.cpu * Lay.PERCPU_STRIDE;
     it.pcpuLo = pcpu;
     it.pcpuHi = Lay.MEM_BASE_HI | 0;
-    it.resetCaches();
-    it.mdEnd = this.xdp ? Lay.XDP_MD_OFFSET + Lay.XDP_MD_SIZE : 0;
-    it.pktStart = it.pktMeta = Lay.CTX_OFFSET;
-    it.pktEnd = Lay.CTX_OFFSET + ctx.length;
-    if (this.xdp) prepareXdpFrame(it, mem, this.ctxRegion, Lay.CTX_OFFSET, ctx.length);
     it.prog = this.main;
     it.observer = opts.observer ?? null;
     it.maxInsns = opts.maxInsns ?? DEFAULT_MAX_INSNS;
@@ -226,7 +236,8 @@ export class ProgramInstance {
     st.taskException = this.defaultTask.exceptionOffset;
     st.pid = this.defaultTask.pid;
     st.tgid = this.defaultTask.tgid;
-    enterProgram(it, mem, { xdp: this.xdp, mdOffset: Lay.XDP_MD_OFFSET, ctxOffset: Lay.CTX_OFFSET, ctx, args: opts.args });
+    const entry = { kind: this.ctxKind, structAt: Lay.XDP_MD_OFFSET, region: this.ctxRegion, ctxOffset: Lay.CTX_OFFSET, capacity: Lay.CTX_MAX, ctx, ctxIn: opts.ctxIn, args: opts.args, file: this.loaded.program.source };
+    enterProgram(it, mem, entry);
     const outerWorld = st.world;
     const world = (st.world = new WorldRecorder(opts.world));
     let r0: bigint;
@@ -248,8 +259,10 @@ export class ProgramInstance {
     // Only runs that end (return, throw, stop) advance the simulated clock: a fault's
     // instruction count is not defined (executors write it back at different points).
     st.insnsTotal += it.executed;
-    const out: RunResult = { r0, insnsExecuted: it.executed, ctx: this.xdp ? mem.bytes.slice(it.pktMeta, it.pktEnd) : mem.bytes.slice(Lay.CTX_OFFSET, Lay.CTX_OFFSET + ctx.length), world: world.seen };
+    const out: RunResult = { r0, insnsExecuted: it.executed, ...exitContext(it, mem, entry), world: world.seen };
     if (thrown) out.thrown = thrown;
+    if (it.packet?.redirect) out.redirect = it.packet.redirect;
+    if (it.packet?.tunnelKey) out.tunnelKey = it.packet.tunnelKey;
     return out;
   }
 }

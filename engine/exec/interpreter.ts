@@ -29,6 +29,7 @@ import { F_AUX, F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, F_XOP, STRIDE } from '../l
 import { helperEntry, type HelperEnv } from './helpers/registry.ts';
 import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, TEXT_BASE_HI, TEXT_BASE_LO, XDP_MD_OFFSET } from '../layout/address-space.ts';
 import type { Memory } from './memory.ts';
+import type { PacketState } from './packet-state.ts';
 import type { ExecObserver } from './observer.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';
 import type { InstanceState } from './state.ts';
@@ -104,11 +105,17 @@ export class Interpreter implements HelperEnv {
   /** End offset of the XDP ctx struct (0 when the program has none): 4-byte loads below
    * it are checked for ctx fields that hold pointers. */
   mdEnd = 0;
-  /** Packet bounds [start, end) for xdp_md data / data_end. */
+  /** Packet bounds [start, end) for the ctx's data / data_end, and data_meta. */
   pktStart = 0;
   pktEnd = 0;
-  /** xdp_md data_meta: equal to pktStart until bpf_xdp_adjust_meta moves it into the headroom. */
   pktMeta = 0;
+  /** Offsets into the ctx struct of the u32 fields that load as data, data_end and
+   * data_meta pointers (xdp_md: 0, 4, 8; __sk_buff: 76, 80, 140; -1: none). */
+  fData = 0;
+  fEnd = 4;
+  fMeta = 8;
+  /** The packet of xdp and skb programs, for the packet helpers (null otherwise). */
+  packet: PacketState | null = null;
   /** this_cpu_off of the current CPU (movpcpu). */
   pcpuLo = 0;
   pcpuHi = 0;
@@ -189,6 +196,9 @@ export class Interpreter implements HelperEnv {
     const pktStart = this.pktStart;
     const pktEnd = this.pktEnd;
     const pktMeta = this.pktMeta;
+    const fData = this.fData;
+    const fEnd = this.fEnd;
+    const fMeta = this.fMeta;
     // Region caches change only through refill(), which leaves the loop.
     const cs = this.cs;
     const ce = this.ce;
@@ -365,7 +375,7 @@ export class Interpreter implements HelperEnv {
         // ---- loads and stores (ea = buffer offset, for the observer) ----
         case 0x71 satisfies typeof XOP.LDXB: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getUint8(a); R[d | 16] = 0; break; }
         case 0x69 satisfies typeof XOP.LDXH: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getUint16(a, true); R[d | 16] = 0; break; }
-        case 0x61 satisfies typeof XOP.LDXW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === 0 || f === 4 || f === 8) { R[d] = f === 4 ? pktEnd : f === 8 ? pktMeta : pktStart; R[d | 16] = MEM_HI; } } break; }
+        case 0x61 satisfies typeof XOP.LDXW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 4 <= ce)) return this.refill(lo, hi, code[b | 3], 4, false, cur, top - left - 1); ea = a; R[d] = dv.getInt32(a, true); R[d | 16] = 0; if (a < mdEnd) { const f = a - mdStart; if (f === fData || f === fEnd || f === fMeta) { R[d] = f === fEnd ? pktEnd : f === fData ? pktStart : pktMeta; R[d | 16] = MEM_HI; } } break; }
         case 0x79 satisfies typeof XOP.LDXDW: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 8 <= ce)) return this.refill(lo, hi, code[b | 3], 8, false, cur, top - left - 1); ea = a; if (HOST_LE && (a & 3) === 0) { R[d] = i32[a >> 2]; R[d | 16] = i32[(a >> 2) + 1]; } else { R[d] = dv.getInt32(a, true); R[d | 16] = dv.getInt32(a + 4, true); } break; }
         case 0x91 satisfies typeof XOP.LDXSB: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 1 <= ce)) return this.refill(lo, hi, code[b | 3], 1, false, cur, top - left - 1); ea = a; R[d] = dv.getInt8(a); R[d | 16] = R[d] >> 31; break; }
         case 0x89 satisfies typeof XOP.LDXSH: { const lo = R[s]; const hi = R[s | 16]; const a = (lo >>> 0) + code[b | 3]; if (!(hi === MEM_HI && a >= cs && a + 2 <= ce)) return this.refill(lo, hi, code[b | 3], 2, false, cur, top - left - 1); ea = a; R[d] = dv.getInt16(a, true); R[d | 16] = R[d] >> 31; break; }
@@ -545,13 +555,6 @@ export class Interpreter implements HelperEnv {
     return a;
   }
 
-  /** A u32 load from struct xdp_md: data, data_end and data_meta become packet pointers. */
-  protected ctxField(d: number, a: number): void {
-    const f = a - this.mdStart;
-    if (f !== 0 && f !== 4 && f !== 8) return;
-    this.L[d] = f === 4 ? this.pktEnd : f === 8 ? this.pktMeta : this.pktStart;
-    this.H[d] = MEM_HI;
-  }
 
   protected atomic(d: number, s: number, off: number, op: number, size: 4 | 8, pc: number): number {
     const a = this.wr(this.L[d], this.H[d], off, size, pc);

@@ -59,6 +59,19 @@ export class Memory {
     return start;
   }
 
+  /** Allocates one struct on the heap as adjacent regions with their own access rights
+   * (offsets relative to the struct; gaps between them fault), followed by a guard gap.
+   * Returns the struct's offset. */
+  allocSegmented(kind: RegionKind, segments: readonly { start: number; end: number; writable: boolean; name: string }[]): number {
+    const size = Math.max(...segments.map((g) => g.end));
+    const start = this.heapTop;
+    const next = start + ((size + 7) & ~7) + HEAP_GUARD;
+    if (next > MEM_LIMIT) throw new BpfError('load', `simulated memory limit of ${MEM_LIMIT} bytes exceeded allocating ${segments[0]?.name}`, { file: this.file });
+    this.heapTop = next;
+    for (const g of segments) this.addFixed(kind, g.name, start + g.start, g.end - g.start, g.writable);
+    return start;
+  }
+
   /** Changes a region's length (the context region per run). */
   resize(region: number, size: number): void {
     this.ends[region] = this.info[region].start + size;

@@ -57,7 +57,8 @@ export function caseProgram(c: FuzzCase, name = 'fuzz'): Program {
 export function tierSubject(tier: ExecutionTier): Subject {
   return (c) => {
     const inst = instantiate(loadProgram(caseProgram(c)), { seed: 1, tier, compileAfter: 0 });
-    const res = inst.run({ maxInsns: MAX_INSNS });
+    // The socket filter's packet: what the kernel side gets (64 zero bytes).
+    const res = inst.run({ maxInsns: MAX_INSNS, ctx: new Uint8Array(64) });
     const map = inst.map(0) as unknown as { valueAt?: (index: number, cpu: number) => number };
     if (typeof map.valueAt !== 'function') throw new Error('executor array map has no valueAt()');
     const entries: Uint8Array[] = [];

@@ -8,11 +8,14 @@ import { parseDataFile } from '../asm/data-file.ts';
 import { loadObjectProgram } from '../elf/bpf-object.ts';
 import { BpfError } from '../errors.ts';
 import type { Program, ProgramType } from '../program.ts';
+import { contextKind } from '../program-context.ts';
 
 export interface ProgramInput {
   program: Program;
   /** What r1 points at: the `-- mem` bytes, a packet, or nothing. */
   ctx?: Uint8Array;
+  /** skb programs: struct __sk_buff as the kernel's test run takes it in ctx_in. */
+  ctxIn?: Uint8Array;
   /** Conformance files run against the bpf_conformance helper set (helper 5 differs). */
   helperSet: 'linux' | 'conformance';
   /** What the object loader resolved differently from a kernel load, one line each. */
@@ -25,13 +28,17 @@ interface ProgramInputOptions {
   ctx?: Uint8Array;
   /** BTF file CO-RE relocations resolve against (--btf), instead of the running kernel's. */
   btf?: string;
+  /** --packet and --mem separately: for skb programs the packet is data_in and --mem the
+   * struct __sk_buff ctx_in, as BPF_PROG_TEST_RUN takes them. */
+  packet?: Uint8Array;
+  mem?: Uint8Array;
+  /** --type: every program of an object gets this type. */
+  forceType?: ProgramType;
 }
 
-/** Program types whose context is a packet, given with --packet or a default frame. */
-const PACKET_TYPES: ReadonlySet<ProgramType> = new Set(['xdp', 'tc', 'socket']);
 
 /** A 64-byte Ethernet/IPv4/UDP frame: what `--packet` defaults to for packet programs. */
-function defaultPacket(): Uint8Array {
+export function defaultPacket(): Uint8Array {
   const p = new Uint8Array(64);
   p.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00], 0); // dst, src MAC, IPv4
   p.set([0x45, 0, 0, 50, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2], 14); // IPv4, UDP
@@ -97,9 +104,21 @@ export function readProgramInput(path: string, opts: ProgramInputOptions = {}): 
   }
   if (ext === '.o') {
     const notices: string[] = [];
-    const program = loadObjectProgram(bytes, path, opts.section, { notices, ...(opts.btf !== undefined ? { btf: { file: opts.btf } } : {}) });
-    const ctx = opts.ctx ?? (PACKET_TYPES.has(program.type) ? defaultPacket() : undefined);
-    return { program, ctx, helperSet: 'linux', ...(notices.length ? { notices } : {}) };
+    const program = loadObjectProgram(bytes, path, opts.section, { notices, forceType: opts.forceType, ...(opts.btf !== undefined ? { btf: { file: opts.btf } } : {}) });
+    return { program, ...objectContext(program.type, opts), helperSet: 'linux', ...(notices.length ? { notices } : {}) };
   }
   throw new BpfError('usage', `'${path}': unknown program kind '${ext || '(no extension)'}' (expected .s, .asm, .data or .o)`);
+}
+
+/** The context an object's program runs on: packet programs get --packet (or a default
+ * frame) as their packet, and skb programs --mem as their __sk_buff ctx_in; other
+ * programs get --mem (or --packet) as their raw context, or a zeroed struct of their
+ * type's size (pt_regs, the argument array, ...) when none is given. */
+export function objectContext(type: ProgramType, opts: ProgramInputOptions): { ctx?: Uint8Array; ctxIn?: Uint8Array } {
+  const kind = contextKind(type);
+  const packet = opts.packet ?? (opts.mem === undefined ? opts.ctx : undefined);
+  if (kind.kind === 'sk_buff') return { ctx: packet ?? defaultPacket(), ...(opts.mem ? { ctxIn: opts.mem } : {}) };
+  if (kind.kind === 'xdp_md') return { ctx: opts.ctx ?? defaultPacket() };
+  if (kind.kind === 'bytes') return { ctx: opts.ctx ?? (kind.size ? new Uint8Array(kind.size) : undefined) };
+  return {};
 }

@@ -6,7 +6,12 @@ import type { MapType, ProgramType } from '../program.ts';
 export const PROG_TYPE = {
   socket: 1, // BPF_PROG_TYPE_SOCKET_FILTER
   tc: 3, // BPF_PROG_TYPE_SCHED_CLS
+  sched_act: 4, // BPF_PROG_TYPE_SCHED_ACT
   xdp: 6, // BPF_PROG_TYPE_XDP
+  cgroup_skb: 8, // BPF_PROG_TYPE_CGROUP_SKB
+  lwt_in: 10, // BPF_PROG_TYPE_LWT_IN
+  lwt_out: 11, // BPF_PROG_TYPE_LWT_OUT
+  lwt_xmit: 12, // BPF_PROG_TYPE_LWT_XMIT
   raw_tracepoint: 17, // BPF_PROG_TYPE_RAW_TRACEPOINT
   syscall: 31, // BPF_PROG_TYPE_SYSCALL
 } as const satisfies Partial<Record<ProgramType, number>>;
@@ -15,7 +20,7 @@ export type KernelProgType = keyof typeof PROG_TYPE;
 
 /** Program types whose PROG_TEST_RUN takes a packet (data_in) and honours `repeat`.
  * raw_tracepoint and syscall runs reject repeat/duration (net/bpf/test_run.c). */
-export const PACKET_PROG_TYPES: ReadonlySet<KernelProgType> = new Set(['socket', 'tc', 'xdp']);
+export const PACKET_PROG_TYPES: ReadonlySet<KernelProgType> = new Set(['socket', 'tc', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit']);
 
 /** enum bpf_map_type values. */
 export const MAP_TYPE: Record<MapType, number> = {

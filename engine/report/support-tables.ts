@@ -7,7 +7,7 @@
 // rules by which everything else is refused.
 import { CPU_MODELS } from '../cpus/index.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { SECTION_PREFIXES } from '../elf/section-types.ts';
+import { SECTION_DEFS } from '../elf/section-types.ts';
 import { defaultHelpers, defaultKfuncs } from '../exec/index.ts';
 import { INTERNAL_HELPER, KFUNC_ID } from '../isa/internal-ids.ts';
 import { MAP_TYPE, PROG_TYPE } from '../kernel/uapi.ts';
@@ -46,7 +46,7 @@ function modelsCell(ok: (cpu: CpuModel) => boolean): string {
 
 function programTypes(): Table {
   const byType = new Map<ProgramType, string[]>();
-  for (const [prefix, type] of SECTION_PREFIXES) byType.set(type, [...(byType.get(type) ?? []), prefix]);
+  for (const [prefix, type] of SECTION_DEFS) byType.set(type, [...(byType.get(type) ?? []), prefix]);
   const rows = [...byType].map(([type, prefixes]) => [type, prefixes.map((p) => `\`${p}\``).join(' '), type in PROG_TYPE ? 'yes' : 'no']);
   return {
     title: 'Program types',

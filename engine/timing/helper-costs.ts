@@ -20,6 +20,7 @@ import { contextLevel, fentryNop, k, kret, loadCurrent } from './kernel-ops-x86.
 import { MAP_HELPER_COSTS } from './map-helper-costs.ts';
 import { KTIME_GET_NS_X86 } from './x86-clock-bodies.ts';
 import { GENERIC_HELPER_COSTS } from './generic-helper-costs.ts';
+import { SKB_HELPER_COSTS } from './skb-helper-costs.ts';
 import { DEFAULT_THROW_PARAMETERS, throwBodyX86, throwPerFrameX86 } from './throw-cost.ts';
 import { X86_REG, type MachineOp } from './op-class.ts';
 
@@ -353,6 +354,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   },
   ...MAP_HELPER_COSTS,
   ...GENERIC_HELPER_COSTS,
+  ...SKB_HELPER_COSTS,
 ];
 
 export function helperCosts(id: number, kind: HelperCost['kind'] = 'helper'): HelperCost[] {

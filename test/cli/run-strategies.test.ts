@@ -107,7 +107,7 @@ test('workloads, models and strategies list everything in at most 80 columns', a
   const w = await capture(workloadsVerb, []);
   assertWidth(w.stdout);
   for (const x of loadCatalog()) assert.match(w.stdout, new RegExp(`^${x.name} `, 'm'));
-  assert.match(w.stdout, /^deep-assert +tc +4 +throw_threshold \(\.rodata\+0\)$/m);
+  assert.match(w.stdout, /^deep-assert +tc +64 +throw_threshold \(\.rodata\+0\)$/m);
   const m = await capture(modelsVerb, []);
   assertWidth(m.stdout);
   for (const x of CPU_MODELS) assert.match(m.stdout, new RegExp(`^${x.id}: ${x.name.replace(/[()]/g, '\\$&')}$`, 'm'));

@@ -68,12 +68,12 @@ test('call-chain returns XDP_PASS and leaves the eight-frame result in .bss', ()
 
 test('deep-assert with throw_threshold 0 never throws and returns TC_ACT_OK', () => {
   const inst = start(program('deep-assert'));
-  const r = inst.run({ ctx: u32(10) }); // skb->len = 10
+  const r = inst.run({ ctx: new Uint8Array(64) }); // a 64-byte packet: skb->len = 64
   assert.equal(r.r0, 0n);
   assert.equal(r.thrown, undefined);
-  // frame1(10) -> frame2(20) -> frame3(31) -> frame4(31 ^ 0x55 = 74) = 74*3+1 = 223;
-  // frame3: 223+7 = 230; frame2: 460; frame1: 460 ^ 0x1234 = 5112.
-  assert.equal(le64(globalVar(inst, 'deep-assert', 'last_result')), 5112n);
+  // frame1(64) -> frame2(128) -> frame3(139) -> frame4(139 ^ 0x55 = 222) = 222*3+1 = 667;
+  // frame3: 667+7 = 674; frame2: 1348; frame1: 1348 ^ 0x1234 = 6000.
+  assert.equal(le64(globalVar(inst, 'deep-assert', 'last_result')), 6000n);
   assert.equal(le64(globalVar(inst, 'deep-assert', 'frames_entered')), 4n);
 });
 
@@ -81,10 +81,10 @@ test('deep-assert with throw_threshold 2^32 always throws from the fourth frame'
   const p = program('deep-assert');
   p.maps[0].initialValue = u64(1n << 32n); // .rodata throw_threshold
   const inst = start(p);
-  const r = inst.run({ ctx: u32(10) });
-  // cookie = THROW_COOKIE_BASE + the value frame4 received (74)
-  assert.equal(r.thrown?.cookie, 0xdead004an);
-  assert.equal(r.r0, 0xdead004an);
+  const r = inst.run({ ctx: new Uint8Array(64) });
+  // cookie = THROW_COOKIE_BASE + the value frame4 received (222)
+  assert.equal(r.thrown?.cookie, 0xdead00den);
+  assert.equal(r.r0, 0xdead00den);
   assert.equal(le64(globalVar(inst, 'deep-assert', 'last_result')), 0n, 'last_result is never written');
   assert.equal(le64(globalVar(inst, 'deep-assert', 'frames_entered')), 4n, 'all four frames were entered before the throw');
 });
@@ -95,7 +95,7 @@ test('deep-assert throws at about the rate throw_threshold sets', () => {
   const inst = start(p, 7);
   let throws = 0;
   const runs = 800;
-  for (let i = 0; i < runs; i++) if (inst.run({ ctx: u32(10) }).thrown) throws++;
+  for (let i = 0; i < runs; i++) if (inst.run({ ctx: new Uint8Array(64) }).thrown) throws++;
   // Binomial(800, 0.25): mean 200, sd 12.2; the bounds are 5 sd either side.
   assert.ok(throws > 139 && throws < 261, `${throws} throws in ${runs} runs`);
 });

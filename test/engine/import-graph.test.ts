@@ -26,6 +26,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * any entry below; folders that share an entry are peers and may not import each other. */
 const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'program.ts', 'hex.ts', 'random.ts', 'isa'],
+  ['program-context.ts'],
   ['asm', 'elf', 'kernel', 'entry-point.ts'],
   ['inputs', 'layout'],
   ['exec'],

@@ -121,11 +121,11 @@ export function runUnderTier(tier: ExecutionTier, c: TierComparison): TierRun {
     try {
       let res;
       if (ec) {
-        ec.start({ ctx: opts.ctx, args: opts.args, level: opts.level, cpu: opts.cpu, prngSeed: opts.prngSeed, maxInsns: opts.maxInsns, world: opts.world });
+        ec.start({ ctx: opts.ctx, ctxIn: opts.ctxIn, args: opts.args, level: opts.level, cpu: opts.cpu, prngSeed: opts.prngSeed, maxInsns: opts.maxInsns, world: opts.world });
         while (ec.runSlice(c.sliceInsns as number, ec.cpu, observer ?? null) === 'paused') pauses.push(`${ec.executed}@${ec.interp.pc}/${ec.interp.depth}`);
         res = ec.result!;
       } else res = inst.run({ ...opts, observer });
-      rec = { outcome: 'result', r0: res.r0, insnsExecuted: res.insnsExecuted, ctx: hexBytes(res.ctx), world: res.world.key };
+      rec = { outcome: 'result', r0: res.r0, insnsExecuted: res.insnsExecuted, ctx: hexBytes(res.ctx) + (res.ctxOut ? ` ctx_out ${hexBytes(res.ctxOut)}` : ''), world: res.world.key };
       if (res.thrown) rec.thrown = res.thrown;
     } catch (e) {
       rec = failure(e);

@@ -16,8 +16,10 @@ const MAX_INSNS = 1_000_000;
 
 function comparison(seed: number, over: Partial<TierComparison> = {}): TierComparison {
   const g = generateProgram(seed, { maxSubprogs: 3 });
-  // Three invocations: the map value each one leaves behind is the next one's input.
-  const invocations = [{ maxInsns: MAX_INSNS }, { maxInsns: MAX_INSNS }, { maxInsns: MAX_INSNS, cpu: 0, level: 1 }];
+  // Three invocations: the map value each one leaves behind is the next one's input. The
+  // programs are socket filters: each runs on a 64-byte zero packet, as the kernel runs them.
+  const ctx = new Uint8Array(64);
+  const invocations = [{ maxInsns: MAX_INSNS, ctx }, { maxInsns: MAX_INSNS, ctx }, { maxInsns: MAX_INSNS, cpu: 0, level: 1, ctx }];
   return { program: caseProgram(g, `random program seed ${seed}`), seed: 1, invocations, ...over };
 }
 

@@ -72,7 +72,7 @@ test('call-chain counts one execution per invocation at each of its seven subpro
 test('with throw rate 1 every check-based strategy and unwind return the cookie of deep-assert', () => {
   const runs = runExperiment(spec('deep-assert', { strategies: [...CHECKING, 'unwind'], throwRate: 1, invocations: 30 }));
   for (const r of runs) {
-    assert.equal(r.r0, '0xdead004a', r.strategy);
+    assert.equal(r.r0, '0xdead00de', r.strategy);
     assert.deepEqual(r.correctness, { throws: 30, handled: 30, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 }, r.strategy);
     const throwSite = r.callSites.find((s) => s.target === 'bpf_throw');
     assert.ok(throwSite, `${r.strategy} reports the bpf_throw site`);

@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, DEFAULT_TIER, EXECUTION_TIERS, type ExecutionTier } from '../../exec/index.ts';
 import { hex } from '../../hex.ts';
 import { hexBytesOption, intOption, MAX_SEED, oneOf, parseVerbArgs, seedOption } from '../../inputs/options.ts';
-import { readProgramInput, type ProgramInput } from '../../inputs/program-input.ts';
+import { objectContext, readProgramInput, type ProgramInput } from '../../inputs/program-input.ts';
+import { loadBpfObject } from '../../elf/bpf-object.ts';
+import { PROGRAM_TYPES } from '../../program.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';
 import { DEFAULT_CPU_MODEL } from '../../cpus/index.ts';
@@ -28,6 +30,7 @@ const EXPERIMENT_OPTIONS = ['strategy', 'cpu-model', 'cpus', 'throw-rate', 'site
 
 const OPTIONS = {
   section: { type: 'string' },
+  type: { type: 'string' },
   mem: { type: 'string' },
   packet: { type: 'string' },
   'max-insns': { type: 'string' },
@@ -58,12 +61,24 @@ bpf (.o). Without --strategy (or another strategy option) it runs the program
 and prints r0 and the instructions executed.
 
 options:
-  --section NAME     the program in an .o with several (default: the first)
+  --section NAME     one program of an .o, by section or function name (a
+                     '?' no-autoload prefix may be left out); default: every
+                     program of the object, one result each (as bpftool
+                     prog loadall), status 1 if any of them fails
+  --type TYPE        run every program of an .o as this program type,
+                     whatever its section says (libbpf's set_type, for old
+                     custom section names):
+${wrapList(PROGRAM_TYPES.filter((t) => t !== 'raw'), 21, 80)}
   --mem HEX          context bytes r1 points at (r2 = their length); a .data
-                     file's '-- mem' is the default
-  --packet HEX       the same, for packet programs (xdp, tc); default: a
-                     64-byte Ethernet/IPv4/UDP frame (a built-in workload's
-                     own context, see 'bpfexc workloads')
+                     file's '-- mem' is the default. For skb programs (tc,
+                     socket, cgroup_skb, lwt_*, sk_skb) the struct __sk_buff
+                     given as the kernel's test run takes ctx_in: only mark,
+                     priority, ingress_ifindex, ifindex, cb, tstamp, wire_len,
+                     gso_segs, gso_size and hwtstamp may be non-zero
+  --packet HEX       the packet of xdp and skb programs (r1 is struct xdp_md
+                     or __sk_buff over it, as BPF_PROG_TEST_RUN builds it);
+                     default: a 64-byte Ethernet/IPv4/UDP frame (a built-in
+                     workload's own context, see 'bpfexc workloads')
   --max-insns N      instruction budget per invocation (default ${DEFAULT_MAX_INSNS})
   --invocations N    run N times on one instance (maps persist); default 1,
                      or ${DEFAULT_EXPERIMENT_INVOCATIONS} measured invocations with --strategy
@@ -118,70 +133,141 @@ call-site overheads summed over every invocation the machine ran
     const file = positionals[0].toLowerCase().endsWith('.json') ? readScenarioFile(positionals[0]) : undefined;
     const cpus = intOption('cpus', values.cpus, file?.cpus ?? 1, 1);
     if (cpus > 64) throw new BpfError('usage', `--cpus must be 1..64, not ${cpus}`);
-    const { input, workload } = resolveProgram(file?.program ?? positionals[0], values);
+    const targets = resolvePrograms(file?.program ?? positionals[0], values);
     const onMachine = file !== undefined || cpus > 1;
     const experiment = onMachine || EXPERIMENT_OPTIONS.some((o) => values[o] !== undefined);
-    if (!experiment) return plainRun(input, values, tier);
-
-    const format = oneOf('format', values.format, FORMATS, 'text');
-    const defaultInvocations = onMachine ? (file?.invocations ?? SCENARIO_DEFAULTS.invocations) : DEFAULT_EXPERIMENT_INVOCATIONS;
-    const spec: RunSpec = {
-      program: input.program,
-      ctx: input.ctx,
-      helperSet: input.helperSet,
-      workloadName: workload?.name ?? file?.program ?? positionals[0],
-      strategies: parseStrategyList(values.strategy ?? 'all'),
-      cpuModels: parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL),
-      cpus,
-      invocations: intOption('invocations', values.invocations, defaultInvocations, 1),
-      seed: seedOption(values.seed),
-      throwRate: values['throw-rate'] !== undefined ? parseThrowRate(values['throw-rate']) : (file?.throwRate ?? 0),
-      throwKnob: workload?.throwKnob,
-      sites: oneOf('sites', values.sites, SITE_SELECTIONS, 'auto'),
-      model: oneOf('model', values.model, TIMING_MODELS, 'ooo'),
-      maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1),
-      tier,
-      mitigations: parseMitigations(values.mitigations),
-    };
-    if (file) {
-      const { cpus: _c, invocations: _n, throwRate: _t, program: _p, ...scenario } = file;
-      spec.scenario = scenario;
-    } else if (cpus > 1) {
-      // Named after what the user typed, as the records and the text say.
-      spec.scenario = { name: `${positionals[0]} on ${cpus} CPUs` };
+    if (targets.length === 1 && !('refused' in targets[0])) {
+      const { input, workload } = targets[0];
+      return experiment ? runExperimentOf(input, workload, { values, argv, positionals, file, cpus, tier, name: positionals[0] }) : plainRun(input, values, tier);
     }
-    const runs = run(spec);
-    if (format === 'text') {
-      process.stdout.write(formatRunsText(runs, { tier }));
-      return 0;
+    // Several programs (an object without --section): each runs on its own; one that
+    // cannot run or fails says so in one line and the others still run.
+    const format = experiment ? oneOf('format', values.format, FORMATS, 'text') : 'text';
+    let failed = 0;
+    const allRuns: ReturnType<typeof run> = [];
+    for (const [i, t] of targets.entries()) {
+      if (i > 0 && format === 'text') process.stdout.write('\n');
+      try {
+        if ('refused' in t) throw new BpfError('elf', t.refused);
+        if (!experiment) plainRun(t.input, values, tier);
+        else if (format === 'text') runExperimentOf(t.input, undefined, { values, argv, positionals, file, cpus, tier, name: t.label });
+        else allRuns.push(...run(experimentSpec(t.input, undefined, { values, argv, positionals, file, cpus, tier, name: t.label })));
+      } catch (e) {
+        if (!(e instanceof BpfError)) throw e;
+        failed++;
+        process.stderr.write(`bpfexc run: ${e.where.file ? '' : `${t.label}: `}${e.message.replace(/\s+/g, ' ')}\n`);
+      }
     }
-    const doc: ResultDocument = {
-      schema: RESULT_SCHEMA,
-      provenance: collectProvenance(commandLine(argv), { seed: spec.seed, tier }),
-      runs,
-    };
-    if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    else process.stdout.write(formatReport(doc, format));
-    return 0;
+    if (format !== 'text') writeDocument(allRuns, format, argv, values, tier);
+    return failed ? 1 : 0;
   },
 };
 
+interface ExperimentArgs {
+  values: Values;
+  argv: string[];
+  positionals: string[];
+  file: ReturnType<typeof readScenarioFile> | undefined;
+  cpus: number;
+  tier: ExecutionTier;
+  /** What the records call the program: the argument, or file:section of one of several. */
+  name: string;
+}
+
+function experimentSpec(input: ProgramInput, workload: CatalogWorkload | undefined, a: ExperimentArgs): RunSpec {
+  const { values, file, cpus, tier, positionals } = a;
+  const onMachine = file !== undefined || cpus > 1;
+  if (input.ctxIn) throw new BpfError('usage', 'an __sk_buff context (--mem for an skb program) is taken by plain runs only; strategy experiments run on --packet', { file: input.program.source });
+  const defaultInvocations = onMachine ? (file?.invocations ?? SCENARIO_DEFAULTS.invocations) : DEFAULT_EXPERIMENT_INVOCATIONS;
+  const spec: RunSpec = {
+    program: input.program,
+    ctx: input.ctx,
+    helperSet: input.helperSet,
+    workloadName: workload?.name ?? file?.program ?? a.name,
+    strategies: parseStrategyList(values.strategy ?? 'all'),
+    cpuModels: parseCpuModelList(values['cpu-model'] ?? DEFAULT_CPU_MODEL),
+    cpus,
+    invocations: intOption('invocations', values.invocations, defaultInvocations, 1),
+    seed: seedOption(values.seed),
+    throwRate: values['throw-rate'] !== undefined ? parseThrowRate(values['throw-rate']) : (file?.throwRate ?? 0),
+    throwKnob: workload?.throwKnob,
+    sites: oneOf('sites', values.sites, SITE_SELECTIONS, 'auto'),
+    model: oneOf('model', values.model, TIMING_MODELS, 'ooo'),
+    maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1),
+    tier,
+    mitigations: parseMitigations(values.mitigations),
+  };
+  if (file) {
+    const { cpus: _c, invocations: _n, throwRate: _t, program: _p, ...scenario } = file;
+    spec.scenario = scenario;
+  } else if (cpus > 1) {
+    // Named after what the user typed, as the records and the text say.
+    spec.scenario = { name: `${positionals[0]} on ${cpus} CPUs` };
+  }
+  return spec;
+}
+
+function runExperimentOf(input: ProgramInput, workload: CatalogWorkload | undefined, a: ExperimentArgs): number {
+  const format = oneOf('format', a.values.format, FORMATS, 'text');
+  const runs = run(experimentSpec(input, workload, a));
+  if (format === 'text') {
+    process.stdout.write(formatRunsText(runs, { tier: a.tier }));
+    return 0;
+  }
+  writeDocument(runs, format, a.argv, a.values, a.tier);
+  return 0;
+}
+
+function writeDocument(runs: ReturnType<typeof run>, format: (typeof FORMATS)[number], argv: string[], values: Values, tier: ExecutionTier): void {
+  const doc: ResultDocument = {
+    schema: RESULT_SCHEMA,
+    provenance: collectProvenance(commandLine(argv), { seed: seedOption(values.seed), tier }),
+    runs,
+  };
+  if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else process.stdout.write(formatReport(doc, format));
+}
+
 type Values = ReturnType<typeof parseVerbArgs<typeof OPTIONS>>['values'];
 
-function resolveProgram(arg: string, values: Values): { input: ProgramInput; workload?: CatalogWorkload } {
-  const ctxHex = values.mem ?? values.packet;
-  const ctx = ctxHex === undefined ? undefined : hexBytesOption(values.mem !== undefined ? 'mem' : 'packet', ctxHex);
+type Target = { label: string; input: ProgramInput; workload?: CatalogWorkload } | { label: string; refused: string };
+
+/** The program(s) to run: a built-in workload, a file's one program, or every program of
+ * an object given without --section. */
+function resolvePrograms(arg: string, values: Values): Target[] {
+  const mem = values.mem === undefined ? undefined : hexBytesOption('mem', values.mem);
+  const packet = values.packet === undefined ? undefined : hexBytesOption('packet', values.packet);
+  const ctx = mem ?? packet;
+  const forceType = values.type === undefined ? undefined : oneOf('type', values.type, PROGRAM_TYPES.filter((t) => t !== 'raw'), 'tc');
   if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
     const workload = workloadByName(arg);
     if (!workload) throw unknownWorkload(arg);
-    const input = readProgramInput(workload.file, { section: values.section ?? workload.section, ctx: ctx ?? workload.context, btf: values.btf });
+    const input = readProgramInput(workload.file, { section: values.section ?? workload.section, ctx: ctx ?? workload.context, mem, packet, forceType, btf: values.btf });
     // A built-in workload without a context runs on none, not on a default packet.
     if (ctx === undefined && workload.context === undefined) input.ctx = undefined;
-    return { input, workload };
+    return [{ label: arg, input, workload }];
   }
-  const input = readProgramInput(arg, { section: values.section, ctx, btf: values.btf });
+  if (arg.toLowerCase().endsWith('.o') && values.section === undefined) {
+    const bytes = readObjectBytes(arg);
+    const { programs, unrecognised, notices } = loadBpfObject(bytes, arg, { forceType, ...(values.btf !== undefined ? { btf: { file: values.btf } } : {}) });
+    if (programs.length + unrecognised.length > 1) {
+      for (const line of notices) process.stderr.write(`notice: ${line}\n`);
+      const out: Target[] = programs.map((program) => ({ label: program.source, input: { program, ...objectContext(program.type, { ctx, mem, packet }), helperSet: 'linux' } }));
+      for (const u of unrecognised) out.push({ label: `${arg}:${u.section}`, refused: u.reason });
+      return out;
+    }
+  }
+  const input = readProgramInput(arg, { section: values.section, ctx, mem, packet, forceType, btf: values.btf });
   for (const line of input.notices ?? []) process.stderr.write(`notice: ${line}\n`);
-  return { input };
+  return [{ label: arg, input }];
+}
+
+function readObjectBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new BpfError('usage', `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 function commandLine(argv: string[]): string {
@@ -198,7 +284,7 @@ function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): num
   let executed = 0;
   let first: ReturnType<typeof instance.run> | undefined;
   for (let i = 0; i < invocations; i++) {
-    const res = instance.run({ ctx: input.ctx, maxInsns });
+    const res = instance.run({ ctx: input.ctx, ctxIn: input.ctxIn, maxInsns });
     first ??= res;
     executed += res.insnsExecuted;
   }
@@ -216,6 +302,26 @@ function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): num
     for (const line of log.lines) lines.push(`trace_printk  ${line}`);
     if (log.dropped) lines.push(`trace_printk  (${log.dropped} more lines not kept)`);
   }
+  if (res.redirect) lines.push(`redirect      ifindex ${res.redirect.ifindex}, flags ${hex(BigInt(res.redirect.flags))}`);
+  if (res.tunnelKey) {
+    const tk = res.tunnelKey;
+    lines.push(`tunnel key    id ${tk.tunnelId}, remote ${tk.remote.map((w) => hex(BigInt(w))).join(':')}${tk.ipv6 ? ' (IPv6)' : ''}, tos ${tk.tos}, ttl ${tk.ttl}`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
+}
+
+/** Words joined by ", " in lines of at most `width` columns, each indented by `indent`. */
+function wrapList(words: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, w] of words.entries()) {
+    const word = w + (i < words.length - 1 ? ',' : '');
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
 }

@@ -219,7 +219,7 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource 
     case XOP.LDXB: return plain(load(R, pc, s, off, 1, `${ld} = dv.getUint8(a); ${hd} = 0;`));
     case XOP.LDXH: return plain(load(R, pc, s, off, 2, `${ld} = dv.getUint16(a, true); ${hd} = 0;`));
     case XOP.LDXW:
-      return plain(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === 0 || f === 4 || f === 8) { ${ld} = f === 4 ? self.pktEnd : f === 8 ? self.pktMeta : self.pktStart; ${hd} = MEM_HI; } }`));
+      return plain(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === self.fData || f === self.fEnd || f === self.fMeta) { ${ld} = f === self.fEnd ? self.pktEnd : f === self.fData ? self.pktStart : self.pktMeta; ${hd} = MEM_HI; } }`));
     case XOP.LDXDW: return plain(load(R, pc, s, off, 8, `${ld} = dv.getInt32(a, true); ${hd} = dv.getInt32(a + 4, true);`));
     case XOP.LDXSB: return plain(load(R, pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`));
     case XOP.LDXSH: return plain(load(R, pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`));

@@ -10,6 +10,7 @@ import { mapHelpers } from './map-ops.ts';
 import { probeReadHelpers } from './probe-read.ts';
 import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
+import { skbHelpers } from './skb.ts';
 import { tailCallHelpers } from './tail-call.ts';
 import { taskHelpers } from './task.ts';
 import { tracePrintkHelpers } from './trace-printk.ts';
@@ -28,4 +29,5 @@ export const defaultHelpers: HelperRegistry = registry([
   ...xdpAdjustHelpers,
   ...csumHelpers,
   ...fibLookupHelpers,
+  ...skbHelpers,
 ]);

@@ -2,6 +2,7 @@
 // Helpers follow the kernel calling convention: arguments in r1–r5, result in r0.
 
 import type { Memory } from '../memory.ts';
+import type { PacketState } from '../packet-state.ts';
 import type { InstanceState } from '../state.ts';
 import { worldKindIndex, type WorldKind } from '../world.ts';
 
@@ -19,14 +20,6 @@ export interface HelperEnv {
   setReturn(v: bigint): void;
   /** Validates that register r`i` points at `size` accessible bytes; returns their offset. */
   pointer(i: number, size: number, write: boolean): number;
-  /** XDP packet pointers as buffer offsets: xdp_md data_meta, data and data_end. The
-   * bpf_xdp_adjust_* helpers move them (and the packet region with them, then call
-   * resetCaches()). */
-  pktMeta: number;
-  pktStart: number;
-  pktEnd: number;
-  /** Drops the executor's cached region bounds (after a helper moved a region). */
-  resetCaches(): void;
   /** Tail calls taken so far in this run. */
   readonly tailCalls: number;
   /** Instructions executed so far in this run. */
@@ -43,6 +36,16 @@ export interface HelperEnv {
   tailCall(prog: unknown): void;
   /** A runtime fault at the call. */
   fault(detail: string): never;
+  /** Packet bounds of xdp and skb programs as buffer offsets (what data, data_end,
+   * data_meta load as); helpers that move them (bpf_xdp_adjust_*, bpf_skb_adjust_room
+   * & co) update them, move the packet region with them, then call resetCaches(). */
+  pktStart: number;
+  pktEnd: number;
+  pktMeta: number;
+  /** The packet and its context struct (null for programs without one). */
+  readonly packet: PacketState | null;
+  /** Forgets cached region bounds (after a helper resized a region). */
+  resetCaches(): void;
 }
 
 export interface HelperDef {
