@@ -34,4 +34,7 @@ export interface Program {
   symbols?: Map<number, string>;
   /** Sleepable programs (BPF_F_SLEEPABLE, ".s" sections) may block mid-run. */
   sleepable?: boolean;
+  /** Start slot of the program's own exception callback (`__exception_cb`), called with
+   * the cookie when the program throws; absent: the default callback returns the cookie. */
+  exceptionCallback?: number;
 }

@@ -10,6 +10,8 @@ import { INSN_SIZE, PSEUDO } from '../isa/encoding.ts';
 import { KFUNC_ID, kfuncIdByName } from '../isa/internal-ids.ts';
 import type { MapDef, Program } from '../program.ts';
 import { SHF, SHN_UNDEF, SHT, STT, readElf64, type ElfFile, type ElfRelocation, type ElfSection } from './elf64.ts';
+import { exceptionCallbackOf, objectBtf } from './exception-callback.ts';
+import { checkExceptionRules } from './exception-rules.ts';
 import { collectMaps, type ObjectMaps } from './object-maps.ts';
 import { programKindForSection } from './section-types.ts';
 
@@ -39,15 +41,20 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
   const perSection = new Map<number, number>();
   for (const f of entries) perSection.set(f.section.index, (perSection.get(f.section.index) ?? 0) + 1);
 
+  const btf = objectBtf(elf);
   const programs: Program[] = [];
   for (const entry of entries) {
     const kind = programKindForSection(entry.section.name);
     if (!kind) {
       throw new BpfError('elf', `section ${entry.section.name} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall)`, { file });
     }
-    const linked = new Linker(elf, funcs, maps).link(entry);
+    const cbTag = exceptionCallbackOf(btf, entry.name, file, (n) => funcs.some((f) => f.name === n), (n) => entries.some((f) => f.name === n));
+    const cb = cbTag && funcs.find((f) => f.name === cbTag.name);
+    const linked = new Linker(elf, funcs, maps).link(entry, cb);
     const unique = perSection.get(entry.section.index) === 1;
+    const exceptionCallback = cb && [...linked.symbols].find(([, n]) => n === cb.name)?.[0];
     programs.push({
+      ...(exceptionCallback !== undefined ? { exceptionCallback } : {}),
       name: entry.name,
       source: `${file}:${unique ? entry.section.name : entry.name}`,
       insns: linked.insns,
@@ -56,6 +63,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
       symbols: linked.symbols,
       sleepable: kind.sleepable,
     });
+    checkExceptionRules(programs[programs.length - 1]);
   }
   return { programs };
 }
@@ -132,8 +140,27 @@ class Linker {
     private readonly maps: ObjectMaps,
   ) {}
 
-  link(entry: Func): Linked {
+  /** `exceptionCallback`: appended after everything the program reaches, as libbpf's
+   * bpf_object__relocate appends a program's exception callback. */
+  link(entry: Func, exceptionCallback?: Func): Linked {
     this.place(entry);
+    this.relocatePlaced();
+    if (exceptionCallback) {
+      this.place(exceptionCallback);
+      this.relocatePlaced();
+    }
+    const insns = new Uint8Array(this.cursor * INSN_SIZE);
+    let o = 0;
+    for (const c of this.chunks) {
+      insns.set(c, o);
+      o += c.length;
+    }
+    const symbols = new Map<number, string>();
+    for (const [f, slot] of this.placed) symbols.set(slot, f.name);
+    return { insns, symbols };
+  }
+
+  private relocatePlaced(): void {
     // Depth first with an explicit stack (libbpf recurses): a callee met at slot i is
     // appended and relocated completely before the caller goes on with slot i + 1.
     while (this.stack.length > 0) {
@@ -146,15 +173,6 @@ class Linker {
       top.next += top.code[i * INSN_SIZE] === OP_LDDW ? 2 : 1;
       this.relocateSlot(top, i);
     }
-    const insns = new Uint8Array(this.cursor * INSN_SIZE);
-    let o = 0;
-    for (const c of this.chunks) {
-      insns.set(c, o);
-      o += c.length;
-    }
-    const symbols = new Map<number, string>();
-    for (const [f, slot] of this.placed) symbols.set(slot, f.name);
-    return { insns, symbols };
   }
 
   private fail(what: string, f?: Func, slot?: number): never {

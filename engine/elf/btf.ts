@@ -46,6 +46,10 @@ interface BtfType {
   array?: { type: number; indexType: number; nelems: number }; // ARRAY
   /** DATASEC entries: variable type id, offset and size inside the section. */
   vars?: { type: number; offset: number; size: number }[];
+  /** FUNC_PROTO parameters (sizeOrType is the return type). */
+  params?: { name: string; type: number }[];
+  /** DECL_TAG: -1 when the tag is on the declaration itself, else the member/argument index. */
+  componentIdx?: number;
 }
 
 export interface Btf {
@@ -104,8 +108,12 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
     switch (kind) {
       case BTF_KIND.INT:
       case BTF_KIND.VAR:
+        need(4, id);
+        p += 4;
+        break;
       case BTF_KIND.DECL_TAG:
         need(4, id);
+        t.componentIdx = dv.getInt32(p, true);
         p += 4;
         break;
       case BTF_KIND.ARRAY:
@@ -127,9 +135,13 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
         }
         break;
       case BTF_KIND.ENUM:
-      case BTF_KIND.FUNC_PROTO:
         need(8 * vlen, id);
         p += 8 * vlen;
+        break;
+      case BTF_KIND.FUNC_PROTO:
+        need(8 * vlen, id);
+        t.params = [];
+        for (let i = 0; i < vlen; i++, p += 8) t.params.push({ name: str(dv.getUint32(p, true), `parameter ${i} of type ${id}`), type: dv.getUint32(p + 4, true) });
         break;
       case BTF_KIND.ENUM64:
         need(12 * vlen, id);

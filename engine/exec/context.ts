@@ -177,7 +177,7 @@ export class ExecutionContext {
       } else it.exec(it.pc, 0, it.depth);
       if (!it.paused) done = this.finish((BigInt(it.H[0] >>> 0) << 32n) | BigInt(it.L[0] >>> 0));
     } catch (e) {
-      if (e instanceof ThrowSignal) done = this.finish(e.cookie, { cookie: e.cookie, frames: e.frames });
+      if (e instanceof ThrowSignal) done = this.finish(e.r0, { cookie: e.cookie, frames: e.frames });
       else if (e instanceof StopSignal) done = this.finish(e.r0);
       else {
         this.status = 'done';

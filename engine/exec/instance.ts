@@ -233,7 +233,7 @@ export class ProgramInstance {
       r0 = (BigInt(it.H[0] >>> 0) << 32n) | BigInt(it.L[0] >>> 0);
     } catch (e) {
       if (e instanceof ThrowSignal) {
-        r0 = e.cookie;
+        r0 = e.r0;
         thrown = { cookie: e.cookie, frames: e.frames };
       } else if (e instanceof StopSignal) {
         r0 = e.r0;

@@ -76,6 +76,8 @@ export interface LoadOptions {
   /** Log buffer bytes (the kernel keeps the tail when it overflows). Default 1 MiB. */
   logSize?: number;
   sleepable?: boolean;
+  /** Start slot of the program's own exception callback (Program.exceptionCallback). */
+  exceptionCallback?: number;
 }
 
 interface TestRunOptions {
@@ -247,7 +249,7 @@ class Kernel implements KernelHandle {
       for (const m of maps) w.u32(m.fd);
       w.blob(insns);
       // Subprograms need BTF func_info (func-info.ts); a single function loads without BTF.
-      const funcInfo = funcInfoFor(insns);
+      const funcInfo = funcInfoFor(insns, opts.exceptionCallback);
       w.blob(funcInfo?.btf ?? new Uint8Array(0))
         .blob(funcInfo?.records ?? new Uint8Array(0))
         .u32(funcInfo ? FUNC_INFO_REC_SIZE : 0)
