@@ -7,6 +7,7 @@
 
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 /* kernel/bpf/helpers.c: unwinds to the main program and returns through its exception
  * callback (by default the cookie is the program's result). */
