@@ -10,7 +10,7 @@ import { INSN_SIZE, PSEUDO } from '../isa/encoding.ts';
 import { KFUNC_ID, kfuncIdByName } from '../isa/internal-ids.ts';
 import type { MapDef, Program } from '../program.ts';
 import { SHF, SHN_UNDEF, SHT, STT, readElf64, type ElfFile, type ElfRelocation, type ElfSection } from './elf64.ts';
-import { exceptionCallbackOf, objectBtf } from './exception-callback.ts';
+import { exceptionCallbackOf, objectBtf, structSizes } from './exception-callback.ts';
 import { checkExceptionRules } from './exception-rules.ts';
 import { collectMaps, type ObjectMaps } from './object-maps.ts';
 import { programKindForSection } from './section-types.ts';
@@ -42,6 +42,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
   for (const f of entries) perSection.set(f.section.index, (perSection.get(f.section.index) ?? 0) + 1);
 
   const btf = objectBtf(elf);
+  const localTypeSizes = btf && structSizes(btf);
   const programs: Program[] = [];
   for (const entry of entries) {
     const kind = programKindForSection(entry.section.name);
@@ -55,6 +56,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
     const exceptionCallback = cb && [...linked.symbols].find(([, n]) => n === cb.name)?.[0];
     programs.push({
       ...(exceptionCallback !== undefined ? { exceptionCallback } : {}),
+      ...(localTypeSizes?.size ? { localTypeSizes } : {}),
       name: entry.name,
       source: `${file}:${unique ? entry.section.name : entry.name}`,
       insns: linked.insns,

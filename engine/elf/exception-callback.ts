@@ -74,3 +74,11 @@ function checkSignature(btf: Btf, name: string, file: string, fail: (what: strin
   const argIsInteger = params.length === 1 && skipModifiers(btf, params[0].type, file).kind === BTF_KIND.INT;
   if (!argIsInteger) fail('exception cb only supports single integer argument');
 }
+
+/** Sizes of the struct and union types by BTF id: what bpf_obj_new_impl's local type id
+ * (bpf_core_type_id_local) becomes once the verifier rewrites it (fixup_kfunc_call). */
+export function structSizes(btf: Btf): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const t of btf.types) if (t.kind === BTF_KIND.STRUCT || t.kind === BTF_KIND.UNION) out.set(t.id, t.sizeOrType);
+  return out;
+}

@@ -609,6 +609,10 @@ export class Interpreter implements HelperEnv {
 
   // ---- HelperEnv ----
 
+  localTypeSize(id: number): number | undefined {
+    return this.prog.loaded.program.localTypeSizes?.get(id);
+  }
+
   arg(i: number): bigint {
     return (BigInt(this.H[i] >>> 0) << 32n) | BigInt(this.L[i] >>> 0);
   }

@@ -6,6 +6,7 @@ import { loopHelpers } from './loop.ts';
 import { mapHelpers } from './map-ops.ts';
 import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
+import { spinLockHelpers } from './spin-lock.ts';
 import { tailCallHelpers } from './tail-call.ts';
 import { taskHelpers } from './task.ts';
 
@@ -16,4 +17,5 @@ export const defaultHelpers: HelperRegistry = registry([
   ...ringbufHelpers,
   ...loopHelpers,
   ...exceptionHelpers,
+  ...spinLockHelpers,
 ]);
