@@ -17,6 +17,7 @@ import * as A64 from './arm64-helper-bodies.ts';
 import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
 import { contextLevel, fentryNop, k, kret, loadCurrent } from './kernel-ops-x86.ts';
+import { EXCEPTION_KFUNC_COSTS } from './exception-kfunc-costs.ts';
 import { MAP_HELPER_COSTS } from './map-helper-costs.ts';
 import { DEFAULT_THROW_PARAMETERS, throwBodyX86, throwPerFrameX86 } from './throw-cost.ts';
 import { X86_REG, type MachineOp } from './op-class.ts';
@@ -385,6 +386,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
     source: 'arch/x86/net/bpf_jit_comp.c emit_bpf_tail_call_indirect() (v6.14/v6.15; callee-saved pops omitted: they depend on the frame); with retpolines the jmp goes through __x86_indirect_thunk_rcx',
   },
   ...MAP_HELPER_COSTS,
+  ...EXCEPTION_KFUNC_COSTS,
 ];
 
 export function helperCosts(id: number, kind: HelperCost['kind'] = 'helper'): HelperCost[] {
