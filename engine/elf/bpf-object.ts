@@ -33,7 +33,14 @@ interface BpfObject {
   programs: Program[];
 }
 
-export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
+export interface LoadObjectOptions {
+  /** false: skip the refusals the kernel's verifier would make (exception-callback.ts,
+   * exception-rules.ts), to hand the kernel a program it should refuse. Default true. */
+  verifierChecks?: boolean;
+}
+
+export function loadBpfObject(bytes: Uint8Array, file: string, opts: LoadObjectOptions = {}): BpfObject {
+  const checks = opts.verifierChecks ?? true;
   const elf = readElf64(bytes, file);
   const maps = collectMaps(elf);
   const funcs = collectFuncs(elf);
@@ -49,7 +56,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
     if (!kind) {
       throw new BpfError('elf', `section ${entry.section.name} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall)`, { file });
     }
-    const cbTag = exceptionCallbackOf(btf, entry.name, file, (n) => funcs.some((f) => f.name === n), (n) => entries.some((f) => f.name === n));
+    const cbTag = exceptionCallbackOf(btf, entry.name, file, (n) => funcs.some((f) => f.name === n), (n) => entries.some((f) => f.name === n), checks);
     const cb = cbTag && funcs.find((f) => f.name === cbTag.name);
     const linked = new Linker(elf, funcs, maps).link(entry, cb);
     const unique = perSection.get(entry.section.index) === 1;
@@ -65,7 +72,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string): BpfObject {
       symbols: linked.symbols,
       sleepable: kind.sleepable,
     });
-    checkExceptionRules(programs[programs.length - 1]);
+    if (checks) checkExceptionRules(programs[programs.length - 1]);
   }
   return { programs };
 }

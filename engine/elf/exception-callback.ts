@@ -35,6 +35,7 @@ export function exceptionCallbackOf(
   file: string,
   isFunction: (name: string) => boolean,
   isMainProgram: (name: string) => boolean,
+  checks = true,
 ): ExceptionCallbackTag | undefined {
   if (!btf) return undefined;
   const fail = (what: string): never => {
@@ -47,6 +48,7 @@ export function exceptionCallbackOf(
     if (target?.kind === BTF_KIND.FUNC && target.name === mainName) names.push(t.name.slice(TAG_PREFIX.length));
   }
   if (names.length === 0) return undefined;
+  if (!checks) return isFunction(names[0]) && !isMainProgram(names[0]) ? { name: names[0] } : undefined;
   // kernel/bpf/verifier.c find_exception_callback_insn_off.
   if (names.length > 1) fail(`program ${mainName}: multiple exception callback tags for main subprog`);
   const name = names[0];
@@ -65,10 +67,11 @@ function checkSignature(btf: Btf, name: string, file: string, fail: (what: strin
   if (!func) fail(`exception callback ${name}() has no BTF type information (build with -g)`);
   const proto = btfType(btf, func.sizeOrType, file);
   if (proto.kind !== BTF_KIND.FUNC_PROTO) fail(`exception callback ${name}(): BTF type ${proto.id} is not a function prototype`);
+  // Linux 6.18's words (the callback is checked as a global function; later kernels word
+  // it "return value not void or scalar" / "exception cb cannot return void").
   const ret = proto.sizeOrType === 0 ? undefined : skipModifiers(btf, proto.sizeOrType, file);
-  if (ret === undefined) fail('exception cb cannot return void');
-  if (ret.kind !== BTF_KIND.INT && ret.kind !== BTF_KIND.ENUM && ret.kind !== BTF_KIND.ENUM64) {
-    fail(`Global function ${name}() return value not void or scalar.`);
+  if (ret === undefined || (ret.kind !== BTF_KIND.INT && ret.kind !== BTF_KIND.ENUM && ret.kind !== BTF_KIND.ENUM64)) {
+    fail(`Global function ${name}() doesn't return scalar. Only those are supported.`);
   }
   const params = proto.params ?? [];
   const argIsInteger = params.length === 1 && skipModifiers(btf, params[0].type, file).kind === BTF_KIND.INT;
