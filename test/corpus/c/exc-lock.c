@@ -14,7 +14,7 @@ struct {
 	__type(value, struct locked_counter);
 } counters SEC(".maps");
 
-/* Counts under the lock, unlocks, then throws the count + 50. */
+/* Sets the count under the lock, unlocks, then throws the count + 50. */
 SEC("tc")
 int exc_unlock_then_throw(struct __sk_buff *ctx)
 {
@@ -25,7 +25,7 @@ int exc_unlock_then_throw(struct __sk_buff *ctx)
 	if (!c)
 		return 0;
 	bpf_spin_lock(&c->lock);
-	c->count += 3;
+	c->count = 3;
 	n = c->count;
 	bpf_spin_unlock(&c->lock);
 	if (n > 2)
