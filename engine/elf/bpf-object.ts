@@ -37,6 +37,9 @@ export interface LoadObjectOptions {
   /** false: skip the refusals the kernel's verifier would make (exception-callback.ts,
    * exception-rules.ts), to hand the kernel a program it should refuse. Default true. */
   verifierChecks?: boolean;
+  /** Link and check only the programs whose section or function name this accepts, so one
+   * refused program does not stop another of the same object from running. */
+  select?: (section: string, name: string) => boolean;
 }
 
 export function loadBpfObject(bytes: Uint8Array, file: string, opts: LoadObjectOptions = {}): BpfObject {
@@ -52,6 +55,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: LoadObjectO
   const localTypeSizes = btf && structSizes(btf);
   const programs: Program[] = [];
   for (const entry of entries) {
+    if (opts.select && !opts.select(entry.section.name, entry.name)) continue;
     const kind = programKindForSection(entry.section.name);
     if (!kind) {
       throw new BpfError('elf', `section ${entry.section.name} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall)`, { file });
@@ -79,7 +83,8 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: LoadObjectO
 
 /** One program of an object: by section name or function name, or the only one there is. */
 export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string): Program {
-  const { programs } = loadBpfObject(bytes, file);
+  const select = section === undefined ? undefined : (sec: string, name: string): boolean => sec === section || name === section;
+  const { programs } = loadBpfObject(bytes, file, { select });
   const described = (): string => programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`).join(', ') || 'none';
   if (section === undefined) {
     if (programs.length === 1) return programs[0];
@@ -89,7 +94,9 @@ export function loadObjectProgram(bytes: Uint8Array, file: string, section?: str
   const byName = programs.filter((p) => p.name === section);
   const hit = bySection.length === 1 ? bySection : byName;
   if (hit.length === 1) return hit[0];
-  throw new BpfError('elf', `no single program in section or function "${section}"; programs: ${described()}`, { file });
+  const all = loadBpfObject(bytes, file, { verifierChecks: false }).programs;
+  const every = all.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`).join(', ') || 'none';
+  throw new BpfError('elf', `no single program in section or function "${section}"; programs: ${every}`, { file });
 }
 
 function copyMaps(maps: MapDef[]): MapDef[] {
