@@ -3,7 +3,7 @@
 // callbacks, and resources released around throws return the same r0 in bpfexc under
 // every strategy, site policy and execution tier as in the kernel; programs the kernel
 // refuses are refused by both, for the same reason.
-// Kernel loads use the object's own BTF (engine/kernel/object-func-info.ts), or bpftool
+// Kernel loads use the object's own BTF (engine/inputs/object-func-info.ts), or bpftool
 // (libbpf) for programs whose maps need BTF (a bpf_spin_lock in the value).
 
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ import { loadBpfObject } from '../../engine/elf/bpf-object.ts';
 import { readElf64 } from '../../engine/elf/elf64.ts';
 import { defaultHelpers, EXECUTION_TIERS, runProgram } from '../../engine/exec/index.ts';
 import { isRejected } from '../../engine/kernel/bpf-syscall.ts';
-import { objectFuncInfo } from '../../engine/kernel/object-func-info.ts';
+import { objectFuncInfo } from '../../engine/inputs/object-func-info.ts';
 import type { Program } from '../../engine/program.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { setUpStrategy } from '../../engine/strategy-run.ts';

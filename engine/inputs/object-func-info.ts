@@ -11,7 +11,7 @@
 import { BpfError } from '../errors.ts';
 import { BTF_KIND, parseBtf } from '../elf/btf.ts';
 import type { ElfFile } from '../elf/elf64.ts';
-import { FUNC_INFO_REC_SIZE, type FuncInfo } from './func-info.ts';
+import { FUNC_INFO_REC_SIZE, type FuncInfo } from '../kernel/func-info.ts';
 
 /** enum btf_func_linkage: BTF_FUNC_EXTERN. */
 const BTF_FUNC_EXTERN = 2;
