@@ -76,7 +76,7 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: LoadObjectO
       symbols: linked.symbols,
       sleepable: kind.sleepable,
     });
-    if (checks) checkExceptionRules(programs[programs.length - 1]);
+    if (checks) checkExceptionRules(programs[programs.length - 1], file);
   }
   return { programs };
 }

@@ -39,7 +39,7 @@ export function exceptionCallbackOf(
 ): ExceptionCallbackTag | undefined {
   if (!btf) return undefined;
   const fail = (what: string): never => {
-    throw new BpfError('load', `${VERIFIER_REFUSES}${what}`, { file });
+    throw new BpfError('elf', `${VERIFIER_REFUSES}${what}`, { file });
   };
   const names: string[] = [];
   for (const t of btf.types) {

@@ -17,11 +17,12 @@ import { VERIFIER_REFUSES } from './exception-callback.ts';
 const CALL = 0x85;
 const LDDW = 0x18;
 
-export function checkExceptionRules(p: Program): void {
+/** `file`: the object file, for the error (the program is named in the message). */
+export function checkExceptionRules(p: Program, file: string): void {
   const n = p.insns.length / INSN_SIZE;
   const dv = new DataView(p.insns.buffer, p.insns.byteOffset, p.insns.byteLength);
   const fail = (what: string, pc: number): never => {
-    throw new BpfError('load', `${VERIFIER_REFUSES}${what}`, { file: p.source, pc });
+    throw new BpfError('elf', `program ${p.name}: ${VERIFIER_REFUSES}${what}`, { file, pc });
   };
   const starts = [...new Set([0, ...(p.symbols?.keys() ?? [])])].sort((a, b) => a - b);
   const fnOf = (slot: number): number => {
