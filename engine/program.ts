@@ -61,4 +61,10 @@ export interface Program {
   sleepable?: boolean;
   /** `__ksym` externs the program's lddw constants stand for (see KernelSymbolRef). */
   kernelSymbols?: KernelSymbolRef[];
+  /** Start slot of the program's own exception callback (`__exception_cb`), called with
+   * the cookie when the program throws; absent: the default callback returns the cookie. */
+  exceptionCallback?: number;
+  /** Byte sizes of the object's BTF struct/union types by type id: the verifier turns
+   * bpf_obj_new_impl's local type id into the object's size (fixup_kfunc_call). */
+  localTypeSizes?: ReadonlyMap<number, number>;
 }

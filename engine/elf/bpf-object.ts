@@ -14,6 +14,8 @@ import { INSN_SIZE, PSEUDO } from '../isa/encoding.ts';
 import { KFUNC_ID, kfuncIdByName } from '../isa/internal-ids.ts';
 import type { MapDef, Program, ProgramType } from '../program.ts';
 import { SHF, SHN_UNDEF, SHT, STT, readElf64, type ElfFile, type ElfRelocation, type ElfSection } from './elf64.ts';
+import { exceptionCallbackOf, structSizes } from './exception-callback.ts';
+import { checkExceptionRules } from './exception-rules.ts';
 import { collectMaps, type ObjectMaps } from './object-maps.ts';
 import { programKindForSection, sectionWithoutNoAutoload } from './section-types.ts';
 import { parseBtf, type Btf } from './btf.ts';
@@ -64,9 +66,17 @@ export interface ObjectLoadOptions {
   /** Every program of the object gets this type, whatever its section says (libbpf's
    * bpf_program__set_type, as loaders do for objects with custom section names). */
   forceType?: ProgramType;
+  /** false: skip the refusals the kernel's verifier would make (exception-callback.ts,
+   * exception-rules.ts), to hand the kernel a program it should refuse. Default true. */
+  verifierChecks?: boolean;
+  /** Link and check only the programs whose section (without libbpf's '?' prefix) or
+   * function name this accepts, so one refused program does not stop another of the
+   * same object from running. */
+  select?: (section: string, name: string) => boolean;
 }
 
 export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadOptions = {}): BpfObject {
+  const checks = opts.verifierChecks ?? true;
   const elf = readElf64(bytes, file);
   const maps = collectMaps(elf);
   const funcs = collectFuncs(elf);
@@ -91,10 +101,12 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
   const perSection = new Map<number, number>();
   for (const f of entries) perSection.set(f.section.index, (perSection.get(f.section.index) ?? 0) + 1);
 
+  const localTypeSizes = btf && structSizes(btf);
   const programs: Program[] = [];
   const unrecognised: UnrecognisedProgram[] = [];
   for (const entry of entries) {
     const section = sectionWithoutNoAutoload(entry.section.name);
+    if (opts.select && !opts.select(section, entry.name)) continue;
     const kind = opts.forceType ? { type: opts.forceType, sleepable: programKindForSection(section)?.sleepable ?? opts.forceType === 'syscall' } : programKindForSection(section);
     if (!kind) {
       unrecognised.push({
@@ -104,9 +116,14 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
       });
       continue;
     }
-    const linked = new Linker(elf, funcs, maps, externs, patched).link(entry);
+    const cbTag = exceptionCallbackOf(btf, entry.name, file, (n) => funcs.some((f) => f.name === n), (n) => entries.some((f) => f.name === n), checks);
+    const cb = cbTag && funcs.find((f) => f.name === cbTag.name);
+    const linked = new Linker(elf, funcs, maps, externs, patched).link(entry, cb);
     const unique = perSection.get(entry.section.index) === 1;
+    const exceptionCallback = cb && [...linked.symbols].find(([, n]) => n === cb.name)?.[0];
     programs.push({
+      ...(exceptionCallback !== undefined ? { exceptionCallback } : {}),
+      ...(localTypeSizes?.size ? { localTypeSizes } : {}),
       name: entry.name,
       source: `${file}:${unique ? section : entry.name}`,
       insns: linked.insns,
@@ -116,13 +133,16 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
       sleepable: kind.sleepable,
       ...(externs.kernelSymbols.length ? { kernelSymbols: externs.kernelSymbols.map((k) => ({ ...k })) } : {}),
     });
+    if (checks) checkExceptionRules(programs[programs.length - 1], file);
   }
   return { programs, notices, unrecognised };
 }
 
 /** One program of an object: by section name or function name, or the only one there is. */
 export function loadObjectProgram(bytes: Uint8Array, file: string, section?: string, opts: ObjectLoadOptions & { notices?: string[] } = {}): Program {
-  const { programs, notices, unrecognised } = loadBpfObject(bytes, file, opts);
+  const wantedSection = section === undefined ? undefined : sectionWithoutNoAutoload(section);
+  const select = section === undefined ? undefined : (sec: string, name: string): boolean => sec === wantedSection || name === section;
+  const { programs, notices, unrecognised } = loadBpfObject(bytes, file, { ...opts, ...(select ? { select } : {}) });
   opts.notices?.push(...notices);
   const described = (): string => [...programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`), ...unrecognised.map((u) => `${u.name} (${u.section})`)].join(', ') || 'none';
   if (section === undefined) {
@@ -137,7 +157,9 @@ export function loadObjectProgram(bytes: Uint8Array, file: string, section?: str
   if (hit.length === 1) return hit[0];
   const refused = unrecognised.filter((u) => u.section === wanted || u.name === section);
   if (refused.length === 1) throw new BpfError('elf', refused[0].reason, { file });
-  throw new BpfError('elf', `no single program in section or function "${section}"; programs: ${described()}`, { file });
+  const all = loadBpfObject(bytes, file, { ...opts, verifierChecks: false, select: undefined });
+  const every = [...all.programs.map((p) => `${p.name} (${p.source.slice(file.length + 1)})`), ...all.unrecognised.map((u) => `${u.name} (${u.section})`)].join(', ') || 'none';
+  throw new BpfError('elf', `no single program in section or function "${section}"; programs: ${every}`, { file });
 }
 
 function copyMaps(maps: MapDef[]): MapDef[] {
@@ -200,8 +222,27 @@ class Linker {
     private readonly patched: Map<number, Uint8Array>,
   ) {}
 
-  link(entry: Func): Linked {
+  /** `exceptionCallback`: appended after everything the program reaches, as libbpf's
+   * bpf_object__relocate appends a program's exception callback. */
+  link(entry: Func, exceptionCallback?: Func): Linked {
     this.place(entry);
+    this.relocatePlaced();
+    if (exceptionCallback) {
+      this.place(exceptionCallback);
+      this.relocatePlaced();
+    }
+    const insns = new Uint8Array(this.cursor * INSN_SIZE);
+    let o = 0;
+    for (const c of this.chunks) {
+      insns.set(c, o);
+      o += c.length;
+    }
+    const symbols = new Map<number, string>();
+    for (const [f, slot] of this.placed) symbols.set(slot, f.name);
+    return { insns, symbols };
+  }
+
+  private relocatePlaced(): void {
     // Depth first with an explicit stack (libbpf recurses): a callee met at slot i is
     // appended and relocated completely before the caller goes on with slot i + 1.
     while (this.stack.length > 0) {
@@ -214,15 +255,6 @@ class Linker {
       top.next += top.code[i * INSN_SIZE] === OP_LDDW ? 2 : 1;
       this.relocateSlot(top, i);
     }
-    const insns = new Uint8Array(this.cursor * INSN_SIZE);
-    let o = 0;
-    for (const c of this.chunks) {
-      insns.set(c, o);
-      o += c.length;
-    }
-    const symbols = new Map<number, string>();
-    for (const [f, slot] of this.placed) symbols.set(slot, f.name);
-    return { insns, symbols };
   }
 
   private fail(what: string, f?: Func, slot?: number): never {

@@ -66,6 +66,8 @@ export interface BtfType {
   array?: { type: number; indexType: number; nelems: number }; // ARRAY
   /** DATASEC entries: variable type id, offset and size inside the section. */
   vars?: { type: number; offset: number; size: number }[];
+  /** DECL_TAG: -1 when the tag is on the declaration itself, else the member/argument index. */
+  componentIdx?: number;
 }
 
 export interface Btf {
@@ -155,6 +157,7 @@ export function parseBtf(data: Uint8Array, file: string): Btf {
         break;
       case BTF_KIND.DECL_TAG:
         need(4, id);
+        t.componentIdx = dv.getInt32(p, true);
         p += 4;
         break;
       case BTF_KIND.ARRAY:

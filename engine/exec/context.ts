@@ -185,11 +185,16 @@ export class ExecutionContext {
     try {
       if (!this.started) {
         this.started = true;
+        st.held.reset();
         it.exec(0, 0);
       } else it.exec(it.pc, 0, it.depth);
-      if (!it.paused) done = this.finish((BigInt(it.H[0] >>> 0) << 32n) | BigInt(it.L[0] >>> 0));
+      if (!it.paused) {
+        const leftHeld = st.held.refusalAtExit();
+        if (leftHeld) throw new BpfError('load', leftHeld, { file: this.parts.main.file });
+        done = this.finish((BigInt(it.H[0] >>> 0) << 32n) | BigInt(it.L[0] >>> 0));
+      }
     } catch (e) {
-      if (e instanceof ThrowSignal) done = this.finish(e.cookie, { cookie: e.cookie, frames: e.frames });
+      if (e instanceof ThrowSignal) done = this.finish(e.r0, { cookie: e.cookie, frames: e.frames });
       else if (e instanceof StopSignal) done = this.finish(e.r0);
       else {
         this.status = 'done';

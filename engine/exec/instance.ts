@@ -242,16 +242,19 @@ export class ProgramInstance {
     const world = (st.world = new WorldRecorder(opts.world));
     let r0: bigint;
     let thrown: RunResult['thrown'];
+    st.held.reset();
     try {
       it.exec(0, 0);
       r0 = (BigInt(it.H[0] >>> 0) << 32n) | BigInt(it.L[0] >>> 0);
+      const leftHeld = st.held.refusalAtExit();
+      if (leftHeld) throw new BpfError('load', leftHeld, { file: this.loaded.program.source });
     } catch (e) {
       if (e instanceof ThrowSignal) {
-        r0 = e.cookie;
+        r0 = e.r0;
         thrown = { cookie: e.cookie, frames: e.frames };
       } else if (e instanceof StopSignal) {
         r0 = e.r0;
-      } else throw e;
+      } else throw e instanceof BpfError ? e.inFile(this.loaded.program.source) : e;
     } finally {
       it.observer = null;
       st.world = outerWorld;

@@ -615,6 +615,10 @@ export class Interpreter implements HelperEnv {
 
   // ---- HelperEnv ----
 
+  localTypeSize(id: number): number | undefined {
+    return this.prog.loaded.program.localTypeSizes?.get(id);
+  }
+
   arg(i: number): bigint {
     return (BigInt(this.H[i] >>> 0) << 32n) | BigInt(this.L[i] >>> 0);
   }
@@ -656,8 +660,28 @@ export class Interpreter implements HelperEnv {
   }
 
   throwCookie(cookie: bigint): never {
-    if (this.observer?.unwind) this.observer.unwind(this.pc, this.depth + 1);
-    throw new ThrowSignal(BigInt.asUintN(64, cookie), this.depth + 1);
+    const frames = this.depth + 1;
+    const u64 = BigInt.asUintN(64, cookie);
+    if (this.observer?.unwind) this.observer.unwind(this.pc, frames);
+    // kernel/bpf/helpers.c bpf_throw: the stack walk stops at the innermost main-program
+    // frame (after a tail call: the target's), whose exception callback then runs with
+    // the cookie in r1 on that frame's stack; its r0 is the program's result.
+    const cb = this.prog.loaded.program.exceptionCallback;
+    if (cb === undefined) throw new ThrowSignal(u64, frames);
+    this.depth = 0;
+    this.L[1] = Number(BigInt.asIntN(32, u64));
+    this.H[1] = Number(BigInt.asIntN(32, u64 >> 32n));
+    this.L[10] = this.fp0;
+    this.H[10] = MEM_HI;
+    if (this.observer !== null) this.observer.call(this.pc, 'callback', cb);
+    this.callbacks++;
+    this.sliceEnd = Infinity;
+    try {
+      this.exec(cb, 0);
+    } finally {
+      this.callbacks--;
+    }
+    throw new ThrowSignal(u64, frames, (BigInt(this.H[0] >>> 0) << 32n) | BigInt(this.L[0] >>> 0));
   }
 
   stop(r0: bigint): never {

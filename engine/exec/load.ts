@@ -124,6 +124,11 @@ export function loadProgram(program: Program, opts: LoadOptions = {}): LoadedPro
     checkStackAccess(s, insn, pc, fail);
   }
 
+  // The exception callback is a function nothing calls: bpf_throw enters it.
+  if (program.exceptionCallback !== undefined) {
+    if (!(program.exceptionCallback > 0 && program.exceptionCallback < n)) fail(`exception callback at slot ${program.exceptionCallback} is outside the program (1..${n - 1})`);
+    subprogStarts.add(program.exceptionCallback);
+  }
   // Pass 2: targets must be instruction starts; functions must not leak control flow.
   const subprogs = [...subprogStarts].sort((a, b) => a - b);
   for (const t of subprogs) {

@@ -8,6 +8,8 @@ import { fmix32, xorshift32 } from '../random.ts';
 import { TASK_EXCEPTION_THROWN_OFFSET } from '../layout/address-space.ts';
 import type { BpfMap } from './maps/map.ts';
 import { WorldRecorder } from './world.ts';
+import { HeldResources } from './held-resources.ts';
+import type { ObjectHeap } from './object-heap.ts';
 
 export class InstanceState {
   readonly maps: BpfMap[] = [];
@@ -26,6 +28,10 @@ export class InstanceState {
   clockBaseNs = 1_000_000_000n;
   /** Records (or replays) the world inputs of the run in progress. */
   world = new WorldRecorder();
+  /** Locks, RCU sections and objects the running program holds (held-resources.ts). */
+  readonly held = new HeldResources();
+  /** bpf_obj_new's memory, created on first use. */
+  objectHeap?: ObjectHeap;
   private rng: number;
 
   constructor(seed: number) {

@@ -17,6 +17,12 @@ export const INTERNAL_HELPER = {
 /** kfunc-call imm values (src_reg = 2), keyed by the kfunc's name in vmlinux BTF. */
 export const KFUNC_ID = {
   bpf_throw: 0x10001, // kernel/bpf/helpers.c (v6.7): bpf_throw(u64 cookie)
+  bpf_rcu_read_lock: 0x10002, // kernel/bpf/helpers.c (v6.2)
+  bpf_rcu_read_unlock: 0x10003,
+  bpf_obj_new_impl: 0x10004, // kernel/bpf/helpers.c (v6.2): the verifier passes the size as arg 1
+  bpf_obj_drop_impl: 0x10005,
+  bpf_cast_to_kern_ctx: 0x10006, // kernel/bpf/helpers.c (v6.3)
+  bpf_rdonly_cast: 0x10007, // kernel/bpf/helpers.c (v6.3)
 } as const;
 
 export type KfuncName = keyof typeof KFUNC_ID;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { BpfError } from '../errors.ts';
 import { INSN_SIZE } from '../isa/encoding.ts';
 import type { MapDef, ProgramType } from '../program.ts';
-import { FUNC_INFO_REC_SIZE, funcInfoFor } from './func-info.ts';
+import { FUNC_INFO_REC_SIZE, funcInfoFor, type FuncInfo } from './func-info.ts';
 import { buildRunner } from './runner-build.ts';
 import { RunnerProcess } from './runner-process.ts';
 import { OP, PROTOCOL_VERSION, RequestWriter, type ResponseReader } from './runner-protocol.ts';
@@ -76,6 +76,10 @@ export interface LoadOptions {
   /** Log buffer bytes (the kernel keeps the tail when it overflows). Default 1 MiB. */
   logSize?: number;
   sleepable?: boolean;
+  /** Start slot of the program's own exception callback (Program.exceptionCallback). */
+  exceptionCallback?: number;
+  /** The program's own BTF and func_info (object-func-info.ts) instead of the synthesized ones. */
+  funcInfo?: FuncInfo;
 }
 
 interface TestRunOptions {
@@ -247,7 +251,7 @@ class Kernel implements KernelHandle {
       for (const m of maps) w.u32(m.fd);
       w.blob(insns);
       // Subprograms need BTF func_info (func-info.ts); a single function loads without BTF.
-      const funcInfo = funcInfoFor(insns);
+      const funcInfo = opts.funcInfo ?? funcInfoFor(insns, opts.exceptionCallback);
       w.blob(funcInfo?.btf ?? new Uint8Array(0))
         .blob(funcInfo?.records ?? new Uint8Array(0))
         .u32(funcInfo ? FUNC_INFO_REC_SIZE : 0)

@@ -11,6 +11,7 @@ const HEADER_LEN = 24;
 const KIND_INT = 1;
 const KIND_FUNC = 12;
 const KIND_FUNC_PROTO = 13;
+const KIND_DECL_TAG = 17;
 const INT_SIGNED = 1;
 
 /** enum btf_func_linkage. */
@@ -19,17 +20,19 @@ export const FUNC_LINKAGE = { static: 0, global: 1 } as const;
 export type BtfTypeSpec =
   | { kind: 'int'; name: string; bytes: number; signed: boolean }
   | { kind: 'func_proto'; returnType: number; params: readonly { name: string; type: number }[] }
-  | { kind: 'func'; name: string; proto: number; linkage: keyof typeof FUNC_LINKAGE };
+  | { kind: 'func'; name: string; proto: number; linkage: keyof typeof FUNC_LINKAGE }
+  /** A tag on type `type` itself (component_idx -1): `__exception_cb`'s "exception_callback:<fn>". */
+  | { kind: 'decl_tag'; value: string; type: number };
 
 /** Encodes `types` as ids 1..n (id 0 is void). Names must be C identifiers (the kernel's
  * btf_name_valid_identifier() refuses anything else for INT and FUNC). */
 export function encodeBtf(types: readonly BtfTypeSpec[]): Uint8Array {
   const strings: number[] = [0];
   const offsets = new Map<string, number>([['', 0]]);
-  const str = (s: string): number => {
+  const str = (s: string, free = false): number => {
     const known = offsets.get(s);
     if (known !== undefined) return known;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`BTF name '${s}' is not a C identifier`);
+    if (!free && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`BTF name '${s}' is not a C identifier`);
     const off = strings.length;
     for (let i = 0; i < s.length; i++) strings.push(s.charCodeAt(i));
     strings.push(0);
@@ -52,6 +55,10 @@ export function encodeBtf(types: readonly BtfTypeSpec[]): Uint8Array {
       case 'func':
         // A FUNC's vlen field carries its linkage.
         words.push(str(t.name), info(KIND_FUNC, FUNC_LINKAGE[t.linkage]), t.proto);
+        break;
+      case 'decl_tag':
+        // A tag's value is free text (btf_decl_tag_check_meta only wants it non-empty).
+        words.push(str(t.value, true), info(KIND_DECL_TAG, 0), t.type, 0xffffffff);
         break;
     }
   }

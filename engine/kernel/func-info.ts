@@ -41,15 +41,28 @@ export function functionStarts(insns: Uint8Array): number[] {
 
 /** The BTF and func_info for `insns`, or undefined when the program is one function
  * (then it loads without BTF, as it always has). */
-export function funcInfoFor(insns: Uint8Array): FuncInfo | undefined {
+export function funcInfoFor(insns: Uint8Array, exceptionCallback?: number): FuncInfo | undefined {
   const starts = functionStarts(insns);
+  if (exceptionCallback !== undefined && !starts.includes(exceptionCallback)) starts.push(exceptionCallback);
+  starts.sort((a, b) => a - b);
   if (starts.length < 2) return undefined;
-  // id 1: int, id 2: int (void), ids 3..: one FUNC per function.
+  // id 1: int, id 2: int (void), ids 3..: one FUNC per function; then, for a program with
+  // its own exception callback, `int (unsigned long long)` and the main program's tag
+  // (kernel/bpf/verifier.c find_exception_callback_insn_off reads it; btf_prepare_func_args
+  // wants the callback to take one integer).
+  const cbProto = 3 + starts.length + 1;
   const types: BtfTypeSpec[] = [
     { kind: 'int', name: 'int', bytes: 4, signed: true },
     { kind: 'func_proto', returnType: 1, params: [] },
-    ...starts.map((s, i): BtfTypeSpec => ({ kind: 'func', name: i === 0 ? 'prog' : `sub_${s}`, proto: 2, linkage: 'static' })),
+    ...starts.map((s, i): BtfTypeSpec => ({ kind: 'func', name: i === 0 ? 'prog' : `sub_${s}`, proto: s === exceptionCallback ? cbProto : 2, linkage: s === exceptionCallback ? 'global' : 'static' })),
   ];
+  if (exceptionCallback !== undefined) {
+    types.push(
+      { kind: 'int', name: 'u64', bytes: 8, signed: false },
+      { kind: 'func_proto', returnType: 1, params: [{ name: 'cookie', type: cbProto - 1 }] },
+      { kind: 'decl_tag', value: `exception_callback:sub_${exceptionCallback}`, type: 3 },
+    );
+  }
   const records = new Uint8Array(starts.length * FUNC_INFO_REC_SIZE);
   const dv = new DataView(records.buffer);
   starts.forEach((s, i) => {

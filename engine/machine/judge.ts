@@ -81,7 +81,8 @@ export interface Judged {
 export function judgeInvocations(expected: readonly OracleOutcome[], got: readonly InvocationOutcome[], normal?: readonly OracleOutcome[]): Judged {
   const correctness: Correctness = { throws: 0, handled: 0, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 };
   const cookies = new Set<bigint>();
-  for (const e of expected) if (e.thrownCookie !== undefined) cookies.add(e.thrownCookie);
+  // What a throw returns: the cookie, or the program's exception callback's result.
+  for (const e of expected) if (e.thrownCookie !== undefined) cookies.add(e.thrownCookie).add(e.r0);
   const verdicts: (Verdict | undefined)[] = [];
   let historyDependent = 0;
   for (let k = 0; k < expected.length; k++) {
@@ -96,7 +97,7 @@ export function judgeInvocations(expected: readonly OracleOutcome[], got: readon
       c = { throws: 0, handled: 0, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 };
       if (e.thrownCookie !== undefined) {
         c.throws = 1;
-        if (g.r0 === e.thrownCookie) c.handled = 1;
+        if (g.r0 === e.thrownCookie || g.r0 === e.r0) c.handled = 1;
         else if (unwound) c.wrongCookie = 1;
         else c.missed = 1;
       } else if (unwound) c.spuriousUnwinds = 1;

@@ -15,7 +15,8 @@ export interface InvocationOutcome {
  * `oracle`: the invocations under `none`. `normal`: the same invocations with the throw
  * rate at 0 (what a missed throw would have returned), when the oracle threw at all.
  *   throws          invocations that threw under none
- *   handled         threw, and the strategy returned the cookie
+ *   handled         threw, and the strategy returned what the throw returns (the cookie,
+ *                   or the program's exception callback's result for it)
  *   missed          threw, and the strategy returned the no-throw result
  *   wrongCookie     threw, and the strategy returned something else (unwound with
  *                   another value)
@@ -30,7 +31,9 @@ export function judgeCorrectness(oracle: readonly InvocationOutcome[], strategy:
     const s = strategy[i];
     if (o.thrownCookie !== undefined) {
       c.throws++;
-      if (s.r0 === o.thrownCookie && (s.thrownCookie === undefined || s.thrownCookie === o.thrownCookie)) c.handled++;
+      // o.r0 is what the program returns after the throw: the cookie under the default
+      // exception callback, the program's own callback's result otherwise.
+      if (s.r0 === o.r0 && (s.thrownCookie === undefined || s.thrownCookie === o.thrownCookie)) c.handled++;
       else if (normal !== undefined) {
         if (s.thrownCookie === undefined && s.r0 === normal[i].r0) c.missed++;
         else c.wrongCookie++;

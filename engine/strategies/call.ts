@@ -18,7 +18,7 @@
 import { INTERNAL_HELPER } from '../isa/internal-ids.ts';
 import type { Program } from '../program.ts';
 import type { RewriteEnv } from './env.ts';
-import { callHelper, exit, jeqImm, jne32Imm, ldxdw, mov64Imm, mov64Reg, R0, R1, R10, stxdw } from './emit.ts';
+import { callExceptionCallback, callHelper, exit, jeqImm, jne32Imm, ldxdw, mov64Imm, mov64Reg, R0, R1, R10, stxdw } from './emit.ts';
 import { planSave } from './frame.ts';
 import { rewriteWithChecks } from './rewrite.ts';
 import type { RewriteResult, Strategy } from './strategy.ts';
@@ -36,6 +36,7 @@ export const callStrategy: Strategy = {
     return rewriteWithChecks(p, env, ({ slots }) => {
       const r0Slot = env.r0Slot ?? slots.alloc('r0 spill');
       const spill: number[] = [];
+      const toCb = callExceptionCallback(p.exceptionCallback);
       return {
         entry(ctx) {
           if (!ctx.isMain) return undefined;
@@ -44,17 +45,18 @@ export const callStrategy: Strategy = {
         },
         check(site, outer) {
           const out = [stxdw(R10, r0Slot, R0), callHelper(bpf_get_exception)];
-          if (outer) out.push(jeqImm(R0, 0, 2), callHelper(bpf_reset_exception), exit());
+          if (outer) out.push(jeqImm(R0, 0, 2 + toCb.length), callHelper(bpf_reset_exception), ...toCb, exit());
           else out.push(jeqImm(R0, 0, 3), mov64Imm(R0, 0), mov64Imm(R0, 0), exit());
           out.push(ldxdw(R0, R10, r0Slot));
           if (site.kind === 'callback-helper') {
-            if (outer) out.push(jne32Imm(R0, -EJUKEBOX, 3), callHelper(bpf_reset_exception), mov64Imm(R0, 0), exit());
+            if (outer) out.push(jne32Imm(R0, -EJUKEBOX, 3 + toCb.length), callHelper(bpf_reset_exception), mov64Imm(R0, 0), ...toCb, exit());
             else out.push(jne32Imm(R0, -EJUKEBOX, 4), mov64Imm(R1, 0), callHelper(bpf_set_exception), mov64Imm(R0, 0), exit());
           }
           return out;
         },
         throwAt(outer) {
-          return outer ? [mov64Reg(R0, R1), exit()] : [callHelper(bpf_set_exception), mov64Imm(R0, 0), exit()];
+          if (outer) return toCb.length ? [mov64Reg(R0, R1), ...toCb, exit()] : [mov64Reg(R0, R1), exit()];
+          return [callHelper(bpf_set_exception), mov64Imm(R0, 0), exit()];
         },
       };
     });

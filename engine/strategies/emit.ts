@@ -44,6 +44,21 @@ export const stb = (dst: number, off: number, imm: number): RawInsn => make('stb
 export const jeqImm = (dst: number, imm: number, off: number): RawInsn => make('jeq', 'dst,imm,off', { dst, imm, off });
 export const jne32Imm = (dst: number, imm: number, off: number): RawInsn => make('jne32', 'dst,imm,off', { dst, imm, off });
 
+/** A `call local` aimed at a function of the original program by its slot there; the
+ * patcher (patch.ts applyPatches) fills in the pc-relative imm once the layout is known. */
+export interface CallToOriginal extends RawInsn {
+  toOriginalSlot: number;
+}
+export const callOriginal = (slot: number): CallToOriginal => ({ ...make('call', 'local', { src: PSEUDO.CALL_LOCAL }), toOriginalSlot: slot });
+
+/** The frame-0 unwind's tail for a program with its own exception callback (r0 holds the
+ * cookie): `r1 = r0; call <callback>`, whose r0 the program then returns, as bpf_throw
+ * returns the callback's result (kernel/bpf/helpers.c). Empty for the default callback,
+ * which returns the cookie itself. */
+export function callExceptionCallback(exceptionCallback: number | undefined): RawInsn[] {
+  return exceptionCallback === undefined ? [] : [mov64Reg(R1, R0), callOriginal(exceptionCallback)];
+}
+
 /** `lddw dst, imm64` as its two slots. */
 export function lddw(dst: number, value: bigint): RawInsn[] {
   const u = BigInt.asUintN(64, value);

@@ -8,7 +8,7 @@ import { BpfError } from '../errors.ts';
 import type { RawInsn } from '../isa/encoding.ts';
 import type { Program } from '../program.ts';
 import type { RewriteEnv } from './env.ts';
-import { exit, jeqImm, ldxb, ldxdw, mov64Imm, mov64Reg, R0, R1, stb, stxdw } from './emit.ts';
+import { callExceptionCallback, exit, jeqImm, ldxb, ldxdw, mov64Imm, mov64Reg, R0, R1, stb, stxdw } from './emit.ts';
 import { deadRegisters } from './frame.ts';
 import { inlineLoadCheck, rewriteWithChecks } from './rewrite.ts';
 import type { RewriteResult } from './strategy.ts';
@@ -18,6 +18,7 @@ type FlagAddress = (reg: number) => RawInsn[];
 
 export function rewriteFlagAtAddress(p: Program, env: RewriteEnv, flagAddress: FlagAddress): RewriteResult {
   const cookie = env.cookieOffset;
+  const toCb = callExceptionCallback(p.exceptionCallback);
   return rewriteWithChecks(p, env, () => ({
     entry(ctx) {
       if (!ctx.isMain) return undefined;
@@ -31,11 +32,11 @@ export function rewriteFlagAtAddress(p: Program, env: RewriteEnv, flagAddress: F
       return [...flagAddress(a), ldxb(b, a, 0), jeqImm(b, 0, 1), stb(a, 0, 0)];
     },
     check(_site, outer) {
-      const unwind = outer ? [...flagAddress(R1), ldxdw(R0, R1, cookie), stb(R1, 0, 0), exit()] : [mov64Imm(R0, 0), exit()];
+      const unwind = outer ? [...flagAddress(R1), ldxdw(R0, R1, cookie), stb(R1, 0, 0), ...toCb, exit()] : [mov64Imm(R0, 0), exit()];
       return inlineLoadCheck([...flagAddress(R1), ldxb(R1, R1, 0)], unwind, (k) => jeqImm(R1, 0, k));
     },
     throwAt(outer) {
-      if (outer) return [mov64Reg(R0, R1), exit()];
+      if (outer) return [mov64Reg(R0, R1), ...toCb, exit()];
       const R2 = 2;
       return [...flagAddress(R2), stxdw(R2, cookie, R1), stb(R2, 0, 1), mov64Imm(R0, 0), exit()];
     },

@@ -116,10 +116,15 @@ export function applyPatches(program: Program, patches: readonly Patch[]): Patch
   const tag = new Int32Array(len).fill(-1);
   let pos = 0;
   const put = (insns: readonly RawInsn[] | undefined, t: number): void => {
-    for (const insn of insns ?? []) {
+    for (const inserted of insns ?? []) {
+      const insn = 'toOriginalSlot' in inserted ? { ...inserted, imm: calledSlot(inserted.toOriginalSlot as number) - pos - 1 } : inserted;
       writeInsn(out, pos, insn);
       tag[pos++] = t;
     }
+  };
+  const calledSlot = (orig: number): number => {
+    if (!Number.isInteger(orig) || orig < 0 || orig >= n || second[orig]) throw new BpfError('load', `inserted call to original slot ${orig}, which is not an instruction`, { file });
+    return groupStart[orig];
   };
   const target = (i: number, delta: number, what: string): number => {
     const t = i + delta + 1;
@@ -159,7 +164,9 @@ export function applyPatches(program: Program, patches: readonly Patch[]): Patch
 
   const symbols = new Map<number, string>();
   for (const [slot, name] of program.symbols ?? []) symbols.set(slot <= n ? groupStart[slot] : slot, name);
-  return { program: { ...program, insns: out, symbols }, origin, tag, siteStart, groupStart };
+  const cb = program.exceptionCallback;
+  const moved = cb === undefined ? {} : { exceptionCallback: groupStart[cb] };
+  return { program: { ...program, insns: out, symbols, ...moved }, origin, tag, siteStart, groupStart };
 
   function rel(v: number, min: number, max: number, pc: number, what: string): number {
     if (v < min || v > max) {

@@ -15,7 +15,7 @@
 import { INTERNAL_HELPER } from '../isa/internal-ids.ts';
 import type { Program } from '../program.ts';
 import type { RewriteEnv } from './env.ts';
-import { callHelper, exit, jeqImm, ldxb, ldxdw, mov64Imm, mov64Reg, R0, R1, R10, stb, stxdw } from './emit.ts';
+import { callExceptionCallback, callHelper, exit, jeqImm, ldxb, ldxdw, mov64Imm, mov64Reg, R0, R1, R10, stb, stxdw } from './emit.ts';
 import { planSave } from './frame.ts';
 import { inlineLoadCheck, rewriteWithChecks } from './rewrite.ts';
 import type { RewriteResult, Strategy } from './strategy.ts';
@@ -30,6 +30,7 @@ export const stackStrategy: Strategy = {
     return rewriteWithChecks(p, env, ({ slots }) => {
       const ptrSlot = env.ptrSlot ?? slots.alloc('exception pointer');
       const spill: number[] = [];
+      const toCb = callExceptionCallback(p.exceptionCallback);
       return {
         entry(ctx) {
           if (!ctx.isMain && !ctx.hasChecks) return undefined;
@@ -38,11 +39,11 @@ export const stackStrategy: Strategy = {
           return [...save, callHelper(bpf_get_exception_ptr), stxdw(R10, ptrSlot, R0), ...reset, ...restore];
         },
         check(_site, outer) {
-          const unwind = outer ? [callHelper(bpf_reset_exception), exit()] : [mov64Imm(R0, 0), exit()];
+          const unwind = outer ? [callHelper(bpf_reset_exception), ...toCb, exit()] : [mov64Imm(R0, 0), exit()];
           return inlineLoadCheck([ldxdw(R1, R10, ptrSlot), ldxb(R1, R1, 0)], unwind, (k) => jeqImm(R1, 0, k));
         },
         throwAt(outer) {
-          return outer ? [mov64Reg(R0, R1), exit()] : [callHelper(bpf_set_exception), mov64Imm(R0, 0), exit()];
+          return outer ? [mov64Reg(R0, R1), ...toCb, exit()] : [callHelper(bpf_set_exception), mov64Imm(R0, 0), exit()];
         },
       };
     });

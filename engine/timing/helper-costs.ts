@@ -17,6 +17,7 @@ import * as A64 from './arm64-helper-bodies.ts';
 import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { BPF_FUNC, HTAB_LOOKUP_CALL } from './helper-ids.ts';
 import { contextLevel, fentryNop, k, kret, loadCurrent } from './kernel-ops-x86.ts';
+import { EXCEPTION_KFUNC_COSTS } from './exception-kfunc-costs.ts';
 import { MAP_HELPER_COSTS } from './map-helper-costs.ts';
 import { KTIME_GET_NS_X86 } from './x86-clock-bodies.ts';
 import { GENERIC_HELPER_COSTS } from './generic-helper-costs.ts';
@@ -355,6 +356,7 @@ export const HELPER_COSTS: readonly HelperCost[] = [
   ...MAP_HELPER_COSTS,
   ...GENERIC_HELPER_COSTS,
   ...SKB_HELPER_COSTS,
+  ...EXCEPTION_KFUNC_COSTS,
 ];
 
 export function helperCosts(id: number, kind: HelperCost['kind'] = 'helper'): HelperCost[] {

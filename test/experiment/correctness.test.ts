@@ -37,3 +37,12 @@ test('the throw rate is written as floor(P * 2^32) into a copy of the map', () =
   assert.throws(() => applyThrowRate(p, { variable: 't', map: '.data', offset: 0, encoding: 'u64-le-fraction-2^32' }, 0.5), /'.data' is not in the program/);
   assert.throws(() => applyThrowRate(p, { variable: 't', map: '.rodata', offset: 12, encoding: 'u64-le-fraction-2^32' }, 0.5), /no u64 at offset 12/);
 });
+
+test('a throw through the program\'s own exception callback is handled when the strategy returns the callback\'s result', () => {
+  // cookie 13, callback returns 2 * 13 + 1 = 27
+  const oracle = [{ r0: 27n, thrownCookie: 13n }];
+  assert.deepEqual(judgeCorrectness(oracle, [{ r0: 27n }]), { throws: 1, handled: 1, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 });
+  assert.deepEqual(judgeCorrectness(oracle, [{ r0: 27n, thrownCookie: 13n }]), { throws: 1, handled: 1, missed: 0, spuriousUnwinds: 0, wrongCookie: 0 });
+  // Returning the raw cookie skips the callback: wrong.
+  assert.equal(judgeCorrectness(oracle, [{ r0: 13n }]).handled, 0);
+});

@@ -11,6 +11,7 @@ import { probeReadHelpers } from './probe-read.ts';
 import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
 import { skbHelpers } from './skb.ts';
+import { spinLockHelpers } from './spin-lock.ts';
 import { tailCallHelpers } from './tail-call.ts';
 import { taskHelpers } from './task.ts';
 import { tracePrintkHelpers } from './trace-printk.ts';
@@ -30,4 +31,5 @@ export const defaultHelpers: HelperRegistry = registry([
   ...csumHelpers,
   ...fibLookupHelpers,
   ...skbHelpers,
+  ...spinLockHelpers,
 ]);

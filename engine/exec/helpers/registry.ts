@@ -20,6 +20,8 @@ export interface HelperEnv {
   setReturn(v: bigint): void;
   /** Validates that register r`i` points at `size` accessible bytes; returns their offset. */
   pointer(i: number, size: number, write: boolean): number;
+  /** Sizes of the object's own BTF types by id (bpf_obj_new: Program.localTypeSizes). */
+  localTypeSize(id: number): number | undefined;
   /** Tail calls taken so far in this run. */
   readonly tailCalls: number;
   /** Instructions executed so far in this run. */
