@@ -2,8 +2,11 @@
 // include/uapi/linux/bpf.h) plus the suite's internal exception helpers.
 
 import { exceptionHelpers } from './exception.ts';
+import { forEachMapElemHelpers } from './for-each-map-elem.ts';
 import { loopHelpers } from './loop.ts';
 import { mapHelpers } from './map-ops.ts';
+import { perfEventOutputHelpers } from './perf-event-output.ts';
+import { redirectMapHelpers } from './redirect-map.ts';
 import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
 import { tailCallHelpers } from './tail-call.ts';
@@ -16,4 +19,7 @@ export const defaultHelpers: HelperRegistry = registry([
   ...ringbufHelpers,
   ...loopHelpers,
   ...exceptionHelpers,
+  ...redirectMapHelpers,
+  ...perfEventOutputHelpers,
+  ...forEachMapElemHelpers,
 ]);
