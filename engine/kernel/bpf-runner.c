@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION 2
+#define PROTOCOL_VERSION 3
 #define MAX_FRAME (64u << 20)
 #define MAX_LOG (16u << 20)
 
@@ -242,6 +242,9 @@ static int op_map_create(struct buf *in, struct buf *out)
 	a.max_entries = get_u32(in);
 	a.map_flags = get_u32(in);
 	get_name(in, a.map_name);
+	/* map-in-map: the template map's fd (0: none); map_extra (bloom filter hashes) */
+	a.inner_map_fd = get_u32(in);
+	a.map_extra = get_u64(in);
 	if (in->bad)
 		return EPROTO;
 	int fd = (int)sys_bpf(BPF_MAP_CREATE, &a);

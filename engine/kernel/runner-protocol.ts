@@ -3,7 +3,7 @@
 // else a positive errno). Keep the layouts here in step with the C side.
 import { OBJ_NAME_LEN } from './uapi.ts';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const OP = {
   HELLO: 0,
