@@ -24,9 +24,8 @@ export function createMap(def: MapDef, handle: number, mem: Memory, cpus: number
     throw new BpfError('load', `map '${def.name}' (${def.type}): ${why}`, { file });
   };
   // libbpf creates a perf_event_array without max_entries with one slot per possible CPU
-  // (bpf_object__create_map()).
-  if (def.type === 'perf_event_array' && def.maxEntries === 0) def = { ...def, maxEntries: cpus };
-  if (!(def.maxEntries > 0)) bad(`max_entries must be positive, is ${def.maxEntries}`);
+  // (bpf_object__create_map()): PerfEventArrayMap sizes itself.
+  if (!(def.maxEntries > 0) && def.type !== 'perf_event_array') bad(`max_entries must be positive, is ${def.maxEntries}`);
   switch (def.type) {
     case 'array':
     case 'percpu_array':

@@ -19,13 +19,16 @@ export class PerfEventArrayMap implements BpfMap {
   readonly samples: PerfSample[] = [];
   /** Slot index → the CPU its event is bound to; absent when the slot is empty. */
   private readonly eventCpu = new Map<number, number>();
+  /** max_entries, or the CPU count where the definition leaves it 0 (as libbpf creates it). */
+  readonly slots: number;
 
   constructor(
     readonly def: MapDef,
     readonly handle: number,
     cpus: number,
   ) {
-    for (let i = 0; i < Math.min(cpus, def.maxEntries); i++) this.eventCpu.set(i, i);
+    this.slots = def.maxEntries || cpus;
+    for (let i = 0; i < Math.min(cpus, this.slots); i++) this.eventCpu.set(i, i);
   }
 
   close(index: number): void {
@@ -34,7 +37,7 @@ export class PerfEventArrayMap implements BpfMap {
 
   /** __bpf_perf_event_output(): index already resolved from BPF_F_CURRENT_CPU. */
   output(index: number, cpu: number, data: Uint8Array): number {
-    if (index >= this.def.maxEntries) return -ERRNO.E2BIG;
+    if (index >= this.slots) return -ERRNO.E2BIG;
     const bound = this.eventCpu.get(index);
     if (bound === undefined) return -ERRNO.ENOENT;
     if (bound !== cpu) return -ERRNO.EOPNOTSUPP; // event->oncpu != smp_processor_id()
