@@ -4,7 +4,7 @@
 export type MapType =
   | 'array' | 'percpu_array' | 'hash' | 'percpu_hash' | 'lru_hash' | 'lru_percpu_hash' | 'ringbuf' | 'prog_array'
   | 'array_of_maps' | 'hash_of_maps' | 'devmap' | 'devmap_hash' | 'cpumap' | 'xskmap' | 'perf_event_array'
-  | 'lpm_trie' | 'queue' | 'stack';
+  | 'lpm_trie' | 'queue' | 'stack' | 'bloom_filter';
 
 export interface MapDef {
   name: string;

@@ -102,6 +102,8 @@ export const EXCLUDED_COST_ENTRIES: Readonly<Record<string, string>> = {
   'bpf_map_peek_elem (queue)': 'queue/stack cases are not written yet: the priced (non-empty) path needs a value pushed by the scaffold',
   'bpf_map_pop_elem (stack)': 'queue/stack cases are not written yet: K pops per run need K values pushed first, so the priced (non-empty) path needs a refilling scaffold',
   'bpf_map_peek_elem (stack)': 'queue/stack cases are not written yet: the priced (non-empty) path needs a value pushed by the scaffold',
+  'bpf_map_push_elem (bloom_filter)': 'bloom filter cases are not written yet: the case map needs BPF_MAP_TYPE_BLOOM_FILTER (keyless, map_extra), which caseMap() does not build',
+  'bpf_map_peek_elem (bloom_filter)': 'bloom filter cases are not written yet: the case map needs BPF_MAP_TYPE_BLOOM_FILTER (keyless, map_extra), which caseMap() does not build',
   'bpf_for_each_map_elem (array)': 'the model charges the walk without its per-element loop (the entry\'s unmeasured), so a per-site figure would not compare like with like',
   'bpf_for_each_map_elem (hash)': 'the model charges the walk without its per-bucket loop (the entry\'s unmeasured), so a per-site figure would not compare like with like',
 };

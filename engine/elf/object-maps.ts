@@ -28,6 +28,7 @@ const MAP_TYPE_BY_ID: ReadonlyMap<number, MapType> = new Map([
   [23, 'stack'],
   [25, 'devmap_hash'],
   [27, 'ringbuf'],
+  [30, 'bloom_filter'],
 ]);
 
 const isMapInMap = (t: MapType): boolean => t === 'array_of_maps' || t === 'hash_of_maps';

@@ -37,6 +37,7 @@ export const MAP_TYPE: Record<MapType, number> = {
   queue: 22, // BPF_MAP_TYPE_QUEUE
   stack: 23, // BPF_MAP_TYPE_STACK
   devmap_hash: 25, // BPF_MAP_TYPE_DEVMAP_HASH
+  bloom_filter: 30, // BPF_MAP_TYPE_BLOOM_FILTER
 };
 
 export const PERCPU_MAP_TYPES: ReadonlySet<MapType> = new Set(['percpu_array', 'percpu_hash', 'lru_percpu_hash']);

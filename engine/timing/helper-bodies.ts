@@ -37,6 +37,7 @@ export const VARIANTS_FOR_MAP_TYPE: Readonly<Record<string, readonly string[]>> 
   // queue_stack_map_push_elem() is both types' push.
   queue: ['queue'],
   stack: ['stack', 'queue'],
+  bloom_filter: ['bloom_filter'],
 };
 
 /** The map type r1 holds at `pc`: the nearest `lddw r1, map` before it in straight-line code. */

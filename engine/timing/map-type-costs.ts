@@ -846,6 +846,57 @@ function getA64(kind: 'queue' | 'stack', remove: boolean): MachineOp[] {
   ];
 }
 
+// ---- bloom filter --------------------------------------------------------------------------
+
+/** One hash function of bloom_map_push_elem()/peek_elem(): jhash2() of a 4-byte value
+ * (the init, one word added, __jhash_final()'s 7 rounds), masked, then the bit set or
+ * tested. hash() is static in kernel/bpf/bloom_filter.c and inlined. */
+function bloomRoundX86(i: number, push: boolean): MachineOp[] {
+  return [
+    k('lea', `lea ecx, [r8 + ${i} + 0xdeadbeef + 4]  ; hash ${i}: JHASH_INITVAL + (1 << 2) + seed + i`, R.rcx, [R.r8]),
+    k('mov-reg', 'mov edx, ecx', R.rdx, [R.rcx]),
+    k('load-alu', 'add eax, dword ptr [rsi]  ; a += k[0]', R.rax, [R.rax, R.rsi], 'load', 'insn', 4),
+    ...Array.from({ length: 7 }, () => [k('alu', 'xor ecx, edx', R.rcx, [R.rcx, R.rdx]), k('shift', 'rol edx, 14', R.rdx, [R.rdx]), k('alu', 'sub ecx, edx', R.rcx, [R.rcx, R.rdx])]).flat(),
+    k('load-alu', 'and ecx, dword ptr [rdi + 0x100]  ; & bitset_mask', R.rcx, [R.rcx, R.rdi], 'load', 'kernel', 4),
+    push
+      ? k('atomic-rmw', 'lock bts qword ptr [rdi + 0x110], rcx  ; set_bit()', undefined, [R.rdi, R.rcx], 'rmw', 'kernel', 8)
+      : k('load-alu', 'bt qword ptr [rdi + 0x110], rcx  ; test_bit()', R.flags, [R.rdi, R.rcx], 'load', 'kernel', 8),
+    ...(push ? [] : [k('branch-cond', 'jae .Lenoent', undefined, [R.flags])]),
+  ];
+}
+function bloomRoundA64(i: number, push: boolean): MachineOp[] {
+  return [
+    a('alu', `add w10, w8, #${i}  ; hash ${i}: initval + seed + i`, 10, [8]),
+    a('load', 'ldr w11, [x1]  ; k[0]', 11, [1], 'load', 'insn', 4),
+    a('alu', 'add w12, w10, w11', 12, [10, 11]),
+    ...Array.from({ length: 7 }, () => [a('alu', 'eor w10, w10, w12', 10, [10, 12]), a('shift', 'ror w12, w12, #18', 12, [12]), a('alu', 'sub w10, w10, w12', 10, [10, 12])]).flat(),
+    a('alu', 'and w10, w10, w9  ; & bitset_mask', 10, [10, 9]),
+    a('alu', 'add x13, x0, x10, lsr #3', 13, [0, 10]),
+    push
+      ? a('atomic-rmw', 'ldset x14, x15, [x13, #0x110]  ; set_bit()', 15, [13, 14], 'rmw', 'kernel', 8)
+      : a('load', 'ldr x15, [x13, #0x110]  ; test_bit()', 15, [13], 'load', 'kernel', 8),
+    ...(push ? [] : [a('branch-cond', 'tbz x15, #0, .Lenoent', undefined, [15])]),
+  ];
+}
+const bloomX86 = (push: boolean): MachineOp[] => [
+  fentryNop(),
+  ...(push ? [k('alu', 'test rdx, rdx  ; flags != BPF_ANY', R.flags, [R.rdx]), k('branch-cond', 'jne .Leinval', undefined, [R.flags])] : []),
+  k('load', 'mov r8d, dword ptr [rdi + 0x104]  ; bloom->hash_seed', R.r8, [R.rdi], 'load', 'kernel', 4),
+  k('load', 'mov r9d, dword ptr [rdi + 0x10c]  ; bloom->nr_hash_funcs', R.r9, [R.rdi], 'load', 'kernel', 4),
+  ...Array.from({ length: 5 }, (_, i) => [...bloomRoundX86(i, push), k('alu', 'inc r10d', R.r10, [R.r10]), k('alu', 'cmp r10d, r9d', R.flags, [R.r10, R.r9]), k('branch-cond', 'jb .Lnext_hash', undefined, [R.flags])]).flat(),
+  k('alu', 'xor eax, eax', R.rax),
+  kret(),
+];
+const bloomA64 = (push: boolean): MachineOp[] => [
+  ...patchableEntry(),
+  ...(push ? [a('branch-cond', 'cbnz x2, .Leinval  ; flags != BPF_ANY', undefined, [2])] : []),
+  a('load', 'ldp w9, w8, [x0, #0x100]  ; bitset_mask, hash_seed', 9, [0], 'load', 'kernel', 8),
+  a('load', 'ldr w16, [x0, #0x10c]  ; nr_hash_funcs', 16, [0], 'load', 'kernel', 4),
+  ...Array.from({ length: 5 }, (_, i) => [...bloomRoundA64(i, push), a('alu', 'add w17, w17, #1', 17, [17]), acmp('cmp w17, w16', [17, 16]), abcond('b.lo .Lnext_hash')]).flat(),
+  a('mov-imm', 'mov w0, #0', 0),
+  aret(),
+];
+
 // ---- bpf_for_each_map_elem -------------------------------------------------------------
 
 const FOR_EACH_WALK = 'the walk itself is costed once, with no element: each callback is charged as its call (the model\'s callback call) and its own instructions, but the per-element loop work (array: value address, key store; hash: per-bucket RCU walk over every bucket, empty or not) is not';
@@ -1007,6 +1058,12 @@ export const MAP_TYPE_COSTS: readonly HelperCost[] = [
       source: `kernel/bpf/queue_stack_maps.c ${kind}_map_peek_elem() → __${kind}_map_get(map, value, false)`,
     },
   ]),
+  ...([true, false] as const).map((push): HelperCost => ({
+    name: `bpf_map_${push ? 'push' : 'peek'}_elem (bloom_filter)`, id: push ? BPF_FUNC.map_push_elem : BPF_FUNC.map_peek_elem, kind: 'helper',
+    body: bloomX86(push), bodyArm64: bloomA64(push),
+    unmeasured: 'costed with the default 5 hash functions on a 4-byte value (jhash2 of one word each); map_extra sets another count',
+    source: `kernel/bpf/bloom_filter.c bloom_map_${push ? 'push' : 'peek'}_elem() (direct call of the op) → hash() → include/linux/jhash.h jhash2()`,
+  })),
   {
     name: 'bpf_for_each_map_elem (array)', id: BPF_FUNC.for_each_map_elem, kind: 'helper',
     body: forEachX86('array'), bodyArm64: forEachA64('array'), unmeasured: FOR_EACH_WALK,

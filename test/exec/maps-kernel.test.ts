@@ -31,7 +31,7 @@ function bpfexcR0(p: ReturnType<typeof programsOf>[number], tier: 'interpreter' 
 }
 
 test('the map corpus has a program for each map family', () => {
-  assert.deepEqual(objects, ['maps-for-each.o', 'maps-in-maps.o', 'maps-lpm-trie.o', 'maps-percpu-hash.o', 'maps-perf-event.o', 'maps-queue-stack.o', 'maps-redirect.o']);
+  assert.deepEqual(objects, ['maps-bloom-filter.o', 'maps-for-each.o', 'maps-in-maps.o', 'maps-lpm-trie.o', 'maps-percpu-hash.o', 'maps-perf-event.o', 'maps-queue-stack.o', 'maps-redirect.o']);
 });
 
 for (const object of objects) {

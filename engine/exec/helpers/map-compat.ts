@@ -31,6 +31,7 @@ const ALLOWED: Readonly<Record<MapType, readonly number[]>> = {
   perf_event_array: [PERF_EVENT_OUTPUT],
   queue: [PUSH, POP, PEEK],
   stack: [PUSH, POP, PEEK],
+  bloom_filter: [PUSH, PEEK],
   ringbuf: [RINGBUF_OUTPUT],
   prog_array: [12],
 };

@@ -6,6 +6,7 @@ import { BpfError } from '../../errors.ts';
 import type { MapDef } from '../../program.ts';
 import type { Memory } from '../memory.ts';
 import { ArrayMap } from './array.ts';
+import { BloomFilterMap } from './bloom-filter.ts';
 import { HashMap } from './hash.ts';
 import { LpmTrieMap } from './lpm-trie.ts';
 import type { BpfMap } from './map.ts';
@@ -56,6 +57,12 @@ export function createMap(def: MapDef, handle: number, mem: Memory, cpus: number
       if (def.keySize !== 0) bad(`key size must be 0, is ${def.keySize}`);
       if (!(def.valueSize > 0)) bad(`value size must be positive, is ${def.valueSize}`);
       return new QueueStackMap(def, handle, mem);
+    case 'bloom_filter':
+      // bloom_map_alloc(): keyless, a value, map_extra only in its low 4 bits.
+      if (def.keySize !== 0) bad(`key size must be 0, is ${def.keySize}`);
+      if (!(def.valueSize > 0)) bad(`value size must be positive, is ${def.valueSize}`);
+      if ((def.extra ?? 0) & ~0xf) bad(`map_extra ${def.extra} has bits above the number of hash functions (0..15)`);
+      return new BloomFilterMap(def, handle, mem);
     case 'array_of_maps':
     case 'hash_of_maps':
       if (def.type === 'array_of_maps' && def.keySize !== 4) bad(`key size must be 4, is ${def.keySize}`);
