@@ -252,6 +252,23 @@ class Kernel implements KernelHandle {
           owned.push(km);
         }
       }
+      // A perf_event_array this load created gets a BPF-output event with a ring buffer on
+      // each CPU's slot, as a loader's perf buffer sets it up (and as the executor's
+      // PerfEventArrayMap starts), so bpf_perf_event_output succeeds on either side.
+      for (const m of owned) {
+        if (m.def.type !== 'perf_event_array') continue;
+        const slots = Math.min(m.def.maxEntries || this.info.possibleCpus, this.info.possibleCpus);
+        for (let cpu = 0; cpu < slots; cpu++) {
+          const fd = (await this.call(new RequestWriter(OP.PERF_OPEN).u32(cpu), `perf_event_open(BPF output, cpu ${cpu})`)).u32();
+          const fdBytes = new Uint8Array(4);
+          new DataView(fdBytes.buffer).setUint32(0, fd, true);
+          try {
+            await this.mapUpdate(m, cpu, fdBytes);
+          } finally {
+            await this.call(new RequestWriter(OP.CLOSE).u32(fd), `close perf event ${fd}`);
+          }
+        }
+      }
       // A map-in-map's `.values`: each slot gets the fd of the map it names (libbpf
       // init_map_in_map_slots()), among this program's maps.
       for (const outer of maps) {

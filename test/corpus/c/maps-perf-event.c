@@ -1,7 +1,8 @@
 // bpf_perf_event_output from XDP into a perf_event_array (one slot per CPU when
-// max_entries is left out), with and without packet bytes appended (BPF_F_CTXLEN_MASK).
-// The result depends on what the loader put in the array's slots, so r0 reports only
-// what does not: a flag outside the allowed set is -EINVAL either way.
+// max_entries is left out, each holding a BPF-output event as a loader's perf buffer
+// leaves it), with and without packet bytes appended (BPF_F_CTXLEN_MASK), more packet
+// bytes than there are (-EFAULT), an unknown flag (-EINVAL), a slot past the array
+// (-E2BIG). r0 packs the results.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -22,9 +23,14 @@ int perf_events(struct xdp_md *ctx)
 {
 	struct sample s = { .len = ctx->data_end - ctx->data, .queue = ctx->rx_queue_index, .tag = 0x5eed };
 
-	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &s, sizeof(s));
-	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU | (14ULL << 32), &s, sizeof(s));
-	return bpf_perf_event_output(ctx, &events, 1ULL << 60, &s, sizeof(s)) == -22 ? XDP_PASS : XDP_DROP;
+	__u32 r = 0;
+
+	r = r * 64 + -bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &s, sizeof(s));
+	r = r * 64 + -bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU | (14ULL << 32), &s, sizeof(s));
+	r = r * 64 + -bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU | (1000ULL << 32), &s, sizeof(s));
+	r = r * 64 + -bpf_perf_event_output(ctx, &events, 1ULL << 60, &s, sizeof(s));
+	r = r * 64 + -bpf_perf_event_output(ctx, &events, 4000, &s, sizeof(s));
+	return r;
 }
 
 char LICENSE[] SEC("license") = "GPL";
