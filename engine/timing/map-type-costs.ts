@@ -899,7 +899,66 @@ const bloomA64 = (push: boolean): MachineOp[] => [
 
 // ---- bpf_for_each_map_elem -------------------------------------------------------------
 
-const FOR_EACH_WALK = 'the walk itself is costed once, with no element: each callback is charged as its call (the model\'s callback call) and its own instructions, but the per-element loop work (array: value address, key store; hash: per-bucket RCU walk over every bucket, empty or not) is not';
+const FOR_EACH_WALK = 'each element visited is charged its loop step (perUnit) and the callback\'s call and instructions; the hash walk also visits every empty bucket (a load and a nulls test each), which is not charged';
+
+/** bpf_for_each_array_elem()'s loop step for one element, up to the callback call (the
+ * model's callback op) and the test of its result. */
+const FOR_EACH_ARRAY_STEP_X86: MachineOp[] = [
+  k('imul', 'imul rdx, r12, qword ptr [rbx + 0x100]  ; i * elem_size (percpu: array->pptrs[i], this_cpu_ptr)', R.rdx, [R.r12, R.rbx]),
+  k('lea', 'lea rdx, [rbx + rdx + 0x110]  ; val = array_map_elem_ptr(array, i)', R.rdx, [R.rbx, R.rdx]),
+  k('alu', 'inc r13d  ; num_elems++', R.r13, [R.r13]),
+  k('store', 'mov dword ptr [rsp + 4], r12d  ; key = i', undefined, [R.rsp, R.r12], 'store', 'stack', 4),
+  k('mov-reg', 'mov rdi, rbx  ; map', R.rdi, [R.rbx]),
+  k('lea', 'lea rsi, [rsp + 4]  ; &key', R.rsi, [R.rsp]),
+  k('mov-reg', 'mov rcx, r14  ; callback_ctx', R.rcx, [R.r14]),
+  k('alu', 'xor r8d, r8d', R.r8),
+  k('alu', 'test rax, rax  ; the previous callback\'s ret', R.flags, [R.rax]),
+  k('branch-cond', 'jne .Lout', undefined, [R.flags]),
+  k('alu', 'inc r12d', R.r12, [R.r12]),
+  k('load-alu', 'cmp r12d, dword ptr [rbx + 0x24]  ; < map->max_entries', R.flags, [R.r12, R.rbx], 'load', 'kernel', 4),
+  k('branch-cond', 'jb .Lnext', undefined, [R.flags]),
+];
+const FOR_EACH_ARRAY_STEP_A64: MachineOp[] = [
+  a('load', 'ldr x9, [x19, #0x100]  ; elem_size', 9, [19], 'load', 'kernel', 8),
+  a('imul', 'madd x2, x20, x9, x19  ; val = array->value + i * elem_size', 2, [20, 9, 19]),
+  a('alu', 'add x2, x2, #0x110', 2, [2]),
+  a('alu', 'add w21, w21, #1  ; num_elems++', 21, [21]),
+  a('store', 'str w20, [sp, #12]  ; key = i', undefined, [20], 'store', 'stack', 4),
+  a('mov-reg', 'mov x0, x19  ; map', 0, [19]),
+  a('alu', 'add x1, sp, #12  ; &key', 1, []),
+  a('mov-reg', 'mov x3, x22  ; callback_ctx', 3, [22]),
+  a('branch-cond', 'cbnz x0, .Lout  ; the previous callback\'s ret', undefined, [0]),
+  a('alu', 'add w20, w20, #1', 20, [20]),
+  a('load', 'ldr w10, [x19, #0x24]  ; max_entries', 10, [19], 'load', 'kernel', 4),
+  acmp('cmp w20, w10', [20, 10]),
+  abcond('b.lo .Lnext'),
+];
+/** bpf_for_each_hash_elem()'s step for one element of a bucket chain. */
+const FOR_EACH_HASH_STEP_X86: MachineOp[] = [
+  k('load', 'mov r15, qword ptr [r12]  ; n = elem->hash_node.next', R.r15, [R.r12], 'load', 'kernel', 8),
+  k('lea', 'lea rsi, [r12 + 0x30]  ; key = elem->key', R.rsi, [R.r12]),
+  k('lea', 'lea rdx, [r12 + 0x38]  ; val (percpu: this_cpu_ptr(htab_elem_get_ptr()))', R.rdx, [R.r12]),
+  k('alu', 'inc r13d  ; num_elems++', R.r13, [R.r13]),
+  k('mov-reg', 'mov rdi, rbx  ; map', R.rdi, [R.rbx]),
+  k('mov-reg', 'mov rcx, r14  ; callback_ctx', R.rcx, [R.r14]),
+  k('alu', 'xor r8d, r8d', R.r8),
+  k('alu', 'test rax, rax  ; the previous callback\'s ret', R.flags, [R.rax]),
+  k('branch-cond', 'jne .Lout', undefined, [R.flags]),
+  k('mov-reg', 'mov r12, r15  ; elem = n', R.r12, [R.r15]),
+  k('alu', 'test r12b, 1  ; is_a_nulls(): end of the chain', R.flags, [R.r12]),
+  k('branch-cond', 'je .Lnext', undefined, [R.flags]),
+];
+const FOR_EACH_HASH_STEP_A64: MachineOp[] = [
+  a('load', 'ldr x23, [x20]  ; n = elem->hash_node.next', 23, [20], 'load', 'kernel', 8),
+  a('alu', 'add x1, x20, #0x30  ; key', 1, [20]),
+  a('alu', 'add x2, x20, #0x38  ; val', 2, [20]),
+  a('alu', 'add w21, w21, #1  ; num_elems++', 21, [21]),
+  a('mov-reg', 'mov x0, x19  ; map', 0, [19]),
+  a('mov-reg', 'mov x3, x22  ; callback_ctx', 3, [22]),
+  a('branch-cond', 'cbnz x0, .Lout  ; the previous callback\'s ret', undefined, [0]),
+  a('mov-reg', 'mov x20, x23  ; elem = n', 20, [23]),
+  a('branch-cond', 'tbz x20, #0, .Lnext  ; is_a_nulls()', undefined, [20]),
+];
 
 /** bpf_for_each_map_elem() (kernel/bpf/bpf_iter.c) → map->ops->map_for_each_callback, an
  * indirect call, then the walk's set-up and exit. */
@@ -1067,11 +1126,15 @@ export const MAP_TYPE_COSTS: readonly HelperCost[] = [
   {
     name: 'bpf_for_each_map_elem (array)', id: BPF_FUNC.for_each_map_elem, kind: 'helper',
     body: forEachX86('array'), bodyArm64: forEachA64('array'), unmeasured: FOR_EACH_WALK,
+    perUnit: { unit: 'element visited', ops: FOR_EACH_ARRAY_STEP_X86, source: 'kernel/bpf/arraymap.c bpf_for_each_array_elem() loop body' },
+    perUnitArm64: { unit: 'element visited', ops: FOR_EACH_ARRAY_STEP_A64, source: 'kernel/bpf/arraymap.c bpf_for_each_array_elem() loop body' },
     source: 'kernel/bpf/bpf_iter.c bpf_for_each_map_elem() → kernel/bpf/arraymap.c bpf_for_each_array_elem() (percpu_array: per_cpu_ptr of each value)',
   },
   {
     name: 'bpf_for_each_map_elem (hash)', id: BPF_FUNC.for_each_map_elem, kind: 'helper',
     body: forEachX86('hash'), bodyArm64: forEachA64('hash'), unmeasured: FOR_EACH_WALK,
+    perUnit: { unit: 'element visited', ops: FOR_EACH_HASH_STEP_X86, source: 'kernel/bpf/hashtab.c bpf_for_each_hash_elem() inner loop (hlist_nulls_for_each_entry_safe)' },
+    perUnitArm64: { unit: 'element visited', ops: FOR_EACH_HASH_STEP_A64, source: 'kernel/bpf/hashtab.c bpf_for_each_hash_elem() inner loop' },
     source: 'kernel/bpf/bpf_iter.c bpf_for_each_map_elem() → kernel/bpf/hashtab.c bpf_for_each_hash_elem() (every hash variant: per-CPU values through per_cpu_ptr)',
   },
 ];

@@ -62,3 +62,14 @@ test('a call on an inner map is priced by the map-in-map template\'s type', () =
   assert.equal(costForCall(loaded, calls[0], 'helper', 1).name, 'bpf_map_lookup_elem (hash_of_maps)');
   assert.equal(costForCall(loaded, calls[1], 'helper', 1).name, 'bpf_map_lookup_elem (lru_hash)');
 });
+
+test('bpf_for_each_map_elem charges its loop step per callback; bpf_loop (inlined) charges none', () => {
+  for (const cpu of CPU_MODELS) {
+    const forEach = site(BPF_FUNC.for_each_map_elem, 'hash');
+    const pc = forEach.specs.findIndex((s) => s?.form === 'helper');
+    assert.ok(lowerProgram(forEach, cpu).slots[pc].perCallback.length > 0, cpu.id);
+    const loop = loadProgram(prog([movi(1, 1), movi(2, 0), movi(3, 0), movi(4, 0), call(BPF_FUNC.loop), exit()], [], 'loop.s'));
+    const lpc = loop.specs.findIndex((s) => s?.form === 'helper');
+    assert.equal(lowerProgram(loop, cpu).slots[lpc].perCallback.length, 0, cpu.id);
+  }
+});
