@@ -133,6 +133,9 @@ function addBtfMaps(elf: ElfFile, section: ElfSection, btf: Btf, out: ObjectMaps
     for (let i = 0; i < syms.length && syms[i].value <= rel.offset; i++) at = i;
     const outer = syms[at];
     const target = elf.symbols[rel.symbol];
+    // A prog_array's `.values` name programs (tail-call targets libbpf installs after
+    // loading); their slots stay for the host to fill (ProgramInstance.setTailCall).
+    if (outer && !isMapInMap(defs[at].type)) continue;
     const valuesOffset = outer ? valuesAt.get(outer.index) : undefined;
     if (!outer || valuesOffset === undefined || rel.offset < outer.value + valuesOffset) {
       throw new BpfError('elf', `.maps relocation at offset ${rel.offset} (against ${target?.name ?? rel.symbol}) is not inside a map's .values`, { file });
@@ -221,6 +224,11 @@ function btfMapDef(btf: Btf, name: string, typeId: number, file: string, depth =
     return { def: out, valuesOffset: values!.offset };
   }
   if (values && values.inner) fail(`only array_of_maps and hash_of_maps take an inner map template, not ${type}`);
+  // A prog_array declared with `__array(values, ...)` holds program fds (libbpf: value_size 4).
+  if (values && type === 'prog_array') {
+    if (valueSize !== undefined && valueSize !== 4) fail(`prog_array value must be 4 bytes (a program fd), is ${valueSize}`);
+    out.valueSize = 4;
+  }
   return { def: out };
 }
 
