@@ -1,7 +1,10 @@
 // The unit every front end (assembler, .data reader, ELF loader, generators) produces and
 // every later stage (validator, strategy rewrites, executor) consumes.
 
-export type MapType = 'array' | 'percpu_array' | 'hash' | 'percpu_hash' | 'lru_hash' | 'ringbuf' | 'prog_array';
+export type MapType =
+  | 'array' | 'percpu_array' | 'hash' | 'percpu_hash' | 'lru_hash' | 'lru_percpu_hash' | 'ringbuf' | 'prog_array'
+  | 'array_of_maps' | 'hash_of_maps' | 'devmap' | 'devmap_hash' | 'cpumap' | 'xskmap' | 'perf_event_array'
+  | 'lpm_trie' | 'queue' | 'stack' | 'bloom_filter';
 
 export interface MapDef {
   name: string;
@@ -14,6 +17,14 @@ export interface MapDef {
   initialValue?: Uint8Array;
   /** True for .rodata-backed maps: stores through a pointer into it are faults. */
   readonly?: boolean;
+  /** array_of_maps/hash_of_maps: the inner map every value must match (libbpf's
+   * `__array(values, struct inner)`, the kernel's inner_map_fd template). */
+  inner?: MapDef;
+  /** array_of_maps/hash_of_maps: slots filled at load time (libbpf's `.values = {...}`):
+   * key index → name of another map of the object. */
+  initialSlots?: ReadonlyMap<number, string>;
+  /** map_extra (bloom_filter: number of hash functions in its low 4 bits). */
+  extra?: number;
 }
 
 export const PROGRAM_TYPES = [

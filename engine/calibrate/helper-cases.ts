@@ -117,13 +117,43 @@ export const EXCLUDED_COST_ENTRIES: Readonly<Record<string, string>> = {
   bpf_rdonly_cast: 'nothing to time at a call site: fixup_kfunc_call() turns the call into r0 = r1 before the JIT',
   bpf_spin_lock: 'not calibrated yet: the verifier refuses bpf_spin_lock on a map without BTF for its value type, and the helper cases create maps without BTF',
   bpf_spin_unlock: 'not calibrated yet: it needs the lock bpf_spin_lock takes, which needs a map with BTF the helper cases do not create',
+  ...Object.fromEntries(
+    ['lpm_trie', 'array_of_maps', 'hash_of_maps', 'xskmap', 'devmap', 'devmap_hash'].flatMap((t) => {
+      const why: Record<string, string> = {
+        lpm_trie: 'the priced paths need an LPM trie (BPF_F_NO_PREALLOC, prefixlen + data keys) holding a /16 and a /24, which caseMap() does not build',
+        array_of_maps: 'the outer map needs an inner map fd (inner_map_fd at creation, a populated slot), which the calibration\'s maps do not create',
+        hash_of_maps: 'the outer map needs an inner map fd (inner_map_fd at creation, a populated slot), which the calibration\'s maps do not create',
+        xskmap: 'a hit needs an AF_XDP socket in the slot, which the calibration does not open',
+        devmap: 'a hit needs a net device entry written by user space, which the calibration\'s maps do not hold',
+        devmap_hash: 'a hit needs a net device entry written by user space, which the calibration\'s maps do not hold',
+      };
+      const helpers = t === 'lpm_trie' ? ['bpf_map_lookup_elem', 'bpf_map_update_elem', 'bpf_map_delete_elem'] : ['bpf_map_lookup_elem'];
+      return helpers.map((h) => [`${h} (${t})`, why[t]]);
+    }),
+  ),
+  ...Object.fromEntries(
+    (['devmap', 'devmap_hash', 'cpumap', 'xskmap'] as const).map((t) => [
+      `bpf_redirect_map (${t})`,
+      'an XDP program\'s redirect needs an entry (net device, CPU queue or AF_XDP socket) in the map for the priced XDP_REDIRECT path, which the calibration\'s maps do not hold',
+    ]),
+  ),
+  bpf_perf_event_output: 'the priced path needs a PERF_COUNT_SW_BPF_OUTPUT perf event with a ring buffer in the slot (perf_event_open + mmap), which the calibration does not open; an empty slot takes the -ENOENT path',
+  'bpf_map_push_elem (queue)': 'queue/stack cases are not written yet: K pushes per run fill the map (-E2BIG) unless every round drains it',
+  'bpf_map_pop_elem (queue)': 'queue/stack cases are not written yet: K pops per run need K values pushed first, so the priced (non-empty) path needs a refilling scaffold',
+  'bpf_map_peek_elem (queue)': 'queue/stack cases are not written yet: the priced (non-empty) path needs a value pushed by the scaffold',
+  'bpf_map_pop_elem (stack)': 'queue/stack cases are not written yet: K pops per run need K values pushed first, so the priced (non-empty) path needs a refilling scaffold',
+  'bpf_map_peek_elem (stack)': 'queue/stack cases are not written yet: the priced (non-empty) path needs a value pushed by the scaffold',
+  'bpf_map_push_elem (bloom_filter)': 'bloom filter cases are not written yet: the case map needs BPF_MAP_TYPE_BLOOM_FILTER (keyless, map_extra), which caseMap() does not build',
+  'bpf_map_peek_elem (bloom_filter)': 'bloom filter cases are not written yet: the case map needs BPF_MAP_TYPE_BLOOM_FILTER (keyless, map_extra), which caseMap() does not build',
+  'bpf_for_each_map_elem (array)': 'the model charges the walk without its per-element loop (the entry\'s unmeasured), so a per-site figure would not compare like with like',
+  'bpf_for_each_map_elem (hash)': 'the model charges the walk without its per-bucket loop (the entry\'s unmeasured), so a per-site figure would not compare like with like',
 };
 
 // 256 entries of 8 bytes: the constants the cost tables' inline sequences assume
 // (array_map_gen_lookup's max_entries and ilog2(elem_size)).
 function caseMap(type: MapType): MapDef {
   // Key 0 present in hash maps, so look-ups take the hit path the cost tables price.
-  const present = type === 'hash' || type === 'lru_hash' ? { initialValue: new Uint8Array(8) } : {};
+  const present = type === 'hash' || type === 'lru_hash' || type === 'percpu_hash' || type === 'lru_percpu_hash' ? { initialValue: new Uint8Array(8) } : {};
   return { name: `m_${type}`.slice(0, 15), type, keySize: 4, valueSize: 8, maxEntries: 256, flags: 0, ...present };
 }
 
@@ -136,21 +166,24 @@ const mapArgs = (withValue: boolean, flags?: number) => (): RawInsn[] => [
 
 type CaseSpec = Omit<HelperCase, 'label' | 'costName' | 'helperId'>;
 
-const MAP_TAG: Partial<Record<MapType, string>> = { array: 'a', percpu_array: 'pa', hash: 'h', lru_hash: 'lh', percpu_hash: 'ph' };
+const MAP_TAG: Partial<Record<MapType, string>> = { array: 'a', percpu_array: 'pa', hash: 'h', lru_hash: 'lh', percpu_hash: 'ph', lru_percpu_hash: 'lph' };
+const HASHES: readonly MapType[] = ['hash', 'lru_hash', 'percpu_hash', 'lru_percpu_hash'];
 
 /** Case builders by helper name (the cost entry's name without its map-type suffix). */
 const CASE_SPECS: Readonly<Record<string, (mapType?: MapType) => CaseSpec>> = {
   bpf_map_lookup_elem: (t = 'array') => ({
     tag: `lk${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(false), result: 'discard',
-    note: t === 'hash' || t === 'lru_hash' ? 'key 0 present (hit)' : 'index 0 (in range)',
+    note: HASHES.includes(t) ? 'key 0 present (hit)' : 'index 0 (in range)',
   }),
   bpf_map_update_elem: (t = 'array') => ({
     tag: `up${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(true, 0), result: 'accumulate',
-    note: t === 'hash' || t === 'lru_hash' ? 'BPF_ANY on key 0, which is present: replaces the element (the cost table prices inserting a new key)' : 'BPF_ANY on index 0',
+    note: t === 'hash' || t === 'lru_hash'
+      ? 'BPF_ANY on key 0, which is present: replaces the element (the cost table prices inserting a new key)'
+      : HASHES.includes(t) ? 'BPF_ANY on key 0, which is present: this CPU\'s copy overwritten (the path the cost table prices)' : 'BPF_ANY on index 0',
   }),
   bpf_map_delete_elem: (t = 'array') => ({
     tag: `dl${MAP_TAG[t]}`, progType: 'socket', maps: [caseMap(t)], prologue: keyAndValue, args: mapArgs(false), result: 'accumulate',
-    note: t === 'hash' || t === 'lru_hash' ? 'key 0: the first call of a run removes it, later calls miss (-ENOENT; the cost table prices removing a present key)' : 'arrays cannot delete (-EINVAL)',
+    note: HASHES.includes(t) ? 'key 0: the first call of a run removes it, later calls miss (-ENOENT; the cost table prices removing a present key)' : 'arrays cannot delete (-EINVAL)',
   }),
   // The clock and the generator return a new value every run, and a run's r0 must repeat
   // (the kernel side and the model both check it), so their results are left unused.

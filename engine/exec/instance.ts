@@ -16,6 +16,7 @@ import type { Interpreter } from './interpreter.ts';
 import * as Lay from '../layout/address-space.ts';
 import { loadProgram } from './load.ts';
 import { createMap } from './maps/create.ts';
+import { MapOfMaps } from './maps/map-of-maps.ts';
 import type { BpfMap } from './maps/map.ts';
 import { ProgArrayMap } from './maps/prog-array.ts';
 import { Memory } from './memory.ts';
@@ -133,6 +134,10 @@ export class ProgramInstance {
       mem.addFixed('stack', `stack of frame ${d}`, Lay.stackBaseOffset(d), Lay.STACK_SIZE, true);
     }
     for (const def of loaded.program.maps) this.mapFor(def);
+    for (const m of this.state.maps) {
+      const why = m instanceof MapOfMaps ? m.fillInitialSlots((n) => this.state.maps.find((x) => x.def.name === n)) : undefined;
+      if (why) throw new BpfError('load', `map '${m.def.name}' (${m.def.type}): ${why}`, { file });
+    }
     this.main = this.link(loaded);
     this.tier = opts.tier ?? DEFAULT_TIER;
     this.compileAfter = opts.compileAfter;

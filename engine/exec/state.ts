@@ -26,6 +26,10 @@ export class InstanceState {
   /** Instructions executed over the instance's life: the simulated clock ticks 1 ns each. */
   insnsTotal = 0;
   clockBaseNs = 1_000_000_000n;
+  /** The last bpf_redirect_map that found its target (the kernel's per-CPU
+   * bpf_redirect_info, which xdp_do_redirect() acts on after an XDP_REDIRECT); cleared by
+   * one that did not. */
+  redirect: { map: string; index: number; flags: number } | undefined = undefined;
   /** Records (or replays) the world inputs of the run in progress. */
   world = new WorldRecorder();
   /** Locks, RCU sections and objects the running program holds (held-resources.ts). */

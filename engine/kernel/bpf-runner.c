@@ -11,16 +11,18 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION 2
+#define PROTOCOL_VERSION 4
 #define MAX_FRAME (64u << 20)
 #define MAX_LOG (16u << 20)
 
@@ -35,6 +37,7 @@ enum op {
 	OP_CLOSE = 7,
 	OP_PROG_INFO = 8,
 	OP_SET_CPU = 9,
+	OP_PERF_OPEN = 10,
 };
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
@@ -242,6 +245,9 @@ static int op_map_create(struct buf *in, struct buf *out)
 	a.max_entries = get_u32(in);
 	a.map_flags = get_u32(in);
 	get_name(in, a.map_name);
+	/* map-in-map: the template map's fd (0: none); map_extra (bloom filter hashes) */
+	a.inner_map_fd = get_u32(in);
+	a.map_extra = get_u64(in);
 	if (in->bad)
 		return EPROTO;
 	int fd = (int)sys_bpf(BPF_MAP_CREATE, &a);
@@ -507,6 +513,38 @@ static int op_prog_info(struct buf *in, struct buf *out)
 	return err;
 }
 
+/* A PERF_COUNT_SW_BPF_OUTPUT event on one CPU with a mapped ring buffer, as a loader puts
+ * in a perf_event_array slot (libbpf perf_buffer__new): bpf_perf_event_output needs the
+ * event to be on the running CPU and to have a ring buffer. The mapping is kept for the
+ * runner's life so the ring outlives the fd (the map holds the event's file). */
+#define PERF_RING_PAGES 16
+static int op_perf_open(struct buf *in, struct buf *out)
+{
+	struct perf_event_attr attr;
+	uint32_t cpu = get_u32(in);
+	if (in->bad)
+		return EPROTO;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
+	attr.sample_type = PERF_SAMPLE_RAW;
+	attr.sample_period = 1;
+	attr.wakeup_events = 1;
+	int fd = (int)syscall(__NR_perf_event_open, &attr, -1, (int)cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	long page = sysconf(_SC_PAGESIZE);
+	void *ring = mmap(NULL, (size_t)page * (PERF_RING_PAGES + 1), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (ring == MAP_FAILED) {
+		int err = errno;
+		close(fd);
+		return err;
+	}
+	put_u32(out, (uint32_t)fd);
+	return 0;
+}
+
 static int op_set_cpu(struct buf *in)
 {
 	uint32_t cpu = get_u32(in);
@@ -531,6 +569,7 @@ static int dispatch(uint8_t op, struct buf *in, struct buf *out)
 	case OP_CLOSE: return op_close(in);
 	case OP_PROG_INFO: return op_prog_info(in, out);
 	case OP_SET_CPU: return op_set_cpu(in);
+	case OP_PERF_OPEN: return op_perf_open(in, out);
 	default: return ENOSYS;
 	}
 }

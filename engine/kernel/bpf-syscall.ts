@@ -179,6 +179,11 @@ class Kernel implements KernelHandle {
   }
 
   async createMap(def: MapDef): Promise<KernelMap> {
+    // As libbpf's bpf_object__create_map(): a perf_event_array without max_entries gets
+    // one slot per possible CPU; a map-in-map is created with a throwaway map of its
+    // inner template as inner_map_fd.
+    if (def.type === 'perf_event_array' && def.maxEntries === 0) def = { ...def, maxEntries: this.info.possibleCpus };
+    const template = def.inner ? await this.createMap(def.inner) : undefined;
     const type = MAP_TYPE[def.type];
     const flags = def.flags | (def.readonly ? MAP_FLAG_RDONLY_PROG : 0);
     const w = new RequestWriter(OP.MAP_CREATE)
@@ -187,14 +192,25 @@ class Kernel implements KernelHandle {
       .u32(def.valueSize)
       .u32(def.maxEntries)
       .u32(flags)
-      .name(def.name);
-    const fd = (await this.call(w, `BPF_MAP_CREATE ${def.name} (${def.type})`)).u32();
-    const lookupSize = PERCPU_MAP_TYPES.has(def.type)
-      ? Math.ceil(def.valueSize / 8) * 8 * this.info.possibleCpus
-      : def.valueSize;
+      .name(def.name)
+      .u32(template?.fd ?? 0)
+      .u64(BigInt(def.extra ?? 0));
+    let fd: number;
+    try {
+      fd = (await this.call(w, `BPF_MAP_CREATE ${def.name} (${def.type})`)).u32();
+    } finally {
+      if (template) await this.closeMap(template);
+    }
+    const perCpu = PERCPU_MAP_TYPES.has(def.type);
+    const lookupSize = perCpu ? Math.ceil(def.valueSize / 8) * 8 * this.info.possibleCpus : def.valueSize;
     const map: KernelMap = { fd, def, lookupSize };
     try {
-      if (def.initialValue) await this.mapUpdate(map, 0, def.initialValue);
+      // A per-CPU map's syscall value is every CPU's copy, each rounded up to 8 bytes.
+      if (def.initialValue && perCpu) {
+        const all = new Uint8Array(lookupSize);
+        for (let c = 0; c < this.info.possibleCpus; c++) all.set(def.initialValue.subarray(0, def.valueSize), c * Math.ceil(def.valueSize / 8) * 8);
+        await this.mapUpdate(map, 0, all);
+      } else if (def.initialValue) await this.mapUpdate(map, 0, def.initialValue);
       if (def.readonly) await this.call(new RequestWriter(OP.MAP_FREEZE).u32(fd), `BPF_MAP_FREEZE ${def.name}`);
     } catch (e) {
       await this.closeMap(map);
@@ -238,6 +254,34 @@ class Kernel implements KernelHandle {
           const km = await this.createMap(m);
           maps.push(km);
           owned.push(km);
+        }
+      }
+      // A perf_event_array this load created gets a BPF-output event with a ring buffer on
+      // each CPU's slot, as a loader's perf buffer sets it up (and as the executor's
+      // PerfEventArrayMap starts), so bpf_perf_event_output succeeds on either side.
+      for (const m of owned) {
+        if (m.def.type !== 'perf_event_array') continue;
+        const slots = Math.min(m.def.maxEntries || this.info.possibleCpus, this.info.possibleCpus);
+        for (let cpu = 0; cpu < slots; cpu++) {
+          const fd = (await this.call(new RequestWriter(OP.PERF_OPEN).u32(cpu), `perf_event_open(BPF output, cpu ${cpu})`)).u32();
+          const fdBytes = new Uint8Array(4);
+          new DataView(fdBytes.buffer).setUint32(0, fd, true);
+          try {
+            await this.mapUpdate(m, cpu, fdBytes);
+          } finally {
+            await this.call(new RequestWriter(OP.CLOSE).u32(fd), `close perf event ${fd}`);
+          }
+        }
+      }
+      // A map-in-map's `.values`: each slot gets the fd of the map it names (libbpf
+      // init_map_in_map_slots()), among this program's maps.
+      for (const outer of maps) {
+        for (const [index, name] of outer.def.initialSlots ?? []) {
+          const inner = maps.find((m) => m.def.name === name);
+          if (!inner) throw new BpfError('load', `map '${outer.def.name}': slot ${index} names map '${name}', which the program does not use`, { file: name });
+          const fdBytes = new Uint8Array(4);
+          new DataView(fdBytes.buffer).setUint32(0, inner.fd, true);
+          await this.mapUpdate(outer, index, fdBytes);
         }
       }
       const w = new RequestWriter(OP.PROG_LOAD, insns.length + 64 + maps.length * 4)

@@ -3,7 +3,7 @@
 // else a positive errno). Keep the layouts here in step with the C side.
 import { OBJ_NAME_LEN } from './uapi.ts';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 4;
 
 export const OP = {
   HELLO: 0,
@@ -16,6 +16,7 @@ export const OP = {
   CLOSE: 7,
   PROG_INFO: 8,
   SET_CPU: 9,
+  PERF_OPEN: 10,
 } as const;
 
 /** Builds one request frame; the length prefix is filled in by `frame()`. */

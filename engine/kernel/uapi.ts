@@ -31,9 +31,21 @@ export const MAP_TYPE: Record<MapType, number> = {
   percpu_array: 6, // BPF_MAP_TYPE_PERCPU_ARRAY
   lru_hash: 9, // BPF_MAP_TYPE_LRU_HASH
   ringbuf: 27, // BPF_MAP_TYPE_RINGBUF
+  perf_event_array: 4, // BPF_MAP_TYPE_PERF_EVENT_ARRAY
+  lru_percpu_hash: 10, // BPF_MAP_TYPE_LRU_PERCPU_HASH
+  lpm_trie: 11, // BPF_MAP_TYPE_LPM_TRIE
+  array_of_maps: 12, // BPF_MAP_TYPE_ARRAY_OF_MAPS
+  hash_of_maps: 13, // BPF_MAP_TYPE_HASH_OF_MAPS
+  devmap: 14, // BPF_MAP_TYPE_DEVMAP
+  cpumap: 16, // BPF_MAP_TYPE_CPUMAP
+  xskmap: 17, // BPF_MAP_TYPE_XSKMAP
+  queue: 22, // BPF_MAP_TYPE_QUEUE
+  stack: 23, // BPF_MAP_TYPE_STACK
+  devmap_hash: 25, // BPF_MAP_TYPE_DEVMAP_HASH
+  bloom_filter: 30, // BPF_MAP_TYPE_BLOOM_FILTER
 };
 
-export const PERCPU_MAP_TYPES: ReadonlySet<MapType> = new Set(['percpu_array', 'percpu_hash']);
+export const PERCPU_MAP_TYPES: ReadonlySet<MapType> = new Set(['percpu_array', 'percpu_hash', 'lru_percpu_hash']);
 
 export const MAP_FLAG_RDONLY_PROG = 1 << 7; // BPF_F_RDONLY_PROG
 export const PROG_FLAG_SLEEPABLE = 1 << 4; // BPF_F_SLEEPABLE

@@ -23,6 +23,21 @@ export const VARIANTS_FOR_MAP_TYPE: Readonly<Record<string, readonly string[]>> 
   percpu_array: ['percpu_array', 'array'],
   hash: ['hash'],
   lru_hash: ['lru_hash', 'hash'],
+  // htab_map_delete_elem() and bpf_for_each_hash_elem() serve the per-CPU hash too;
+  // htab_lru_map_delete_elem() the LRU ones (the same walk and unlink).
+  percpu_hash: ['percpu_hash', 'hash'],
+  lru_percpu_hash: ['lru_percpu_hash', 'lru_hash', 'hash'],
+  lpm_trie: ['lpm_trie'],
+  array_of_maps: ['array_of_maps'],
+  hash_of_maps: ['hash_of_maps'],
+  devmap: ['devmap'],
+  devmap_hash: ['devmap_hash'],
+  cpumap: ['cpumap'],
+  xskmap: ['xskmap'],
+  // queue_stack_map_push_elem() is both types' push.
+  queue: ['queue'],
+  stack: ['stack', 'queue'],
+  bloom_filter: ['bloom_filter'],
 };
 
 /** The map type r1 holds at `pc`: the nearest `lddw r1, map` before it in straight-line code. */
@@ -39,6 +54,16 @@ function mapTypeAt(loaded: LoadedProgram, pc: number): string | undefined {
   return undefined;
 }
 
+/**
+ * The map type of an inner map, for a call whose r1 comes from a map-in-map look-up
+ * rather than an lddw: the verifier knows it from the outer map's inner_map_meta; here
+ * it is the template's type when every map-in-map of the program has the same one.
+ */
+function innerMapType(loaded: LoadedProgram): string | undefined {
+  const types = new Set(loaded.program.maps.flatMap((m) => (m.inner ? [m.inner.type] : [])));
+  return types.size === 1 ? [...types][0] : undefined;
+}
+
 export function costForCall(loaded: LoadedProgram, pc: number, kind: 'helper' | 'kfunc', id: number): HelperCost {
   const file = loaded.program.source;
   const wantKind = kind === 'kfunc' ? 'kfunc' : INTERNAL_IDS.has(id) ? 'internal' : 'helper';
@@ -48,7 +73,7 @@ export function costForCall(loaded: LoadedProgram, pc: number, kind: 'helper' | 
   }
   const variantOf = (e: HelperCost): string | undefined => /\((\w+)\)$/.exec(e.name)?.[1];
   if (entries.length === 1 && variantOf(entries[0]) === undefined) return entries[0];
-  const mapType = mapTypeAt(loaded, pc);
+  const mapType = mapTypeAt(loaded, pc) ?? innerMapType(loaded);
   for (const v of mapType ? VARIANTS_FOR_MAP_TYPE[mapType] ?? [] : []) {
     const match = entries.find((e) => variantOf(e) === v);
     if (match) return match;

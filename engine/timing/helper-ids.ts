@@ -9,6 +9,7 @@ export const BPF_FUNC = {
   xdp_adjust_head: 44, probe_read_str: 45, xdp_adjust_meta: 54, xdp_adjust_tail: 65, fib_lookup: 69,
   get_current_cgroup_id: 80, probe_read_user: 112, probe_read_kernel: 113, probe_read_user_str: 114,
   probe_read_kernel_str: 115, jiffies64: 118, ktime_get_boot_ns: 125, ktime_get_coarse_ns: 160, snprintf: 165,
+  perf_event_output: 25, redirect_map: 51, map_push_elem: 87, map_pop_elem: 88, map_peek_elem: 89, for_each_map_elem: 164,
 } as const;
 
 /**

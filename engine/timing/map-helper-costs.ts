@@ -10,6 +10,7 @@ import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { BPF_FUNC } from './helper-ids.ts';
 import { a, abcond, acmp, aret, mrsPercpu, patchableEntry } from './kernel-ops-arm64.ts';
 import { fentryNop, k, kret } from './kernel-ops-x86.ts';
+import { MAP_TYPE_COSTS } from './map-type-costs.ts';
 import { X86_REG, type MachineOp } from './op-class.ts';
 
 const R = X86_REG;
@@ -301,4 +302,5 @@ export const MAP_HELPER_COSTS: readonly HelperCost[] = [
     unmeasured: `${IRQ}; the record copy is costed as 16 bytes whatever its size`,
     source: 'kernel/bpf/ringbuf.c bpf_ringbuf_output() → __bpf_ringbuf_reserve(), bpf_ringbuf_commit()',
   },
+  ...MAP_TYPE_COSTS,
 ];

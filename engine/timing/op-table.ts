@@ -50,6 +50,8 @@ export class OpTable {
   slotOps: Range[] = [];
   slotBody: Range[] = [];
   slotAfter: Range[] = [];
+  /** Per slot: what its callback helper runs around each callback (LoweredSlot.perCallback). */
+  slotPerCallback: Range[] = [];
   prologue: Range[] = [];
   entry: Range = { a: 0, b: 0 };
   callback: Range = { a: 0, b: 0 };
@@ -93,6 +95,7 @@ export function buildOpTable(lp: LoweredProgram, cpu: CpuModel): OpTable {
   }
   t.imageBytes = image;
   for (let pc = 0; pc < lp.slots.length; pc++) t.slotBody[pc] = add(lp.slots[pc].body, false);
+  t.slotPerCallback = lp.slots.map((s) => add(s.perCallback, false));
   t.entry = add(lp.entry, false);
   t.callback = add(lp.callbackCall, false);
   t.throwPerFrame = add(lp.throwPerFrame, false);

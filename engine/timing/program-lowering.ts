@@ -40,6 +40,9 @@ export interface LoweredSlot {
   extraCycles: number;
   /** The slot's ops contain the call instruction whose callee the executor then reports. */
   hasCallOp: boolean;
+  /** Kernel code a callback helper runs around each callback it makes (its cost's
+   * perUnit: bpf_for_each_map_elem's per-element loop), before the callback call. */
+  perCallback: MachineOp[];
 }
 
 export interface LoweredProgram {
@@ -186,7 +189,7 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
   const seenExit = new Set<number>();
   const slots: LoweredSlot[] = [];
   for (let pc = 0; pc < loaded.slots; pc++) {
-    const slot: LoweredSlot = { ops: [], body: [], after: [], extraCycles: 0, hasCallOp: false };
+    const slot: LoweredSlot = { ops: [], body: [], after: [], extraCycles: 0, hasCallOp: false, perCallback: [] };
     slots.push(slot);
     const spec = loaded.specs[pc];
     if (!spec) continue;
@@ -200,6 +203,7 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
       const extra = cost.extraCycles?.[cpu.id];
       if (extra) slot.extraCycles = extra.value;
       else if (extra === null || cost.unmeasured) unmeasured.push({ pc, text: `${cost.name}: ${cost.unmeasured ?? `no figure for ${cpu.id}`}` });
+      if (cost.kind === 'helper') slot.perCallback = withThunk((x86 ? cost.perUnit?.ops : cost.perUnitArm64?.ops) ?? [], cpu);
       const seq = inlineSequence(cost, pc, isa, arm64StackSize(fn.frame));
       const body = bodyFor(cost, isa);
       if (seq) {

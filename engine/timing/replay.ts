@@ -84,6 +84,7 @@ export abstract class OpReplay implements TimingModel {
         this.charge(target);
         return;
       case 'callback':
+        this.range(t.slotPerCallback[pc], -1, false);
         this.range(t.callback, -1, false);
         this.range(t.prologue[this.fnOf[target]], -1, false);
         this.charge(target);

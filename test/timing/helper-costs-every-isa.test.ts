@@ -9,25 +9,31 @@ import { PSEUDO } from '../../engine/isa/encoding.ts';
 import type { MapDef, MapType } from '../../engine/program.ts';
 import { lowerProgram } from '../../engine/timing/program-lowering.ts';
 import { BPF_FUNC } from '../../engine/timing/helper-costs.ts';
+import { helperAllowedOn } from '../../engine/exec/helpers/map-compat.ts';
+import { MAP_TYPE } from '../../engine/kernel/uapi.ts';
 import { alui, call, exit, lddw, movi, movr, prog, st } from '../exec/build.ts';
 
-const MAP_HELPERS: Record<number, MapType[]> = {
-  [BPF_FUNC.map_lookup_elem]: ['array', 'percpu_array', 'hash', 'lru_hash'],
-  [BPF_FUNC.map_update_elem]: ['array', 'percpu_array', 'hash', 'lru_hash'],
-  [BPF_FUNC.map_delete_elem]: ['array', 'percpu_array', 'hash', 'lru_hash'],
-  [BPF_FUNC.ringbuf_output]: ['ringbuf'],
-  [BPF_FUNC.tail_call]: ['prog_array'],
-};
+/** Every map type the executor has, and for each helper the map types the verifier lets
+ * a program pass it (engine/exec/helpers/map-compat.ts). */
+const ALL_MAP_TYPES = Object.keys(MAP_TYPE) as MapType[];
+const MAP_HELPERS: Record<number, MapType[]> = {};
+for (const id of defaultHelpers.keys()) {
+  const types = ALL_MAP_TYPES.filter((t) => helperAllowedOn(t, id));
+  if (types.length) MAP_HELPERS[id] = types;
+}
 
 function mapDef(type: MapType): MapDef {
   const ringbuf = type === 'ringbuf';
   return { name: type, type, keySize: ringbuf ? 0 : 4, valueSize: ringbuf ? 0 : 8, maxEntries: ringbuf ? 4096 : 4, flags: 0 };
 }
 
-/** `call id` with r1 = the map (when there is one) and r2..r4 set as a C caller would. */
+/** `call id` with the map in the register the helper takes it in (r1; r2 for
+ * bpf_perf_event_output, whose r1 is the context) and the other arguments set as a C
+ * caller would. */
 function caller(id: number, type?: MapType) {
   const setup = [st('stw', 10, -8, 0), st('stdw', 10, -16, 0), movr(2, 10), alui('add', 2, -8), movr(3, 10), alui('add', 3, -16), movi(4, 0)];
-  const r1 = type ? lddw(1, 0n, PSEUDO.LDDW_MAP_IDX) : [movi(1, 1)];
+  const mapReg = id === BPF_FUNC.perf_event_output ? 2 : 1;
+  const r1 = type ? [...(mapReg === 1 ? [] : [movi(1, 1)]), ...lddw(mapReg, 0n, PSEUDO.LDDW_MAP_IDX)] : [movi(1, 1)];
   return prog([...setup, ...r1, call(id), exit()], type ? [mapDef(type)] : [], `helper-${id}.s`);
 }
 

@@ -8,6 +8,9 @@ import { fibLookupHelpers } from './fib-lookup.ts';
 import { loopHelpers } from './loop.ts';
 import { mapHelpers } from './map-ops.ts';
 import { probeReadHelpers } from './probe-read.ts';
+import { forEachMapElemHelpers } from './for-each-map-elem.ts';
+import { perfEventOutputHelpers } from './perf-event-output.ts';
+import { redirectMapHelpers } from './redirect-map.ts';
 import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
 import { skbHelpers } from './skb.ts';
@@ -32,4 +35,7 @@ export const defaultHelpers: HelperRegistry = registry([
   ...fibLookupHelpers,
   ...skbHelpers,
   ...spinLockHelpers,
+  ...redirectMapHelpers,
+  ...perfEventOutputHelpers,
+  ...forEachMapElemHelpers,
 ]);

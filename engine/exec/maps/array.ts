@@ -53,4 +53,22 @@ export class ArrayMap implements BpfMap {
   delete(): number {
     return -ERRNO.EINVAL;
   }
+
+  /** The u32 indices bpf_for_each_array_elem() passes as keys (its own stack slot in the
+   * kernel): read-only, allocated on the first walk. */
+  private indexKeys = -1;
+
+  /** kernel/bpf/arraymap.c bpf_for_each_array_elem(): every index in order, this CPU's copy. */
+  forEach(cpu: number, visit: (keyOff: number, valueOff: number) => boolean): number {
+    if (this.indexKeys < 0) {
+      this.indexKeys = this.mem.alloc('map-value', `${this.def.name} keys`, 4 * this.def.maxEntries, false);
+      for (let i = 0; i < this.def.maxEntries; i++) this.mem.view.setUint32(this.indexKeys + 4 * i, i, true);
+    }
+    let n = 0;
+    for (let i = 0; i < this.def.maxEntries; i++) {
+      n++;
+      if (visit(this.indexKeys + 4 * i, this.valueAt(i, cpu))) break;
+    }
+    return n;
+  }
 }

@@ -7,7 +7,7 @@
 // LRU_HASH never fails with -E2BIG: a new key in a full map evicts the least recently
 // used element. The kernel's LRU is approximate (per-CPU lists, reference bits); this one
 // is exact (lookups and updates refresh an element), which matches it whenever the
-// kernel's lists are not under pressure from several CPUs.
+// kernel's lists are not under pressure from several CPUs. LRU_PERCPU_HASH is both.
 
 import type { MapDef } from '../../program.ts';
 import type { Memory } from '../memory.ts';
@@ -27,8 +27,8 @@ export class HashMap implements BpfMap {
     private readonly mem: Memory,
     cpus: number,
   ) {
-    this.cpus = def.type === 'percpu_hash' ? cpus : 1;
-    this.lru = def.type === 'lru_hash';
+    this.cpus = def.type === 'percpu_hash' || def.type === 'lru_percpu_hash' ? cpus : 1;
+    this.lru = def.type === 'lru_hash' || def.type === 'lru_percpu_hash';
     this.slots = new Int32Array(def.maxEntries * this.cpus);
     for (let i = 0; i < def.maxEntries; i++) {
       for (let c = 0; c < this.cpus; c++) {
@@ -97,5 +97,29 @@ export class HashMap implements BpfMap {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** Each slot's key bytes (the kernel's l->key), read-only to the program; allocated on
+   * the first walk, so maps never walked keep their layout. */
+  private keyStore = -1;
+
+  /**
+   * kernel/bpf/hashtab.c bpf_for_each_hash_elem(): every element present, this CPU's copy
+   * of per-CPU values. The kernel walks buckets (an order set by the random hash seed);
+   * this walks insertion order. Elements the callback deletes before they are reached
+   * are not visited, as in the kernel's RCU bucket walk.
+   */
+  forEach(cpu: number, visit: (keyOff: number, valueOff: number) => boolean): number {
+    const ks = this.def.keySize;
+    if (this.keyStore < 0) this.keyStore = this.mem.alloc('map-value', `${this.def.name} keys`, ks * this.def.maxEntries, false);
+    let n = 0;
+    for (const [k, slot] of [...this.index]) {
+      if (this.index.get(k) !== slot) continue;
+      const keyOff = this.keyStore + slot * ks;
+      for (let i = 0; i < ks; i++) this.mem.bytes[keyOff + i] = k.charCodeAt(i);
+      n++;
+      if (visit(keyOff, this.slots[slot * this.cpus + (this.cpus > 1 ? cpu : 0)])) break;
+    }
+    return n;
   }
 }

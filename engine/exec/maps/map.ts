@@ -15,6 +15,10 @@ export interface BpfMap {
   update(keyOff: number, valueOff: number, flags: number, cpu: number): number;
   /** 0 or -errno. */
   delete(keyOff: number): number;
+  /** bpf_for_each_map_elem: calls `visit` with each element's key and value (this CPU's
+   * copy for per-CPU maps) until it returns true; returns how many it visited. Absent on
+   * map types without map_for_each_callback. */
+  forEach?(cpu: number, visit: (keyOff: number, valueOff: number) => boolean): number;
 }
 
 export const BPF_ANY = 0;
