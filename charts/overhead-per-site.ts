@@ -169,7 +169,9 @@ function build(input: ChartInput): ChartOutcome {
     title: {
       text: finding ?? 'Exception-check overhead per call site',
       subtitle: provenanceLines(input.doc.provenance, [
-        'Bars: model cycles over strategy none per executed call site. Grey, right: +cycles of the entry sequence per invocation,',
+        rows.some((r) => r.entryLabel)
+          ? 'Bars: model cycles over strategy none per executed call site. Grey, right: +cycles of the entry sequence per invocation,'
+          : 'Bars: model cycles over strategy none per executed call site. This result does not record the entry sequences\' cost,',
         `which a strategy pays however few sites run. No throws, ${cpus} CPU${cpus === 1 ? '' : 's'}, seeds pooled; every cell has its own scale.`,
       ]),
     },

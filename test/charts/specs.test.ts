@@ -114,7 +114,7 @@ test('calibration kinds beyond call sites get one panel each, with their own uni
   const out = CHARTS.find((c) => c.name === 'model-vs-kernel')!.build({ ...full, calibration: { file: 'c.json', data: checked } });
   assert.ok('spec' in out);
   const spec = out.spec as unknown as { vconcat: { title?: { text: string } }[] };
-  assert.deepEqual(spec.vconcat.slice(1).map((p) => p.title?.text), ['throws: cycles/frame', 'helpers: cycles/site']);
+  assert.deepEqual(spec.vconcat.slice(1).map((p) => p.title?.text), ['throws: cycles/frame; 0 of 1 within target', 'helpers: cycles/site']);
   assert.match(await renderSvg(out.spec), /per frame/);
   assert.match(checkCalibration({ schema: 'bpfexc/calibration@2', sections: [{ rows: [{ kind: 'x', label: 'y', unit: 'z', model: 'no' }] }] }) as string, /sections\[0\]\.rows\[0\] needs/);
 });
