@@ -27,7 +27,9 @@ export interface DensityRow {
 export interface DensityData {
   rows: DensityRow[];
   cpus: number;
-  cliffs: Map<string, FrontEndCliff[]>;
+  /** Per CPU model: where the rewritten code outgrows the op cache or L1i, and whether
+   * the overhead jumps there (a cliff) or carries on as before. */
+  cliffs: Map<string, { found: FrontEndCliff[]; jumps: boolean }>;
   /** Strategies whose overhead is at or below 0 at every density (a log axis cannot
    * show them: the subtitle names them). */
   flat: string[];
@@ -49,11 +51,15 @@ export function densityRows({ doc }: ChartInput): DensityData {
   const cpus = Math.min(...sweep.map((r) => r.cpus));
   const here = sweep.filter((r) => r.cpus === cpus);
   const series = new Map<string, DensityRow[]>();
-  const cliffs = new Map<string, FrontEndCliff[]>();
+  const cliffs: DensityData['cliffs'] = new Map();
+  /** Call sites of the program at a density (params.callSites), else the density. */
+  const sitesAt = new Map<number, number>();
   const points: Map<string, SweepPoint[]> = new Map();
   for (const group of groupBy(here, (r) => [r.workload, r.cpuModel, r.strategy, callsPer100Insns(r)!]).values()) {
     const { workload, cpuModel, strategy } = group[0];
     const x = callsPer100Insns(group[0])!;
+    const calls = (group[0].params as { callSites?: unknown }).callSites;
+    sitesAt.set(x, typeof calls === 'number' && calls > 0 ? calls : x);
     const fronts = group.map(frontEndOf);
     if (fronts.every((f) => f !== undefined)) {
       const key = `${workload}/${cpuModel}`;
@@ -79,16 +85,34 @@ export function densityRows({ doc }: ChartInput): DensityData {
     const [workload, cpuModel] = key.split('/');
     const found = frontEndCliffs(pts);
     if (found.length === 0) continue;
-    cliffs.set(cpuModel, found);
-    // One mark per panel: the first structure outgrown; the label names both when the
-    // L1i follows at the same point.
     const first = found[0];
+    const jumps = jumpsAt(rows.filter((r) => r.workload === workload && r.cpuModel === cpuModel), first, sitesAt);
+    cliffs.set(cpuModel, { found, jumps });
+    // A mark only where the overhead jumps: elsewhere the front end takes the bigger
+    // image in its stride and the subtitle says so. The label names the L1i too.
+    if (!jumps) continue;
     const label = cliffLabel(cpuModel, first);
     const later = found.slice(1);
-    for (const c of later) label.push(c.at === first.at ? `and the L1i (${capacityOf(cpuModel, 'L1i')})` : `L1i (${capacityOf(cpuModel, 'L1i')}) from ${c.at}`);
+    for (const c of later) label.push(c.at === first.at ? `and the L1i (${capacityOf(cpuModel, 'L1i')})` : `L1i (${capacityOf(cpuModel, 'L1i')}) from ${Number(c.at.toPrecision(2))}`);
     rows.push({ kind: 'cliff', workload, cpuModel, strategy: '', callsPer100Insns: first.at, overheadPerInvocation: 0, label });
   }
   return { rows, cpus, cliffs, flat: [...flat].sort(compareStrategies), dropped };
+}
+
+/** Overhead that grows, from the point before the overflow to it, JUMP times more than
+ * the program's call sites do: more than the checks added, so the front end's. */
+const JUMP = 3;
+
+function jumpsAt(rows: readonly DensityRow[], cliff: FrontEndCliff, sitesAt: ReadonlyMap<number, number>): boolean {
+  const xs = [...new Set(rows.map((r) => r.callsPer100Insns))].sort((a, b) => a - b);
+  const prev = xs[xs.indexOf(cliff.at) - 1];
+  if (prev === undefined) return false;
+  const growth = sitesAt.get(cliff.at)! / sitesAt.get(prev)!;
+  return cliff.strategies.some(({ strategy }) => {
+    const a = rows.find((r) => r.strategy === strategy && r.callsPer100Insns === prev)?.overheadPerInvocation;
+    const b = rows.find((r) => r.strategy === strategy && r.callsPer100Insns === cliff.at)?.overheadPerInvocation;
+    return a !== undefined && b !== undefined && a > 0 && b / a >= JUMP * growth;
+  });
 }
 
 /** The finding, for the title: on the headline model, how call's overhead grows over
@@ -125,17 +149,20 @@ function build(input: ChartInput): ChartOutcome {
   const [yLo, yHi] = [10 ** Math.floor(Math.log10(Math.min(...ys))), 10 ** Math.ceil(Math.log10(Math.max(...ys)))];
   const decades: number[] = [];
   for (let v = yLo; v <= yHi * 1.001; v *= 10) decades.push(v);
-  const cliffModels = [...data.cliffs.entries()].map(([m, cs]) => `${m} from ${cs[0].at}`);
+  const at = (x: number) => String(Number(x.toPrecision(2)));
+  const cliffModels = [...data.cliffs.entries()].filter(([, c]) => c.jumps).map(([m, c]) => `${m}: ${c.found[0].structure} from ${at(c.found[0].at)}`);
+  const smooth = [...data.cliffs.entries()].filter(([, c]) => !c.jumps).map(([m, c]) => `${m} from ${at(c.found[0].at)}`);
   const notes = [
     `Model cycles per invocation over strategy none, both axes logarithmic; no throws, ${cpus} CPU${cpus === 1 ? '' : 's'}; seeds averaged.`,
     [
       data.flat.length ? `Not drawn: ${data.flat.join(', ')} (no overhead at any density without throws)` : '',
       data.dropped ? `${data.dropped} point${data.dropped === 1 ? '' : 's'} at or below 0 not drawn` : '',
-      cliffModels.length ? `Dashed: rewritten code outgrows the modelled front end (${cliffModels.join('; ')})` : '',
     ]
       .filter(Boolean)
       .join('. ') + '.',
-  ].filter((l) => l !== '.');
+    cliffModels.length ? `Dashed: the overhead jumps where the rewritten code outgrows the modelled front end (${cliffModels.join('; ')}).` : '',
+    smooth.length ? `Front end outgrown without a jump in cost: ${smooth.join('; ')}.` : '',
+  ].filter((l) => l !== '.' && l !== '');
   const panel = (models: string[], isa: string) => ({
     title: { text: isa, anchor: 'middle', fontSize: 13 },
     transform: [{ filter: { field: 'cpuModel', oneOf: models } }],
