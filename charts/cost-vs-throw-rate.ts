@@ -99,7 +99,10 @@ function build(input: ChartInput): ChartOutcome {
   const position = (p: number) => (xScale.type === 'symlog' ? Math.log1p(p / xScale.constant) : p);
   const [lo, hi] = [position(Math.min(...costRows.map((r) => r.throwRate))), position(Math.max(...costRows.map((r) => r.throwRate)))];
   for (const r of rows) if (r.kind === 'crossover') r.labelLeft = position(r.throwRate) > (lo + hi) / 2;
-  const rates = sortedUnique(costRows.map((r) => r.throwRate), (a, b) => a - b);
+  const allRates = sortedUnique(costRows.map((r) => r.throwRate), (a, b) => a - b);
+  // Ticks at 0 and the decades when there are more rates than a 220-px axis can label.
+  const decades = allRates.filter((p) => p === 0 || Math.abs(Math.log10(p) - Math.round(Math.log10(p))) < 1e-9);
+  const rates = allRates.length > 5 && decades.length >= 3 ? decades : allRates;
   const costs = costRows.map((r) => r.cost).filter((c) => c > 0);
   const logY = Math.max(...costs) / Math.min(...costs) >= 8;
   const yDomain = [Math.min(...costs) / 1.15, Math.max(...costs) * 1.15];

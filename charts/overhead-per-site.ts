@@ -130,6 +130,11 @@ function build(input: ChartInput): ChartOutcome {
   const workloads = [...new Set(rows.map((r) => r.workload))].sort();
   const groups = cpuGroups(rows.map((r) => r.cpuModel));
   const finding = siteOverheadFinding(overheads);
+  // Workload headers name how many call sites ran (aggregated rows counted by `sites`).
+  const sitesOf = new Map<string, number>();
+  for (const o of overheads) sitesOf.set(o.workload, Math.max(sitesOf.get(o.workload) ?? 0, o.sites));
+  const workloadLines = Object.fromEntries([...sitesOf].map(([w, n]) => [w, [w, `${n} call site${n === 1 ? '' : 's'}`]]));
+  const workloadExpr = `${JSON.stringify(workloadLines)}[datum.value] || datum.value`;
   // Header lines from the data; every model gets two, so the groups' headers line up.
   const headerLines = Object.fromEntries(rows.map((r) => [r.cpuModel, [...r.cpuModelLines, ''].slice(0, 2)]));
   const headerExpr = `${JSON.stringify(headerLines)}[datum.value] || datum.value`;
@@ -137,7 +142,7 @@ function build(input: ChartInput): ChartOutcome {
     title: { text: isa, anchor: 'middle', fontSize: 13 },
     transform: [{ filter: { field: 'cpuModel', oneOf: models } }],
     facet: {
-      row: { field: 'workload', type: 'nominal', title: null, sort: workloads, header: first ? { labelAngle: 0, labelAlign: 'left', labelFontSize: 12, labelLimit: 110 } : { labels: false } },
+      row: { field: 'workload', type: 'nominal', title: null, sort: workloads, header: first ? { labelAngle: 0, labelAlign: 'left', labelFontSize: 12, labelLimit: 110, labelExpr: workloadExpr } : { labels: false } },
       column: { field: 'cpuModel', type: 'nominal', title: null, sort: models, header: { labelExpr: headerExpr, labelFontSize: 12 } },
     },
     resolve: { scale: { x: 'independent' } },
