@@ -67,6 +67,11 @@ export interface CalibrationDocument {
   analogs: Set<string>;
   /** Rows of the kinds beyond `sites` (helpers, throws, sizes, programs), in file order. */
   kindRows: KindRow[];
+  /** Per calibration kind (sites included), rows judged against a target and how many
+   * met it, in file order. */
+  verdicts: { kind: string; judged: number; passed: number }[];
+  /** The timing model's CPU model the calibration compared with, when the file says. */
+  chosenModel?: string;
 }
 
 /** The calibration file as the chart sees it: its data, or why there is none. */
@@ -104,6 +109,7 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
     }
   }
   const kindRows: KindRow[] = [];
+  const verdicts: CalibrationDocument['verdicts'] = [];
   if (d.sections !== undefined && !Array.isArray(d.sections)) return 'sections is not an array';
   for (const [i, sec] of ((d.sections as unknown[]) ?? []).entries()) {
     const rows = obj(sec).rows;
@@ -113,6 +119,12 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
       if (!isStr(r?.kind) || !isStr(r?.label) || !isStr(r?.unit) || (m !== undefined && (!isNum(m.median) || !isNum(m.min) || !isNum(m.max))) || (r.model !== undefined && !isNum(r.model))) {
         return `sections[${i}].rows[${j}] needs kind, label, unit, and numeric measured {median, min, max} and model where present`;
       }
+      if (typeof r.pass === 'boolean') {
+        let v = verdicts.find((x) => x.kind === r.kind);
+        if (!v) verdicts.push((v = { kind: r.kind as string, judged: 0, passed: 0 }));
+        v.judged++;
+        if (r.pass) v.passed++;
+      }
       if (r.kind === 'sites') continue; // the sites panel reads measured/predicted
       kindRows.push({ kind: r.kind, label: r.label, unit: r.unit, ...(m ? { measured: { median: m.median as number, min: m.min as number, max: m.max as number } } : {}), ...(isNum(r.model) ? { model: r.model } : {}), ...(typeof r.pass === 'boolean' ? { pass: r.pass } : {}), ...(isStr(obj(r.cell).table) ? { table: obj(r.cell).table as string } : {}) });
     }
@@ -120,6 +132,7 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
   const kernelHost = obj(kernel.host);
   const hostCpu = [obj(obj(d.cpuModelChoice).host).label, obj(kernelHost.cpu).label].find(isStr);
   const kernelRelease = isStr(kernelHost.kernelRelease) ? kernelHost.kernelRelease : undefined;
+  const chosen = obj(d.cpuModelChoice).chosen;
   return {
     provenance: typeof d.provenance === 'object' && d.provenance !== null ? (d.provenance as Provenance) : undefined,
     ...(hostCpu ? { hostCpu } : {}),
@@ -129,6 +142,8 @@ export function checkCalibration(raw: unknown): CalibrationDocument | string {
     unavailable,
     analogs,
     kindRows,
+    verdicts,
+    ...(isStr(chosen) ? { chosenModel: chosen } : {}),
   };
 }
 

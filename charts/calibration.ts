@@ -34,6 +34,21 @@ export function calibrationRows(input: ChartInput): CalibrationRow[] {
   return rows;
 }
 
+/** The finding, for the title: the host, the model it was compared with, and how many
+ * rows met their target. */
+export function calibrationFinding(d: { hostCpu?: string; chosenModel?: string; verdicts: { judged: number; passed: number }[] }): string {
+  const judged = d.verdicts.reduce((n, v) => n + v.judged, 0);
+  const passed = d.verdicts.reduce((n, v) => n + v.passed, 0);
+  const model = d.chosenModel ? `${d.chosenModel} model` : 'Models';
+  const host = d.hostCpu ?? 'an unnamed host CPU';
+  return `${model} vs kernel on ${host}` + (judged ? `: ${passed} of ${judged} rows within target` : '');
+}
+
+function verdictOf(d: { verdicts: { kind: string; judged: number; passed: number }[] }, kind: string): string {
+  const v = d.verdicts.find((x) => x.kind === kind);
+  return v ? `, ${v.passed} of ${v.judged} within target` : '';
+}
+
 /** Which machine the bars are: a model is only comparable with the CPU it describes. */
 export function hostLine(d: { hostCpu?: string; kernelRelease?: string }): string {
   return `Kernel measured on ${d.hostCpu ?? 'a host CPU the file does not name'}${d.kernelRelease ? `, Linux ${d.kernelRelease}` : ''}`;
@@ -55,7 +70,7 @@ function build(input: ChartInput): ChartOutcome {
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: 'Model vs kernel: cycles per call site',
+      text: calibrationFinding(cal.data),
       subtitle: [
         hostLine(cal.data),
         ...provenanceLines(
@@ -68,7 +83,7 @@ function build(input: ChartInput): ChartOutcome {
     config: CONFIG,
     ...sitesAndKinds(cal.data.kindRows, colourRange, {
     data: { values: rows as unknown as Record<string, unknown>[] },
-    facet: { column: { field: 'sites', type: 'nominal', title: 'call-site kind' } },
+    facet: { column: { field: 'sites', type: 'nominal', title: `call-site kind${verdictOf(cal.data, 'sites').replace(', ', '; ')}` } },
     spec: {
       width: { step: 52 },
       height: 220,
@@ -108,6 +123,11 @@ type Panel = Record<string, unknown>;
 
 /** The sites panel alone, or stacked above one panel per further calibration kind (each
  * its own unit and scale): kernel bar with its min-max whisker, model point, per row. */
+const passCount = (rows: readonly KindRow[]): string => {
+  const judged = rows.filter((r) => r.pass !== undefined);
+  return judged.length ? `; ${judged.filter((r) => r.pass).length} of ${judged.length} within target` : '';
+};
+
 function sitesAndKinds(kindRows: readonly KindRow[], colourRange: string[], sites: Panel): Panel {
   if (kindRows.length === 0) return sites;
   const panelOf = (r: KindRow) => (r.table ? `${r.kind}, ${r.table}` : r.kind);
@@ -121,7 +141,7 @@ function sitesAndKinds(kindRows: readonly KindRow[], colourRange: string[], site
     const units = [...new Set(rows.map((r) => r.unit))].join(', ');
     const order = rows.map((r) => r.label);
     return {
-      title: { text: `${kind}: ${units}`, anchor: 'start' },
+      title: { text: `${kind}: ${units}${passCount(rows)}`, anchor: 'start', fontSize: 12 },
       data: { values },
       width: 520,
       height: { step: 14 },

@@ -46,3 +46,29 @@ export function findCrossover(unwind: readonly CostPoint[], checks: ReadonlyMap<
   }
   return undefined;
 }
+
+/** Why findCrossover found none, in a line a panel can carry: which side is cheaper at
+ * every measured rate, by how much at the end where they come closest. */
+export function noCrossoverReason(unwind: readonly CostPoint[], checks: ReadonlyMap<string, readonly CostPoint[]>): string | undefined {
+  const rates = [...unwind].sort((a, b) => a.throwRate - b.throwRate);
+  const at = rates.map((u) => {
+    let best: { name: string; cost: number } | undefined;
+    for (const [name, pts] of checks) {
+      const p = pts.find((q) => q.throwRate === u.throwRate);
+      if (p && (!best || p.cost < best.cost)) best = { name, cost: p.cost };
+    }
+    return best && { rate: u.throwRate, unwind: u.cost, best };
+  }).filter((x): x is NonNullable<typeof x> => x !== undefined);
+  if (at.length === 0) return undefined;
+  const rate = (p: number) => (p === 0 ? '0' : String(p));
+  const cyc = (v: number) => v.toFixed(1);
+  if (at.every((x) => x.unwind < x.best.cost)) {
+    const last = at[at.length - 1];
+    return `unwind is cheaper at every rate up to p = ${rate(last.rate)} (${cyc(last.unwind)} vs ${last.best.name} ${cyc(last.best.cost)})`;
+  }
+  if (at.every((x) => x.unwind >= x.best.cost)) {
+    const first = at[0];
+    return `${first.best.name} costs no more than unwind even at p = ${rate(first.rate)} (${cyc(first.best.cost)} vs ${cyc(first.unwind)})`;
+  }
+  return undefined;
+}

@@ -36,15 +36,22 @@ export function strategyScale(strategies: Iterable<string>): { domain: string[];
   return { domain, range };
 }
 
+/** Dash pattern and point shape per strategy, so lines that run together stay apart in
+ * greyscale print and for readers who do not tell the colours apart. */
+const DASHES: Record<string, number[]> = { call: [1, 0], stack: [6, 3], aux: [2, 2], percpu: [8, 3, 2, 3], unwind: [1, 0] };
+const SHAPES: Record<string, string> = { call: 'circle', stack: 'square', aux: 'triangle-up', percpu: 'diamond', unwind: 'cross' };
+export const dashOf = (s: string): number[] => DASHES[s] ?? [4, 4];
+export const shapeOf = (s: string): string => SHAPES[s] ?? 'circle';
+
 const MAX_SUBTITLE = 140;
 const clip = (s: string) => (s.length > MAX_SUBTITLE ? s.slice(0, MAX_SUBTITLE - 3) + '...' : s);
 
 /** Subtitle lines naming the code, the run and its date as the result file records them
  * (the charts carry no other time). */
-export function provenanceLines(p: Provenance, what: string): string[] {
+export function provenanceLines(p: Provenance, what: string | readonly string[]): string[] {
   const commit = typeof p.gitCommit === 'string' ? p.gitCommit.slice(0, 12) : 'unknown';
   return [
-    clip(what),
+    ...(typeof what === 'string' ? [what] : what).map(clip),
     clip(`bpfexc ${p.version}, commit ${commit}${p.gitDirty ? ' (dirty)' : ''}, node ${p.node}, ${p.createdAt}`),
     clip(`$ ${p.command}`),
   ];

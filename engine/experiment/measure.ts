@@ -38,11 +38,21 @@ export interface Measurement {
   insnsExecuted: number;
   /** JIT image bytes of the rewritten program on the CPU model's ISA. */
   codeBytes: CodeBytes;
+  /** Front-end events per measured invocation: where a program outgrows the op cache or
+   * the L1i, its cost per call site changes for reasons no call site's code explains. */
+  frontEnd: FrontEndCounts;
   caveats: readonly string[];
   /** The same, by slot of the rewritten program. */
   unmeasured: readonly UnmeasuredCost[];
   /** The executor that ran it (the instance's, so what was asked for reached it). */
   tier: ExecutionTier;
+}
+
+export interface FrontEndCounts {
+  /** Code windows fetched and decoded because the op cache did not hold them. */
+  decodedWindowsPerInvocation: number;
+  /** JIT image lines missed in the L1i. */
+  l1iMissesPerInvocation: number;
 }
 
 export interface MeasureOptions {
@@ -79,6 +89,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   }
   const warmupCycles = model.totalCycles();
   const warmByPc = model.cyclesByPc();
+  const warmStats = model.stats();
 
   const outcomes: InvocationOutcome[] = [];
   let insnsExecuted = 0;
@@ -92,6 +103,11 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   }
   const byPc = model.cyclesByPc();
   for (let i = 0; i < byPc.length; i++) byPc[i] = (byPc[i] - warmByPc[i]) / o.invocations;
+  const stats = model.stats();
+  const frontEnd = {
+    decodedWindowsPerInvocation: (stats.decodedWindows - warmStats.decodedWindows) / o.invocations,
+    l1iMissesPerInvocation: (stats.l1iMisses - warmStats.l1iMisses) / o.invocations,
+  };
   return {
     strategy: o.strategy,
     rewrite,
@@ -103,6 +119,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     worlds,
     insnsExecuted,
     codeBytes: jitCodeBytes(loaded, o.cpu, rewrite),
+    frontEnd,
     caveats: model.caveats,
     unmeasured: model.unmeasured,
     tier: instance.tier,

@@ -19,7 +19,7 @@ import type { CallSiteResult, RunRecord } from '../results/document.ts';
 import { SLOT_ENTRY, type RewriteResult } from '../strategies/index.ts';
 import type { UnmeasuredCost } from '../timing/program-lowering.ts';
 import { judgeCorrectness, type InvocationOutcome } from '../oracle/correctness.ts';
-import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type Measurement } from './measure.ts';
+import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type FrontEndCounts, type Measurement } from './measure.ts';
 import { validateSpec, type ExperimentSpec } from './spec.ts';
 import { applyThrowRate } from '../inputs/throw-knob.ts';
 import { cyclesBySite, resolveSites } from '../strategy-run.ts';
@@ -67,6 +67,8 @@ export interface ExperimentRunRecord extends RunRecord {
   returnThunk: string;
   sites: 'may-throw' | 'all-calls';
   warmupInvocations: number;
+  /** Op-cache and L1i misses per measured invocation (measure.ts FrontEndCounts). */
+  frontEnd?: FrontEndCounts;
   /** The workload's throw-rate variable, when it has one: throwRate is what it was set
    * to. correctness.throws counts the invocations that threw, knob or not. */
   throwKnob?: string;
@@ -200,6 +202,7 @@ function toRecord(
     returnThunk,
     sites,
     warmupInvocations: WARMUP_INVOCATIONS,
+    frontEnd: m.frontEnd,
     caveats: caveatSites.map(caveatLine),
     caveatSites,
   };

@@ -123,7 +123,7 @@ export class AdditiveModel extends OpReplay {
   }
 
   stats(): TimingStats {
-    return { ops: this.opsRun, branchMispredicts: 0, returnMispredicts: 0, l1dMisses: 0, l1iMisses: 0 };
+    return { ops: this.opsRun, branchMispredicts: 0, returnMispredicts: 0, l1dMisses: 0, l1iMisses: 0, decodedWindows: 0 };
   }
 }
 

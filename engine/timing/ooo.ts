@@ -345,6 +345,7 @@ export class OooModel extends OpReplay {
       returnMispredicts: this.returnMispredicts,
       l1dMisses: this.caches.l1d.misses,
       l1iMisses: this.caches.l1i.misses,
+      decodedWindows: this.fetch.decodedWindows,
     };
   }
 }

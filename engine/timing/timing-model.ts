@@ -18,6 +18,9 @@ export interface TimingStats {
   returnMispredicts: number;
   l1dMisses: number;
   l1iMisses: number;
+  /** Code windows fetched through the decoders because the op cache did not hold them
+   * (0 for a model without a front end). */
+  decodedWindows: number;
 }
 
 export interface TimingModel extends ExecObserver {

@@ -1,8 +1,10 @@
 // Opens charts/index.html in headless Chromium: the page must render the charts from
-// disk with no scripts. Skipped (with one line saying why) where Chromium is absent.
+// disk with no scripts, and at 1,200 px every chart must fit the page at its own size
+// (index.html shrinks a wider one, and its text with it) with no text under 9 px.
+// Skipped (with one line saying why) where Chromium is absent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -85,3 +87,68 @@ test('index.html renders in headless Chromium with every chart', { timeout: 120_
   // A blank page has one colour; the charts bring the strategy colours and antialiased text.
   assert.ok(distinctColours(readFileSync(shot)) > 20, 'screenshot looks blank');
 });
+
+/** Runs in the page (a test-only copy of index.html): every chart's drawn width, the
+ * width its SVG asks for, and the smallest text it draws in CSS pixels (font size times
+ * the scale the page drew the SVG at), written into the DOM for --dump-dom. */
+const MEASURE = `<script>
+const charts = [...document.querySelectorAll('section')].map((sec) => {
+  const svg = sec.querySelector('svg');
+  const drawn = svg.getBoundingClientRect().width;
+  const asked = parseFloat(svg.getAttribute('width'));
+  const scale = drawn / asked;
+  let smallest = Infinity, smallestText = '';
+  for (const t of svg.querySelectorAll('text')) {
+    if (!t.textContent.trim()) continue;
+    const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+    if (px < smallest) { smallest = px; smallestText = t.textContent.trim().slice(0, 40); }
+  }
+  return { name: sec.id, drawn, asked, smallest, smallestText };
+});
+const pre = document.createElement('pre');
+pre.id = 'measurements';
+pre.textContent = JSON.stringify({ page: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth, charts });
+document.body.appendChild(pre);
+</script>`;
+
+interface Measurements {
+  page: number;
+  scrollWidth: number;
+  charts: { name: string; drawn: number; asked: number; smallest: number; smallestText: string }[];
+}
+
+function measure(outDir: string): Measurements {
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8').replace('</body>', `${MEASURE}\n</body>`);
+  const copy = join(outDir, 'measure.html');
+  writeFileSync(copy, html);
+  const dom = chromium(['--window-size=1200,900', '--hide-scrollbars', '--dump-dom', `file://${copy}`]);
+  assert.equal(dom.status, 0, dom.stderr);
+  const m = /<pre id="measurements">(.*?)<\/pre>/s.exec(dom.stdout);
+  assert.ok(m, 'the measuring script wrote nothing');
+  return JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Measurements;
+}
+
+// The reference result has every sweep on every CPU model: the widest charts there are.
+const reference = new URL('../../results/reference/latest.json', import.meta.url).pathname;
+const referenceCalibration = new URL('../../results/reference/calibration/latest.json', import.meta.url).pathname;
+
+for (const [label, result, calibration] of [
+  ['the test fixtures', new URL('fixtures/full-result.json', import.meta.url).pathname, new URL('fixtures/calibration.json', import.meta.url).pathname],
+  ['the reference result', reference, referenceCalibration],
+] as const) {
+  test(`at 1,200 px every chart of ${label} fits the page at its own size, with no text under 9 px`, { timeout: 300_000 }, async (t) => {
+    if (!existsSync(CHROMIUM)) {
+      t.skip(`${CHROMIUM} not installed (Debian: apt-get install chromium)`);
+      return;
+    }
+    const out = join(root, `measure-${label.replace(/\W+/g, '-')}`);
+    const { skipped } = await renderCharts(result, { outDir: out, calibrationFile: calibration });
+    const m = measure(out);
+    assert.equal(m.charts.length, 6 - skipped.length, 'one measurement per chart drawn');
+    assert.ok(m.scrollWidth <= m.page, `the page scrolls sideways: ${m.scrollWidth} px in ${m.page}`);
+    for (const c of m.charts) {
+      assert.ok(c.asked <= c.drawn + 0.5, `${c.name} asks for ${c.asked} px and is shrunk to ${c.drawn.toFixed(0)}`);
+      assert.ok(c.smallest >= 9, `${c.name}: '${c.smallestText}' is drawn at ${c.smallest.toFixed(1)} px`);
+    }
+  });
+}

@@ -43,19 +43,28 @@ test('overhead chart draws one bar per strategy and CPU model, labelled', () => 
   const bars = markItems(s, 'rect').flat();
   assert.equal(bars.length, 10, '5 checking strategies x 2 CPU models');
   const texts = svgTexts(s);
-  for (const t of ['cycles per call site', 'CPU model', 'zen5', 'skylake', 'call', 'stack', 'aux', 'percpu', 'unwind', 'xdp-parse', '4.67']) {
+  assert.ok(texts.some((t) => /^xdp-parse\s+2 call sites$/.test(t)), 'the workload header counts its call sites');
+  for (const t of ['x86-64', 'zen5', 'skylake', 'call', 'stack', 'aux', 'percpu', 'unwind', '4.7']) {
     assert.ok(texts.includes(t), `text '${t}' missing`);
   }
+  // The title states the finding: the cheapest check on zen5, and call against it.
+  assert.ok(texts.includes('zen5: aux adds 1.7 cycles per call site; call 4.7 (2.8x)'), texts.join(' | '));
   assert.ok(!texts.includes('none'), 'the baseline is not a bar');
   assert.ok(texts.some((t) => t.includes('commit 0123456789ab (dirty)')), 'provenance in the subtitle');
 });
 
-test('density chart draws a line per strategy against calls per 100 instructions', () => {
+test('density chart draws a line per strategy with overhead against calls per 100 instructions, on log axes', () => {
   const s = svg('overhead-vs-density');
-  assert.equal(markItems(s, 'line').flat().length, 3);
-  assert.equal(markItems(s, 'symbol').flat().length, 12, '3 strategies x 4 densities');
+  // unwind adds nothing without throws: a log axis cannot draw 0, the subtitle says so.
+  assert.equal(markItems(s, 'line').flat().length, 2);
+  assert.equal(markItems(s, 'symbol').flat().length, 8, '2 strategies x 4 densities');
   const texts = svgTexts(s);
-  for (const t of ['call sites per 100 instructions', 'overhead cycles per invocation', 'call-density']) assert.ok(texts.includes(t), t);
+  for (const t of ['call sites per 100 instructions', 'overhead cycles per invocation', 'zen5: call costs 17.5 to 140 cycles/invocation from 5 to 40 sites per 100 insns']) assert.ok(texts.includes(t), t);
+  assert.ok(texts.some((t) => t.includes('Not drawn: unwind (no overhead at any density')), texts.join(' | '));
+  const spec = JSON.parse(readFileSync(join(outA, 'overhead-vs-density.vl.json'), 'utf8'));
+  const enc = spec.vconcat[0].spec.layer[0].encoding;
+  assert.equal(enc.x.scale.type, 'log');
+  assert.equal(enc.y.scale.type, 'log');
 });
 
 test('throw-rate chart marks the crossover with a dashed rule and its rate', () => {
@@ -65,15 +74,21 @@ test('throw-rate chart marks the crossover with a dashed rule and its rate', () 
   assert.match(rules[0], /stroke-dasharray/);
   const texts = svgTexts(s);
   assert.ok(texts.some((t) => /p = 0\.017/.test(t)), `crossover label missing: ${texts.join(' | ')}`);
-  assert.ok(texts.includes('throw rate (probability per invocation)'));
+  assert.ok(texts.includes('throw rate (per invocation)'));
+  assert.ok(texts.includes('A check beats unwinding above p = 0.017 (zen5)'), texts.join(' | '));
   assert.equal(markItems(s, 'line').flat().length, 3, 'call, stack, unwind');
+  // Lines that run together stay apart without colour: every strategy its own dash.
+  const dashes = markItems(s, 'line').flat().map((l) => /stroke-dasharray="([^"]*)"/.exec(l)?.[1] ?? 'solid');
+  assert.equal(new Set(dashes).size, 2, `call and unwind solid, stack dashed: ${dashes.join(' / ')}`);
 });
 
 test('correctness chart draws error bars per CPU count with counts', () => {
   const s = svg('correctness-vs-cpus');
   const texts = svgTexts(s);
   for (const t of ['errors per 1000 invocations', 'CPUs', '1', '2', '4', '8', '33']) assert.ok(texts.includes(t), t);
-  assert.equal(markItems(s, 'rect').flat().length, 18, 'one bar per strategy and CPU count measured');
+  // Only the workload and throw rate run at every CPU count are pooled, and named.
+  assert.equal(markItems(s, 'rect').flat().length, 16, 'one bar per strategy and CPU count of deep-assert at p = 0.1');
+  assert.ok(texts.includes('deep-assert, p = 0.1: percpu gets 33 invocations in 1000 wrong at 8 CPUs (from 2 on); call, stack, unwind none'), texts.join(' | '));
 });
 
 test('calibration chart shows kernel bars, spreads and model points', () => {

@@ -9,7 +9,7 @@ import { findCrossover } from '../../charts/crossover.ts';
 import { correctnessRows } from '../../charts/correctness-vs-cpus.ts';
 import { throwRateRows } from '../../charts/cost-vs-throw-rate.ts';
 import { densityRows } from '../../charts/overhead-vs-density.ts';
-import { siteOverheadRows } from '../../charts/overhead-per-site.ts';
+import { siteCount, siteOverheadRows, siteOverheads } from '../../charts/overhead-per-site.ts';
 import { parseResultDocument } from '../../engine/results/document.ts';
 import { renderSvg } from '../../charts/vega-render.ts';
 
@@ -36,10 +36,26 @@ test('overhead per call site is total overhead cycles over total call executions
   const { rows, cpus } = siteOverheadRows(full);
   assert.equal(cpus, 1);
   const call = rows.find((r) => r.workload === 'xdp-parse' && r.cpuModel === 'zen5' && r.strategy === 'call')!;
+  assert.equal(call.label, '4.7');
   // 14 cycles per invocation over 3 call executions per invocation
   assert.ok(Math.abs(call.overheadPerCallSite - 14 / 3) < 1e-9);
   assert.ok(!rows.some((r) => r.strategy === 'none'), 'the baseline is not drawn');
   assert.ok(!rows.some((r) => r.workload === 'call-density'), 'density-sweep runs are left to their own chart');
+});
+
+test('a callSites row standing for several sites counts as that many, weighted by its summed executions', () => {
+  const d = doc('full-result.json');
+  const run = d.runs.find((r) => r.workload === 'xdp-parse' && r.cpuModel === 'zen5' && r.strategy === 'call' && r.cpus === 1)!;
+  const before = siteOverheads(d.runs).overheads.find((o) => o.workload === 'xdp-parse' && o.cpuModel === 'zen5' && o.strategy === 'call')!;
+  // Three identical sites aggregated into one row (result@2): sums, and `sites`.
+  const [first, ...rest] = run.callSites;
+  run.callSites = [{ ...first, sites: 3, pcs: [first.pc, first.pc + 10, first.pc + 20], executions: first.executions * 3, overheadCycles: first.overheadCycles * 3 } as typeof first, ...rest];
+  const after = siteOverheads(d.runs).overheads.find((o) => o.workload === 'xdp-parse' && o.cpuModel === 'zen5' && o.strategy === 'call')!;
+  assert.equal(after.sites, before.sites + 2);
+  assert.equal(siteCount(run.callSites[0]), 3);
+  assert.equal(siteCount(rest[0]), 1);
+  const expected = run.callSites.reduce((n, s) => n + s.overheadCycles, 0) / run.callSites.reduce((n, s) => n + s.executions, 0);
+  assert.ok(Math.abs(after.overheadPerCallSite - expected) < 1e-12);
 });
 
 test('density rows come from params.callsPer100Insns', () => {
@@ -114,7 +130,7 @@ test('calibration kinds beyond call sites get one panel each, with their own uni
   const out = CHARTS.find((c) => c.name === 'model-vs-kernel')!.build({ ...full, calibration: { file: 'c.json', data: checked } });
   assert.ok('spec' in out);
   const spec = out.spec as unknown as { vconcat: { title?: { text: string } }[] };
-  assert.deepEqual(spec.vconcat.slice(1).map((p) => p.title?.text), ['throws: cycles/frame', 'helpers: cycles/site']);
+  assert.deepEqual(spec.vconcat.slice(1).map((p) => p.title?.text), ['throws: cycles/frame; 0 of 1 within target', 'helpers: cycles/site']);
   assert.match(await renderSvg(out.spec), /per frame/);
   assert.match(checkCalibration({ schema: 'bpfexc/calibration@2', sections: [{ rows: [{ kind: 'x', label: 'y', unit: 'z', model: 'no' }] }] }) as string, /sections\[0\]\.rows\[0\] needs/);
 });
