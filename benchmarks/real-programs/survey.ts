@@ -18,6 +18,7 @@ import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { programsWithInputs } from '../../engine/inputs/program-inputs.ts';
 import { BpfError } from '../../engine/errors.ts';
+import { readElf64, type ElfFile } from '../../engine/elf/elf64.ts';
 import { defaultHelpers, instantiate, loadProgram } from '../../engine/exec/index.ts';
 import { parseCpuModelList, parseStrategyList } from '../../engine/experiment/index.ts';
 import { openKernel, type KernelHandle } from '../../engine/kernel/bpf-syscall.ts';
@@ -172,7 +173,7 @@ async function surveyObject(obj: string, k: KernelHandle | undefined, bpftool: b
   const rows: Row[] = [];
   for (const { program, ctx } of programs) {
     const label = program.source.slice(obj.length + 1);
-    const verdict = k ? await refereeProgram(k, program, { ctx }) : undefined;
+    const verdict = k ? await refereeProgram(k, program, { ctx, object: elfOf(obj) }) : undefined;
     const tool = kv && 'byName' in kv ? kv.byName.get(program.name) : undefined;
     const viaTool = tool?.loadedOnly ? undefined : tool;
     const kernel: KernelSide = viaTool ?? (verdict ? fromReferee(verdict) : { runs: false, why: 'no kernel', via: 'bpfexc-bytes' });
@@ -286,4 +287,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.exit(1);
     },
   );
+}
+
+/** The object's ELF for the referee's func_info, or none where it does not parse. */
+function elfOf(obj: string): ElfFile | undefined {
+  try {
+    return readElf64(readFileSync(obj), obj);
+  } catch (e) {
+    if (e instanceof BpfError) return undefined;
+    throw e;
+  }
 }

@@ -120,6 +120,7 @@ export class ProgramInstance {
     for (let i = 0; i < Lay.MAX_MAPS; i++) {
       mem.addFixed('map-struct', `struct bpf_map #${i}`, Lay.MAP_STRUCT_OFFSET + i * Lay.MAP_STRUCT_SIZE, Lay.MAP_STRUCT_SIZE, false);
     }
+    mem.addFixed('kernel-data', 'kernel variables (__ksym externs)', Lay.KSYM_OFFSET, Lay.KSYM_SIZE, false);
     const kind = (this.ctxKind = contextKind(loaded.program.type));
     if (kind.kind === 'unrunnable') throw new BpfError('load', `cannot run a ${loaded.program.type} program: ${kind.reason}`, { file });
     if (kind.kind === 'xdp_md') mem.addFixed('context', 'struct xdp_md', Lay.XDP_MD_OFFSET, Lay.XDP_MD_SIZE, false);

@@ -15,6 +15,9 @@ import { FUNC_INFO_REC_SIZE, type FuncInfo } from '../kernel/func-info.ts';
 
 /** enum btf_func_linkage: BTF_FUNC_EXTERN. */
 const BTF_FUNC_EXTERN = 2;
+/** enum btf_var_linkage. */
+const BTF_VAR_GLOBAL_ALLOCATED = 1;
+const BTF_VAR_GLOBAL_EXTERN = 2;
 
 export function objectFuncInfo(elf: ElfFile, symbols: ReadonlyMap<number, string>): FuncInfo {
   const sec = elf.sections.find((s) => s.name === '.BTF');
@@ -51,10 +54,21 @@ function fixDatasecs(elf: ElfFile, bytes: Uint8Array): void {
     // prototypes also lack argument names). libbpf replaces them before loading; here each
     // becomes a typedef of its prototype, same size in the type section, referenced by nothing.
     if (t.kind === BTF_KIND.FUNC && vlen === BTF_FUNC_EXTERN) dv.setUint32(p + 4, (BTF_KIND.TYPEDEF << 24) >>> 0, true);
-    if (t.kind === BTF_KIND.DATASEC && t.name === '.ksyms' && vlen > 0) {
-      // No ELF section backs the extern declarations; libbpf rewrites their entries into
-      // dummy int variables. Here the entry becomes an anonymous struct of ints, which has
-      // the same size in the type section and which the kernel accepts.
+    // Extern variables (__kconfig, __ksym): the kernel accepts only static and allocated
+    // global VARs (btf_var_check_meta); libbpf marks them allocated
+    // (bpf_object__collect_externs sets BTF_VAR_GLOBAL_ALLOCATED).
+    // A typeless ksym (`extern const void sym __ksym`) has type void, which a VAR may not
+    // have: libbpf gives its dummy an int; so does this.
+    if (t.kind === BTF_KIND.VAR && dv.getUint32(p + 12, true) === BTF_VAR_GLOBAL_EXTERN) {
+      dv.setUint32(p + 12, BTF_VAR_GLOBAL_ALLOCATED, true);
+      const int = btf.types.find((x) => x.kind === BTF_KIND.INT && x.sizeOrType === 4);
+      if (int) dv.setUint32(p + 8, int.id, true);
+    }
+    if (t.kind === BTF_KIND.DATASEC && (t.name === '.ksyms' || t.name === '.kconfig') && vlen > 0) {
+      // No ELF section backs the extern declarations; libbpf rewrites .ksyms entries into
+      // dummy int variables and lays .kconfig out as its own map. Here the entry becomes an
+      // anonymous struct of ints, which has the same size in the type section and which
+      // the kernel accepts (the maps are created without BTF, so nothing refers to it).
       const int = btf.types.find((x) => x.kind === BTF_KIND.INT && x.sizeOrType === 4);
       if (!int) throw new BpfError('elf', 'the object BTF has no 4-byte int to stand in for its .ksyms entries', { file: elf.file });
       dv.setUint32(p, 0, true);

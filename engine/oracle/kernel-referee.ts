@@ -17,6 +17,8 @@ import { hex } from '../hex.ts';
 import type { Program } from '../program.ts';
 import { isRejected, type KernelHandle } from '../kernel/bpf-syscall.ts';
 import { callsKfuncs, resolveKfuncCalls } from '../kernel/kfunc-ids.ts';
+import type { ElfFile } from '../elf/elf64.ts';
+import { objectFuncInfo } from '../inputs/object-func-info.ts';
 import { OBJ_NAME_LEN, PACKET_PROG_TYPES, PROG_TYPE, type KernelProgType } from '../kernel/uapi.ts';
 
 /** How one program fared: ordered from best to worst, so a run's exit status is its
@@ -54,6 +56,10 @@ export interface RefereeOptions {
   maxInsns?: number;
   /** Verifier log lines shown when the kernel rejects the program. */
   logLines?: number;
+  /** The object the program was linked from. The kernel then gets the object's own BTF as
+   * the program's func_info, as libbpf loads it: the exception callback's real prototype
+   * and decl tags, and the local type ids bpf_obj_new needs. */
+  object?: ElfFile;
 }
 
 /** Headroom the kernel's copy-out may need past the input packet (bpf_xdp_adjust_tail
@@ -126,6 +132,18 @@ function firstDifference(a: Uint8Array, b: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** func_info from the program's object, or none where the object has no usable BTF (then
+ * the kernel load synthesises it, see kernel/func-info.ts). */
+function objectBtfFuncInfo(object: ElfFile | undefined, p: Program) {
+  if (!object || !p.symbols) return undefined;
+  try {
+    return objectFuncInfo(object, p.symbols);
+  } catch (e) {
+    if (e instanceof BpfError) return undefined;
+    throw e;
+  }
+}
+
 /** Loads `p` into the kernel, test-runs it on `opts.ctx` and compares with bpfexc's run
  * of the same bytes on the same input. Never throws for what the program or the kernel
  * does; BpfErrors become verdicts. */
@@ -149,7 +167,8 @@ export async function refereeProgram(k: KernelHandle, p: Program, opts: RefereeO
   }
   let loadedOrRejected;
   try {
-    loadedOrRejected = await k.load(insns, { progType: type, maps: p.maps, name: kernelProgramName(p), sleepable: p.sleepable });
+    const funcInfo = objectBtfFuncInfo(opts.object, p);
+    loadedOrRejected = await k.load(insns, { progType: type, maps: p.maps, name: kernelProgramName(p), sleepable: p.sleepable, ...(funcInfo ? { funcInfo } : {}), ...(p.exceptionCallback !== undefined ? { exceptionCallback: p.exceptionCallback } : {}) });
   } catch (e) {
     if (!(e instanceof BpfError)) throw e;
     return { ...base, outcome: 'kernel-cannot-run', reason: e.detail, line: `kernel cannot load this program: ${e.detail}` };

@@ -5,7 +5,7 @@
 import { cpuModelLabel } from '../cpus/mitigations.ts';
 import type { RunRecord } from '../results/document.ts';
 import { formatNumber } from '../results/text-table.ts';
-import type { ReportTable } from './report-model.ts';
+import type { ReportTable } from './report-table.ts';
 import { callsPer100Insns, compareStrategies, correctnessErrors, isSideRun, sortedUnique } from './run-metrics.ts';
 import { summaryRuns } from './summary-table.ts';
 

@@ -10,24 +10,9 @@ import type { HostCalibration } from './host-calibration.ts';
 import { readerNotes, reproductionLines } from './reader-context.ts';
 import { filterOptions, filterRuns, KINDS_OF, type ReportFilters } from './report-filters.ts';
 import { buildSummaryTable, cyclesPerSite, type SummaryTable } from './summary-table.ts';
+import type { ReportColumn, ReportTable } from './report-table.ts';
 
-interface ReportColumn {
-  key: string;
-  header: string;
-  align: 'left' | 'right';
-  meaning: string;
-  /** Kept in the same part as the column before it when a table is split. */
-  withPrevious?: boolean;
-}
-
-export interface ReportTable {
-  title: string;
-  columns: ReportColumn[];
-  /** Leading columns that identify a row (strategy and the varying run keys); a table
-   * too wide for its medium is split by the renderer, repeating these. */
-  keyColumns: number;
-  rows: string[][];
-}
+export type { ReportColumn, ReportTable } from './report-table.ts';
 
 export interface ReportModel {
   heading: string;

@@ -8,6 +8,7 @@
 import { CPU_MODELS } from '../cpus/index.ts';
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { SECTION_DEFS } from '../elf/section-types.ts';
+import { contextKind, contextStructName } from '../program-context.ts';
 import { defaultHelpers, defaultKfuncs } from '../exec/index.ts';
 import { INTERNAL_HELPER, KFUNC_ID } from '../isa/internal-ids.ts';
 import { MAP_TYPE, PROG_TYPE } from '../kernel/uapi.ts';
@@ -47,12 +48,16 @@ function modelsCell(ok: (cpu: CpuModel) => boolean): string {
 function programTypes(): Table {
   const byType = new Map<ProgramType, string[]>();
   for (const [prefix, type] of SECTION_DEFS) byType.set(type, [...(byType.get(type) ?? []), prefix]);
-  const rows = [...byType].map(([type, prefixes]) => [type, prefixes.map((p) => `\`${p}\``).join(' '), type in PROG_TYPE ? 'yes' : 'no']);
+  const rows = [...byType].map(([type, prefixes]) => {
+    const k = contextKind(type);
+    const ctx = k.kind === 'unrunnable' ? 'none: refused (see below)' : k.kind === 'bytes' && k.size ? `${contextStructName(type)}, ${k.size} zeroed bytes` : contextStructName(type);
+    return [type, prefixes.map((p) => `\`${p}\``).join(' '), ctx, type in PROG_TYPE ? 'yes' : 'no'];
+  });
   return {
     title: 'Program types',
-    head: ['type', 'ELF sections (libbpf names)', '`--referee kernel`'],
+    head: ['type', 'ELF sections (libbpf names)', 'r1 points at', '`--referee kernel`'],
     rows,
-    note: 'Sections may carry a `/target` (`tc/ingress`, `raw_tp/sys_enter`) and a `.s` suffix for sleepable programs (`fentry.s/...`). `--referee kernel` needs a type BPF_PROG_TEST_RUN can drive here.',
+    note: 'A trailing `+` takes a `/target` (`kprobe/do_unlinkat`, `raw_tp/sys_enter`); a `?` prefix (libbpf\'s no-autoload) is accepted on every section; `--type TYPE` forces a type. `struct xdp_md` and `struct __sk_buff` fields are converted as the verifier does (data, data_end, data_meta become packet pointers). `--referee kernel` needs a type BPF_PROG_TEST_RUN can drive here.',
   };
 }
 
@@ -135,13 +140,35 @@ function markdown(t: Table): string {
   return lines.join('\n');
 }
 
+/** Plain text at most 80 columns: each row as `first-cell  rest`, the rest wrapped under
+ * its own indent (a table of sections and helper lists cannot keep columns in 80). */
 function text(t: Table): string {
-  const plain = (s: string) => s.replace(/`/g, '');
-  const widths = t.head.map((h, i) => Math.max(plain(h).length, ...t.rows.map((r) => plain(r[i]).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? plain(c) : plain(c).padEnd(widths[i]))).join('  ');
-  const out = [t.title, '='.repeat(t.title.length), line(t.head), ...t.rows.map(line)];
-  if (t.note) out.push(plain(t.note));
+  const plain = (x: string) => x.replace(/`/g, '');
+  const first = Math.min(24, Math.max(...t.rows.map((r) => plain(r[0]).length)));
+  const indent = ' '.repeat(first + 2);
+  const out = [t.title, '='.repeat(t.title.length)];
+  wrap(t.head.slice(1).map(plain).join('  '), 80 - indent.length).forEach((l, i) => out.push((i === 0 ? plain(t.head[0]).padEnd(first) + '  ' : indent) + l));
+  for (const r of t.rows) {
+    const head = plain(r[0]);
+    const rest = r.slice(1).map(plain).join('  ');
+    const lead = head.length > first ? [head, ...wrap(rest, 80 - indent.length).map((l) => indent + l)] : wrap(rest, 80 - indent.length).map((l, i) => (i === 0 ? head.padEnd(first) + '  ' : indent) + l);
+    out.push(...lead);
+  }
+  if (t.note) out.push(...wrap(plain(t.note), 80));
   return out.join('\n');
+}
+
+function wrap(line: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const w of line.split(' ')) {
+    if (cur && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  out.push(cur);
+  return out;
 }
 
 /** The support tables as markdown (the README's section) or plain text. */

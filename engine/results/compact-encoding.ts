@@ -10,7 +10,7 @@
 //                   of its fields, for the runs that have it
 // parseResultDocument expands both, so every reader sees the object form; a document
 // without them (`bpfexc run --format json`, result@1) is read as it is.
-import type { CallSiteResult, RunRecord } from './document.ts';
+import type { CallSiteResult, RunRecord } from './result-record.ts';
 
 export const CALL_SITE_FIELDS = ['pc', 'kind', 'target', 'frame', 'executions', 'overheadCycles', 'rewrite', 'sites', 'pcs', 'rewrittenPc'] as const;
 

@@ -4,13 +4,20 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadBpfObject } from '../../engine/elf/bpf-object.ts';
+import { BpfError } from '../../engine/errors.ts';
+import { loadBpfObject, loadObjectProgram } from '../../engine/elf/bpf-object.ts';
 
 export const CORPUS_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const OBJ_DIR = join(CORPUS_DIR, 'obj');
 
 export interface CorpusEntry {
-  kernel: 'runs' | 'rejected';
+  /** runs: test-run with equal r0 and packet; rejected: the kernel's verifier refuses it
+   * and bpfexc refuses it at load or when the run reaches what the verifier refuses;
+   * untestable: the kernel has no BPF_PROG_TEST_RUN for the program's type. */
+  kernel: 'runs' | 'rejected' | 'untestable';
+  /** refuses: bpfexc refuses it too, when the run reaches what the kernel refuses (a
+   * throw holding a lock, ...) or at load for a type it cannot run. */
+  bpfexc?: 'refuses';
   r0?: number;
   packet?: string;
   mem?: string;
@@ -26,6 +33,8 @@ export interface CorpusProgram {
   section: string;
   entry: CorpusEntry;
   listed: boolean;
+  /** bpfexc's refusal at load, in the verifier's words (programs meant to be rejected). */
+  refusal?: string;
 }
 
 export function readManifest(): Record<string, CorpusEntry> {
@@ -45,10 +54,20 @@ export function corpusPrograms(): CorpusProgram[] {
   const out: CorpusProgram[] = [];
   for (const object of corpusObjects()) {
     const path = join(OBJ_DIR, object);
-    for (const p of loadBpfObject(readFileSync(path), path).programs) {
+    const bytes = readFileSync(path);
+    // Listed without the verifier's checks, so programs meant to be refused are listed too;
+    // each is then loaded as `bpfexc run --section` would, to learn whether bpfexc refuses it.
+    for (const p of loadBpfObject(bytes, path, { verifierChecks: false }).programs) {
       const section = p.source.slice(path.length + 1);
       const key = `${object}:${section}`;
-      out.push({ key, object, section, entry: manifest[key] ?? { kernel: 'runs' }, listed: key in manifest });
+      let refusal: string | undefined;
+      try {
+        loadObjectProgram(bytes, path, section);
+      } catch (e) {
+        if (!(e instanceof BpfError)) throw e;
+        refusal = e.message;
+      }
+      out.push({ key, object, section, entry: manifest[key] ?? { kernel: 'runs' }, listed: key in manifest, ...(refusal ? { refusal } : {}) });
     }
   }
   return out;

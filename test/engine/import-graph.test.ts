@@ -25,7 +25,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Bottom first. A folder (or top-level file) of engine/ may import from its own entry and
  * any entry below; folders that share an entry are peers and may not import each other. */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors.ts', 'program.ts', 'hex.ts', 'random.ts', 'isa'],
+  ['errors.ts', 'program.ts', 'hex.ts', 'random.ts', 'isa', 'stats'],
   ['program-context.ts'],
   ['asm', 'elf', 'kernel', 'entry-point.ts'],
   ['inputs', 'layout'],

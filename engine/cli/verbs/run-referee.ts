@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { readElf64 } from '../../elf/elf64.ts';
 // `bpfexc run --referee kernel <program>`: every program the argument names (all of an
 // object's programs unless --section picks one) run by bpfexc and by the running kernel on
 // the same input, one verdict line each (engine/oracle/kernel-referee.ts). The exit
@@ -68,7 +70,8 @@ export async function refereeRun(arg: string, o: RefereeRunOptions): Promise<num
   }
   const verdicts: RefereeVerdict[] = [];
   try {
-    for (const { program, ctx } of programs) verdicts.push(await refereeProgram(k, program, { ctx, seed: o.seed, maxInsns: o.maxInsns, tier: o.tier }));
+    const object = arg.toLowerCase().endsWith('.o') ? readElf64(readFileSync(arg), arg) : undefined;
+    for (const { program, ctx } of programs) verdicts.push(await refereeProgram(k, program, { ctx, seed: o.seed, maxInsns: o.maxInsns, tier: o.tier, ...(object ? { object } : {}) }));
   } finally {
     await k.close();
   }

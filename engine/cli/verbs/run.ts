@@ -303,6 +303,8 @@ function plainRun(input: ProgramInput, values: Values, tier: ExecutionTier): num
     if (log.dropped) lines.push(`trace_printk  (${log.dropped} more lines not kept)`);
   }
   if (res.redirect) lines.push(`redirect      ifindex ${res.redirect.ifindex}, flags ${hex(BigInt(res.redirect.flags))}`);
+  const viaMap = instance.state.redirect;
+  if (viaMap) lines.push(`redirect      ${viaMap.map}[${viaMap.index}] (bpf_redirect_map), flags ${hex(BigInt(viaMap.flags))}`);
   if (res.tunnelKey) {
     const tk = res.tunnelKey;
     lines.push(`tunnel key    id ${tk.tunnelId}, remote ${tk.remote.map((w) => hex(BigInt(w))).join(':')}${tk.ipv6 ? ' (IPv6)' : ''}, tos ${tk.tos}, ttl ${tk.ttl}`);
