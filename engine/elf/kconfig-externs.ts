@@ -97,10 +97,12 @@ export interface KernelFacts {
 
 let runningKernel: KernelFacts | undefined;
 
-/** The running kernel's release, config and features. The features follow from the
- * release where a probe would need a program load: bpf_get_attach_cookie exists since
- * 5.15, and x86-64/arm64 kernels since 4.17 enter syscalls through __<arch>_sys_*
- * wrappers (ARCH_HAS_SYSCALL_WRAPPER). */
+/** The running kernel's release, config and features. LINUX_HAS_BPF_COOKIE follows from
+ * the release where libbpf's probe would need a program load (bpf_get_attach_cookie
+ * exists since 5.15). LINUX_HAS_SYSCALL_WRAPPER is what libbpf's
+ * probe_kern_syscall_wrapper() finds: it sets it only when it can place a kprobe on
+ * __<arch>_sys_bpf, so a kernel without kprobe events (no kprobe PMU, no tracefs
+ * kprobe_events) reads 0 even though its syscalls go through wrappers. */
 export function runningKernelFacts(): KernelFacts {
   if (runningKernel) return runningKernel;
   const rel = release();
@@ -123,7 +125,7 @@ export function runningKernelFacts(): KernelFacts {
     release: rel,
     config,
     configSource,
-    features: { LINUX_HAS_BPF_COOKIE: v >= (5 << 16) + (15 << 8), LINUX_HAS_SYSCALL_WRAPPER: v >= (4 << 16) + (17 << 8) },
+    features: { LINUX_HAS_BPF_COOKIE: v >= (5 << 16) + (15 << 8), LINUX_HAS_SYSCALL_WRAPPER: v >= (4 << 16) + (17 << 8) && canPlaceSyscallKprobe() },
   };
   return runningKernel;
 }
@@ -224,4 +226,18 @@ export function kconfigValue(externs: KconfigExtern[], size: number, facts: Kern
     if (!e.weak) fail(`extern '${e.name}' (strong): not resolved`);
   }
   return { data, notices };
+}
+
+/** libbpf's probe_kern_syscall_wrapper(): a kprobe on __<arch>_sys_bpf can be created
+ * (the kprobe PMU or tracefs kprobe_events exists, and the symbol is in kallsyms). */
+function canPlaceSyscallKprobe(): boolean {
+  const prefix = process.arch === 'x64' ? 'x64' : process.arch === 'arm64' ? 'arm64' : undefined;
+  if (!prefix) return false;
+  const kprobes = ['/sys/bus/event_source/devices/kprobe/type', '/sys/kernel/tracing/kprobe_events', '/sys/kernel/debug/tracing/kprobe_events'].some((p) => existsSync(p));
+  if (!kprobes) return false;
+  try {
+    return readFileSync('/proc/kallsyms', 'utf8').includes(` __${prefix}_sys_bpf\n`);
+  } catch {
+    return false;
+  }
 }
