@@ -11,8 +11,10 @@ import { probeReadHelpers } from './probe-read.ts';
 import { forEachMapElemHelpers } from './for-each-map-elem.ts';
 import { perfEventOutputHelpers } from './perf-event-output.ts';
 import { redirectMapHelpers } from './redirect-map.ts';
+import { redirectNeighHelpers } from './redirect-neigh.ts';
 import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
+import { ringbufReserveHelpers } from './ringbuf-reserve.ts';
 import { skbHelpers } from './skb.ts';
 import { spinLockHelpers } from './spin-lock.ts';
 import { tailCallHelpers } from './tail-call.ts';
@@ -25,6 +27,7 @@ export const defaultHelpers: HelperRegistry = registry([
   ...taskHelpers,
   ...tailCallHelpers,
   ...ringbufHelpers,
+  ...ringbufReserveHelpers,
   ...loopHelpers,
   ...exceptionHelpers,
   ...currentTaskHelpers,
@@ -36,6 +39,7 @@ export const defaultHelpers: HelperRegistry = registry([
   ...skbHelpers,
   ...spinLockHelpers,
   ...redirectMapHelpers,
+  ...redirectNeighHelpers,
   ...perfEventOutputHelpers,
   ...forEachMapElemHelpers,
 ]);
