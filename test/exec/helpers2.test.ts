@@ -97,3 +97,26 @@ test('bpf_redirect_neigh records its target and next hop, and returns TC_ACT_SHO
   assert.equal(refused.r0, 2n * 16n + 2n);
   assert.equal(refused.redirect, undefined);
 });
+
+/** RFC 1071 checksum of big-endian 16-bit words (0 when the header's own checksum is right). */
+function onesComplement(bytes: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < bytes.length; i += 2) s += (bytes[i] << 8) | (bytes[i + 1] ?? 0);
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return ~s & 0xffff;
+}
+
+test('bpf_skb_ecn_set_ce marks an ECT IPv4 packet CE with a still-valid checksum and leaves a not-ECT one alone', () => {
+  const p = loadProgram(corpus('helpers2-ecn.o', 'ecn_set_ce'));
+  const plain = instantiate(p).run({ ctx: defaultPacket() });
+  assert.equal(plain.r0, 0n + 2n + 4n, 'not ECT: 0; after the program sets ECT(1): 1, and CE stays 1');
+  const ect = defaultPacket();
+  ect[15] = 0x01;
+  ect.fill(0, 24, 26);
+  const c = onesComplement(ect.subarray(14, 34));
+  ect.set([c >> 8, c & 0xff], 24);
+  const r = instantiate(p).run({ ctx: ect });
+  assert.equal(r.r0, 1n + 2n + 4n);
+  assert.equal(r.ctx[15], 0x03, 'tos carries CE');
+  assert.equal(onesComplement(r.ctx.subarray(14, 34)), 0, 'IPv4 header checksum still valid');
+});

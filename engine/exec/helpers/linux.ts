@@ -16,6 +16,7 @@ import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
 import { ringbufReserveHelpers } from './ringbuf-reserve.ts';
 import { skbHelpers } from './skb.ts';
+import { skbEcnHelpers } from './skb-ecn.ts';
 import { spinLockHelpers } from './spin-lock.ts';
 import { tailCallHelpers } from './tail-call.ts';
 import { taskHelpers } from './task.ts';
@@ -37,6 +38,7 @@ export const defaultHelpers: HelperRegistry = registry([
   ...csumHelpers,
   ...fibLookupHelpers,
   ...skbHelpers,
+  ...skbEcnHelpers,
   ...spinLockHelpers,
   ...redirectMapHelpers,
   ...redirectNeighHelpers,
