@@ -86,6 +86,7 @@ export const EXCLUDED_COST_ENTRIES: Readonly<Record<string, string>> = {
   bpf_ringbuf_discard: 'no calibration case written yet (a site needs a reserved record, as bpf_ringbuf_submit)',
   bpf_trace_vprintk: 'as bpf_trace_printk: every call writes a line into the host\'s trace ring buffer',
   bpf_skb_ecn_set_ce: 'no calibration case written yet; K sites on one packet would time the CE-already path after the first, not the priced ECT path that writes',
+  bpf_skb_change_proto: 'no calibration case written yet; K sites would alternate IPv4→IPv6 and back, two paths in one site count',
   bpf_redirect_neigh: 'no calibration case written yet; a tc test run of a redirecting program with a repeat count would need a target device the calibration host does not set up',
   bpf_throw: 'timed by the throws calibration (per-frame stack walk), not as a helper site',
   bpf_tail_call:

@@ -123,7 +123,7 @@ const memmoveArm64 = (): MachineOp[] => [a('call-direct', 'bl memmove', 0, [0, 1
 
 const COPY_NOTE = 'copies costed for 16 bytes; longer copies are undercounted';
 
-export const SKB_HELPER_COSTS: readonly HelperCost[] = [
+const SKB_HELPER_COSTS_BASE: readonly HelperCost[] = [
   {
     name: 'bpf_skb_load_bytes', id: 26, kind: 'helper',
     body: [fentryNop(), k('alu', 'cmp esi, 0x7fffffff', R.flags, [R.rsi]), k('branch-cond', 'ja .Lerr', undefined, [R.flags]), ...boundX86(), ...copy16X86('rdx', 'rax', R.rdx, R.rax), ...retZeroX86()],
@@ -224,8 +224,8 @@ export const SKB_HELPER_COSTS: readonly HelperCost[] = [
       k('load', 'movzx eax, word ptr [rdi + 0xb4]  ; skb->protocol', R.rax, [R.rdi], 'load', 'kernel', 2),
       k('alu', 'cmp ax, 0x8  ; htons(ETH_P_IP)', R.flags, [R.rax]),
       k('branch-cond', 'jne .Lipv6', undefined, [R.flags]),
-      k('load', 'movzx edx, word ptr [rdi + 0xc2]  ; skb->network_header', R.rdx, [R.rdi], 'load', 'kernel', 2),
-      k('load', 'mov rcx, qword ptr [rdi + 0xc8]  ; skb->head', R.rcx, [R.rdi], 'load', 'kernel', 8),
+      k('load', 'movzx edx, word ptr [rdi + 0xb6]  ; skb->network_header', R.rdx, [R.rdi], 'load', 'kernel', 2),
+      k('load', 'mov rcx, qword ptr [rdi + 0xc0]  ; skb->head', R.rcx, [R.rdi], 'load', 'kernel', 8),
       k('load', 'mov esi, dword ptr [rdi + 0xbc]  ; skb->tail', R.rsi, [R.rdi], 'load', 'kernel', 4),
       k('lea', 'lea r8, [rdx + 20]', R.r8, [R.rdx]),
       k('alu', 'cmp r8, rsi  ; header within the linear data', R.flags, [R.r8, R.rsi]),
@@ -247,8 +247,8 @@ export const SKB_HELPER_COSTS: readonly HelperCost[] = [
       a('load', 'ldrh w8, [x0, #0xb4]  ; skb->protocol', 8, [0], 'load', 'kernel', 2),
       acmp('cmp w8, #0x8  ; htons(ETH_P_IP)', [8]),
       abcond('b.ne .Lipv6'),
-      a('load', 'ldrh w9, [x0, #0xc2]  ; skb->network_header', 9, [0], 'load', 'kernel', 2),
-      a('load', 'ldr x10, [x0, #0xc8]  ; skb->head', 10, [0], 'load', 'kernel', 8),
+      a('load', 'ldrh w9, [x0, #0xb6]  ; skb->network_header', 9, [0], 'load', 'kernel', 2),
+      a('load', 'ldr x10, [x0, #0xc0]  ; skb->head', 10, [0], 'load', 'kernel', 8),
       a('load', 'ldr w11, [x0, #0xbc]  ; skb->tail', 11, [0], 'load', 'kernel', 4),
       a('alu', 'add x12, x9, #20', 12, [9]),
       acmp('cmp x12, x11  ; header within the linear data', [12, 11]),
@@ -381,5 +381,21 @@ export const SKB_HELPER_COSTS: readonly HelperCost[] = [
       ...retZeroArm64(),
     ],
     source: `net/core/filter.c bpf_skb_adjust_room() growing through bpf_skb_net_grow() / bpf_skb_net_hdr_push() (skb_cow_head() with headroom to spare, memmove of the MAC/L3 header, memset of the gap); ${COPY_NOTE}`,
+  },
+];
+
+/** bpf_skb_change_proto() takes bpf_skb_adjust_room()'s grow path: the same skb_cow(),
+ * skb_push() and memmove of the MAC header (bpf_skb_net_hdr_push() at the network header),
+ * so its entry reuses that body. */
+const ADJUST_ROOM = SKB_HELPER_COSTS_BASE.find((e) => e.name === 'bpf_skb_adjust_room');
+if (!ADJUST_ROOM) throw new Error('skb-helper-costs: bpf_skb_adjust_room has no entry');
+
+export const SKB_HELPER_COSTS: readonly HelperCost[] = [
+  ...SKB_HELPER_COSTS_BASE,
+  {
+    name: 'bpf_skb_change_proto', id: 31, kind: 'helper',
+    body: ADJUST_ROOM.body, bodyArm64: ADJUST_ROOM.bodyArm64,
+    unmeasured: 'priced as bpf_skb_adjust_room\'s grow path (IPv4→IPv6); the IPv6→IPv4 pop moves the same MAC header the other way',
+    source: 'net/core/filter.c bpf_skb_change_proto() → bpf_skb_proto_xlat(), bpf_skb_proto_4_to_6() → bpf_skb_net_hdr_push(), bpf_skb_proto_6_to_4() → bpf_skb_net_hdr_pop()',
   },
 ];

@@ -120,3 +120,15 @@ test('bpf_skb_ecn_set_ce marks an ECT IPv4 packet CE with a still-valid checksum
   assert.equal(r.ctx[15], 0x03, 'tos carries CE');
   assert.equal(onesComplement(r.ctx.subarray(14, 34)), 0, 'IPv4 header checksum still valid');
 });
+
+test('bpf_skb_change_proto grows the network header by 20 zero bytes for IPv6, shrinks it back for IPv4, and refuses flags and other protocols', () => {
+  const grow = instantiate(loadProgram(corpus('helpers2-change-proto.o', 'to_ipv6'))).run({ ctx: defaultPacket() });
+  assert.equal(grow.r0, 84n + 100n, 'returns 0, skb->len 84, skb->protocol ETH_P_IPV6');
+  const before = defaultPacket();
+  assert.deepEqual([...grow.ctx.subarray(0, 14)], [...before.subarray(0, 14)], 'the MAC header stays');
+  assert.deepEqual([...grow.ctx.subarray(14, 34)], new Array(20).fill(0), '20 zero bytes at the network header');
+  assert.deepEqual([...grow.ctx.subarray(34)], [...before.subarray(14)], 'the old network header follows');
+  const back = instantiate(loadProgram(corpus('helpers2-change-proto.o', 'round_trip'))).run({ ctx: defaultPacket() });
+  assert.equal(back.r0, 64n * 1000000n + 22n * 1000n + 524n, 'skb->len 64, -EINVAL, -ENOTSUPP');
+  assert.deepEqual([...back.ctx], [...defaultPacket()]);
+});
