@@ -20,7 +20,11 @@ export interface TunnelKey {
 
 export interface Redirect {
   ifindex: number;
+  /** ri->flags: the program's flags, or bpf_redirect_neigh's internal BPF_F_NEIGH (and
+   * BPF_F_NEXTHOP when it was given a next hop). */
   flags: number;
+  /** bpf_redirect_neigh's struct bpf_redir_neigh (20 bytes), when it was given one. */
+  nexthop?: number[];
 }
 
 export class PacketState {

@@ -552,6 +552,11 @@ export const GENERIC_HELPER_COSTS: readonly HelperCost[] = [
     source: 'kernel/trace/bpf_trace.c bpf_trace_printk() → kernel/bpf/helpers.c bpf_bprintf_prepare(), lib/vsprintf.c bstr_printf(), trace_bpf_trace_printk() (kernel/trace/ring_buffer.c reserve/commit)',
   },
   {
+    name: 'bpf_trace_vprintk', id: BPF_FUNC.trace_vprintk, kind: 'helper', body: TRACE_PRINTK, bodyArm64: A64.A64_TRACE_PRINTK,
+    unmeasured: `${PRINTF}; priced as bpf_trace_printk, whose path it shares (bpf_bprintf_prepare() reads the arguments from the array instead of registers); the trace ring-buffer write is costed as its reserve and commit bookkeeping`,
+    source: 'kernel/trace/bpf_trace.c bpf_trace_vprintk() → kernel/bpf/helpers.c bpf_bprintf_prepare(), lib/vsprintf.c bstr_printf(), trace_bpf_trace_printk()',
+  },
+  {
     name: 'bpf_snprintf', id: BPF_FUNC.snprintf, kind: 'helper', body: SNPRINTF, bodyArm64: A64.A64_SNPRINTF,
     unmeasured: PRINTF,
     source: 'kernel/bpf/helpers.c bpf_snprintf() → bpf_bprintf_prepare(), lib/vsprintf.c bstr_printf()',

@@ -10,6 +10,7 @@ export const BPF_FUNC = {
   get_current_cgroup_id: 80, probe_read_user: 112, probe_read_kernel: 113, probe_read_user_str: 114,
   probe_read_kernel_str: 115, jiffies64: 118, ktime_get_boot_ns: 125, ktime_get_coarse_ns: 160, snprintf: 165,
   perf_event_output: 25, redirect_map: 51, map_push_elem: 87, map_pop_elem: 88, map_peek_elem: 89, for_each_map_elem: 164,
+  ringbuf_reserve: 131, ringbuf_submit: 132, ringbuf_discard: 133, trace_vprintk: 177, redirect_neigh: 152, skb_ecn_set_ce: 97, skb_change_proto: 31,
 } as const;
 
 /**

@@ -271,6 +271,60 @@ const RINGBUF_OUTPUT_A64: MachineOp[] = [
   aret(),
 ];
 
+/**
+ * bpf_ringbuf_reserve(): the same __bpf_ringbuf_reserve() as bpf_ringbuf_output (lock,
+ * positions, header, release producer_pos), then the record's data address.
+ */
+const RINGBUF_RESERVE_X86: MachineOp[] = [
+  fentryNop(),
+  k('alu', 'test rdx, rdx  ; flags', R.flags, [R.rdx]),
+  k('branch-cond', 'jne .Lnull', undefined, [R.flags]),
+  ...RINGBUF_OUTPUT_X86.slice(3, 17),
+  k('lea', 'lea rax, [r10 + r9 + 0x3008]  ; the record\'s data', R.rax, [R.r10, R.r9]),
+  kret(),
+];
+
+const RINGBUF_RESERVE_A64: MachineOp[] = [
+  ...patchableEntry(),
+  a('branch-cond', 'cbnz x2, .Lnull', undefined, [2]),
+  ...RINGBUF_OUTPUT_A64.filter((op) => !op.text.startsWith('tst ')).slice(patchableEntry().length, patchableEntry().length + 11),
+  a('alu', 'add x0, x10, x12  ; the record\'s data', 0, [10, 12]),
+  aret(),
+];
+
+/**
+ * bpf_ringbuf_submit() and bpf_ringbuf_discard() → bpf_ringbuf_commit(): the header from
+ * the data pointer, the ring from its pg_off, xchg of the header (BUSY cleared, DISCARD
+ * set for a discard), and the consumer_pos check that decides the wake-up.
+ */
+const RINGBUF_COMMIT_X86: MachineOp[] = [
+  fentryNop(),
+  k('load', 'mov eax, dword ptr [rdi - 4]  ; hdr->pg_off', R.rax, [R.rdi], 'load', 'kernel', 4),
+  k('alu', 'shl rax, 12', R.rax, [R.rax]),
+  k('mov-reg', 'mov r10, rdi', R.r10, [R.rdi]),
+  k('alu', 'sub r10, rax  ; rb', R.r10, [R.r10, R.rax]),
+  k('load', 'mov edx, dword ptr [rdi - 8]  ; hdr->len', R.rdx, [R.rdi], 'load', 'kernel', 4),
+  k('alu', 'and edx, 0x3fffffff  ; clear BUSY (and set DISCARD for a discard)', R.rdx, [R.rdx]),
+  k('atomic-rmw', 'xchg dword ptr [rdi - 8], edx  ; commit', R.rdx, [R.rdi, R.rdx], 'rmw', 'kernel', 4),
+  k('load', 'mov r8, qword ptr [r10 + 0x1000]  ; consumer_pos', R.r8, [R.r10], 'load', 'kernel', 8),
+  k('alu', 'cmp r8, rdi', R.flags, [R.r8, R.rdi]),
+  k('branch-cond', 'je .Lwakeup', undefined, [R.flags]),
+  kret(),
+];
+
+const RINGBUF_COMMIT_A64: MachineOp[] = [
+  ...patchableEntry(),
+  a('load', 'ldur w8, [x0, #-4]  ; hdr->pg_off', 8, [0], 'load', 'kernel', 4),
+  a('alu', 'sub x10, x0, x8, lsl #12  ; rb', 10, [0, 8]),
+  a('load', 'ldur w2, [x0, #-8]  ; hdr->len', 2, [0], 'load', 'kernel', 4),
+  a('alu', 'and w2, w2, #0x3fffffff  ; clear BUSY (and set DISCARD for a discard)', 2, [2]),
+  a('atomic-rmw', 'swpal w2, w2, [x0, #-8]  ; commit', 2, [0, 2], 'rmw', 'kernel', 4),
+  a('load', 'ldar x8, [x11]  ; consumer_pos', 8, [11], 'load', 'kernel', 8),
+  acmp('cmp x8, x0', [8, 0]),
+  abcond('b.eq .Lwakeup'),
+  aret(),
+];
+
 const ARRAY_DELETE_X86 = [fentryNop(), k('mov-imm', 'mov eax, -22  ; -EINVAL', R.rax), kret()];
 const ARRAY_DELETE_A64 = [...patchableEntry(), a('mov-imm', 'mov w0, #-22  ; -EINVAL', 0), aret()];
 
@@ -301,6 +355,23 @@ export const MAP_HELPER_COSTS: readonly HelperCost[] = [
     body: RINGBUF_OUTPUT_X86, bodyArm64: RINGBUF_OUTPUT_A64,
     unmeasured: `${IRQ}; the record copy is costed as 16 bytes whatever its size`,
     source: 'kernel/bpf/ringbuf.c bpf_ringbuf_output() → __bpf_ringbuf_reserve(), bpf_ringbuf_commit()',
+  },
+  {
+    name: 'bpf_ringbuf_reserve', id: BPF_FUNC.ringbuf_reserve, kind: 'helper',
+    body: RINGBUF_RESERVE_X86, bodyArm64: RINGBUF_RESERVE_A64, unmeasured: IRQ,
+    source: 'kernel/bpf/ringbuf.c bpf_ringbuf_reserve() → __bpf_ringbuf_reserve()',
+  },
+  {
+    name: 'bpf_ringbuf_submit', id: BPF_FUNC.ringbuf_submit, kind: 'helper',
+    body: RINGBUF_COMMIT_X86, bodyArm64: RINGBUF_COMMIT_A64,
+    unmeasured: 'the consumer wake-up (irq_work_queue()) when the consumer has caught up is not priced',
+    source: 'kernel/bpf/ringbuf.c bpf_ringbuf_submit() → bpf_ringbuf_commit(sample, flags, false)',
+  },
+  {
+    name: 'bpf_ringbuf_discard', id: BPF_FUNC.ringbuf_discard, kind: 'helper',
+    body: RINGBUF_COMMIT_X86, bodyArm64: RINGBUF_COMMIT_A64,
+    unmeasured: 'the consumer wake-up (irq_work_queue()) when the consumer has caught up is not priced',
+    source: 'kernel/bpf/ringbuf.c bpf_ringbuf_discard() → bpf_ringbuf_commit(sample, flags, true): the same path, the DISCARD bit set',
   },
   ...MAP_TYPE_COSTS,
 ];

@@ -123,7 +123,7 @@ const memmoveArm64 = (): MachineOp[] => [a('call-direct', 'bl memmove', 0, [0, 1
 
 const COPY_NOTE = 'copies costed for 16 bytes; longer copies are undercounted';
 
-export const SKB_HELPER_COSTS: readonly HelperCost[] = [
+const SKB_HELPER_COSTS_BASE: readonly HelperCost[] = [
   {
     name: 'bpf_skb_load_bytes', id: 26, kind: 'helper',
     body: [fentryNop(), k('alu', 'cmp esi, 0x7fffffff', R.flags, [R.rsi]), k('branch-cond', 'ja .Lerr', undefined, [R.flags]), ...boundX86(), ...copy16X86('rdx', 'rax', R.rdx, R.rax), ...retZeroX86()],
@@ -218,6 +218,88 @@ export const SKB_HELPER_COSTS: readonly HelperCost[] = [
     source: 'net/core/filter.c bpf_redirect() (bpf_net_ctx_get_ri(): current->bpf_net_context, v6.11+)',
   },
   {
+    name: 'bpf_skb_ecn_set_ce', id: 97, kind: 'helper',
+    body: [
+      fentryNop(),
+      k('load', 'movzx eax, word ptr [rdi + 0xb4]  ; skb->protocol', R.rax, [R.rdi], 'load', 'kernel', 2),
+      k('alu', 'cmp ax, 0x8  ; htons(ETH_P_IP)', R.flags, [R.rax]),
+      k('branch-cond', 'jne .Lipv6', undefined, [R.flags]),
+      k('load', 'movzx edx, word ptr [rdi + 0xb6]  ; skb->network_header', R.rdx, [R.rdi], 'load', 'kernel', 2),
+      k('load', 'mov rcx, qword ptr [rdi + 0xc0]  ; skb->head', R.rcx, [R.rdi], 'load', 'kernel', 8),
+      k('load', 'mov esi, dword ptr [rdi + 0xbc]  ; skb->tail', R.rsi, [R.rdi], 'load', 'kernel', 4),
+      k('lea', 'lea r8, [rdx + 20]', R.r8, [R.rdx]),
+      k('alu', 'cmp r8, rsi  ; header within the linear data', R.flags, [R.r8, R.rsi]),
+      k('branch-cond', 'ja .Lzero', undefined, [R.flags]),
+      k('load', 'movzx r9d, byte ptr [rcx + rdx + 1]  ; iph->tos', R.r9, [R.rcx, R.rdx], 'load', 'kernel', 1),
+      k('lea', 'lea eax, [r9 + 1]', R.rax, [R.r9]),
+      k('alu', 'and eax, 3  ; ecn', R.rax, [R.rax]),
+      k('branch-cond', 'test al, 2 ; je .Lnot_ect', undefined, [R.rax]),
+      k('load', 'movzx r10d, word ptr [rcx + rdx + 10]  ; iph->check', R.r10, [R.rcx, R.rdx], 'load', 'kernel', 2),
+      k('alu', 'add r10d, check_add  ; csum16_add()', R.r10, [R.r10, R.rax]),
+      k('alu', 'adc r10w, 0', R.r10, [R.r10]),
+      k('store', 'mov word ptr [rcx + rdx + 10], r10w', undefined, [R.rcx, R.rdx, R.r10], 'store', 'kernel', 2),
+      k('store', 'or byte ptr [rcx + rdx + 1], 3  ; INET_ECN_CE', undefined, [R.rcx, R.rdx], 'store', 'kernel', 1),
+      k('mov-imm', 'mov eax, 1', R.rax, []),
+      kret(),
+    ],
+    bodyArm64: [
+      ...patchableEntry(),
+      a('load', 'ldrh w8, [x0, #0xb4]  ; skb->protocol', 8, [0], 'load', 'kernel', 2),
+      acmp('cmp w8, #0x8  ; htons(ETH_P_IP)', [8]),
+      abcond('b.ne .Lipv6'),
+      a('load', 'ldrh w9, [x0, #0xb6]  ; skb->network_header', 9, [0], 'load', 'kernel', 2),
+      a('load', 'ldr x10, [x0, #0xc0]  ; skb->head', 10, [0], 'load', 'kernel', 8),
+      a('load', 'ldr w11, [x0, #0xbc]  ; skb->tail', 11, [0], 'load', 'kernel', 4),
+      a('alu', 'add x12, x9, #20', 12, [9]),
+      acmp('cmp x12, x11  ; header within the linear data', [12, 11]),
+      abcond('b.hi .Lzero'),
+      a('alu', 'add x10, x10, x9  ; iph', 10, [10, 9]),
+      a('load', 'ldrb w13, [x10, #1]  ; iph->tos', 13, [10], 'load', 'kernel', 1),
+      a('alu', 'add w14, w13, #1', 14, [13]),
+      a('alu', 'and w14, w14, #3  ; ecn', 14, [14]),
+      a('branch-cond', 'tbz w14, #1, .Lnot_ect', undefined, [14]),
+      a('load', 'ldrh w15, [x10, #10]  ; iph->check', 15, [10], 'load', 'kernel', 2),
+      a('alu', 'add w15, w15, w16  ; csum16_add()', 15, [15, 16]),
+      a('alu', 'add w15, w15, w15, lsr #16', 15, [15]),
+      a('store', 'strh w15, [x10, #10]', undefined, [10, 15], 'store', 'kernel', 2),
+      a('alu', 'orr w13, w13, #3  ; INET_ECN_CE', 13, [13]),
+      a('store', 'strb w13, [x10, #1]', undefined, [10, 13], 'store', 'kernel', 1),
+      a('mov-imm', 'mov w0, #1', 0, []),
+      aret(),
+    ],
+    unmeasured: 'priced on the IPv4 ECT path (the one that writes); IPv6 rewrites the first header word instead, and the skb field offsets are the x86-64 6.18 layout\'s, used for both architectures',
+    source: 'net/core/filter.c bpf_skb_ecn_set_ce() → include/net/inet_ecn.h INET_ECN_set_ce(), IP_ECN_set_ce()',
+  },
+  {
+    name: 'bpf_redirect_neigh', id: 152, kind: 'helper',
+    body: [
+      fentryNop(),
+      k('alu', 'test rcx, rcx  ; flags', R.flags, [R.rcx]),
+      k('branch-cond', 'jne .Lshot', undefined, [R.flags]),
+      k('alu', 'test edx, edx  ; plen', R.flags, [R.rdx]),
+      k('branch-cond', 'jne .Lnexthop', undefined, [R.flags]),
+      k('gs-load', 'mov rax, qword ptr gs:[current_task]', R.rax, [], 'load', 'percpu-offset', 8),
+      k('load', 'mov rax, qword ptr [rax + 0x9a8]  ; current->bpf_net_context', R.rax, [R.rax], 'load', 'current', 8),
+      k('store', 'mov dword ptr [rax + 0x8], 0x10000  ; ri->flags = BPF_F_NEIGH', undefined, [R.rax], 'store', 'kernel', 4),
+      k('store', 'mov dword ptr [rax + 0xc], edi  ; ri->tgt_index', undefined, [R.rax, R.rdi], 'store', 'kernel', 4),
+      k('mov-imm', 'mov eax, 7  ; TC_ACT_REDIRECT', R.rax, []),
+      kret(),
+    ],
+    bodyArm64: [
+      ...patchableEntry(),
+      a('branch-cond', 'cbnz x3, .Lshot', undefined, [3]),
+      a('branch-cond', 'cbnz w2, .Lnexthop', undefined, [2]),
+      a('sysreg-read', 'mrs x8, sp_el0  ; current', 8, [], 'none', 'current'),
+      a('load', 'ldr x8, [x8, #0x9a8]  ; current->bpf_net_context', 8, [8], 'load', 'current', 8),
+      a('mov-imm', 'mov w9, #0x10000  ; BPF_F_NEIGH', 9, []),
+      a('store', 'stp w9, w0, [x8, #8]  ; ri->flags, ri->tgt_index', undefined, [8, 0, 9], 'store', 'kernel', 8),
+      a('mov-imm', 'mov w0, #7  ; TC_ACT_REDIRECT', 0, []),
+      aret(),
+    ],
+    unmeasured: 'priced without a next hop (plen 0); with one, the 20-byte struct bpf_redir_neigh is copied into ri->nh',
+    source: 'net/core/filter.c bpf_redirect_neigh() (bpf_net_ctx_get_ri(): current->bpf_net_context, v6.11+)',
+  },
+  {
     name: 'bpf_skb_change_tail', id: 38, kind: 'helper',
     body: [fentryNop(), k('alu', 'test rdx, rdx  ; flags', R.flags, [R.rdx]), k('branch-cond', 'jne .Linval', undefined, [R.flags]), ...writableX86(), k('load', 'mov eax, dword ptr [rdi + 0x70]  ; skb->len', R.rax, [R.rdi], 'load', 'kernel', 4), k('alu', 'cmp esi, eax', R.flags, [R.rsi, R.rax]), k('branch-cond', 'jb .Ltrim', undefined, [R.flags]), k('call-direct', 'call __skb_pad', R.rax, [R.rsp], 'store', 'stack', 8), ...copy16X86('rdi', 'rsi', R.rdi, R.rsi), kret(), ...dataPointersX86(), ...retZeroX86()],
     bodyArm64: [...patchableEntry(), a('branch-cond', 'cbnz x2, .Linval', undefined, [2]), ...writableArm64(), a('load', 'ldr w8, [x0, #0x70]  ; skb->len', 8, [0], 'load', 'kernel', 4), acmp('cmp w1, w8', [1, 8]), abcond('b.lo .Ltrim'), a('call-direct', 'bl __skb_pad', 0, [0, 1]), ...copy16Arm64(0, 1), aret(), ...dataPointersArm64(), ...retZeroArm64()],
@@ -299,5 +381,21 @@ export const SKB_HELPER_COSTS: readonly HelperCost[] = [
       ...retZeroArm64(),
     ],
     source: `net/core/filter.c bpf_skb_adjust_room() growing through bpf_skb_net_grow() / bpf_skb_net_hdr_push() (skb_cow_head() with headroom to spare, memmove of the MAC/L3 header, memset of the gap); ${COPY_NOTE}`,
+  },
+];
+
+/** bpf_skb_change_proto() takes bpf_skb_adjust_room()'s grow path: the same skb_cow(),
+ * skb_push() and memmove of the MAC header (bpf_skb_net_hdr_push() at the network header),
+ * so its entry reuses that body. */
+const ADJUST_ROOM = SKB_HELPER_COSTS_BASE.find((e) => e.name === 'bpf_skb_adjust_room');
+if (!ADJUST_ROOM) throw new Error('skb-helper-costs: bpf_skb_adjust_room has no entry');
+
+export const SKB_HELPER_COSTS: readonly HelperCost[] = [
+  ...SKB_HELPER_COSTS_BASE,
+  {
+    name: 'bpf_skb_change_proto', id: 31, kind: 'helper',
+    body: ADJUST_ROOM.body, bodyArm64: ADJUST_ROOM.bodyArm64,
+    unmeasured: 'priced as bpf_skb_adjust_room\'s grow path (IPv4→IPv6); the IPv6→IPv4 pop moves the same MAC header the other way',
+    source: 'net/core/filter.c bpf_skb_change_proto() → bpf_skb_proto_xlat(), bpf_skb_proto_4_to_6() → bpf_skb_net_hdr_push(), bpf_skb_proto_6_to_4() → bpf_skb_net_hdr_pop()',
   },
 ];

@@ -11,9 +11,12 @@ import { probeReadHelpers } from './probe-read.ts';
 import { forEachMapElemHelpers } from './for-each-map-elem.ts';
 import { perfEventOutputHelpers } from './perf-event-output.ts';
 import { redirectMapHelpers } from './redirect-map.ts';
+import { redirectNeighHelpers } from './redirect-neigh.ts';
 import { registry, type HelperRegistry } from './registry.ts';
 import { ringbufHelpers } from './ringbuf.ts';
+import { ringbufReserveHelpers } from './ringbuf-reserve.ts';
 import { skbHelpers } from './skb.ts';
+import { skbEcnHelpers } from './skb-ecn.ts';
 import { spinLockHelpers } from './spin-lock.ts';
 import { tailCallHelpers } from './tail-call.ts';
 import { taskHelpers } from './task.ts';
@@ -25,6 +28,7 @@ export const defaultHelpers: HelperRegistry = registry([
   ...taskHelpers,
   ...tailCallHelpers,
   ...ringbufHelpers,
+  ...ringbufReserveHelpers,
   ...loopHelpers,
   ...exceptionHelpers,
   ...currentTaskHelpers,
@@ -34,8 +38,10 @@ export const defaultHelpers: HelperRegistry = registry([
   ...csumHelpers,
   ...fibLookupHelpers,
   ...skbHelpers,
+  ...skbEcnHelpers,
   ...spinLockHelpers,
   ...redirectMapHelpers,
+  ...redirectNeighHelpers,
   ...perfEventOutputHelpers,
   ...forEachMapElemHelpers,
 ]);

@@ -336,6 +336,33 @@ function skbAdjustRoom(env: HelperEnv): void {
   ret(env, 0);
 }
 
+/** bpf_skb_change_proto(skb, proto, flags): net/core/filter.c bpf_skb_proto_xlat().
+ * IPv4→IPv6 (bpf_skb_proto_4_to_6) inserts 20 zero bytes at the network header
+ * (bpf_skb_net_hdr_push at skb_mac_header_len()), IPv6→IPv4 (bpf_skb_proto_6_to_4)
+ * removes the 20 there (bpf_skb_net_hdr_pop, -ENOMEM when the packet is shorter); both
+ * set skb->protocol and clear skb->hash. The headers themselves are the program's to
+ * write. Any flag: -EINVAL; any other pair of protocols: -ENOTSUPP. */
+function skbChangeProto(env: HelperEnv): void {
+  const p = skbOf(env, 'bpf_skb_change_proto');
+  // The helper's proto argument is a __be16: the upper bits of the register are dropped.
+  const to = Number(env.arg(2) & 0xffffn);
+  if (env.arg(3) !== 0n) return ret(env, -EINVAL);
+  const v = env.mem.view;
+  const from = v.getUint32(p.structAt + SKB.protocol, true);
+  const lenDiff = 40 - 20;
+  if (from === ETH_P_IP_BE && to === ETH_P_IPV6_BE) {
+    const full = overCapacity(env, p, lenDiff);
+    if (full) env.fault(`bpf_skb_change_proto: ${full}`);
+    resizeAt(env, p, p.netOffset, lenDiff);
+  } else if (from === ETH_P_IPV6_BE && to === ETH_P_IP_BE) {
+    if (p.netOffset + lenDiff > skbLen(env)) return ret(env, -ENOMEM);
+    resizeAt(env, p, p.netOffset, -lenDiff);
+  } else return ret(env, -ENOTSUPP);
+  v.setUint32(p.structAt + SKB.protocol, to, true);
+  v.setUint32(p.structAt + SKB.hash, 0, true);
+  ret(env, 0);
+}
+
 /** bpf_skb_change_tail(skb, new_len, flags): trims, or grows with zeros. */
 function skbChangeTail(env: HelperEnv): void {
   const p = skbOf(env, 'bpf_skb_change_tail');
@@ -383,6 +410,7 @@ export const SKB_HELPER_IDS = {
   skb_pull_data: 39,
   skb_change_head: 43,
   skb_adjust_room: 50,
+  skb_change_proto: 31,
 } as const;
 
 export const skbHelpers: HelperDef[] = [
@@ -396,4 +424,5 @@ export const skbHelpers: HelperDef[] = [
   { id: SKB_HELPER_IDS.skb_pull_data, name: 'bpf_skb_pull_data', fn: skbPullData },
   { id: SKB_HELPER_IDS.skb_change_head, name: 'bpf_skb_change_head', fn: skbChangeHead },
   { id: SKB_HELPER_IDS.skb_adjust_room, name: 'bpf_skb_adjust_room', fn: skbAdjustRoom },
+  { id: SKB_HELPER_IDS.skb_change_proto, name: 'bpf_skb_change_proto', fn: skbChangeProto },
 ];

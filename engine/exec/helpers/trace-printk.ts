@@ -1,4 +1,4 @@
-// bpf_trace_printk (6) and bpf_snprintf (165): the kernel's restricted printf, as
+// bpf_trace_printk (6), bpf_trace_vprintk (177) and bpf_snprintf (165): the kernel's restricted printf, as
 // kernel/bpf/helpers.c bpf_bprintf_prepare() checks the format and gathers the arguments
 // (strings and IP addresses copied out of memory with the *_nofault readers) and
 // lib/vsprintf.c bstr_printf() formats them.
@@ -250,6 +250,35 @@ export const tracePrintkHelpers: HelperDef[] = [
       const nul = fmt.indexOf(0);
       if (nul < 0) return returnInt(env, -ERRNO.EINVAL);
       const pieces = prepareFormat(env.mem, fmt.subarray(0, nul), registerArgs(env).slice(0, MAX_TRACE_PRINTK_VARARGS));
+      if (typeof pieces === 'number') return returnInt(env, pieces);
+      const text = renderPieces(pieces);
+      const log = traceLog(env.state);
+      if (log.lines.length < TRACE_LOG_LIMIT) log.lines.push(text.slice(0, MAX_BPRINTF_BUF - 1));
+      else log.dropped++;
+      returnInt(env, text.length);
+    },
+  },
+  {
+    // kernel/trace/bpf_trace.c bpf_trace_vprintk(fmt, fmt_size, args, data_len): as
+    // bpf_trace_printk, with up to twelve u64 arguments in an array; data_len must be a
+    // multiple of 8 (and args non-NULL when it is not 0), else -EINVAL.
+    id: 177,
+    name: 'bpf_trace_vprintk',
+    fn: (env) => {
+      const dataLen = env.L[4] >>> 0;
+      const argsNull = env.L[3] === 0 && env.H[3] === 0;
+      if (env.H[4] !== 0 || dataLen % 8 || dataLen > MAX_BPRINTF_VARARGS * 8 || (dataLen && argsNull)) return returnInt(env, -ERRNO.EINVAL);
+      const args: bigint[] = [];
+      if (dataLen) {
+        const a = env.pointer(3, dataLen, false);
+        for (let i = 0; i < dataLen; i += 8) args.push(env.mem.view.getBigUint64(a + i, true));
+      }
+      const size = env.L[2] >>> 0;
+      const at = env.pointer(1, size, false);
+      const fmt = env.mem.bytes.subarray(at, at + size);
+      const nul = fmt.indexOf(0);
+      if (nul < 0) return returnInt(env, -ERRNO.EINVAL);
+      const pieces = prepareFormat(env.mem, fmt.subarray(0, nul), args);
       if (typeof pieces === 'number') return returnInt(env, pieces);
       const text = renderPieces(pieces);
       const log = traceLog(env.state);
