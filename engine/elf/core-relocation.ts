@@ -9,7 +9,7 @@
 // kernel's verifier accepts only in dead code (bpf_core_poison_insn).
 
 import { BpfError } from '../errors.ts';
-import { BTF_INT, BTF_KIND, type Btf, type BtfType } from './btf.ts';
+import { BTF_INT, BTF_KIND, btfSizeOf, type Btf, type BtfType } from './btf.ts';
 import { CORE_RELO_KIND, type CoreRelo } from './btf-ext.ts';
 
 /** The imm of a poisoned instruction: "bad relo" (relo_core.c bpf_core_poison_insn). */
@@ -70,25 +70,13 @@ function skip(btf: Btf, id: number): BtfType {
   return t;
 }
 
-/** btf__resolve_size. */
-function resolveSize(btf: Btf, id: number, depth = 0): number {
-  if (depth > MAX_DEPTH) throw new ReloError(`type [${id}] nests too deeply to size`);
-  const t = skip(btf, id);
-  switch (t.kind) {
-    case BTF_KIND.INT:
-    case BTF_KIND.ENUM:
-    case BTF_KIND.ENUM64:
-    case BTF_KIND.STRUCT:
-    case BTF_KIND.UNION:
-    case BTF_KIND.FLOAT:
-    case BTF_KIND.DATASEC:
-      return t.sizeOrType;
-    case BTF_KIND.PTR:
-      return 8;
-    case BTF_KIND.ARRAY:
-      return t.array!.nelems * resolveSize(btf, t.array!.type, depth + 1);
-    default:
-      throw new ReloError(`type [${t.id}] of kind ${t.kind} has no size`);
+/** btf__resolve_size (btf.ts btfSizeOf), failing as a relocation does. */
+function resolveSize(btf: Btf, id: number): number {
+  try {
+    return btfSizeOf(btf, id, 'target BTF');
+  } catch (e) {
+    if (e instanceof BpfError) throw new ReloError(e.detail);
+    throw e;
   }
 }
 

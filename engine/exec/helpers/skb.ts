@@ -145,23 +145,25 @@ function l3CsumReplace(env: HelperEnv): void {
   if (bad !== undefined) return ret(env, bad);
   const at = env.pktStart + offset;
   const sum = env.mem.view.getUint16(at, true);
-  let next: number;
-  switch (Number(flags) & BPF_F_HDR_FIELD_MASK) {
-    case 0:
-      if (env.arg(3) !== 0n) return ret(env, -EINVAL);
-      next = csumReplaceByDiff(sum, to);
-      break;
-    case 2:
-      next = csumReplace2(sum, from, to);
-      break;
-    case 4:
-      next = csumReplace4(sum, from, to);
-      break;
-    default:
-      return ret(env, -EINVAL);
-  }
+  const next = replacedCsum(env, sum, from, to, Number(flags) & BPF_F_HDR_FIELD_MASK);
+  if (next === undefined) return ret(env, -EINVAL);
   env.mem.view.setUint16(at, next, true);
   ret(env, 0);
+}
+
+/** The checksum with `from` replaced by `to` in a field of `size` bytes (2, 4), or with
+ * the diff `to` folded in (size 0, where `from` must be 0); undefined for other sizes. */
+function replacedCsum(env: HelperEnv, sum: number, from: number, to: number, size: number): number | undefined {
+  switch (size) {
+    case 0:
+      return env.arg(3) !== 0n ? undefined : csumReplaceByDiff(sum, to);
+    case 2:
+      return csumReplace2(sum, from, to);
+    case 4:
+      return csumReplace4(sum, from, to);
+    default:
+      return undefined;
+  }
 }
 
 /** bpf_l4_csum_replace(skb, offset, from, to, flags): inet_proto_csum_replace*, which
@@ -180,21 +182,8 @@ function l4CsumReplace(env: HelperEnv): void {
   const sum = env.mem.view.getUint16(at, true);
   const mmzero = (flags & BPF_F_MARK_MANGLED_0) !== 0;
   if (mmzero && !(flags & BPF_F_MARK_ENFORCE) && sum === 0) return ret(env, 0);
-  let next: number;
-  switch (flags & BPF_F_HDR_FIELD_MASK) {
-    case 0:
-      if (env.arg(3) !== 0n) return ret(env, -EINVAL);
-      next = csumReplaceByDiff(sum, to);
-      break;
-    case 2:
-      next = csumReplace2(sum, from, to);
-      break;
-    case 4:
-      next = csumReplace4(sum, from, to);
-      break;
-    default:
-      return ret(env, -EINVAL);
-  }
+  let next = replacedCsum(env, sum, from, to, flags & BPF_F_HDR_FIELD_MASK);
+  if (next === undefined) return ret(env, -EINVAL);
   if (mmzero && next === 0) next = CSUM_MANGLED_0;
   env.mem.view.setUint16(at, next, true);
   ret(env, 0);
