@@ -3,6 +3,7 @@
 // body behind `call rel32`. Errors name the instruction when the suite has no cost for
 // a call, rather than charging an invented figure.
 
+import { mapTypeInR1 } from './map-register-flow.ts';
 import { BpfError } from '../errors.ts';
 import { F_DST, STRIDE } from '../layout/decoded-row.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
@@ -73,11 +74,11 @@ export function costForCall(loaded: LoadedProgram, pc: number, kind: 'helper' | 
   }
   const variantOf = (e: HelperCost): string | undefined => /\((\w+)\)$/.exec(e.name)?.[1];
   if (entries.length === 1 && variantOf(entries[0]) === undefined) return entries[0];
-  const mapType = mapTypeAt(loaded, pc) ?? innerMapType(loaded);
+  const mapType = mapTypeAt(loaded, pc) ?? mapTypeInR1(loaded, pc) ?? innerMapType(loaded);
   for (const v of mapType ? VARIANTS_FOR_MAP_TYPE[mapType] ?? [] : []) {
     const match = entries.find((e) => variantOf(e) === v);
     if (match) return match;
   }
-  const what = mapType ? `a ${mapType} map` : 'a map the model cannot identify (r1 is not set by a map lddw just before the call)';
+  const what = mapType ? `a ${mapType} map` : 'a map the model cannot identify (no map lddw reaches r1 on every path to the call)';
   throw new BpfError('usage', `the timing model has no cost for ${entries[0].name.replace(/ \(.*/, '')} on ${what}`, { file, pc });
 }
