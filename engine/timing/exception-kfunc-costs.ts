@@ -9,51 +9,17 @@ import type { BpfSeqInsn, HelperCost } from './helper-cost-types.ts';
 import { a, abcond, acmp, aret, bl, mrsCurrent, mrsPercpu, patchableEntry } from './kernel-ops-arm64.ts';
 import { fentryNop, k, kret } from './kernel-ops-x86.ts';
 import { X86_REG, type MachineOp } from './op-class.ts';
-import { DEFAULT_THROW_PARAMETERS } from './throw-cost.ts';
+import { DEFAULT_THROW_PARAMETERS, rcuLock, rcuUnlock } from './throw-cost.ts';
 
 const R = X86_REG;
 const IRQ = 'interrupt disable/enable (local_irq_save/restore: pushf; cli … popf on x86, mrs daif; msr daifset … msr daif on arm64) has no op class and is not costed';
 const call = (fn: string): MachineOp => k('call-direct', `call ${fn}`, undefined, [R.rsp], 'store', 'stack', 8);
 
-// CONFIG_PREEMPT_RCU as in the distro configuration throw-cost.ts assumes: rcu_read_lock()
-// is an out-of-line __rcu_read_lock() on current->rcu_read_lock_nesting; without it, a
-// preempt_count increment.
-const PREEMPT_RCU = DEFAULT_THROW_PARAMETERS.preemptRcu;
-
-const RCU_LOCK_X86: MachineOp[] = [
-  fentryNop(),
-  ...(PREEMPT_RCU
-    ? [
-        call('__rcu_read_lock'),
-        k('gs-load', 'mov rax, qword ptr gs:[current_task]', R.rax, [], 'load', 'percpu-offset', 8),
-        k('load', 'mov edx, dword ptr [rax + 0x0c0]  ; current->rcu_read_lock_nesting', R.rdx, [R.rax], 'load', 'current', 4),
-        k('alu', 'inc edx', R.rdx, [R.rdx]),
-        k('store', 'mov dword ptr [rax + 0x0c0], edx', undefined, [R.rax, R.rdx], 'store', 'current', 4),
-        kret(),
-      ]
-    : [k('atomic-rmw', 'inc dword ptr gs:[__preempt_count]', undefined, [], 'rmw', 'percpu-offset', 4)]),
-  kret(),
-];
-
-const RCU_UNLOCK_X86: MachineOp[] = [
-  fentryNop(),
-  ...(PREEMPT_RCU
-    ? [
-        call('__rcu_read_unlock'),
-        k('gs-load', 'mov rax, qword ptr gs:[current_task]', R.rax, [], 'load', 'percpu-offset', 8),
-        k('load', 'mov edx, dword ptr [rax + 0x0c0]  ; rcu_read_lock_nesting', R.rdx, [R.rax], 'load', 'current', 4),
-        k('alu', 'dec edx', R.rdx, [R.rdx]),
-        k('store', 'mov dword ptr [rax + 0x0c0], edx', undefined, [R.rax, R.rdx], 'store', 'current', 4),
-        k('alu', 'test edx, edx', R.flags, [R.rdx]),
-        k('branch-cond', 'jne .Lnested', undefined, [R.flags]),
-        k('load', 'mov edx, dword ptr [rax + 0x0c4]  ; rcu_read_unlock_special', R.rdx, [R.rax], 'load', 'current', 4),
-        k('alu', 'test edx, edx', R.flags, [R.rdx]),
-        k('branch-cond', 'jne .Lspecial', undefined, [R.flags]),
-        kret(),
-      ]
-    : [k('atomic-rmw', 'dec dword ptr gs:[__preempt_count]', undefined, [], 'rmw', 'percpu-offset', 4)]),
-  kret(),
-];
+// rcu_read_lock()/unlock() as throw-cost.ts prices them for the distro configuration
+// (CONFIG_PREEMPT_RCU: out-of-line __rcu_read_lock() on current->rcu_read_lock_nesting),
+// behind the kfunc's own entry and return.
+const RCU_LOCK_X86: MachineOp[] = [fentryNop(), ...rcuLock(DEFAULT_THROW_PARAMETERS), kret()];
+const RCU_UNLOCK_X86: MachineOp[] = [fentryNop(), ...rcuUnlock(DEFAULT_THROW_PARAMETERS), kret()];
 
 // arm64 (CONFIG_PREEMPT_RCU): current is sp_el0; __rcu_read_lock() is out of line.
 const RCU_LOCK_A64: MachineOp[] = [

@@ -134,7 +134,8 @@ function indirectCall(what: string, p: Readonly<ThrowCostParameters>): MachineOp
   ];
 }
 
-function rcuLock(p: Readonly<ThrowCostParameters>): MachineOp[] {
+/** rcu_read_lock(): shared with bpf_rcu_read_lock's body (exception-kfunc-costs.ts). */
+export function rcuLock(p: Readonly<ThrowCostParameters>): MachineOp[] {
   if (!p.preemptRcu) return [k('atomic-rmw', 'inc dword ptr gs:[__preempt_count]', undefined, [], 'rmw', 'percpu-offset', 4)];
   return [
     call('__rcu_read_lock'),
@@ -146,7 +147,8 @@ function rcuLock(p: Readonly<ThrowCostParameters>): MachineOp[] {
   ];
 }
 
-function rcuUnlock(p: Readonly<ThrowCostParameters>): MachineOp[] {
+/** rcu_read_unlock(): shared with bpf_rcu_read_unlock's body. */
+export function rcuUnlock(p: Readonly<ThrowCostParameters>): MachineOp[] {
   if (!p.preemptRcu) return [k('atomic-rmw', 'dec dword ptr gs:[__preempt_count]', undefined, [], 'rmw', 'percpu-offset', 4)];
   return [
     call('__rcu_read_unlock'),
