@@ -4,11 +4,14 @@
 // (a map chosen on two paths, a map passed to a static function, a map pointer spilled
 // across a helper call). This is that tracking reduced to what pricing needs, the map's
 // type: a forward pass over the program's control flow in which each register and each
-// 8-byte stack slot of the current frame holds a map type, or null for anything else (or
-// for maps of different types met on different paths).
+// 8-byte stack slot of the current frame holds a map type, a callback's address
+// (`fn:<pc>`), or null for anything else (or for values that differ between paths).
+// bpf_for_each_map_elem's callback starts with the walked map in r1, as the verifier's
+// set_map_elem_callback_state() gives it.
 
 import type { LoadedProgram } from '../exec/decoded.ts';
-import { F_DST, F_OFF, F_SRC, F_TARGET, STRIDE } from '../layout/decoded-row.ts';
+import { F_DST, F_IMM, F_OFF, F_SRC, F_TARGET, STRIDE } from '../layout/decoded-row.ts';
+import { BPF_FUNC } from './helper-ids.ts';
 
 type Slot = string | null;
 
@@ -54,7 +57,8 @@ function flowOf(loaded: LoadedProgram): (FlowState | undefined)[] {
   if (known) return known;
   const { code, specs, slots } = loaded;
   const before: (FlowState | undefined)[] = new Array(slots);
-  const mapAt = new Map(loaded.relocs.filter((r) => r.kind === 'map').map((r) => [r.pc, loaded.program.maps[r.index]?.type ?? null]));
+  const mapAt = new Map<number, Slot>(loaded.relocs.filter((r) => r.kind === 'map').map((r) => [r.pc, loaded.program.maps[r.index]?.type ?? null]));
+  for (const r of loaded.relocs) if (r.kind === 'func') mapAt.set(r.pc, `fn:${r.index}`);
   const work: number[] = [];
   const reach = (pc: number, s: FlowState): void => {
     if (pc < 0 || pc >= slots) return;
@@ -64,10 +68,21 @@ function flowOf(loaded: LoadedProgram): (FlowState | undefined)[] {
       work.push(pc);
     } else if (join(cur, s)) work.push(pc);
   };
-  // The entry and every callback (a function whose address an lddw takes) start knowing
-  // nothing; functions reached only by calls start with what their callers pass.
+  // The entry starts knowing nothing; functions reached by calls start with what their
+  // callers pass, callbacks with what the helper that runs them passes. A callback whose
+  // address is taken but never seen handed to a helper starts knowing nothing too.
   reach(0, unknownState());
-  for (const r of loaded.relocs) if (r.kind === 'func') reach(r.index, unknownState());
+  const callbacks = loaded.relocs.filter((r) => r.kind === 'func').map((r) => r.index);
+  for (;;) {
+    drain();
+    const unreached = callbacks.find((pc) => !before[pc]);
+    if (unreached === undefined) break;
+    reach(unreached, unknownState());
+  }
+  flows.set(loaded, before);
+  return before;
+
+  function drain(): void {
   while (work.length > 0) {
     const pc = work.pop()!;
     const s = copy(before[pc]!);
@@ -103,10 +118,17 @@ function flowOf(loaded: LoadedProgram): (FlowState | undefined)[] {
       }
       case 'helper':
       case 'kfunc':
-      case 'callx':
+      case 'callx': {
+        const fn = s.regs[2];
+        if (spec.form === 'helper' && fn?.startsWith('fn:')) {
+          const entry = unknownState();
+          if (code[row + F_IMM] === BPF_FUNC.for_each_map_elem) entry.regs[1] = s.regs[1];
+          reach(Number(fn.slice(3)), entry);
+        }
         for (let r = 0; r <= 5; r++) s.regs[r] = null;
         reach(pc + 1, s);
         continue;
+      }
       case 'load':
         s.regs[dst] = spec.mnemonic === 'ldxdw' && src === FP ? (s.stack.get(off) ?? null) : null;
         reach(pc + 1, s);
@@ -133,11 +155,11 @@ function flowOf(loaded: LoadedProgram): (FlowState | undefined)[] {
         reach(pc + 1, s);
     }
   }
-  flows.set(loaded, before);
-  return before;
+  }
 }
 
 /** The type of the map in r1 at the call at `pc`, when every path to it agrees. */
 export function mapTypeInR1(loaded: LoadedProgram, pc: number): string | undefined {
-  return flowOf(loaded)[pc]?.regs[1] ?? undefined;
+  const held = flowOf(loaded)[pc]?.regs[1];
+  return held && !held.startsWith('fn:') ? held : undefined;
 }

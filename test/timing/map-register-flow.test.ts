@@ -43,3 +43,11 @@ test('a map passed to a bpf-to-bpf function in r1 is found inside it', () => {
   const { loaded, calls } = helperCalls([...lddw(1, 0n, PSEUDO.LDDW_MAP_IDX), callLocal(1), exit(), ...KEY, call(1), exit()], [def('m', 'lpm_trie')]);
   assert.equal(mapTypeInR1(loaded, calls[0]), 'lpm_trie');
 });
+
+test('bpf_for_each_map_elem\'s callback sees the walked map in r1', () => {
+  // main: r1 = map; r2 = &cb; r3 = r4 = 0; for_each; exit.  cb: key in r2; delete(r1, r2); exit.
+  const insns = [...lddw(1, 0n, PSEUDO.LDDW_MAP_IDX), ...lddw(2, 5n, PSEUDO.LDDW_FUNC), movi(3, 0), movi(4, 0), call(164), exit(), call(3), movi(0, 0), exit()];
+  const { loaded, calls } = helperCalls(insns, [def('m', 'lru_hash')]);
+  assert.equal(mapTypeInR1(loaded, calls[1]), 'lru_hash');
+  assert.match(costForCall(loaded, calls[1], 'helper', 3).name, /^bpf_map_delete_elem \(/);
+});
