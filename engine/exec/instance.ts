@@ -23,7 +23,7 @@ import { Memory } from './memory.ts';
 import { StopSignal, ThrowSignal } from './signals.ts';
 import type { ExecObserver } from './observer.ts';
 import { InstanceState } from './state.ts';
-import { createExecutor, DEFAULT_TIER, type ExecutionTier } from './tier.ts';
+import { createExecutor, DEFAULT_TIER, insnsInterpretedBy, type ExecutionTier } from './tier.ts';
 import { WorldRecorder, type WorldTape } from './world.ts';
 
 export const DEFAULT_MAX_INSNS = 100_000_000;
@@ -143,6 +143,15 @@ export class ProgramInstance {
     this.tier = opts.tier ?? DEFAULT_TIER;
     this.compileAfter = opts.compileAfter;
     this.interp = createExecutor(this.tier, mem, this.state, this.main, opts.compileAfter);
+  }
+
+  /** Instructions of this instance's runs (instance.run, not its contexts) that the
+   * interpreter's loop ran rather than generated code: on the interpreter tier every one
+   * (of the runs that ended), on the compiled tier those of a program not yet hot, of
+   * runs with an observer that wants every instruction, and of blocks handed over at the
+   * instruction budget. */
+  get insnsInterpreted(): number {
+    return insnsInterpretedBy(this.interp) ?? this.state.insnsTotal;
   }
 
   /** The instance's map for `def` (maps are shared by name with tail-call targets). */

@@ -27,3 +27,9 @@ export function createExecutor(tier: ExecutionTier, mem: Memory, state: Instance
   if (compileAfter !== undefined) x.compileAfter = compileAfter;
   return x;
 }
+
+/** The compiled tier's count of instructions its interpreter fallback ran (see
+ * CompiledTierExecutor.insnsInterpreted); undefined for the interpreter itself. */
+export function insnsInterpretedBy(x: Interpreter): number | undefined {
+  return x instanceof CompiledTierExecutor ? x.insnsInterpreted : undefined;
+}

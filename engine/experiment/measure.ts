@@ -36,6 +36,9 @@ export interface Measurement {
   /** World inputs read per invocation: the warm-up ones first, then the measured ones. */
   worlds: WorldTape[];
   insnsExecuted: number;
+  /** Of insnsExecuted, those the interpreter's loop ran rather than the compiled tier's
+   * generated code (all of them on the interpreter tier). */
+  insnsInterpreted: number;
   /** JIT image bytes of the rewritten program on the CPU model's ISA. */
   codeBytes: CodeBytes;
   /** Front-end events per measured invocation: where a program outgrows the op cache or
@@ -93,6 +96,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
 
   const outcomes: InvocationOutcome[] = [];
   let insnsExecuted = 0;
+  const interpretedBefore = instance.insnsInterpreted;
   for (let i = 0; i < o.invocations; i++) {
     model.startInvocation();
     const res = instance.run({ ...runOpts, observer: counter });
@@ -101,6 +105,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     worlds.push(res.world);
     insnsExecuted += res.insnsExecuted;
   }
+  const insnsInterpreted = instance.insnsInterpreted - interpretedBefore;
   const byPc = model.cyclesByPc();
   for (let i = 0; i < byPc.length; i++) byPc[i] = (byPc[i] - warmByPc[i]) / o.invocations;
   const stats = model.stats();
@@ -118,6 +123,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
     outcomes,
     worlds,
     insnsExecuted,
+    insnsInterpreted,
     codeBytes: jitCodeBytes(loaded, o.cpu, rewrite),
     frontEnd,
     caveats: model.caveats,

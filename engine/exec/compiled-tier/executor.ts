@@ -64,8 +64,16 @@ export class CompiledTierExecutor extends Interpreter {
   blockCounts: Float64Array = new Float64Array(0);
   /** See compiledTierSettings. */
   compileAfter = compiledTierSettings.compileAfter;
+  /** Instructions the interpreter's loop ran on this executor (cold programs, runs with
+   * an observer that wants every instruction, handed-over blocks), over its life: what
+   * shows whether a run really took the compiled path. */
+  insnsInterpreted = 0;
   /** A helper asked to pause (so a pause is the run's, not a step's). */
   private pauseAsked = false;
+  /** The interpreter's loop is running (a callback nested in it may run compiled code),
+   * and `executed` when it last took over. */
+  private interpreting = false;
+  private interpretedFrom = 0;
 
   override requestPause(): boolean {
     const ok = super.requestPause();
@@ -76,7 +84,7 @@ export class CompiledTierExecutor extends Interpreter {
   override exec(entry: number, base: number, resumeDepth = -1): void {
     const folding = this.observer?.folding;
     if (this.observer !== null && !folding) {
-      interpretedExec.call(this, entry, base, resumeDepth);
+      this.interpret(entry, base, resumeDepth);
       return;
     }
     const text = textOf(this.prog);
@@ -101,7 +109,42 @@ export class CompiledTierExecutor extends Interpreter {
     }
   }
 
+  /** The interpreter's exec(), its instructions counted in insnsInterpreted. */
+  private interpret(pc: number, base: number, resumeDepth: number): void {
+    const outer = this.interpreting;
+    if (!outer) {
+      this.interpreting = true;
+      this.interpretedFrom = this.executed;
+    }
+    try {
+      interpretedExec.call(this, pc, base, resumeDepth);
+    } finally {
+      if (!outer) {
+        this.insnsInterpreted += this.executed - this.interpretedFrom;
+        this.interpreting = false;
+      }
+    }
+  }
+
   private run(code: CompiledCode, entry: number, base: number, resumeDepth: number, variant: Variant): void {
+    // Nested in the interpreter (a callback of a helper it called): these instructions
+    // are not the interpreter's.
+    const nested = this.interpreting;
+    if (nested) {
+      this.insnsInterpreted += this.executed - this.interpretedFrom;
+      this.interpreting = false;
+    }
+    try {
+      this.runCompiled(code, entry, base, resumeDepth, variant);
+    } finally {
+      if (nested) {
+        this.interpreting = true;
+        this.interpretedFrom = this.executed;
+      }
+    }
+  }
+
+  private runCompiled(code: CompiledCode, entry: number, base: number, resumeDepth: number, variant: Variant): void {
     this.paused = false;
     let pc = entry;
     if (resumeDepth >= 0) this.depth = resumeDepth;
@@ -133,7 +176,7 @@ export class CompiledTierExecutor extends Interpreter {
         continue;
       }
       if (r === RET_HANDOFF) {
-        interpretedExec.call(this, this.pc, base, this.depth);
+        this.interpret(this.pc, base, this.depth);
         return;
       }
       throw new Error(`compiled tier: chunk returned ${r}`);
@@ -169,7 +212,7 @@ export class CompiledTierExecutor extends Interpreter {
     this.pauseAsked = false;
     this.sliceEnd = Math.min(saved, limit);
     try {
-      interpretedExec.call(this, pc, base, resumeDepth);
+      this.interpret(pc, base, resumeDepth);
     } finally {
       this.sliceEnd = saved;
     }
