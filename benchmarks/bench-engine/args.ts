@@ -12,7 +12,8 @@ export const DEFAULT_SAMPLES = 7;
 export const USAGE = `usage: npm run bench:engine [-- options]   (tsx benchmarks/bench-engine.ts)
 
 Executor speed in ns per executed BPF instruction, for each execution tier with
-cycle accounting off, additive and ooo (zen5 models), on the loop benchmark and
+cycle accounting off, additive, additive with call-site counts (additive+sites)
+and ooo (zen5 models), on the loop benchmark and
 on every built-in workload (strategy none); and the loop compiled natively with
 the host's C compiler (cc, clang or gcc -O2) for scale. A progress line
 on stderr when it is a terminal.

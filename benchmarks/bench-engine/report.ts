@@ -81,7 +81,8 @@ export function formatBenchEngine(res: BenchEngineResult): string {
   const out: string[] = [];
   const ooo = res.oooLoops === res.loops ? '' : `, ooo rows ${res.oooLoops}`;
   out.push(`bpfexc executors, node ${res.node}; ${res.samples} sample${res.samples === 1 ? '' : 's'} a row (tinybench)`);
-  out.push(`accounting: off = no timing model; additive, ooo = ${res.cpuModel} model attached`);
+  out.push(`accounting: off = no timing model; additive, ooo = ${res.cpuModel} model attached;`);
+  out.push('  additive+sites = additive counting call-site executions (loop: every slot)');
   out.push(`loop: ld,mul,add,xor,st,add,add,jlt; ${res.loops} turns a run${ooo}`);
   if (res.rows.some((r) => r.program !== 'loop')) out.push('workloads: strategy none, many runs a sample (rows include per-run set-up)');
   if (res.native) out.push(fit(`native C: ${res.native.compiler.command} ${res.native.flags.join(' ')}, ns per turn / 8; ${res.native.compiler.version}`));

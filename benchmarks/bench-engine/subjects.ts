@@ -9,13 +9,17 @@ import { resolveSites } from '../../engine/experiment/index.ts';
 import { helpersFor } from '../../engine/experiment/measure.ts';
 import { rewriteFor } from '../../engine/strategy-run.ts';
 import { createTimingModel, type TimingModel } from '../../engine/timing/model.ts';
+import { SiteCounter } from '../../engine/experiment/site-counter.ts';
 import { resolveWorkload } from '../bench/workloads.ts';
 import { loopInsnsExecuted, loopProgram } from './loop-program.ts';
 
 /** off: no observer; additive: the per-instruction static sums (what the compiled tier
- * folds per basic block); ooo: the out-of-order model. */
-export type Accounting = 'off' | 'additive' | 'ooo';
-export const ACCOUNTINGS: readonly Accounting[] = ['off', 'additive', 'ooo'];
+ * folds per basic block); additive+sites: the same with each call site's executions
+ * counted, as `bpfexc run --model additive` attributes overhead to sites (the loop has
+ * no call, so every one of its slots is watched: the counter's worst case); ooo: the
+ * out-of-order model. */
+export type Accounting = 'off' | 'additive' | 'additive+sites' | 'ooo';
+export const ACCOUNTINGS: readonly Accounting[] = ['off', 'additive', 'additive+sites', 'ooo'];
 export const BENCH_CPU: CpuModel = zen5;
 /** With the out-of-order model attached the loop runs 5-20 times slower per instruction
  * than with no model (measured on the 2-vCPU Zen 5 host: ~50 ns against 2.6-8.8 ns), so
@@ -41,7 +45,7 @@ export interface Subject {
   spec?: { kind: 'loop'; loops: number } | { kind: 'workload'; name: string };
 }
 
-function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accounting, o: { helpers?: HelperRegistry; ctx?: Uint8Array; maxInsns: number; exceptionBoundary?: boolean }): Runner {
+function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accounting, o: { helpers?: HelperRegistry; ctx?: Uint8Array; maxInsns: number; exceptionBoundary?: boolean; sites: readonly number[] }): Runner {
   const instance = instantiate(loaded, { seed: 1, helpers: o.helpers, tier });
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns };
   if (accounting === 'off') {
@@ -50,8 +54,9 @@ function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accou
       return { r0: r.r0, insns: r.insnsExecuted };
     };
   }
-  const model: TimingModel = createTimingModel(accounting, BENCH_CPU, loaded, { exceptionBoundary: o.exceptionBoundary });
-  const timed = { ...runOpts, observer: model };
+  const model: TimingModel = createTimingModel(accounting === 'ooo' ? 'ooo' : 'additive', BENCH_CPU, loaded, { exceptionBoundary: o.exceptionBoundary });
+  const observer = accounting === 'additive+sites' ? new SiteCounter(model, loaded.slots, o.sites) : model;
+  const timed = { ...runOpts, observer };
   return () => {
     model.startInvocation();
     const r = instance.run(timed);
@@ -76,7 +81,7 @@ export function loopSubject(loops: number): Subject {
       const n = loopsFor(accounting);
       let l = loaded.get(n);
       if (!l) loaded.set(n, (l = loadProgram(loopProgram(n))));
-      return runnerFor(l, tier, accounting, { maxInsns: 2 * loopInsnsExecuted(n) });
+      return runnerFor(l, tier, accounting, { maxInsns: 2 * loopInsnsExecuted(n), sites: Array.from({ length: l.slots }, (_, pc) => pc) });
     },
   };
 }
@@ -90,7 +95,8 @@ export function workloadSubject(name: string): Subject {
     name: w.name,
     kind: 'workload',
     spec: { kind: 'workload', name },
-    runner: (tier, accounting) => runnerFor(loaded, tier, accounting, { helpers, ctx: w.ctx, maxInsns: DEFAULT_MAX_INSNS, exceptionBoundary: rewrite.exceptionBoundary }),
+    runner: (tier, accounting) =>
+      runnerFor(loaded, tier, accounting, { helpers, ctx: w.ctx, maxInsns: DEFAULT_MAX_INSNS, exceptionBoundary: rewrite.exceptionBoundary, sites: rewrite.callSites.map((c) => c.rewrittenPc) }),
   };
 }
 
