@@ -19,6 +19,7 @@ import { buildMatrix, builtInScenarios, CPU_COUNTS } from './bench/matrix.ts';
 import { buildDocument, commitOutputs, documentRuns, prepareOutputs } from './bench/output.ts';
 import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
 import { progressBar } from './bench/progress.ts';
+import { estimateTaskCosts } from './bench/task-cost.ts';
 import { formatClosingScreen, formatSummary } from './bench/summary.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -159,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
     workers,
     signal: abort.signal,
     onSettled: (done, total, last, failed) => progress.update(done, total, `${failed ? 'FAILED ' : ''}${last.id}`),
+    estimateCost: estimateTaskCosts,
   });
   progress.end();
   if (outcome.interrupted) {

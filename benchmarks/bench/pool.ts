@@ -6,6 +6,11 @@
 // with its task and the others go on, so one run reports every broken combination. An
 // abort (SIGINT) cancels what is queued or running; results that already came back are
 // kept for the report of what finished.
+//
+// Tasks start longest first when the caller gives a cost estimate (task-cost.ts): the
+// pool's queue is first in, first out, and a long task started last leaves the other
+// workers idle until it ends. The order of the results is the matrix's whatever order the
+// tasks ran in.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { BenchTask } from './matrix.ts';
@@ -27,6 +32,9 @@ export interface PoolOptions {
   workers: number;
   signal?: AbortSignal;
   onSettled?: (done: number, total: number, last: BenchTask, failed: boolean) => void;
+  /** Expected relative cost of each task, by id: called once the pool is starting its
+   * workers (so the estimate's work overlaps theirs); tasks then start costliest first. */
+  estimateCost?: (tasks: readonly BenchTask[]) => ReadonlyMap<string, number>;
 }
 
 export const WORKER_FILE = new URL('./worker.ts', import.meta.url).href;
@@ -38,6 +46,11 @@ export function defaultWorkers(): number {
 function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.split('\n')[0];
+}
+
+/** The tasks, costliest first (ties keep the matrix order). */
+export function longestFirst(tasks: readonly BenchTask[], cost: ReadonlyMap<string, number>): BenchTask[] {
+  return tasks.map((t, i) => ({ t, i, c: cost.get(t.id) ?? 0 })).sort((a, b) => b.c - a.c || a.i - b.i).map((x) => x.t);
 }
 
 export async function runTasks(tasks: readonly BenchTask[], o: PoolOptions): Promise<PoolOutcome> {
@@ -54,7 +67,8 @@ export async function runTasks(tasks: readonly BenchTask[], o: PoolOptions): Pro
   const failures: TaskFailure[] = [];
   let done = 0;
   let interrupted = false;
-  const settled = tasks.map((task) =>
+  const cost = o.estimateCost?.(tasks);
+  const settled = (cost ? longestFirst(tasks, cost) : tasks).map((task) =>
     pool.run(task, { signal: o.signal }).then(
       (r: TaskResult) => {
         byId.set(task.id, r);

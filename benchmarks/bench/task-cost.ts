@@ -1,0 +1,80 @@
+// How long a bench task is expected to take, relative to the others, so the pool can
+// start the longest first: tasks queue in the order given, and a long task started last
+// keeps one worker busy while the others have nothing left (with 2 workers and the
+// default order, the call-density-64 and nested-irq tasks came last and cost seconds of
+// one idle worker). Only the order of starting depends on this, never a result.
+//
+// The estimate: instructions the timing model will step, i.e. invocations x strategies x
+// instructions per invocation (measured: the workload at the task's throw rate run a few
+// times untimed, unrewritten), times a factor for the multi-CPU machine. All of a task's
+// cost model is in taskCost(), so a model that makes some tasks cheaper (a memoised
+// out-of-order model speeds up single-CPU runs more than the machine's) changes one place.
+import { instantiate, loadProgram } from '../../engine/exec/index.ts';
+import { helpersFor } from '../../engine/experiment/measure.ts';
+import { applyThrowRate } from '../../engine/inputs/throw-knob.ts';
+import { readScenarioFile } from '../../engine/machine/index.ts';
+import { scenarioPath, workloadLabel, type BenchTask } from './matrix.ts';
+import { resolveWorkload } from './workloads.ts';
+
+/** Cost per invocation on the multi-CPU machine over a single-CPU run of the same
+ * workload (slicing, the coherence directory, the scheduler). Source: per-task times of
+ * `npm run bench -- --cpu-model zen5,neoverse-v2` on 2 workers (Dec 2026, 2-vCPU EPYC):
+ * ms per invocation and strategy at cpus 2-8 over cpus 1 were 1.3-3.5 (deep-assert 2.5,
+ * call-chain 2.5-3.5, loop-callback 1.5-2, xdp-parse 1.3, trace-events 1). */
+export const MACHINE_COST_FACTOR = 2;
+/** Untimed invocations run to measure instructions per invocation. */
+const PROBE_INVOCATIONS = 16;
+
+export interface TaskShape {
+  invocations: number;
+  strategies: number;
+  insnsPerInvocation: number;
+  /** Runs on the multi-CPU machine (cpus > 1, the reset sweep, scenarios). */
+  onMachine: boolean;
+  /** Invocations in interrupt context per task-context one (scenarios). */
+  interruptsPerInvocation: number;
+}
+
+/** The one place the relative cost of a task is decided. */
+export function taskCost(s: TaskShape): number {
+  return s.invocations * (1 + s.interruptsPerInvocation) * s.strategies * s.insnsPerInvocation * (s.onMachine ? MACHINE_COST_FACTOR : 1);
+}
+
+/** Estimated cost of every task, by id. */
+export function estimateTaskCosts(tasks: readonly BenchTask[]): Map<string, number> {
+  const insns = new Map<string, number>();
+  const out = new Map<string, number>();
+  for (const t of tasks) {
+    const scenario = t.scenarioFile ? readScenarioFile(scenarioPath(t.scenarioFile)) : undefined;
+    const throwRate = scenario ? scenario.throwRate : t.throwRate;
+    const key = `${workloadLabel(t.workload)} ${throwRate}`;
+    let perInvocation = insns.get(key);
+    if (perInvocation === undefined) insns.set(key, (perInvocation = insnsPerInvocation(t, throwRate)));
+    const irq = scenario ? (scenario.interrupts.softirq + scenario.interrupts.hardirq + scenario.interrupts.nmi) / scenario.invocationRate : 0;
+    out.set(
+      t.id,
+      taskCost({ invocations: t.invocations, strategies: t.strategies.length, insnsPerInvocation: perInvocation, onMachine: t.cpus > 1 || !!t.scenario || !!scenario, interruptsPerInvocation: irq }),
+    );
+  }
+  return out;
+}
+
+/** A workload that fails here fails in its task too, which reports it with the task's id
+ * (an estimate must not stop the bench): it gets the least cost. */
+function insnsPerInvocation(t: BenchTask, throwRate: number): number {
+  try {
+    return measuredInsnsPerInvocation(t, throwRate);
+  } catch {
+    return 1;
+  }
+}
+
+function measuredInsnsPerInvocation(t: BenchTask, throwRate: number): number {
+  const w = resolveWorkload(t.workload);
+  const program = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, throwRate) : w.program;
+  const helpers = helpersFor(w.helperSet);
+  const instance = instantiate(loadProgram(program, { helpers }), { seed: t.seed, helpers, tier: 'interpreter' });
+  let total = 0;
+  for (let i = 0; i < PROBE_INVOCATIONS; i++) total += instance.run({ ctx: w.ctx }).insnsExecuted;
+  return Math.max(1, total / PROBE_INVOCATIONS);
+}
