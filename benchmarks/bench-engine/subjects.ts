@@ -55,7 +55,7 @@ function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accou
     };
   }
   const model: TimingModel = createTimingModel(accounting === 'ooo' ? 'ooo' : 'additive', BENCH_CPU, loaded, { exceptionBoundary: o.exceptionBoundary });
-  const observer = accounting === 'additive+sites' ? new SiteCounter(model, loaded.slots, o.sites) : model;
+  const observer = accounting === 'additive+sites' ? new SiteCounter(model, loaded, o.sites) : model;
   const timed = { ...runOpts, observer };
   return () => {
     model.startInvocation();

@@ -13,6 +13,7 @@
 // (the block is counted whole, the interpreter stops reporting at the faulting slot), and
 // a faulting run is an error, never a measurement; the folded model's cycles differ there
 // the same way.
+import type { LoadedProgram } from '../exec/decoded.ts';
 import type { BlockCuts, CallKind, ExecObserver, SlotCostFolding } from '../exec/observer.ts';
 
 export class SiteCounter implements ExecObserver {
@@ -24,14 +25,17 @@ export class SiteCounter implements ExecObserver {
   /** Per BlockCuts: the leader of the block holding each of watchedPcs (-1: none). */
   private readonly leadersByCuts = new WeakMap<BlockCuts, Int32Array>();
 
+  /** `watchedPcs` outside the program, or on the second slot of an lddw (no instruction
+   * starts there, so none is ever reported), are never counted. */
   constructor(
     private readonly inner: ExecObserver,
-    slots: number,
+    program: Pick<LoadedProgram, 'slots' | 'specs'>,
     watchedPcs: Iterable<number>,
   ) {
+    const slots = program.slots;
     this.counts = new Float64Array(slots);
     this.watched = new Uint8Array(slots);
-    for (const pc of watchedPcs) if (pc >= 0 && pc < slots) this.watched[pc] = 1;
+    for (const pc of watchedPcs) if (pc >= 0 && pc < slots && program.specs[pc] !== undefined) this.watched[pc] = 1;
     this.watchedPcs = Array.from(this.watched.keys()).filter((pc) => this.watched[pc] === 1);
     const innerFolding = inner.folding;
     // Block counts are read before the inner observer folds them, which zeroes them.
