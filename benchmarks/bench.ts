@@ -143,6 +143,8 @@ async function main(argv: string[]): Promise<number> {
     scenarios: v.workload ? [] : builtInScenarios(),
     tier,
   });
+  // Before SIGINT is handled: the estimate runs programs in this thread (see task-cost.ts).
+  const cost = estimateTaskCosts(tasks);
   for (const n of notices) process.stderr.write(n + '\n');
   process.stderr.write(`bench: ${tasks.length} tasks on ${workers} worker${workers === 1 ? '' : 's'}, CPU counts ${cpuCounts.join(',')}, ${tier} tier\n`);
 
@@ -160,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
     workers,
     signal: abort.signal,
     onSettled: (done, total, last, failed) => progress.update(done, total, `${failed ? 'FAILED ' : ''}${last.id}`),
-    estimateCost: estimateTaskCosts,
+    cost,
   });
   progress.end();
   if (outcome.interrupted) {

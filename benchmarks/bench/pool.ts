@@ -32,9 +32,8 @@ export interface PoolOptions {
   workers: number;
   signal?: AbortSignal;
   onSettled?: (done: number, total: number, last: BenchTask, failed: boolean) => void;
-  /** Expected relative cost of each task, by id: called once the pool is starting its
-   * workers (so the estimate's work overlaps theirs); tasks then start costliest first. */
-  estimateCost?: (tasks: readonly BenchTask[]) => ReadonlyMap<string, number>;
+  /** Expected relative cost of each task, by id: tasks start costliest first. */
+  cost?: ReadonlyMap<string, number>;
 }
 
 export const WORKER_FILE = new URL('./worker.ts', import.meta.url).href;
@@ -67,8 +66,7 @@ export async function runTasks(tasks: readonly BenchTask[], o: PoolOptions): Pro
   const failures: TaskFailure[] = [];
   let done = 0;
   let interrupted = false;
-  const cost = o.estimateCost?.(tasks);
-  const settled = (cost ? longestFirst(tasks, cost) : tasks).map((task) =>
+  const settled = (o.cost ? longestFirst(tasks, o.cost) : tasks).map((task) =>
     pool.run(task, { signal: o.signal }).then(
       (r: TaskResult) => {
         byId.set(task.id, r);

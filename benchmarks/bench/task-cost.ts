@@ -40,7 +40,9 @@ export function taskCost(s: TaskShape): number {
   return s.invocations * (1 + s.interruptsPerInvocation) * s.strategies * s.insnsPerInvocation * (s.onMachine ? MACHINE_COST_FACTOR : 1);
 }
 
-/** Estimated cost of every task, by id. */
+/** Estimated cost of every task, by id. Synchronous, about a second for the default
+ * matrix: the bench calls it before it starts the pool and handles SIGINT (tsx kills a
+ * child whose event loop does not answer a relayed signal within 30 ms). */
 export function estimateTaskCosts(tasks: readonly BenchTask[]): Map<string, number> {
   const insns = new Map<string, number>();
   const out = new Map<string, number>();
