@@ -1,8 +1,8 @@
 // How long a bench task is expected to take, relative to the others, so the pool can
 // start the longest first: tasks queue in the order given, and a long task started last
-// keeps one worker busy while the others have nothing left (with 2 workers and the
-// default order, the call-density-64 and nested-irq tasks came last and cost seconds of
-// one idle worker). Only the order of starting depends on this, never a result.
+// keeps one worker busy while the others have nothing left (in matrix order the
+// call-density-64 and scenario tasks, among the longest, come last). Only the order of
+// starting depends on this, never a result.
 //
 // The estimate: instructions the timing model will step, i.e. invocations x strategies x
 // instructions per invocation (measured: the workload at the task's throw rate run a few
@@ -17,11 +17,12 @@ import { scenarioPath, workloadLabel, type BenchTask } from './matrix.ts';
 import { resolveWorkload } from './workloads.ts';
 
 /** Cost per invocation on the multi-CPU machine over a single-CPU run of the same
- * workload (slicing, the coherence directory, the scheduler). Source: per-task times of
- * `npm run bench -- --cpu-model zen5,neoverse-v2` on 2 workers (Dec 2026, 2-vCPU EPYC):
- * ms per invocation and strategy at cpus 2-8 over cpus 1 were 1.3-3.5 (deep-assert 2.5,
- * call-chain 2.5-3.5, loop-callback 1.5-2, xdp-parse 1.3, trace-events 1). */
-export const MACHINE_COST_FACTOR = 2;
+ * workload (slicing, the coherence directory, the scheduler). Source: the tasks' thread
+ * CPU times in one run of `npm run bench -- --cpu-model zen5,neoverse-v2` on 1 worker
+ * (Dec 2026, 2-vCPU EPYC): CPU per invocation and strategy of the suite at cpus 2, 4, 8
+ * over cpus 1 was 0.6-3.2, median 1.6 (call-chain and deep-assert about 2, loop-callback,
+ * trace-events and xdp-parse 1-1.7). */
+export const MACHINE_COST_FACTOR = 1.6;
 /** Untimed invocations run to measure instructions per invocation. */
 const PROBE_INVOCATIONS = 16;
 
