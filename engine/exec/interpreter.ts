@@ -204,6 +204,7 @@ export class Interpreter implements HelperEnv {
     const f = this.tailFrames.pop() as { depth: number; caller: LinkedProgram };
     this.prog = f.caller;
     this.tailBoundary = this.tailFrames.length === 0 ? -1 : this.tailFrames[this.tailFrames.length - 1].depth;
+    this.observer?.enterProgram?.(f.caller.loaded, 'return');
   }
 
   /** A throw caught at the tail-called frame `e.depth`: that frame returns e.r0 to its
@@ -755,7 +756,10 @@ export class Interpreter implements HelperEnv {
     this.prog = prog as LinkedProgram;
     this.tailPending = true;
     this.tailCalls++;
-    if (this.observer !== null) this.observer.call(this.pc, 'tail-call', 0);
+    if (this.observer !== null) {
+      this.observer.call(this.pc, 'tail-call', 0);
+      this.observer.enterProgram?.(this.prog.loaded, 'tail-call');
+    }
   }
 
   fault(detail: string): never {

@@ -53,6 +53,10 @@ export class OpTable {
   /** Per slot: what its callback helper runs around each callback (LoweredSlot.perCallback). */
   slotPerCallback: Range[] = [];
   prologue: Range[] = [];
+  /** Per function: the part of its prologue a tail call into it runs. */
+  tailEntry: Range[] = [];
+  /** Per function: what a tail call from it tears down of its frame. */
+  tailExit: Range[] = [];
   entry: Range = { a: 0, b: 0 };
   callback: Range = { a: 0, b: 0 };
   throwPerFrame: Range = { a: 0, b: 0 };
@@ -87,7 +91,9 @@ export function buildOpTable(lp: LoweredProgram, cpu: CpuModel): OpTable {
   t.slotAfter = new Array(lp.slots.length);
   t.slotBody = new Array(lp.slots.length);
   for (const fn of lp.functions) {
-    t.prologue.push(add(fn.prologue, true));
+    const pro = add(fn.prologue, true);
+    t.prologue.push(pro);
+    t.tailEntry.push({ a: pro.a + fn.tailCallEntry, b: pro.b });
     for (let pc = fn.start; pc < fn.end; pc++) {
       t.slotOps[pc] = add(lp.slots[pc].ops, true);
       t.slotAfter[pc] = add(lp.slots[pc].after, true);
@@ -96,6 +102,8 @@ export function buildOpTable(lp: LoweredProgram, cpu: CpuModel): OpTable {
   t.imageBytes = image;
   for (let pc = 0; pc < lp.slots.length; pc++) t.slotBody[pc] = add(lp.slots[pc].body, false);
   t.slotPerCallback = lp.slots.map((s) => add(s.perCallback, false));
+  // Emitted inside each tail-call sequence: not at one place of the image.
+  t.tailExit = lp.functions.map((fn) => add(fn.tailCallExit, false));
   t.entry = add(lp.entry, false);
   t.callback = add(lp.callbackCall, false);
   t.throwPerFrame = add(lp.throwPerFrame, false);
