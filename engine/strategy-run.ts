@@ -27,8 +27,13 @@ export function rewriteFor(program: Program, strategy: string, sites: CheckedSit
   const out = s.rewrite(program, env);
   if (!program.tailCallTargets) return out;
   const targets = new Map<string, Program>();
-  for (const [name, target] of program.tailCallTargets) targets.set(name, s.rewrite(target, env).program);
-  return { ...out, program: { ...out.program, tailCallTargets: targets } };
+  const boundaries = new Map<string, boolean>();
+  for (const [name, target] of program.tailCallTargets) {
+    const r = s.rewrite(target, env);
+    targets.set(name, r.program);
+    boundaries.set(name, r.exceptionBoundary);
+  }
+  return { ...out, program: { ...out.program, tailCallTargets: targets }, targetExceptionBoundaries: boundaries };
 }
 
 export interface StrategySetup {

@@ -42,6 +42,9 @@ export class TraceRecorder implements ExecObserver {
   unwind(pc: number, frames: number): void {
     this.events.push(`unwind ${pc} frames=${frames}`);
   }
+  enterProgram(loaded: LoadedProgram, by: 'tail-call' | 'return'): void {
+    this.events.push(`enter ${loaded.program.source} by ${by}`);
+  }
 }
 
 /** Straight-line pieces of a program as an executor cuts it: `leaders` in slot order; the

@@ -76,7 +76,7 @@ export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
 
 export function measureStrategy(o: MeasureOptions): Measurement {
   const { rewrite, loaded, instance } = setUpStrategy({ program: o.program, strategy: o.strategy, sites: o.sites, helpers: helpersFor(o.helperSet), seed: o.seed, tier: o.tier });
-  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary });
+  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary, ...(rewrite.targetExceptionBoundaries ? { targetExceptionBoundaries: rewrite.targetExceptionBoundaries } : {}) });
   const counter = new SiteCounter(model, loaded, rewrite.callSites.map((s) => s.rewrittenPc));
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
 

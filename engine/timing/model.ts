@@ -20,10 +20,11 @@ export function createTimingModel(kind: TimingModelKind, cpu: CpuModel, loaded: 
   const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary, throwParameters: opts.throwParameters });
   const table = buildOpTable(lowered, cpu);
   const model = kind === 'ooo' ? new OooModel(cpu, loaded, lowered, table, opts.caches) : new AdditiveModel(cpu, loaded, lowered, table);
-  // A tail-call target is an exception boundary when it calls bpf_throw itself (the
-  // verifier's seen_exception, per program).
+  // Unless told otherwise, a tail-call target is an exception boundary when it calls
+  // bpf_throw itself (the verifier's seen_exception, per program).
   model.followTailCalls((target) => {
-    const l = lowerProgram(target, cpu, { exceptionBoundary: target.kfuncIds.includes(KFUNC_ID.bpf_throw), throwParameters: opts.throwParameters });
+    const boundary = opts.targetExceptionBoundaries?.get(target.program.name) ?? target.kfuncIds.includes(KFUNC_ID.bpf_throw);
+    const l = lowerProgram(target, cpu, { exceptionBoundary: boundary, throwParameters: opts.throwParameters });
     return { lowered: l, table: buildOpTable(l, cpu) };
   });
   return model;
