@@ -9,13 +9,13 @@ import { instantiate, loadProgram } from '../../engine/exec/index.ts';
 import { PSEUDO } from '../../engine/isa/encoding.ts';
 import type { MapDef, Program } from '../../engine/program.ts';
 import { arm64Prologue, arm64TailCallEntry, arm64TailCallExit } from '../../engine/timing/lowering/arm64-frame.ts';
-import { DEFAULT_FRAME } from '../../engine/timing/lowering/jit-insn.ts';
+import { DEFAULT_FRAME, type JitFrame } from '../../engine/timing/lowering/jit-insn.ts';
 import { x86Prologue, x86TailCallEntry, x86TailCallExit } from '../../engine/timing/lowering/x86-frame.ts';
 import { createTimingModel, type TimingModelKind } from '../../engine/timing/model.ts';
 import { alui, call, callLocal, exit, lddw, movi, movr, prog } from '../exec/build.ts';
 import { neoverseV2, zen5 } from '../exec/tier-probes.ts';
 
-const main = { ...DEFAULT_FRAME, stackDepth: 16, calleeRegsUsed: [true, false, true, false], isSubprog: false, tailCallReachable: true };
+const main: JitFrame = { ...DEFAULT_FRAME, stackDepth: 16, calleeRegsUsed: [true, false, true, false], isSubprog: false, tailCallReachable: true };
 
 test('an x86-64 tail call enters past push rbp / mov rbp, rsp and tears down the callee-saved registers and the stack it leaves', () => {
   const pro = x86Prologue(main, { ibt: false, returnThunk: false });
