@@ -102,12 +102,13 @@ export function buildOpTable(lp: LoweredProgram, cpu: CpuModel): OpTable {
   t.imageBytes = image;
   for (let pc = 0; pc < lp.slots.length; pc++) t.slotBody[pc] = add(lp.slots[pc].body, false);
   t.slotPerCallback = lp.slots.map((s) => add(s.perCallback, false));
-  // Emitted inside each tail-call sequence: not at one place of the image.
-  t.tailExit = lp.functions.map((fn) => add(fn.tailCallExit, false));
   t.entry = add(lp.entry, false);
   t.callback = add(lp.callbackCall, false);
   t.throwPerFrame = add(lp.throwPerFrame, false);
   t.mainEpilogue = add(lp.functions[0].epilogue, false);
+  // Emitted inside each tail-call sequence: not at one place of the image. Last, so the
+  // ops before keep their indices (kernel-op branches are predicted by index).
+  t.tailExit = lp.functions.map((fn) => add(fn.tailCallExit, false));
 
   const n = (t.n = ops.length);
   t.cls = new Uint8Array(n);
