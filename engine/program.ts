@@ -23,6 +23,10 @@ export interface MapDef {
   /** array_of_maps/hash_of_maps: slots filled at load time (libbpf's `.values = {...}`):
    * key index → name of another map of the object. */
   initialSlots?: ReadonlyMap<number, string>;
+  /** prog_array: slots filled at load time (libbpf's `.values = { [i] = &prog }`,
+   * init_prog_array_slots(), or the user's bpf_map_update_elem): key index → name of a
+   * program of the same object (Program.tailCallTargets has its code). */
+  programSlots?: ReadonlyMap<number, string>;
   /** map_extra (bloom_filter: number of hash functions in its low 4 bits). */
   extra?: number;
 }
@@ -75,6 +79,9 @@ export interface Program {
   /** Start slot of the program's own exception callback (`__exception_cb`), called with
    * the cookie when the program throws; absent: the default callback returns the cookie. */
   exceptionCallback?: number;
+  /** The object's programs that prog_array slots name (MapDef.programSlots), by function
+   * name, linked as their own programs; they share the maps of this one by name. */
+  tailCallTargets?: ReadonlyMap<string, Program>;
   /** Byte sizes of the object's BTF struct/union types by type id: the verifier turns
    * bpf_obj_new_impl's local type id into the object's size (fixup_kfunc_call). */
   localTypeSizes?: ReadonlyMap<number, number>;

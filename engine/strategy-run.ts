@@ -17,10 +17,23 @@ export function resolveSites(spec: { sites: CheckedSites | 'auto'; program: Prog
   return buildCallGraph(spec.program).calls.some((c) => c.isThrow) ? 'may-throw' : 'all-calls';
 }
 
+/** The program rewritten for `strategy`; its tail-call targets are rewritten the same
+ * way (each is a program of its own: its entry is a main program's, its exception
+ * callback its own), so a throw in one is delivered as the strategy delivers it. */
 export function rewriteFor(program: Program, strategy: string, sites: CheckedSites, helpers: HelperRegistry, resetPolicy?: RewriteEnv['resetPolicy']): RewriteResult {
   const s = strategyByName(strategy);
   if (!s) throw new Error(`no strategy '${strategy}'`); // the drivers refused it already
-  return s.rewrite(program, defaultRewriteEnv({ sites, helperName: (id) => helpers.get(id)?.name, ...(resetPolicy ? { resetPolicy } : {}) }));
+  const env = defaultRewriteEnv({ sites, helperName: (id) => helpers.get(id)?.name, ...(resetPolicy ? { resetPolicy } : {}) });
+  const out = s.rewrite(program, env);
+  if (!program.tailCallTargets) return out;
+  const targets = new Map<string, Program>();
+  const boundaries = new Map<string, boolean>();
+  for (const [name, target] of program.tailCallTargets) {
+    const r = s.rewrite(target, env);
+    targets.set(name, r.program);
+    boundaries.set(name, r.exceptionBoundary);
+  }
+  return { ...out, program: { ...out.program, tailCallTargets: targets }, targetExceptionBoundaries: boundaries };
 }
 
 export interface StrategySetup {

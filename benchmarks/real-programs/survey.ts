@@ -77,8 +77,13 @@ type ToolSide = KernelSide & { type: string; loadedOnly?: boolean };
 
 function bpftoolVerdicts(obj: string, inputs: Map<string, Uint8Array | undefined>, scratch: string): { byName: Map<string, ToolSide> } | { error: string } {
   const pin = join('/sys/fs/bpf', `bpfexc-survey-${process.pid}`);
+  // Pinned maps keep a user reference, as the loader's open map fds would: without one the
+  // kernel empties a prog_array (filled from `.values`) once bpftool exits
+  // (prog_array_map_clear), and tail calls would fall through.
+  const pinMaps = `${pin}-maps`;
   rmSync(pin, { recursive: true, force: true });
-  const load = spawnSync('bpftool', ['prog', 'loadall', obj, pin], { encoding: 'utf8' });
+  rmSync(pinMaps, { recursive: true, force: true });
+  const load = spawnSync('bpftool', ['prog', 'loadall', obj, pin, 'pinmaps', pinMaps], { encoding: 'utf8' });
   try {
     if (load.status !== 0) {
       const lines = (load.stderr || '').split('\n').filter((l) => /libbpf: |Error:/.test(l));
@@ -121,6 +126,7 @@ function bpftoolVerdicts(obj: string, inputs: Map<string, Uint8Array | undefined
     return { byName };
   } finally {
     rmSync(pin, { recursive: true, force: true });
+    rmSync(pinMaps, { recursive: true, force: true });
   }
 }
 

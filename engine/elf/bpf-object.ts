@@ -73,6 +73,17 @@ export interface ObjectLoadOptions {
    * function name this accepts, so one refused program does not stop another of the
    * same object from running. */
   select?: (section: string, name: string) => boolean;
+  /** prog_array slots to fill besides the object's `.values` (what a loader does with
+   * bpf_map_update_elem after loading, e.g. the selftests' jump tables). */
+  tailCalls?: readonly TailCallSlot[];
+}
+
+/** A prog_array slot holding a program of the same object: `map[index] = program`. */
+export interface TailCallSlot {
+  map: string;
+  index: number;
+  /** The target's function name (or its section name where that names one program). */
+  program: string;
 }
 
 export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadOptions = {}): BpfObject {
@@ -104,24 +115,22 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
   const localTypeSizes = btf && structSizes(btf);
   const programs: Program[] = [];
   const unrecognised: UnrecognisedProgram[] = [];
-  for (const entry of entries) {
+  const linkEntry = (entry: Func): Program | UnrecognisedProgram => {
     const section = sectionWithoutNoAutoload(entry.section.name);
-    if (opts.select && !opts.select(section, entry.name)) continue;
     const kind = opts.forceType ? { type: opts.forceType, sleepable: programKindForSection(section)?.sleepable ?? opts.forceType === 'syscall' } : programKindForSection(section);
     if (!kind) {
-      unrecognised.push({
+      return {
         name: entry.name,
         section,
         reason: `section ${section} (function ${entry.name}) is not a known program section (e.g. xdp, tc, kprobe/..., tracepoint/..., fentry/..., raw_tp/..., syscall; --type TYPE forces one)`,
-      });
-      continue;
+      };
     }
     const cbTag = exceptionCallbackOf(btf, entry.name, file, (n) => funcs.some((f) => f.name === n), (n) => entries.some((f) => f.name === n), checks);
     const cb = cbTag && funcs.find((f) => f.name === cbTag.name);
     const linked = new Linker(elf, funcs, maps, externs, patched).link(entry, cb);
     const unique = perSection.get(entry.section.index) === 1;
     const exceptionCallback = cb && [...linked.symbols].find(([, n]) => n === cb.name)?.[0];
-    programs.push({
+    const program: Program = {
       ...(exceptionCallback !== undefined ? { exceptionCallback } : {}),
       ...(localTypeSizes?.size ? { localTypeSizes } : {}),
       name: entry.name,
@@ -132,10 +141,54 @@ export function loadBpfObject(bytes: Uint8Array, file: string, opts: ObjectLoadO
       symbols: linked.symbols,
       sleepable: kind.sleepable,
       ...(externs.kernelSymbols.length ? { kernelSymbols: externs.kernelSymbols.map((k) => ({ ...k })) } : {}),
-    });
-    if (checks) checkExceptionRules(programs[programs.length - 1], file);
+    };
+    if (checks) checkExceptionRules(program, file);
+    return program;
+  };
+  fillTailCallSlots(maps, entries, opts.tailCalls ?? [], file);
+  for (const entry of entries) {
+    const section = sectionWithoutNoAutoload(entry.section.name);
+    if (opts.select && !opts.select(section, entry.name)) continue;
+    const p = linkEntry(entry);
+    if ('reason' in p) unrecognised.push(p);
+    else programs.push(p);
   }
+  const targets = tailCallTargetsOf(maps, entries, programs, linkEntry, file);
+  if (targets) for (const p of programs) p.tailCallTargets = targets;
   return { programs, notices, unrecognised };
+}
+
+/** Adds the user's prog_array slots to the object's `.values` ones. */
+function fillTailCallSlots(maps: ObjectMaps, entries: readonly Func[], slots: readonly TailCallSlot[], file: string): void {
+  for (const s of slots) {
+    const def = maps.maps.find((m) => m.name === s.map);
+    if (!def) throw new BpfError('usage', `--tail-call ${s.map}[${s.index}]=${s.program}: the object has no map '${s.map}' (maps: ${maps.maps.map((m) => m.name).join(', ') || 'none'})`, { file });
+    if (def.type !== 'prog_array') throw new BpfError('usage', `--tail-call ${s.map}[${s.index}]=${s.program}: map '${s.map}' is a ${def.type}, not a prog_array`, { file });
+    if (!(Number.isInteger(s.index) && s.index >= 0 && s.index < def.maxEntries)) throw new BpfError('usage', `--tail-call ${s.map}[${s.index}]=${s.program}: index outside max_entries ${def.maxEntries}`, { file });
+    const hits = entries.filter((e) => e.name === s.program || sectionWithoutNoAutoload(e.section.name) === s.program);
+    if (hits.length !== 1) throw new BpfError('usage', `--tail-call ${s.map}[${s.index}]=${s.program}: ${hits.length ? 'several programs are' : 'no program is'} named so (programs: ${entries.map((e) => e.name).join(', ') || 'none'})`, { file });
+    def.programSlots = new Map([...(def.programSlots ?? []), [s.index, hits[0].name]]);
+  }
+}
+
+/** The programs prog_array slots name, linked, by function name; undefined when no slot
+ * names one. As libbpf's init_prog_array_slots(), a target must be loaded: a program of a
+ * '?' section (not auto-loaded) is loaded only when it is the one being run. */
+function tailCallTargetsOf(maps: ObjectMaps, entries: readonly Func[], selected: readonly Program[], linkEntry: (f: Func) => Program | UnrecognisedProgram, file: string): Map<string, Program> | undefined {
+  const names = new Map<string, string>();
+  for (const def of maps.maps) for (const [i, n] of def.programSlots ?? []) if (!names.has(n)) names.set(n, `${def.name}[${i}]`);
+  if (names.size === 0) return undefined;
+  const out = new Map<string, Program>();
+  for (const [name, slot] of names) {
+    const entry = entries.find((e) => e.name === name) as Func;
+    if (entry.section.name.startsWith('?') && !selected.some((p) => p.name === name)) {
+      throw new BpfError('load', `${slot} names program '${name}' of section ${entry.section.name}, which libbpf does not load unless it is selected (autoload off): libbpf fails the load ("failed to initialize slot")`, { file });
+    }
+    const p = linkEntry(entry);
+    if ('reason' in p) throw new BpfError('load', `${slot} names program '${name}': ${p.reason}`, { file });
+    out.set(name, p);
+  }
+  return out;
 }
 
 /** One program of an object: by section name or function name, or the only one there is. */

@@ -133,9 +133,6 @@ function addBtfMaps(elf: ElfFile, section: ElfSection, btf: Btf, out: ObjectMaps
     for (let i = 0; i < syms.length && syms[i].value <= rel.offset; i++) at = i;
     const outer = syms[at];
     const target = elf.symbols[rel.symbol];
-    // A prog_array's `.values` name programs (tail-call targets libbpf installs after
-    // loading); their slots stay for the host to fill (ProgramInstance.setTailCall).
-    if (outer && !isMapInMap(defs[at].type)) continue;
     const valuesOffset = outer ? valuesAt.get(outer.index) : undefined;
     if (!outer || valuesOffset === undefined || rel.offset < outer.value + valuesOffset) {
       throw new BpfError('elf', `.maps relocation at offset ${rel.offset} (against ${target?.name ?? rel.symbol}) is not inside a map's .values`, { file });
@@ -144,6 +141,17 @@ function addBtfMaps(elf: ElfFile, section: ElfSection, btf: Btf, out: ObjectMaps
     if (!Number.isInteger(slot)) throw new BpfError('elf', `map ${outer.name}: .values relocation at offset ${rel.offset} is not on an 8-byte slot`, { file });
     const def = defs[at];
     if (slot >= def.maxEntries) throw new BpfError('elf', `map ${outer.name}: .values slot ${slot} is outside max_entries ${def.maxEntries}`, { file });
+    // A prog_array's `.values` name programs: tail-call targets libbpf installs after
+    // loading (bpf_object__collect_map_relos: the target must be a program's entry).
+    if (def.type === 'prog_array') {
+      const inText = target && elf.sections[target.shndx]?.name === '.text';
+      if (!target || target.type !== STT.FUNC || inText) throw new BpfError('elf', `map ${outer.name}: .values slot ${slot} names '${target?.name ?? rel.symbol}', which isn't an entry-point program (libbpf bpf_object__collect_map_relos)`, { file });
+      const progSlots = new Map(def.programSlots ?? []);
+      progSlots.set(slot, target.name);
+      def.programSlots = progSlots;
+      continue;
+    }
+    if (!isMapInMap(def.type)) throw new BpfError('elf', `map ${outer.name} (${def.type}): .values relocations are only for map-in-map and prog_array maps`, { file });
     if (!target || target.shndx !== section.index) throw new BpfError('elf', `map ${outer.name}: .values slot ${slot} does not name a map in .maps`, { file });
     const slots = new Map(def.initialSlots ?? []);
     slots.set(slot, target.name);
@@ -152,7 +160,7 @@ function addBtfMaps(elf: ElfFile, section: ElfSection, btf: Btf, out: ObjectMaps
 }
 
 /** A BTF map definition (libbpf parse_btf_map_def()); `valuesOffset` is the byte offset
- * of a map-in-map's `values` member, where its `.values` initialisers sit. */
+ * of a map-in-map's or prog_array's `values` member, where its `.values` initialisers sit. */
 function btfMapDef(btf: Btf, name: string, typeId: number, file: string, depth = 0): { def: MapDef; valuesOffset?: number } {
   const def = skipModifiers(btf, typeId, file);
   const fail = (what: string): never => {
@@ -228,6 +236,7 @@ function btfMapDef(btf: Btf, name: string, typeId: number, file: string, depth =
   if (values && type === 'prog_array') {
     if (valueSize !== undefined && valueSize !== 4) fail(`prog_array value must be 4 bytes (a program fd), is ${valueSize}`);
     out.valueSize = 4;
+    return { def: out, valuesOffset: values.offset };
   }
   return { def: out };
 }

@@ -151,6 +151,7 @@ export class ExecutionContext {
     it.maxInsns = o.maxInsns ?? 100_000_000;
     it.executed = 0;
     it.tailCalls = 0;
+    it.resetTailFrames();
     it.depth = 0;
     it.pc = 0;
     enterProgram(it, mem, { kind: this.parts.ctxKind, structAt: this.mdStart, region: this.ctxRegion, ctxOffset: this.ctxStart, capacity: this.parts.ctxCapacity, ctx, ctxIn: o.ctxIn, args: o.args, file: this.parts.main.file });

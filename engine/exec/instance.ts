@@ -140,6 +140,7 @@ export class ProgramInstance {
       if (why) throw new BpfError('load', `map '${m.def.name}' (${m.def.type}): ${why}`, { file });
     }
     this.main = this.link(loaded);
+    this.fillProgramSlots(loaded.program);
     this.tier = opts.tier ?? DEFAULT_TIER;
     this.compileAfter = opts.compileAfter;
     this.interp = createExecutor(this.tier, mem, this.state, this.main, opts.compileAfter);
@@ -176,6 +177,26 @@ export class ProgramInstance {
   private link(loaded: LoadedProgram): LinkedProgram {
     const maps = loaded.program.maps.map((d) => this.mapFor(d));
     return linkForInstance(loaded, maps, this.helpers, this.kfuncs, this.textIds++);
+  }
+
+  /** prog_array slots the object fills at load time (libbpf init_prog_array_slots()):
+   * each gets its target program, loaded with this instance's helpers. */
+  private fillProgramSlots(program: Program): void {
+    const loadedByName = new Map<string, LinkedProgram>();
+    for (const def of program.maps) {
+      for (const [index, name] of def.programSlots ?? []) {
+        const target = program.tailCallTargets?.get(name);
+        if (!target) throw new BpfError('load', `prog_array '${def.name}': slot ${index} names program '${name}', which the object does not provide`, { file: program.source });
+        let linked = loadedByName.get(name);
+        if (!linked) {
+          linked = this.link(loadProgram(target, { helpers: this.helpers, kfuncs: this.kfuncs }));
+          loadedByName.set(name, linked);
+        }
+        const m = this.mapFor(def);
+        if (!(m instanceof ProgArrayMap)) throw new BpfError('load', `map '${def.name}' has program slots but is a ${def.type}`, { file: program.source });
+        m.progs[index] = linked;
+      }
+    }
   }
 
   /** A map by name or by index into the main program's maps. */
@@ -247,6 +268,7 @@ export class ProgramInstance {
     it.maxInsns = opts.maxInsns ?? DEFAULT_MAX_INSNS;
     it.executed = 0;
     it.tailCalls = 0;
+    it.resetTailFrames();
     it.depth = 0;
     st.taskException = this.defaultTask.exceptionOffset;
     st.pid = this.defaultTask.pid;

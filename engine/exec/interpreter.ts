@@ -12,7 +12,9 @@
 // arrays (Int32Array when 4-aligned, else bytes) rather than the DataView: V8's load
 // elimination models typed-array stores but treats a DataView store as writing anything.
 // Each call depth has its own 512-byte stack; a bpf-to-bpf call saves r6–r9 and the
-// return pc in `frames`. Helpers that run BPF callbacks (bpf_loop) re-enter exec().
+// return pc in `frames`. A tail call from a subprogram replaces that subprogram's frame
+// with the target program (tailFrames remembers whose code to go back to when the
+// target's entry frame returns or a throw in it is caught). Helpers that run BPF callbacks (bpf_loop) re-enter exec().
 // Resumable: exec() returns early with `paused` set when the slice budget (sliceEnd) is
 // reached or a helper asked to block (requestPause); the registers, pc, depth and frames
 // stay in this object and exec(pc, 0, depth) resumes. Callbacks run by helpers are atomic:
@@ -31,7 +33,7 @@ import { MAX_CALL_FRAMES, MEM_BASE_HI, STACK_OFFSET, STACK_SIZE, STACK_STRIDE, T
 import type { Memory } from './memory.ts';
 import type { PacketState } from './packet-state.ts';
 import type { ExecObserver } from './observer.ts';
-import { StopSignal, ThrowSignal } from './signals.ts';
+import { StopSignal, TailFrameReturn, ThrowSignal } from './signals.ts';
 import type { InstanceState } from './state.ts';
 
 // The hot switch's cases are numeric literals (V8 makes a jump table of them), each written
@@ -95,6 +97,12 @@ export class Interpreter implements HelperEnv {
   /** Deepest call depth reached since the host last reset it (stacks to clear). */
   deepest = MAX_CALL_FRAMES - 1;
   protected tailPending = false;
+  /** Depth of the innermost frame a tail call from a subprogram replaced, -1: none. Its
+   * exit returns into `tailFrames`' last caller program instead of this one. */
+  tailBoundary = -1;
+  /** Frames replaced by tail calls from subprograms, innermost last, each with the
+   * program that made the call (a tail call from an already replaced frame keeps it). */
+  protected readonly tailFrames: { depth: number; caller: LinkedProgram }[] = [];
   protected callbacks = 0;
   protected readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
   // Last region hit by a read / by a write: [start, end) offsets.
@@ -173,7 +181,44 @@ export class Interpreter implements HelperEnv {
       this.H[10] = MEM_HI;
     }
     this.pc = entry;
-    while (this.hotLoop(base));
+    for (;;) {
+      try {
+        while (this.hotLoop(base));
+        return;
+      } catch (e) {
+        if (!(e instanceof TailFrameReturn) || e.depth < base) throw e;
+        if (this.returnFromTailFrame(e, base)) return;
+      }
+    }
+  }
+
+  /** Forgets the tail-call frames of a previous run (a run starts in its main program). */
+  resetTailFrames(): void {
+    this.tailFrames.length = 0;
+    this.tailBoundary = -1;
+  }
+
+  /** The frame a tail call replaced (at this.tailBoundary) is left: its caller's program
+   * runs again. */
+  protected leaveTailFrame(): void {
+    const f = this.tailFrames.pop() as { depth: number; caller: LinkedProgram };
+    this.prog = f.caller;
+    this.tailBoundary = this.tailFrames.length === 0 ? -1 : this.tailFrames[this.tailFrames.length - 1].depth;
+    this.observer?.enterProgram?.(f.caller.loaded, 'return');
+  }
+
+  /** A throw caught at the tail-called frame `e.depth`: that frame returns e.r0 to its
+   * caller. True when the frame is exec()'s base (exec returns). */
+  protected returnFromTailFrame(e: TailFrameReturn, base: number): boolean {
+    this.leaveTailFrame();
+    this.L[0] = Number(BigInt.asIntN(32, e.r0));
+    this.H[0] = Number(BigInt.asIntN(32, e.r0 >> 32n));
+    this.depth = e.depth;
+    if (e.depth === base) return true;
+    const d = this.pop(e.depth);
+    this.depth = d;
+    this.pc = this.frames[d * FRAME_WORDS];
+    return false;
   }
 
   /** The hot loop: runs from this.pc at this.depth with this.executed counted. Everything
@@ -529,7 +574,9 @@ export class Interpreter implements HelperEnv {
     const obs = this.observer;
     if (obs !== null) { obs.insn(cur, -1, false); obs.exit(cur, depth); }
     this.executed = n;
+    // (An exception callback runs with the thrower's frame as its base.)
     if (depth === base) return false;
+    if (depth === this.tailBoundary) this.leaveTailFrame();
     const d = this.pop(depth);
     this.depth = d;
     this.pc = this.frames[d * FRAME_WORDS];
@@ -660,28 +707,38 @@ export class Interpreter implements HelperEnv {
   }
 
   throwCookie(cookie: bigint): never {
-    const frames = this.depth + 1;
+    // kernel/bpf/helpers.c bpf_throw: the stack walk stops at the innermost frame that is
+    // not a subprogram's: the main program's, or the one a tail call from a subprogram
+    // replaced (its program is the running one). That program's exception callback then
+    // runs with the cookie in r1 on that frame's stack, and its r0 is what the frame
+    // returns: the program's result at depth 0, else the value the replaced subprogram
+    // returns to its caller, which goes on.
+    const at = this.tailBoundary < 0 ? 0 : this.tailBoundary;
+    const frames = this.depth - at + 1;
     const u64 = BigInt.asUintN(64, cookie);
     if (this.observer?.unwind) this.observer.unwind(this.pc, frames);
-    // kernel/bpf/helpers.c bpf_throw: the stack walk stops at the innermost main-program
-    // frame (after a tail call: the target's), whose exception callback then runs with
-    // the cookie in r1 on that frame's stack; its r0 is the program's result.
     const cb = this.prog.loaded.program.exceptionCallback;
-    if (cb === undefined) throw new ThrowSignal(u64, frames);
-    this.depth = 0;
-    this.L[1] = Number(BigInt.asIntN(32, u64));
-    this.H[1] = Number(BigInt.asIntN(32, u64 >> 32n));
-    this.L[10] = this.fp0;
-    this.H[10] = MEM_HI;
-    if (this.observer !== null) this.observer.call(this.pc, 'callback', cb);
-    this.callbacks++;
-    this.sliceEnd = Infinity;
-    try {
-      this.exec(cb, 0);
-    } finally {
-      this.callbacks--;
+    let r0 = u64;
+    if (cb !== undefined) {
+      this.depth = at;
+      this.L[1] = Number(BigInt.asIntN(32, u64));
+      this.H[1] = Number(BigInt.asIntN(32, u64 >> 32n));
+      this.L[10] = this.framePointer(at);
+      this.H[10] = MEM_HI;
+      if (this.observer !== null) this.observer.call(this.pc, 'callback', cb);
+      this.callbacks++;
+      const sliceEnd = this.sliceEnd;
+      this.sliceEnd = Infinity;
+      try {
+        this.exec(cb, at);
+      } finally {
+        this.callbacks--;
+        this.sliceEnd = sliceEnd;
+      }
+      r0 = (BigInt(this.H[0] >>> 0) << 32n) | BigInt(this.L[0] >>> 0);
     }
-    throw new ThrowSignal(u64, frames, (BigInt(this.H[0] >>> 0) << 32n) | BigInt(this.L[0] >>> 0));
+    if (at === 0) throw new ThrowSignal(u64, frames, r0);
+    throw new TailFrameReturn(at, r0);
   }
 
   stop(r0: bigint): never {
@@ -689,11 +746,20 @@ export class Interpreter implements HelperEnv {
   }
 
   tailCall(prog: unknown): void {
-    if (this.depth !== 0 || this.callbacks !== 0) this.fault('bpf_tail_call from a subprogram or callback is not supported by this executor');
+    // kernel/bpf/verifier.c check_helper_call: "cannot tail call within callback".
+    if (this.callbacks !== 0) this.fault('bpf_tail_call inside a callback: the kernel verifier refuses it ("cannot tail call within callback")');
+    const depth = this.depth;
+    if (depth > 0 && this.tailBoundary !== depth) {
+      this.tailFrames.push({ depth, caller: this.prog });
+      this.tailBoundary = depth;
+    }
     this.prog = prog as LinkedProgram;
     this.tailPending = true;
     this.tailCalls++;
-    if (this.observer !== null) this.observer.call(this.pc, 'tail-call', 0);
+    if (this.observer !== null) {
+      this.observer.call(this.pc, 'tail-call', 0);
+      this.observer.enterProgram?.(this.prog.loaded, 'tail-call');
+    }
   }
 
   fault(detail: string): never {

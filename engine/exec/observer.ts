@@ -1,6 +1,8 @@
 // The hook the timing model attaches to. With no observer the interpreter pays one
 // never-taken `obs !== null` branch per instruction.
 
+import type { LoadedProgram } from './decoded.ts';
+
 export type CallKind = 'helper' | 'kfunc' | 'subprog' | 'callx-helper' | 'callx-subprog' | 'callback' | 'tail-call';
 
 export interface ExecObserver {
@@ -16,6 +18,11 @@ export interface ExecObserver {
   exit(pc: number, depth: number): void;
   /** bpf_throw at `pc` unwinding `frames` frames. */
   unwind?(pc: number, frames: number): void;
+  /** The executor runs another program's code from now on (later events' pcs are its
+   * slots): a tail call's target (after the call's 'tail-call' event), or, by 'return',
+   * the caller's program when the frame a tail call from a subprogram replaced returns
+   * or a throw in it was caught there. */
+  enterProgram?(loaded: LoadedProgram, by: 'tail-call' | 'return'): void;
   /** Set when the observer's instruction costs are static (see SlotCostFolding). */
   readonly folding?: SlotCostFolding;
 }
@@ -34,6 +41,9 @@ export class TraceRecorder implements ExecObserver {
   }
   unwind(pc: number, frames: number): void {
     this.events.push(`unwind ${pc} frames=${frames}`);
+  }
+  enterProgram(loaded: LoadedProgram, by: 'tail-call' | 'return'): void {
+    this.events.push(`enter ${loaded.program.source} by ${by}`);
   }
 }
 

@@ -79,7 +79,7 @@ export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
 
 export function measureStrategy(o: MeasureOptions): Measurement {
   const { rewrite, loaded, instance } = setUpStrategy({ program: o.program, strategy: o.strategy, sites: o.sites, helpers: helpersFor(o.helperSet), seed: o.seed, tier: o.tier });
-  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary });
+  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary, ...(rewrite.targetExceptionBoundaries ? { targetExceptionBoundaries: rewrite.targetExceptionBoundaries } : {}) });
   const counter = new SiteCounter(model, loaded, rewrite.callSites.map((s) => s.rewrittenPc));
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
 
@@ -98,6 +98,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   const interpretedBefore = instance.insnsInterpreted;
   for (let i = 0; i < o.invocations; i++) {
     model.startInvocation();
+    counter.restart();
     const res = instance.run({ ...runOpts, observer: counter });
     model.endInvocation();
     outcomes.push(res.thrown ? { r0: res.r0, thrownCookie: res.thrown.cookie } : { r0: res.r0 });

@@ -12,7 +12,8 @@
 // leaves a block only after its last slot. The one exception is a fault inside a block
 // (the block is counted whole, the interpreter stops reporting at the faulting slot), and
 // a faulting run is an error, never a measurement; the folded model's cycles differ there
-// the same way.
+// the same way. Slots of tail-call targets are not the program's: nothing is counted
+// while one runs (and a model that can follow tail calls does not fold).
 import type { LoadedProgram } from '../exec/decoded.ts';
 import type { BlockCuts, CallKind, ExecObserver, SlotCostFolding } from '../exec/observer.ts';
 
@@ -24,14 +25,16 @@ export class SiteCounter implements ExecObserver {
   private readonly watchedPcs: readonly number[];
   /** Per BlockCuts: the leader of the block holding each of watchedPcs (-1: none). */
   private readonly leadersByCuts = new WeakMap<BlockCuts, Int32Array>();
+  private inMain = true;
 
   /** `watchedPcs` outside the program, or on the second slot of an lddw (no instruction
    * starts there, so none is ever reported), are never counted. */
   constructor(
     private readonly inner: ExecObserver,
-    program: Pick<LoadedProgram, 'slots' | 'specs'>,
+    private readonly main: Pick<LoadedProgram, 'slots' | 'specs'>,
     watchedPcs: Iterable<number>,
   ) {
+    const program = main;
     const slots = program.slots;
     this.counts = new Float64Array(slots);
     this.watched = new Uint8Array(slots);
@@ -50,7 +53,7 @@ export class SiteCounter implements ExecObserver {
   }
 
   insn(pc: number, memOffset: number, taken: boolean): void {
-    if (this.watched[pc] === 1) this.counts[pc]++;
+    if (this.inMain && this.watched[pc] === 1) this.counts[pc]++;
     this.inner.insn(pc, memOffset, taken);
   }
 
@@ -68,12 +71,23 @@ export class SiteCounter implements ExecObserver {
 
   /** counts: executions per leader of `cuts` (counts.length: the slots of the program cut). */
   private countBlocks(counts: Float64Array, cuts: BlockCuts): void {
+    if (!this.inMain) return;
     let leaders = this.leadersByCuts.get(cuts);
     if (!leaders) this.leadersByCuts.set(cuts, (leaders = blockLeaders(this.watchedPcs, cuts, counts.length)));
     for (let i = 0; i < leaders.length; i++) {
       const l = leaders[i];
       if (l >= 0) this.counts[this.watchedPcs[i]] += counts[l];
     }
+  }
+
+  enterProgram(loaded: LoadedProgram, by: 'tail-call' | 'return'): void {
+    this.inMain = loaded === (this.main as LoadedProgram);
+    this.inner.enterProgram?.(loaded, by);
+  }
+
+  /** Each run starts in the main program. */
+  restart(): void {
+    this.inMain = true;
   }
 }
 

@@ -5,7 +5,7 @@ import { basename, extname } from 'node:path';
 import { assemble } from '../asm/assembler.ts';
 import { programFromAssembly } from '../asm/to-program.ts';
 import { parseDataFile } from '../asm/data-file.ts';
-import { loadObjectProgram } from '../elf/bpf-object.ts';
+import { loadObjectProgram, type TailCallSlot } from '../elf/bpf-object.ts';
 import { BpfError } from '../errors.ts';
 import type { Program, ProgramType } from '../program.ts';
 import { contextKind } from '../program-context.ts';
@@ -34,6 +34,8 @@ interface ProgramInputOptions {
   mem?: Uint8Array;
   /** --type: every program of an object gets this type. */
   forceType?: ProgramType;
+  /** --tail-call: prog_array slots to fill with programs of the object. */
+  tailCalls?: readonly TailCallSlot[];
 }
 
 
@@ -104,7 +106,7 @@ export function readProgramInput(path: string, opts: ProgramInputOptions = {}): 
   }
   if (ext === '.o') {
     const notices: string[] = [];
-    const program = loadObjectProgram(bytes, path, opts.section, { notices, forceType: opts.forceType, ...(opts.btf !== undefined ? { btf: { file: opts.btf } } : {}) });
+    const program = loadObjectProgram(bytes, path, opts.section, { notices, forceType: opts.forceType, ...(opts.tailCalls?.length ? { tailCalls: opts.tailCalls } : {}), ...(opts.btf !== undefined ? { btf: { file: opts.btf } } : {}) });
     return { program, ...objectContext(program.type, opts), helperSet: 'linux', ...(notices.length ? { notices } : {}) };
   }
   throw new BpfError('usage', `'${path}': unknown program kind '${ext || '(no extension)'}' (expected .s, .asm, .data or .o)`);

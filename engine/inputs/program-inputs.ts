@@ -6,7 +6,7 @@
 // the kernel's test run refuses a ctx shorter than the largest offset the program reads,
 // so a generous block), so that the kernel and bpfexc run them on the same bytes.
 import { readFileSync } from 'node:fs';
-import { loadBpfObject } from '../elf/bpf-object.ts';
+import { loadBpfObject, type TailCallSlot } from '../elf/bpf-object.ts';
 import { BpfError } from '../errors.ts';
 import type { Program } from '../program.ts';
 import { readProgramInput, type ProgramInput } from './program-input.ts';
@@ -27,7 +27,7 @@ export function withDefaultContext(input: ProgramInput, given?: Uint8Array): Pro
   return { program: input.program, ctx: given ?? input.ctx ?? defaultContext(input.program) };
 }
 
-export function programsWithInputs(path: string, o: { section?: string; ctx?: Uint8Array } = {}): ProgramWithInput[] {
+export function programsWithInputs(path: string, o: { section?: string; ctx?: Uint8Array; tailCalls?: readonly TailCallSlot[] } = {}): ProgramWithInput[] {
   if (o.section !== undefined || !path.toLowerCase().endsWith('.o')) return [withDefaultContext(readProgramInput(path, o), o.ctx)];
   let bytes: Uint8Array;
   try {
@@ -37,5 +37,6 @@ export function programsWithInputs(path: string, o: { section?: string; ctx?: Ui
   }
   // Each program by the part of its source after `file:` (its section, or its function
   // where a section holds several), which readProgramInput selects unambiguously.
-  return loadBpfObject(bytes, path).programs.map((p) => withDefaultContext(readProgramInput(path, { section: p.source.slice(path.length + 1), ctx: o.ctx }), o.ctx));
+  const tailCalls = o.tailCalls ?? [];
+  return loadBpfObject(bytes, path, { tailCalls }).programs.map((p) => withDefaultContext(readProgramInput(path, { section: p.source.slice(path.length + 1), ctx: o.ctx, tailCalls }), o.ctx));
 }

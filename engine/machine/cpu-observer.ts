@@ -2,6 +2,7 @@
 // directory's view of every load and store, plus the trace of exception-state accesses
 // of the invocation running there.
 
+import { BpfError } from '../errors.ts';
 import type { CallKind, ExecObserver } from '../exec/observer.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import type { Memory } from '../exec/memory.ts';
@@ -87,6 +88,11 @@ export class CpuObserver implements ExecObserver {
 
   exit(pc: number, depth: number): void {
     this.model.exit(pc, depth);
+  }
+
+  enterProgram(): void {
+    // Access kinds and executions are kept by slot of the machine's one program.
+    throw new BpfError('usage', 'the multi-CPU machine does not follow tail calls into other programs (run the program on one CPU, without --cpus)');
   }
 
   unwind(pc: number, frames: number): void {

@@ -15,7 +15,7 @@ import { defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type Execu
 import { WORLD_KINDS } from '../exec/world.ts';
 import { hex } from '../hex.ts';
 import type { Program } from '../program.ts';
-import { isRejected, type KernelHandle } from '../kernel/bpf-syscall.ts';
+import { isRejected, type KernelHandle, type KernelMap, type LoadedProgram as KernelProgram } from '../kernel/bpf-syscall.ts';
 import { callsKfuncs, resolveKfuncCalls } from '../kernel/kfunc-ids.ts';
 import type { ElfFile } from '../elf/elf64.ts';
 import { objectFuncInfo } from '../inputs/object-func-info.ts';
@@ -158,22 +158,30 @@ export async function refereeProgram(k: KernelHandle, p: Program, opts: RefereeO
     return { ...base, outcome: 'kernel-cannot-run', reason, line: `kernel cannot run this program: ${reason}` };
   }
   const packetType = PACKET_PROG_TYPES.has(type);
+  // Tail-call targets named by prog_array slots: loaded first, sharing the maps (by
+  // name) with the program, and put in their slots as libbpf's init_prog_array_slots()
+  // does, so both sides run the same chain.
+  const tail = await loadTailCallTargets(k, p, opts);
+  if ('refused' in tail) return { ...base, ...tail.refused };
   let insns: Uint8Array;
   try {
     insns = callsKfuncs(p.insns) ? resolveKfuncCalls(p.insns, await vmlinuxFuncIds(), p.source) : p.insns;
   } catch (e) {
+    await tail.release();
     if (!(e instanceof BpfError)) throw e;
     return { ...base, outcome: 'kernel-cannot-run', reason: e.detail, line: `kernel cannot run this program: ${e.detail}` };
   }
   let loadedOrRejected;
   try {
     const funcInfo = objectBtfFuncInfo(opts.object, p);
-    loadedOrRejected = await k.load(insns, { progType: type, maps: p.maps, name: kernelProgramName(p), sleepable: p.sleepable, ...(funcInfo ? { funcInfo } : {}), ...(p.exceptionCallback !== undefined ? { exceptionCallback: p.exceptionCallback } : {}) });
+    loadedOrRejected = await k.load(insns, { progType: type, maps: tail.maps(p), name: kernelProgramName(p), sleepable: p.sleepable, ...(funcInfo ? { funcInfo } : {}), ...(p.exceptionCallback !== undefined ? { exceptionCallback: p.exceptionCallback } : {}) });
   } catch (e) {
+    await tail.release();
     if (!(e instanceof BpfError)) throw e;
     return { ...base, outcome: 'kernel-cannot-run', reason: e.detail, line: `kernel cannot load this program: ${e.detail}` };
   }
   if (isRejected(loadedOrRejected)) {
+    await tail.release();
     const reason = `${loadedOrRejected.errno}: ${verifierReason(loadedOrRejected.log, opts.logLines)}`;
     return { ...base, outcome: 'rejected', reason, line: `kernel verifier REJECTS this program (${reason})` };
   }
@@ -193,6 +201,7 @@ export async function refereeProgram(k: KernelHandle, p: Program, opts: RefereeO
     return { ...base, outcome: 'kernel-cannot-run', reason, line: `kernel loads this program but cannot test-run it: ${reason}` };
   } finally {
     await k.unload(prog);
+    await tail.release();
   }
   const kernelR0 = run.retval >>> 0;
   const withKernel = { ...base, kernelR0, ...(packetType ? { kernelPacketBytes: run.dataOut.length } : {}) };
@@ -218,6 +227,68 @@ export async function refereeProgram(k: KernelHandle, p: Program, opts: RefereeO
   const common = { ...withKernel, ...(bpfexcPacketBytes !== undefined ? { bpfexcPacketBytes } : {}), ...(world.length ? { worldInputs: world } : {}) };
   if (differences.length === 0) return { ...common, outcome: 'agrees', line: `kernel agrees: r0 ${kernelR0}${packetNote}` };
   return { ...common, outcome: 'disagrees', differences, line: `kernel DISAGREES: ${differences.join('; ')}${worldNote}` };
+}
+
+interface TailCallSetup {
+  /** The maps a program of the object loads with: the shared ones where there are any. */
+  maps(p: Program): readonly (Program['maps'][number] | KernelMap)[];
+  /** Unloads the targets and closes the shared maps. */
+  release(): Promise<void>;
+}
+
+/** Loads the programs `p`'s prog_array slots name (Program.tailCallTargets) with maps
+ * shared by name with `p`, and fills the slots with their fds; or the verdict when one
+ * cannot be loaded. Without slots to fill, nothing is shared. */
+async function loadTailCallTargets(k: KernelHandle, p: Program, opts: RefereeOptions): Promise<TailCallSetup | { refused: Omit<RefereeVerdict, 'program'> }> {
+  const slotted = p.maps.filter((m) => m.programSlots?.size);
+  if (slotted.length === 0) return { maps: (q) => q.maps, release: async () => {} };
+  const shared = new Map<string, KernelMap>();
+  const targets: KernelProgram[] = [];
+  const release = async (): Promise<void> => {
+    for (const t of targets) await k.unload(t);
+    for (const m of shared.values()) await k.closeMap(m);
+  };
+  // A perf_event_array gets its per-CPU events only where a load creates it.
+  const maps = (q: Program) => q.maps.map((d) => shared.get(d.name) ?? d);
+  const refused = async (outcome: RefereeOutcome, reason: string, line: string) => {
+    await release();
+    return { refused: { outcome, reason, line } };
+  };
+  try {
+    for (const d of p.maps) if (d.type !== 'perf_event_array') shared.set(d.name, await k.createMap(d));
+    const fdOf = new Map<string, number>();
+    for (const def of slotted) {
+      for (const [index, name] of def.programSlots!) {
+        let fd = fdOf.get(name);
+        if (fd === undefined) {
+          const t = p.tailCallTargets?.get(name);
+          if (!t) return await refused('kernel-cannot-run', `prog_array '${def.name}' slot ${index} names '${name}', which the object does not provide`, `kernel cannot run this program: prog_array '${def.name}' slot ${index} names a program the object does not provide`);
+          const tType = kernelTypeOf(t);
+          if (!tType) return await refused('kernel-cannot-run', `tail-call target '${name}' is a ${t.type} program`, `kernel cannot run this program: its tail-call target '${name}' is a ${t.type} program`);
+          const insns = callsKfuncs(t.insns) ? resolveKfuncCalls(t.insns, await vmlinuxFuncIds(), t.source) : t.insns;
+          const funcInfo = objectBtfFuncInfo(opts.object, t);
+          const r = await k.load(insns, { progType: tType, maps: maps(t), name: kernelProgramName(t), sleepable: t.sleepable, ...(funcInfo ? { funcInfo } : {}), ...(t.exceptionCallback !== undefined ? { exceptionCallback: t.exceptionCallback } : {}) });
+          if (isRejected(r)) {
+            const reason = `tail-call target '${name}': ${r.errno}: ${verifierReason(r.log, opts.logLines)}`;
+            return await refused('rejected', reason, `kernel verifier REJECTS this program's tail-call target (${reason})`);
+          }
+          targets.push(r);
+          fd = r.fd;
+          fdOf.set(name, fd);
+        }
+        const value = new Uint8Array(4);
+        new DataView(value.buffer).setUint32(0, fd, true);
+        await k.mapUpdate(shared.get(def.name)!, index, value);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof BpfError)) {
+      await release().catch(() => undefined);
+      throw e;
+    }
+    return await refused('kernel-cannot-run', e.detail, `kernel cannot load this program's tail-call targets: ${e.detail}`);
+  }
+  return { maps, release };
 }
 
 /** The worst outcome of a set of verdicts (agrees when there are none). */

@@ -125,6 +125,9 @@ function refused(): Table {
       ['any other kfunc', '`call to unknown kfunc NAME` at the instruction'],
       ['a helper or kfunc the timing model cannot price on a CPU model', 'strategy runs on that model stop with `the timing model has no cost for ...`; plain runs work'],
       ['a program the kernel verifier rejects', 'bpfexc runs what it is given; `--referee kernel` says the kernel REJECTS it, with the verifier\'s reason'],
+      ['`bpf_tail_call` inside a callback (`bpf_loop` & co)', 'the verifier\'s `cannot tail call within callback` at the instruction'],
+      ['a prog_array `.values` naming a program of a `?` section that is not the one run', 'libbpf\'s failure: the slot cannot be initialised with a program it does not load'],
+      ['a tail call into another program on the multi-CPU machine (`--cpus N`)', '`the multi-CPU machine does not follow tail calls into other programs`; one CPU follows them'],
     ],
   };
 }

@@ -34,6 +34,8 @@ export interface RewriteResult {
   origin: Int32Array;
   /** `unwind`: the main program pushes and pops the callee-saved registers on every run. */
   exceptionBoundary: boolean;
+  /** The same for each tail-call target (Program.tailCallTargets), by name. */
+  targetExceptionBoundaries?: ReadonlyMap<string, boolean>;
   /** r10-relative offsets of the 8-byte slots the rewrite reserved in every frame. */
   reservedStack: number[];
 }

@@ -19,6 +19,7 @@ import type { TimingStats } from './timing-model.ts';
 import type { OpTable, Range } from './op-table.ts';
 import type { LoweredProgram } from './program-lowering.ts';
 import { OpReplay } from './replay.ts';
+import { BPF_FUNC } from './helper-ids.ts';
 
 /** Costs must be multiples of this for folding to be exact. */
 const QUANTUM = 1 / 256;
@@ -65,7 +66,10 @@ export class AdditiveModel extends OpReplay {
         add(pc, t.slotAfter[pc]);
       }
     }
-    this.folding = exact ? { fold: (counts, cuts) => this.fold(counts, cuts) } : undefined;
+    // Folded counts are costed with this program's slots: a program that may tail-call
+    // into another is followed event by event instead.
+    const tailCalls = loaded.helperIds.includes(BPF_FUNC.tail_call);
+    this.folding = exact && !tailCalls ? { fold: (counts, cuts) => this.fold(counts, cuts) } : undefined;
   }
 
   private blocksOf(cuts: BlockCuts): FoldedBlocks {

@@ -58,6 +58,15 @@ export class InstructionFetch {
     this.width = this.renameWidth;
   }
 
+  /** Another JIT image (a tail-call target's) at `imageBase`. */
+  addImage(codeAddrs: Int32Array, imageBase: number): void {
+    for (const code of codeAddrs) {
+      if (code < 0) continue;
+      const w = (imageBase + code) >>> this.windowShift;
+      this.opsInWindow.set(w, (this.opsInWindow.get(w) ?? 0) + 1);
+    }
+  }
+
   /** A mispredict restarts fetch: the next window is looked up afresh, with nothing prefetched. */
   restart(): void {
     this.restarted = true;

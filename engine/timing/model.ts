@@ -8,6 +8,7 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import { AdditiveModel } from './additive.ts';
+import { KFUNC_ID } from '../isa/internal-ids.ts';
 import { buildOpTable } from './op-table.ts';
 import { OooModel } from './ooo.ts';
 import { lowerProgram } from './program-lowering.ts';
@@ -18,6 +19,13 @@ export type { TimingModel, TimingModelKind, TimingModelOptions, TimingStats } fr
 export function createTimingModel(kind: TimingModelKind, cpu: CpuModel, loaded: LoadedProgram, opts: TimingModelOptions = {}): TimingModel {
   const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary, throwParameters: opts.throwParameters });
   const table = buildOpTable(lowered, cpu);
-  if (kind === 'ooo') return new OooModel(cpu, loaded, lowered, table, opts.caches);
-  return new AdditiveModel(cpu, loaded, lowered, table);
+  const model = kind === 'ooo' ? new OooModel(cpu, loaded, lowered, table, opts.caches) : new AdditiveModel(cpu, loaded, lowered, table);
+  // Unless told otherwise, a tail-call target is an exception boundary when it calls
+  // bpf_throw itself (the verifier's seen_exception, per program).
+  model.followTailCalls((target) => {
+    const boundary = opts.targetExceptionBoundaries?.get(target.program.name) ?? target.kfuncIds.includes(KFUNC_ID.bpf_throw);
+    const l = lowerProgram(target, cpu, { exceptionBoundary: boundary, throwParameters: opts.throwParameters });
+    return { lowered: l, table: buildOpTable(l, cpu) };
+  });
+  return model;
 }

@@ -51,6 +51,8 @@ export class OooModel extends OpReplay {
   private readonly caches: CacheHierarchy;
   private readonly fetch: InstructionFetch;
   private readonly bp = new BranchPredictor();
+  /** calls.sp where each running tail-called program's frame sits, innermost last. */
+  private readonly tailFrameCalls: number[] = [];
   private readonly ras: ReturnStack;
   private readonly calls = new CallStack();
   private readonly ports: PortCalendar;
@@ -152,7 +154,7 @@ export class OooModel extends OpReplay {
     // ---- front end and dispatch ----
     const code = t.codeAddr[k];
     if (code >= 0) {
-      const at = this.fetch.enter(IMAGE + code, this.fe);
+      const at = this.fetch.enter(IMAGE + this.imageOffset + code, this.fe);
       this.slotWidth = this.fetch.width;
       if (at > this.fe) {
         this.fe = at;
@@ -263,7 +265,7 @@ export class OooModel extends OpReplay {
       const resolve = issue + t.lat[k];
       switch (br) {
         case B_COND:
-          if (this.bp.resolve(code >= 0 ? code : k, taken)) {
+          if (this.bp.resolve(code >= 0 ? this.imageOffset + code : k, taken)) {
             this.redirect(resolve + this.penalty);
             this.fetch.restart();
           }
@@ -274,8 +276,8 @@ export class OooModel extends OpReplay {
           this.taken(d, 0);
           break;
         case B_CALL:
-          this.ras.push(t.retAddr[k]);
-          this.calls.push(t.retAddr[k]);
+          this.ras.push(this.imageOffset + t.retAddr[k]);
+          this.calls.push(this.imageOffset + t.retAddr[k]);
           this.taken(d, this.callStep);
           break;
         case B_RET: {
@@ -309,12 +311,25 @@ export class OooModel extends OpReplay {
     this.nsp = this.fp = STACK_TOP;
     this.fpDepth = 0;
     this.runBase = this.calls.sp;
+    this.tailFrameCalls.length = 0;
   }
 
   protected unwound(): void {
-    // The exception callback runs on the main program's frame: everything the frames
-    // below it pushed is gone (the return stack predictor keeps its stale entries).
-    this.calls.sp = this.runBase + 1;
+    // The exception callback runs on the frame the throw unwound to (the main program's,
+    // or the one the running program's tail call replaced): everything the frames below
+    // it pushed is gone (the return stack predictor keeps its stale entries).
+    const n = this.tailFrameCalls.length;
+    this.calls.sp = n > 0 ? this.tailFrameCalls[n - 1] : this.runBase + 1;
+  }
+
+  protected override addImage(t: OpTable, offset: number): void {
+    this.fetch.addImage(t.codeAddr, IMAGE + offset);
+  }
+
+  protected override switched(by: 'tail-call' | 'return'): void {
+    // A tail call keeps the frame's return address where it is: the calls pushed up to it.
+    if (by === 'tail-call') this.tailFrameCalls.push(this.calls.sp);
+    else this.tailFrameCalls.pop();
   }
 
   protected clearState(): void {

@@ -53,6 +53,10 @@ export class OpTable {
   /** Per slot: what its callback helper runs around each callback (LoweredSlot.perCallback). */
   slotPerCallback: Range[] = [];
   prologue: Range[] = [];
+  /** Per function: the part of its prologue a tail call into it runs. */
+  tailEntry: Range[] = [];
+  /** Per function: what a tail call from it tears down of its frame. */
+  tailExit: Range[] = [];
   entry: Range = { a: 0, b: 0 };
   callback: Range = { a: 0, b: 0 };
   throwPerFrame: Range = { a: 0, b: 0 };
@@ -87,7 +91,9 @@ export function buildOpTable(lp: LoweredProgram, cpu: CpuModel): OpTable {
   t.slotAfter = new Array(lp.slots.length);
   t.slotBody = new Array(lp.slots.length);
   for (const fn of lp.functions) {
-    t.prologue.push(add(fn.prologue, true));
+    const pro = add(fn.prologue, true);
+    t.prologue.push(pro);
+    t.tailEntry.push({ a: pro.a + fn.tailCallEntry, b: pro.b });
     for (let pc = fn.start; pc < fn.end; pc++) {
       t.slotOps[pc] = add(lp.slots[pc].ops, true);
       t.slotAfter[pc] = add(lp.slots[pc].after, true);
@@ -100,6 +106,9 @@ export function buildOpTable(lp: LoweredProgram, cpu: CpuModel): OpTable {
   t.callback = add(lp.callbackCall, false);
   t.throwPerFrame = add(lp.throwPerFrame, false);
   t.mainEpilogue = add(lp.functions[0].epilogue, false);
+  // Emitted inside each tail-call sequence: not at one place of the image. Last, so the
+  // ops before keep their indices (kernel-op branches are predicted by index).
+  t.tailExit = lp.functions.map((fn) => add(fn.tailCallExit, false));
 
   const n = (t.n = ops.length);
   t.cls = new Uint8Array(n);

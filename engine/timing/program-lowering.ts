@@ -13,11 +13,11 @@ import { withThrowParameters, type ThrowCostParameters } from './throw-cost.ts';
 import { specsByMnemonic, type OpSpec } from '../isa/opcodes.ts';
 import { costForCall } from './helper-bodies.ts';
 import type { HelperCost } from './helper-cost-types.ts';
-import { arm64Epilogue, arm64Prologue, arm64StackSize } from './lowering/arm64-frame.ts';
+import { arm64Epilogue, arm64Prologue, arm64StackSize, arm64TailCallEntry, arm64TailCallExit } from './lowering/arm64-frame.ts';
 import { lowerArm64 } from './lowering/arm64.ts';
 import { calleeRegsUsedBy, type JitFrame, type JitInsn } from './lowering/jit-insn.ts';
 import { lowerX86 } from './lowering/x86-64.ts';
-import { x86Epilogue, x86Prologue } from './lowering/x86-frame.ts';
+import { x86Epilogue, x86Prologue, x86TailCallEntry, x86TailCallExit } from './lowering/x86-frame.ts';
 import { A64_REG, X86_REG, type MachineOp } from './op-class.ts';
 
 export interface LoweredFunction {
@@ -27,6 +27,10 @@ export interface LoweredFunction {
   frame: JitFrame;
   prologue: MachineOp[];
   epilogue: MachineOp[];
+  /** Index into `prologue` where a tail call into this function enters (main programs). */
+  tailCallEntry: number;
+  /** What a tail call from this function tears down of its frame. */
+  tailCallExit: MachineOp[];
 }
 
 export interface LoweredSlot {
@@ -183,7 +187,9 @@ export function lowerProgram(loaded: LoadedProgram, cpu: CpuModel, opts: LowerOp
     const frame = frameOf(loaded, start, end, i > 0, opts, tailCalls);
     const prologue = x86 ? x86Prologue(frame, { ibt: false, returnThunk: thunk.length > 0 }) : arm64Prologue(frame, { bti: false, pac: false });
     const epi = x86 ? x86Epilogue(frame, { ibt: false, returnThunk: thunk.length > 0 }) : arm64Epilogue(frame, { bti: false, pac: false });
-    return { start, end, frame, prologue, epilogue: [...epi, ...thunk] };
+    const tailCallEntry = x86 ? x86TailCallEntry(prologue) : arm64TailCallEntry(prologue);
+    const tailCallExit = x86 ? x86TailCallExit(frame) : arm64TailCallExit(frame);
+    return { start, end, frame, prologue, epilogue: [...epi, ...thunk], tailCallEntry, tailCallExit };
   });
 
   const seenExit = new Set<number>();

@@ -10,6 +10,23 @@ import type { TimingModel, TimingModelKind, TimingStats } from './timing-model.t
 import type { OpTable, Range } from './op-table.ts';
 import type { LoweredProgram, UnmeasuredCost } from './program-lowering.ts';
 
+/** What the replay reads of one program: the main program's, or a tail-call target's. */
+interface ProgramTables {
+  loaded: LoadedProgram;
+  t: OpTable;
+  fnOf: Int32Array;
+  extra: Float64Array;
+  hasCall: Uint8Array;
+  /** Offset of its JIT image from the main program's (images do not overlap). */
+  image: number;
+}
+
+/** Lowers a tail-call target for the model's CPU (createTimingModel supplies it). */
+export type TargetLowering = (loaded: LoadedProgram) => { lowered: LoweredProgram; table: OpTable };
+
+/** JIT images start page-aligned, as module memory hands them out. */
+const IMAGE_ALIGN = 4096;
+
 export abstract class OpReplay implements TimingModel {
   abstract readonly kind: TimingModelKind;
   readonly caveats: readonly string[];
@@ -17,22 +34,82 @@ export abstract class OpReplay implements TimingModel {
   protected byPc: Float64Array;
   protected charged = 0;
   protected opsRun = 0;
-  private readonly fnOf: Int32Array;
-  private readonly extra: Float64Array;
-  private readonly hasCall: Uint8Array;
+  /** The running program's tables (switched by tail calls). */
+  protected t: OpTable;
+  protected imageOffset = 0;
+  private fnOf: Int32Array;
+  private extra: Float64Array;
+  private hasCall: Uint8Array;
+  private readonly main: ProgramTables;
+  private readonly targets = new Map<LoadedProgram, ProgramTables>();
+  private imageEnd: number;
+  private lowerTarget: TargetLowering | undefined;
+  /** While a tail-called program runs, its cycles go to the main program's slot whose
+   * tail call led there (-1: the main program runs), so cyclesByPc still sums to the
+   * total and a tail call's slot shows what the call cost. */
+  private attributeTo = -1;
+  private lastTailCallPc = 0;
 
   constructor(
     readonly cpu: CpuModel,
     protected readonly loaded: LoadedProgram,
     lowered: LoweredProgram,
-    protected readonly t: OpTable,
+    t: OpTable,
   ) {
-    this.caveats = lowered.caveats;
+    this.caveats = [...lowered.caveats];
     this.unmeasured = lowered.unmeasured;
     this.byPc = new Float64Array(loaded.slots);
-    this.fnOf = lowered.fnOf;
-    this.extra = Float64Array.from(lowered.slots, (s) => s.extraCycles);
-    this.hasCall = Uint8Array.from(lowered.slots, (s) => (s.hasCallOp ? 1 : 0));
+    this.main = tablesOf(loaded, lowered, t, 0);
+    this.t = t;
+    this.fnOf = this.main.fnOf;
+    this.extra = this.main.extra;
+    this.hasCall = this.main.hasCall;
+    this.imageEnd = alignUp(t.imageBytes);
+  }
+
+  /** Follow tail calls into other programs, lowering each on first entry. */
+  followTailCalls(lower: TargetLowering): void {
+    this.lowerTarget = lower;
+  }
+
+  /** A tail-call target's image was placed at `offset` (models with a front end map it). */
+  protected addImage(_t: OpTable, _offset: number): void {}
+  /** The running program changed ('tail-call': entered a target; 'return': back). */
+  protected switched(_by: 'tail-call' | 'return'): void {}
+
+  private use(p: ProgramTables): void {
+    this.t = p.t;
+    this.fnOf = p.fnOf;
+    this.extra = p.extra;
+    this.hasCall = p.hasCall;
+    this.imageOffset = p.image;
+  }
+
+  private tablesFor(loaded: LoadedProgram): ProgramTables {
+    if (loaded === this.loaded) return this.main;
+    let p = this.targets.get(loaded);
+    if (p) return p;
+    if (!this.lowerTarget) throw new BpfError('usage', 'the timing model was not set up to follow tail calls into other programs', { file: this.loaded.program.source });
+    const { lowered, table } = this.lowerTarget(loaded);
+    p = tablesOf(loaded, lowered, table, this.imageEnd);
+    this.imageEnd += alignUp(table.imageBytes);
+    for (const c of lowered.caveats) if (!this.caveats.includes(c)) (this.caveats as string[]).push(`${loaded.program.name} (tail-call target): ${c}`);
+    this.targets.set(loaded, p);
+    this.addImage(table, p.image);
+    return p;
+  }
+
+  enterProgram(loaded: LoadedProgram, by: 'tail-call' | 'return'): void {
+    const p = this.tablesFor(loaded);
+    if (by === 'tail-call' && this.attributeTo < 0) this.attributeTo = this.lastTailCallPc;
+    this.use(p);
+    if (p === this.main) this.attributeTo = -1;
+    this.switched(by);
+    if (by === 'tail-call') {
+      // The JIT jumps into the target's prologue past the frame setup it keeps.
+      this.range(this.t.tailEntry[0], -1, false);
+      this.charge(0);
+    }
   }
 
   /** Replays op k; `memOffset` is the executor's simulated memory offset (or -1). */
@@ -57,7 +134,7 @@ export abstract class OpReplay implements TimingModel {
 
   private charge(pc: number): void {
     const now = this.clock();
-    this.byPc[pc] += now - this.charged;
+    this.byPc[this.attributeTo >= 0 ? this.attributeTo : pc] += now - this.charged;
     this.charged = now;
   }
 
@@ -89,6 +166,13 @@ export abstract class OpReplay implements TimingModel {
         this.range(t.prologue[this.fnOf[target]], -1, false);
         this.charge(target);
         return;
+      case 'tail-call':
+        // The helper call's event ran the tail-call sequence; the frame it leaves is
+        // torn down before the jump (enterProgram runs the target's entry).
+        if (this.attributeTo < 0) this.lastTailCallPc = pc;
+        this.range(t.tailExit[this.fnOf[pc]], -1, false);
+        this.charge(pc);
+        return;
       default:
         throw new BpfError('usage', `the timing model does not follow ${kind} calls`, { file: this.loaded.program.source, pc });
     }
@@ -106,6 +190,8 @@ export abstract class OpReplay implements TimingModel {
   }
 
   startInvocation(): void {
+    this.use(this.main);
+    this.attributeTo = -1;
     this.beginRun();
     this.range(this.t.entry, -1, false);
     this.range(this.t.prologue[0], -1, false);
@@ -130,4 +216,19 @@ export abstract class OpReplay implements TimingModel {
     this.charged = 0;
     this.opsRun = 0;
   }
+}
+
+function alignUp(n: number): number {
+  return Math.ceil(n / IMAGE_ALIGN) * IMAGE_ALIGN;
+}
+
+function tablesOf(loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, image: number): ProgramTables {
+  return {
+    loaded,
+    t,
+    fnOf: lowered.fnOf,
+    extra: Float64Array.from(lowered.slots, (s) => s.extraCycles),
+    hasCall: Uint8Array.from(lowered.slots, (s) => (s.hasCallOp ? 1 : 0)),
+    image,
+  };
 }

@@ -45,6 +45,9 @@ export interface TimingModel extends ExecObserver {
 export interface TimingModelOptions {
   /** prog->aux->exception_boundary: the main program saves all callee-saved registers. */
   exceptionBoundary?: boolean;
+  /** The same for tail-call targets by program name (default: the verifier's rule, a
+   * program that calls bpf_throw is one). */
+  targetExceptionBoundaries?: ReadonlyMap<string, boolean>;
   /** Kernel configuration bpf_throw's stack walk is costed under (engine/timing/throw-cost.ts;
    * default: a distro kernel's). */
   throwParameters?: ThrowCostParameters;

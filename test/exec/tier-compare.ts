@@ -94,6 +94,9 @@ class FanOut implements ExecObserver {
   unwind(pc: number, frames: number): void {
     for (const o of this.all) o.unwind?.(pc, frames);
   }
+  enterProgram(loaded: LoadedProgram, by: 'tail-call' | 'return'): void {
+    for (const o of this.all) o.enterProgram?.(loaded, by);
+  }
 }
 
 const digest = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');

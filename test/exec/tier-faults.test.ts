@@ -25,7 +25,7 @@ interface FaultCase {
   maxInsns?: number;
   helpers?: HelperRegistry;
   maps?: MapDef[];
-  /** The timing model refuses the program (callx to a helper, unknown map, tail call). */
+  /** The timing model refuses the program (callx to a helper, unknown map). */
   untimed?: boolean;
 }
 
@@ -41,7 +41,7 @@ const FAULTS: FaultCase[] = [
   { name: 'bpf_loop with a callback that is no function', insns: [...bump, movi(1, 2), movi(2, 64), movi(3, 0), movi(4, 0), call(181), exit()], detail: /not a function address/ },
   { name: 'map helper given a non-map pointer', insns: [...bump, movi(1, 0), movi(2, 0), call(1), exit()], detail: /./, untimed: true },
   { name: 'calls nested nine frames deep', insns: [...bump, ...Array.from({ length: 8 }, () => [callLocal(1), exit()]).flat(), movi(0, 1), exit()], detail: /call depth exceeds 8 frames/ },
-  { name: 'tail call from a subprogram', insns: [...bump, callLocal(1), exit(), lddw(2, 1n, PSEUDO.LDDW_MAP_IDX), movi(3, 0), call(12), exit()], detail: /tail_call from a subprogram/, maps: [counter, progArray], untimed: true },
+  { name: 'tail call inside a bpf_loop callback', insns: [...bump, movi(1, 2), lddw(2, 5n, PSEUDO.LDDW_FUNC), movi(3, 0), movi(4, 0), call(181), exit(), lddw(2, 1n, PSEUDO.LDDW_MAP_IDX), movi(3, 0), call(12), movi(0, 0), exit()], detail: /cannot tail call within callback/, maps: [counter, progArray] },
 ];
 
 function faulting(c: FaultCase): Program {
@@ -65,7 +65,7 @@ for (const c of FAULTS) {
   test(`${c.name}: both tiers fault with the same message and pc, leave the same memory and go on alike`, () => {
     const p = faulting(c);
     const s = spec(p, { helpers: c.helpers, maxInsns: c.maxInsns, untimed: c.untimed });
-    if (c.name === 'tail call from a subprogram') s.setup = (inst) => inst.setTailCall('jmp', 0, loadProgram(prog([movi(0, 3), exit()], [counter, progArray])));
+    if (c.name === 'tail call inside a bpf_loop callback') s.setup = (inst) => inst.setTailCall('jmp', 0, loadProgram(prog([movi(0, 3), exit()], [counter, progArray])));
     const ref = runUnderTier('interpreter', s);
     for (const inv of ref.invocations) {
       assert.equal(inv.outcome, 'fault', `${c.name}: ${JSON.stringify(inv.error)}`);
@@ -99,7 +99,6 @@ test('tail calls into another program and the 33-call limit behave alike under b
   const self = prog([...bump, lddw(2, 1n, PSEUDO.LDDW_MAP_IDX), movi(3, 0), call(12), movi(0, 0), exit()], [counter, progArray], 'self.s');
   const other = prog([...bump, movr(0, 7), alui('mul', 0, 3), jmpi('jgt', 0, 100, 1), exit(), movi(0, 1), exit()], [counter, progArray], 'other.s');
   const s = spec(self, {
-    untimed: true,
     setup: (inst) => {
       inst.setTailCall('jmp', 0, inst.loaded);
       inst.setTailCall('jmp', 1, loadProgram(other));
@@ -108,9 +107,46 @@ test('tail calls into another program and the 33-call limit behave alike under b
   const ref = runUnderTier('interpreter', s);
   assert.ok((ref.invocations[0].insnsExecuted ?? 0) > 33 * 7, 'the chain ran to the limit');
   assert.deepEqual(compareTiers(s), []);
-  const viaSlot1 = spec(self, { untimed: true, setup: (inst) => inst.setTailCall('jmp', 0, loadProgram(other)) });
+  const viaSlot1 = spec(self, { setup: (inst) => inst.setTailCall('jmp', 0, loadProgram(other)) });
   assert.deepEqual(compareTiers(viaSlot1), []);
   assert.deepEqual(compareTiers({ ...viaSlot1, sliceInsns: 3 }), []);
+});
+
+/** Calls a subprogram that tail-calls prog_array slot `slot`, then adds 8 to what comes
+ * back (the kernel's exception_tail_call selftest, with the slot as a parameter). */
+function tailCallingCaller(slot: number): Program {
+  return prog([...bump, callLocal(2), alui('add', 0, 8), exit(), lddw(2, 1n, PSEUDO.LDDW_MAP_IDX), movi(3, slot), movi(6, 10), call(12), movr(0, 6), exit()], [counter, progArray], `caller-${slot}.s`);
+}
+
+/** A target whose subprogram throws `cookie` two frames down, with an exception callback
+ * returning 3 * cookie + 1 (absent: the default callback returns the cookie). */
+function throwingTarget(cookie: number, withCallback: boolean): Program {
+  const p = prog([...bump, callLocal(2), movi(0, 99), exit(), callLocal(1), exit(), movi(1, cookie), kfunc(KFUNC_ID.bpf_throw), movi(0, 1), exit(), movr(0, 1), alui('mul', 0, 3), alui('add', 0, 1), exit()], [counter, progArray], `target-${cookie}.s`);
+  return withCallback ? { ...p, exceptionCallback: 14 } : p;
+}
+
+test('tail calls from subprograms, and throws in the targets, behave alike under both tiers, timed and in slices', () => {
+  const chain = prog([...bump, callLocal(2), alui('add', 0, 1000), exit(), lddw(2, 1n, PSEUDO.LDDW_MAP_IDX), movi(3, 2), call(12), movi(0, 50), exit()], [counter, progArray], 'chain.s');
+  const seven = prog([movi(0, 7), exit()], [counter, progArray], 'seven.s');
+  const setup = (inst: Parameters<NonNullable<TierComparison['setup']>>[0]): void => {
+    inst.setTailCall('jmp', 0, loadProgram(throwingTarget(16, false)));
+    inst.setTailCall('jmp', 1, loadProgram(throwingTarget(5, true)));
+    inst.setTailCall('jmp', 2, loadProgram(seven));
+    inst.setTailCall('jmp', 3, loadProgram(chain));
+  };
+  // slot: what the kernel returns (16 + 8; 3 * 5 + 1 + 8; 7 + 8; 7 + 1000 + 8)
+  for (const [slot, r0] of [[0, 24n], [1, 24n], [2, 15n], [3, 1015n]] as const) {
+    const s = spec(tailCallingCaller(slot), { setup });
+    const ref = runUnderTier('interpreter', s);
+    for (const inv of ref.invocations) {
+      assert.equal(inv.outcome, 'result', JSON.stringify(inv.error));
+      assert.equal(inv.r0, r0, `slot ${slot}`);
+      assert.equal(inv.thrown, undefined, 'the throw was caught at the tail-called frame');
+    }
+    assert.deepEqual(compareTiers(s), [], `slot ${slot}`);
+    assert.deepEqual(compareTiers({ ...s, sliceInsns: 3 }), [], `slot ${slot}, in slices of 3`);
+    assert.deepEqual(compareTiers({ ...s, compileAfter: 20 }), [], `slot ${slot}, compiled mid-run`);
+  }
 });
 
 test('bpf_throw from a bpf_loop callback and from depth 4 unwind alike under both tiers', () => {

@@ -10,6 +10,7 @@ import { BpfError } from '../../errors.ts';
 import type { ExecutionTier } from '../../exec/index.ts';
 import { hexBytesOption } from '../../inputs/options.ts';
 import { readProgramInput } from '../../inputs/program-input.ts';
+import type { TailCallSlot } from '../../elf/bpf-object.ts';
 import { programsWithInputs, withDefaultContext, type ProgramWithInput } from '../../inputs/program-inputs.ts';
 import { openKernel } from '../../kernel/bpf-syscall.ts';
 import { refereeProgram, worstOutcome, type RefereeOutcome, type RefereeVerdict } from '../../oracle/kernel-referee.ts';
@@ -42,11 +43,13 @@ export interface RefereeRunOptions {
   maxInsns: number;
   tier: ExecutionTier;
   format: string;
+  /** --tail-call slots to fill (both sides), besides the object's `.values`. */
+  tailCalls?: readonly TailCallSlot[];
 }
 
 /** The programs `arg` names (a built-in workload, or a file: programs-inputs.ts), each
  * with its input. */
-export function refereedPrograms(arg: string, o: Pick<RefereeRunOptions, 'section' | 'mem' | 'packet'>): ProgramWithInput[] {
+export function refereedPrograms(arg: string, o: Pick<RefereeRunOptions, 'section' | 'mem' | 'packet' | 'tailCalls'>): ProgramWithInput[] {
   const hexCtx = o.mem ?? o.packet;
   const given = hexCtx === undefined ? undefined : hexBytesOption(o.mem !== undefined ? 'mem' : 'packet', hexCtx);
   if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
@@ -54,7 +57,7 @@ export function refereedPrograms(arg: string, o: Pick<RefereeRunOptions, 'sectio
     if (!w) throw unknownWorkload(arg);
     return [withDefaultContext(readProgramInput(w.file, { section: o.section ?? w.section, ctx: given ?? w.context }), given ?? w.context)];
   }
-  return programsWithInputs(arg, { section: o.section, ctx: given });
+  return programsWithInputs(arg, { section: o.section, ctx: given, ...(o.tailCalls ? { tailCalls: o.tailCalls } : {}) });
 }
 
 /** Runs the referee and prints its verdicts; returns the exit status. */

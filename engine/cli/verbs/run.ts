@@ -3,7 +3,7 @@ import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_M
 import { hex } from '../../hex.ts';
 import { hexBytesOption, intOption, MAX_SEED, oneOf, parseVerbArgs, seedOption } from '../../inputs/options.ts';
 import { objectContext, readProgramInput, type ProgramInput } from '../../inputs/program-input.ts';
-import { loadBpfObject } from '../../elf/bpf-object.ts';
+import { loadBpfObject, type TailCallSlot } from '../../elf/bpf-object.ts';
 import { PROGRAM_TYPES } from '../../program.ts';
 import { looksLikeWorkloadName, unknownWorkload, workloadByName, type CatalogWorkload } from '../workload-catalog.ts';
 import { BpfError } from '../../errors.ts';
@@ -46,6 +46,7 @@ const OPTIONS = {
   tier: { type: 'string' },
   mitigations: { type: 'string' },
   btf: { type: 'string' },
+  'tail-call': { type: 'string', multiple: true },
   verbose: { type: 'boolean' },
   referee: { type: 'string' },
 } as const;
@@ -87,6 +88,12 @@ ${wrapList(PROGRAM_TYPES.filter((t) => t !== 'raw'), 21, 80)}
                      externs resolve against (default: the running kernel's
                      /sys/kernel/btf/vmlinux; without one, the offsets the
                      compiler emitted, with a notice)
+  --tail-call MAP[I]=PROG
+                     put program PROG of the same .o (function or section
+                     name) in prog_array MAP's slot I before running, as a
+                     loader's bpf_map_update_elem does (repeatable); slots an
+                     object's '.values' names are filled anyway, as libbpf
+                     fills them
   --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
                      every tier gives the same results, JSON records which
                      one ran in provenance.tier
@@ -128,7 +135,7 @@ call-site overheads summed over every invocation the machine ran
     // Checked before anything is read or run, as every other option is.
     const tier = parseTier(values.tier);
     if (values.referee !== undefined) {
-      return refereeRun(positionals[0], { referee: values.referee, section: values.section, mem: values.mem, packet: values.packet, seed: seedOption(values.seed), maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1), tier, format: values.format ?? 'text' });
+      return refereeRun(positionals[0], { referee: values.referee, section: values.section, mem: values.mem, packet: values.packet, seed: seedOption(values.seed), maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1), tier, format: values.format ?? 'text', tailCalls: (values['tail-call'] ?? []).map(tailCallOption) });
     }
     const file = positionals[0].toLowerCase().endsWith('.json') ? readScenarioFile(positionals[0]) : undefined;
     const cpus = intOption('cpus', values.cpus, file?.cpus ?? 1, 1);
@@ -239,6 +246,8 @@ function resolvePrograms(arg: string, values: Values): Target[] {
   const packet = values.packet === undefined ? undefined : hexBytesOption('packet', values.packet);
   const ctx = mem ?? packet;
   const forceType = values.type === undefined ? undefined : oneOf('type', values.type, PROGRAM_TYPES.filter((t) => t !== 'raw'), 'tc');
+  const tailCalls = (values['tail-call'] ?? []).map(tailCallOption);
+  if (tailCalls.length && !arg.toLowerCase().endsWith('.o')) throw new BpfError('usage', `--tail-call needs an ELF object (.o), whose programs fill the slots; '${arg}' is not one`);
   if (looksLikeWorkloadName(arg) && !existsSync(arg)) {
     const workload = workloadByName(arg);
     if (!workload) throw unknownWorkload(arg);
@@ -249,7 +258,7 @@ function resolvePrograms(arg: string, values: Values): Target[] {
   }
   if (arg.toLowerCase().endsWith('.o') && values.section === undefined) {
     const bytes = readObjectBytes(arg);
-    const { programs, unrecognised, notices } = loadBpfObject(bytes, arg, { forceType, ...(values.btf !== undefined ? { btf: { file: values.btf } } : {}) });
+    const { programs, unrecognised, notices } = loadBpfObject(bytes, arg, { forceType, tailCalls, ...(values.btf !== undefined ? { btf: { file: values.btf } } : {}) });
     if (programs.length + unrecognised.length > 1) {
       for (const line of notices) process.stderr.write(`notice: ${line}\n`);
       const out: Target[] = programs.map((program) => ({ label: program.source, input: { program, ...objectContext(program.type, { ctx, mem, packet }), helperSet: 'linux' } }));
@@ -257,9 +266,16 @@ function resolvePrograms(arg: string, values: Values): Target[] {
       return out;
     }
   }
-  const input = readProgramInput(arg, { section: values.section, ctx, mem, packet, forceType, btf: values.btf });
+  const input = readProgramInput(arg, { section: values.section, ctx, mem, packet, forceType, btf: values.btf, tailCalls });
   for (const line of input.notices ?? []) process.stderr.write(`notice: ${line}\n`);
   return [{ label: arg, input }];
+}
+
+/** --tail-call MAP[INDEX]=PROG. */
+function tailCallOption(v: string): TailCallSlot {
+  const m = /^([^[\]=]+)\[(\d+)\]=(.+)$/.exec(v);
+  if (!m) throw new BpfError('usage', `--tail-call ${v}: expected MAP[INDEX]=PROGRAM, e.g. jmp_table[0]=exception_tail_call_target`);
+  return { map: m[1], index: Number(m[2]), program: m[3] };
 }
 
 function readObjectBytes(path: string): Uint8Array {

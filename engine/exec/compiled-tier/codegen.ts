@@ -21,6 +21,7 @@ import { ARRAY_REGS, emitInsn, jumpTarget, LOCAL_REGS, type RegNames } from './e
 export const RET_DONE = -1; // the base frame exited, or the run paused (self.paused says which)
 export const RET_HANDOFF = -2; // the budget or slice ends inside the next block: the interpreter runs it
 export const RET_TAIL_CALL = -3; // bpf_tail_call switched self.prog: continue at its pc 0
+export const RET_TAIL_FRAME_EXIT = -4; // the frame a tail call replaced exits: back to its caller's program
 
 /** Slots per chunk: keeps each function's bytecode well under V8's optimisation limit. */
 const CHUNK_SLOTS = 400;
@@ -139,6 +140,8 @@ function chunkSource(code: Int32Array, blocks: BlockMap, from: number, to: numbe
       case Flow.Exit:
         if (counted) out.push(`obs.exit(${pc}, depth);`);
         out.push(`if (depth === base) { ret = ${RET_DONE}; break leave; }`);
+        // The return pc of a frame a tail call replaced is in its caller's program.
+        out.push(`if (depth === self.tailBoundary) { ret = ${RET_TAIL_FRAME_EXIT}; break leave; }`);
         out.push(`{ depth--; const f = depth * 9; L[6] = fr[f + 1]; L[7] = fr[f + 2]; L[8] = fr[f + 3]; L[9] = fr[f + 4]; H[6] = fr[f + 5]; H[7] = fr[f + 6]; H[8] = fr[f + 7]; H[9] = fr[f + 8];`);
         out.push(`L[10] = self.fp0 + depth * self.stackStride; pc = fr[f]; continue; }`);
         break;

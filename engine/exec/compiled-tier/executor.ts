@@ -18,8 +18,9 @@
 import { BpfError } from '../../errors.ts';
 import type { LinkedProgram } from '../linked.ts';
 import { MEM_BASE_HI } from '../../layout/address-space.ts';
-import { Interpreter } from '../interpreter.ts';
-import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, type CompiledCode, type Variant } from './codegen.ts';
+import { FRAME_WORDS, Interpreter } from '../interpreter.ts';
+import { TailFrameReturn } from '../signals.ts';
+import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, RET_TAIL_FRAME_EXIT, type CompiledCode, type Variant } from './codegen.ts';
 
 const MEM_HI = MEM_BASE_HI | 0;
 const interpretedExec = Interpreter.prototype.exec;
@@ -93,7 +94,8 @@ export class CompiledTierExecutor extends Interpreter {
       entry = this.pc;
       resumeDepth = this.depth;
     }
-    const code = (text.code ??= generateCode(this.prog.code, this.prog.loaded.slots, this.prog.isSubprog, BpfError));
+    // A tail call while interpreting may have switched the program.
+    const code = compiledCodeFor(this.prog);
     if (!folding) {
       this.run(code, entry, base, resumeDepth, 'plain');
       return;
@@ -162,7 +164,18 @@ export class CompiledTierExecutor extends Interpreter {
     for (;;) {
       const chunk = code.chunkOf[pc];
       if (!(chunk >= 0)) throw new BpfError('runtime', `control reached slot ${pc}, outside the program`, { file: this.prog.file, pc });
-      const r = code.chunk(variant, chunk)(this, pc, base);
+      let r: number;
+      try {
+        r = code.chunk(variant, chunk)(this, pc, base);
+      } catch (e) {
+        if (!(e instanceof TailFrameReturn) || e.depth < base) throw e;
+        // A throw in a tail-called program, caught at the frame the tail call replaced.
+        if (variant === 'counted') this.observer?.folding?.fold(code.counts, code.blocks);
+        if (this.returnFromTailFrame(e, base)) return;
+        code = this.switchedCode();
+        pc = this.pc;
+        continue;
+      }
       if (r >= 0) {
         pc = r;
         continue;
@@ -170,9 +183,17 @@ export class CompiledTierExecutor extends Interpreter {
       if (r === RET_DONE) return;
       if (r === RET_TAIL_CALL) {
         if (variant === 'counted') this.observer?.folding?.fold(code.counts, code.blocks);
-        code = compiledCodeFor(this.prog);
-        this.blockCounts = code.counts;
+        code = this.switchedCode();
         pc = 0;
+        continue;
+      }
+      if (r === RET_TAIL_FRAME_EXIT) {
+        if (variant === 'counted') this.observer?.folding?.fold(code.counts, code.blocks);
+        this.leaveTailFrame();
+        const d = this.pop(this.depth);
+        this.depth = d;
+        pc = this.frames[d * FRAME_WORDS];
+        code = this.switchedCode();
         continue;
       }
       if (r === RET_HANDOFF) {
@@ -181,6 +202,13 @@ export class CompiledTierExecutor extends Interpreter {
       }
       throw new Error(`compiled tier: chunk returned ${r}`);
     }
+  }
+
+  /** The code of this.prog after a switch of programs, counting into its own array. */
+  private switchedCode(): CompiledCode {
+    const code = compiledCodeFor(this.prog);
+    this.blockCounts = code.counts;
+    return code;
   }
 
   /** Interprets until the program has run compileAfter instructions (true: this.pc /

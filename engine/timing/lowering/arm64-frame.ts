@@ -74,3 +74,20 @@ export function arm64Epilogue(frame: JitFrame, ctx: A64FrameCtx): MachineOp[] {
   out.push(a64op('ret', 'ret', { srcs: [LR], follows: 'always' }));
   return out;
 }
+
+/** Index of the first prologue op a tail call runs: emit_bpf_tail_call() branches to
+ * bpf_func + PROLOGUE_OFFSET, the `bti j` (or what follows `mov x26, sp`) of a main
+ * program's prologue; the frame record and the tail-call counter pointer stay. */
+export function arm64TailCallEntry(prologue: readonly MachineOp[]): number {
+  return prologue.findIndex((o) => o.text === 'mov x26, sp') + 1;
+}
+
+/** What a tail call tears down of the frame it leaves (emit_bpf_tail_call(): restore sp
+ * past the BPF stack, then pop_callee_regs()), the epilogue up to the frame record. */
+export function arm64TailCallExit(frame: JitFrame): MachineOp[] {
+  const out: MachineOp[] = [];
+  const size = arm64StackSize(frame);
+  if (size) out.push(a64op('alu', `add sp, sp, #${size}`, { dst: SP, srcs: [SP] }));
+  for (const [a, b] of [...savedPairs(frame)].reverse()) out.push(ldp(`x${a}`, b === null ? 'xzr' : `x${b}`, b === null ? [a] : [a, b]));
+  return out;
+}

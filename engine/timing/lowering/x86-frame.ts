@@ -91,3 +91,25 @@ export function x86Epilogue(frame: JitFrame, ctx: X86FrameCtx): MachineOp[] {
   }
   return out;
 }
+
+/** Index of the first prologue op a tail call runs: the JIT jumps to bpf_func +
+ * X86_TAIL_CALL_OFFSET, past the nop5, the tail-call-counter xor and `push rbp; mov rbp,
+ * rsp` (the frame base stays the replaced frame's). */
+export function x86TailCallEntry(prologue: readonly MachineOp[]): number {
+  return prologue.findIndex((o) => o.text === 'mov rbp, rsp') + 1;
+}
+
+/** What a tail call tears down of the frame it leaves, besides what the tail-call
+ * sequence itself runs (helper-costs.ts bpf_tail_call): emit_bpf_tail_call_indirect()'s
+ * pop_callee_regs() (all of them and r12 at an exception boundary) and, after its two
+ * `pop rax`, `add rsp, stack_depth`. */
+export function x86TailCallExit(frame: JitFrame): MachineOp[] {
+  const out: MachineOp[] = [];
+  for (const r of [...savedRegs(frame)].reverse()) out.push(pop(r.name, r.reg, r.bytes));
+  if (frame.exceptionBoundary) out.push(pop('r12', r12, 2));
+  if (frame.stackDepth > 0) {
+    const n = Math.ceil(frame.stackDepth / 8) * 8;
+    out.push(op('alu', `add rsp, ${n}`, 7, { dst: rsp, alsoWrites: [FLAGS], srcs: [rsp] }));
+  }
+  return out;
+}
