@@ -13,10 +13,12 @@
 // A restart also pays decodeRedirectCycles when it lands in code the op cache lacks.
 // Code outside the JIT image (helper bodies, kernel code: no code address) is not fetched
 // through here: its cost is in its op costs.
+// Times are ticks (./ticks.ts).
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { CacheHierarchy } from './cache.ts';
 import { OpCache } from './op-cache.ts';
+import { toTicks } from './ticks.ts';
 
 export class InstructionFetch {
   readonly opCache: OpCache;
@@ -29,6 +31,8 @@ export class InstructionFetch {
   private readonly fetchCyclesPerWindow: number;
   private readonly fillCyclesPerLine: number;
   private readonly decodeRedirect: number;
+  /** Ticks an L1i miss served by level 2..4 stalls a restarted fetch (index 1 unused). */
+  private readonly fetchStall: Float64Array;
   private fetchFree = 0;
   private fillFree = 0;
   private lastWindow = -1;
@@ -52,9 +56,10 @@ export class InstructionFetch {
     }
     this.renameWidth = cpu.issueWidth.value;
     this.decodeWidth = Math.min(cpu.issueWidth.value, cpu.decodeWidth.value);
-    this.fetchCyclesPerWindow = fe.opCache.windowBytes.value / fe.fetchBytesPerCycle.value;
-    this.fillCyclesPerLine = cpu.lineBytes.value / fe.l2FetchBytesPerCycle.value;
-    this.decodeRedirect = fe.decodeRedirectCycles.value;
+    this.fetchCyclesPerWindow = toTicks(fe.opCache.windowBytes.value / fe.fetchBytesPerCycle.value, cpu.id, 'op cache window bytes / fetchBytesPerCycle');
+    this.fillCyclesPerLine = toTicks(cpu.lineBytes.value / fe.l2FetchBytesPerCycle.value, cpu.id, 'line bytes / l2FetchBytesPerCycle');
+    this.decodeRedirect = toTicks(fe.decodeRedirectCycles.value, cpu.id, 'decodeRedirectCycles');
+    this.fetchStall = Float64Array.from(caches.fetchStall, (c, level) => toTicks(c, cpu.id, `fetch stall of a level-${level} L1i miss`));
     this.width = this.renameWidth;
   }
 
@@ -64,7 +69,7 @@ export class InstructionFetch {
     this.lastWindow = this.lastLine = -1;
   }
 
-  /** Fetch reaches byte address `addr` at cycle `fe`: the cycle its ops can start issuing
+  /** Fetch reaches byte address `addr` at tick `fe`: the tick its ops can start issuing
    * (fe, or later when the window must be fetched and decoded or its line filled). */
   enter(addr: number, fe: number): number {
     const window = addr >>> this.windowShift;
@@ -84,7 +89,7 @@ export class InstructionFetch {
       this.lastLine = line;
       const level = this.caches.fetch(addr);
       if (level > 1) {
-        if (restarted) t += this.caches.fetchStall[level];
+        if (restarted) t += this.fetchStall[level];
         else if (this.fillFree + this.fillCyclesPerLine > t) t = this.fillFree + this.fillCyclesPerLine;
         this.fillFree = t;
       }

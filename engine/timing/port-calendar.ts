@@ -3,6 +3,9 @@
 // round(1/r) ops (r < 1), or holds its unit for round(r) cycles (r >= 1: dividers). A ring
 // of tagged cycle slots keeps this allocation-free; an op searches forward from the
 // cycle its operands are ready, so independent later ops can fill earlier free slots.
+// Times in and out are ticks (./ticks.ts); the calendar itself counts whole cycles.
+
+import { TICKS_PER_CYCLE, ceilCycle } from './ticks.ts';
 
 const RING = 4096;
 const MASK = RING - 1;
@@ -18,12 +21,17 @@ export class PortCalendar {
     this.counts = new Uint16Array(groups * RING);
   }
 
-  /** Reserves the first cycle >= `ready` with room for one op; returns that cycle. */
+  /** Reserves the first whole cycle at or after tick `ready` with room for one op;
+   * returns that cycle, in ticks. */
   reserve(group: number, ready: number, cap: number, occupancy: number): number {
+    return this.reserveCycle(group, ceilCycle(ready), cap, occupancy) * TICKS_PER_CYCLE;
+  }
+
+  private reserveCycle(group: number, first: number, cap: number, occupancy: number): number {
     const tags = this.tags;
     const counts = this.counts;
     const base = group * RING;
-    let t = Math.ceil(ready);
+    let t = first;
     if (occupancy === 1) {
       // Nearly every op: one slot to check and take.
       for (;;) {

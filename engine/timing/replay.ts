@@ -18,6 +18,7 @@ export abstract class OpReplay implements TimingModel {
   protected charged = 0;
   protected opsRun = 0;
   private readonly fnOf: Int32Array;
+  /** Per slot: callee work outside the op vocabulary, in the subclass's time unit. */
   private readonly extra: Float64Array;
   private readonly hasCall: Uint8Array;
 
@@ -26,12 +27,17 @@ export abstract class OpReplay implements TimingModel {
     protected readonly loaded: LoadedProgram,
     lowered: LoweredProgram,
     protected readonly t: OpTable,
+    /** Units of the subclass's clock per cycle: byPc and the clock count in it, reports
+     * divide by it only at the boundary (totalCycles, cyclesByPc). */
+    private readonly unitsPerCycle: number,
+    /** Converts a figure in cycles to the clock's unit (may throw on one it cannot hold exactly). */
+    toUnits: (cycles: number, parameter: string) => number,
   ) {
     this.caveats = lowered.caveats;
     this.unmeasured = lowered.unmeasured;
     this.byPc = new Float64Array(loaded.slots);
     this.fnOf = lowered.fnOf;
-    this.extra = Float64Array.from(lowered.slots, (s) => s.extraCycles);
+    this.extra = Float64Array.from(lowered.slots, (s, pc) => toUnits(s.extraCycles, `extra cycles of slot ${pc}`));
     this.hasCall = Uint8Array.from(lowered.slots, (s) => (s.hasCallOp ? 1 : 0));
   }
 
@@ -117,11 +123,12 @@ export abstract class OpReplay implements TimingModel {
   }
 
   totalCycles(): number {
-    return this.clock();
+    return this.clock() / this.unitsPerCycle;
   }
 
   cyclesByPc(): Float64Array {
-    return this.byPc.slice();
+    const u = this.unitsPerCycle;
+    return u === 1 ? this.byPc.slice() : this.byPc.map((v) => v / u);
   }
 
   reset(): void {

@@ -14,7 +14,7 @@ export class StoreForwarding {
   private readonly tags = new Int32Array((1 << SET_BITS) * WAYS).fill(-1);
   private readonly ready = new Float64Array((1 << SET_BITS) * WAYS);
 
-  /** Cycle the data of the last store to `addr`'s granule is ready, or -1 when no store is tracked. */
+  /** Tick the data of the last store to `addr`'s granule is ready (./ticks.ts), or -1 when no store is tracked. */
   lookup(addr: number): number {
     const g = addr >>> 3;
     const base = (g & ((1 << SET_BITS) - 1)) * WAYS;
