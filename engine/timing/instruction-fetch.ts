@@ -18,6 +18,7 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { CacheHierarchy } from './cache.ts';
 import { OpCache } from './op-cache.ts';
+import { sinceBase } from './memo/canonical-time-state.ts';
 import { toTicks } from './ticks.ts';
 
 export class InstructionFetch {
@@ -97,6 +98,22 @@ export class InstructionFetch {
     if (this.fetchFree > t) t = this.fetchFree;
     this.fetchFree = t + this.fetchCyclesPerWindow;
     return t;
+  }
+
+  /** The fetch state relative to tick `base` (see ./memo/canonical-time-state.ts). */
+  save(base: number, out: number[]): void {
+    // fillFree is read as fillFree + fillCyclesPerLine against times at or after base.
+    out.push(sinceBase(this.fetchFree, base), sinceBase(this.fillFree + this.fillCyclesPerLine, base), this.lastWindow, this.lastLine, this.restarted ? 1 : 0, this.width);
+  }
+
+  restore(base: number, data: Float64Array, at: number): number {
+    this.fetchFree = base + data[at];
+    this.fillFree = base + data[at + 1] - this.fillCyclesPerLine;
+    this.lastWindow = data[at + 2];
+    this.lastLine = data[at + 3];
+    this.restarted = data[at + 4] === 1;
+    this.width = data[at + 5];
+    return at + 6;
   }
 
   clear(): void {

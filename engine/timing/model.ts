@@ -10,14 +10,20 @@ import type { LoadedProgram } from '../exec/decoded.ts';
 import { AdditiveModel } from './additive.ts';
 import { buildOpTable } from './op-table.ts';
 import { OooModel } from './ooo.ts';
+import { MemoisedOooModel } from './memo/memoised-ooo-model.ts';
 import { lowerProgram } from './program-lowering.ts';
 import type { TimingModel, TimingModelKind, TimingModelOptions } from './timing-model.ts';
 
-export type { TimingModel, TimingModelKind, TimingModelOptions, TimingStats } from './timing-model.ts';
+export type { MemoStats, TimingModel, TimingModelKind, TimingModelOptions, TimingStats } from './timing-model.ts';
 
 export function createTimingModel(kind: TimingModelKind, cpu: CpuModel, loaded: LoadedProgram, opts: TimingModelOptions = {}): TimingModel {
   const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary, throwParameters: opts.throwParameters });
   const table = buildOpTable(lowered, cpu);
-  if (kind === 'ooo') return new OooModel(cpu, loaded, lowered, table, opts.caches);
+  if (kind === 'ooo') {
+    // With shared caches other CPUs change the LLC between this model's events and the
+    // machine reads the clock mid-invocation: such a model is never memoised.
+    if (opts.memo === false || opts.caches !== undefined) return new OooModel(cpu, loaded, lowered, table, opts.caches);
+    return new MemoisedOooModel(cpu, loaded, lowered, table);
+  }
   return new AdditiveModel(cpu, loaded, lowered, table);
 }

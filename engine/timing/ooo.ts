@@ -51,14 +51,16 @@ const { nativeStackTop: STACK_TOP, percpu: PERCPU, current: CURRENT, kernel: KER
 const REGS = 48;
 const TPC = TICKS_PER_CYCLE;
 
+// The state fields are public for the memo (./memo/memoised-ooo-model.ts), which saves
+// and restores them in canonical form (./memo/canonical-time-state.ts).
 export class OooModel extends OpReplay {
   readonly kind = 'ooo' as const;
-  private readonly caches: CacheHierarchy;
-  private readonly fetch: InstructionFetch;
-  private readonly bp = new BranchPredictor();
-  private readonly ras: ReturnStack;
-  private readonly calls = new CallStack();
-  private readonly ports: PortCalendar;
+  readonly caches: CacheHierarchy;
+  readonly fetch: InstructionFetch;
+  readonly bp = new BranchPredictor();
+  readonly ras: ReturnStack;
+  readonly calls = new CallStack();
+  readonly ports: PortCalendar;
   private readonly width: number;
   private readonly retireStep: number;
   private readonly penalty: number;
@@ -67,36 +69,36 @@ export class OooModel extends OpReplay {
   private readonly callStep: number;
   private readonly retStep: number;
   /** Earliest cycle the predictor can predict the next taken transfer / call or return. */
-  private takenFree = 0;
-  private callRetFree = 0;
+  takenFree = 0;
+  callRetFree = 0;
   private readonly loadExtra: Float64Array;
   /** Per op: its latency in ticks. */
   private readonly lat: Float64Array;
 
-  private readonly regReady = new Float64Array(REGS);
-  private readonly rob: Float64Array;
-  private robIdx = 0;
-  private fe = 0;
-  private feSlots = 0;
+  readonly regReady = new Float64Array(REGS);
+  readonly rob: Float64Array;
+  robIdx = 0;
+  fe = 0;
+  feSlots = 0;
   /** Ops a cycle the current code window delivers (op cache or decoders). */
-  private slotWidth: number;
-  private retireT = 0;
-  private readonly fwd = new StoreForwarding();
+  slotWidth: number;
+  retireT = 0;
+  readonly fwd = new StoreForwarding();
   /** x86 locked RMW is a full barrier: younger loads wait for the last one to complete. */
   private readonly lockedRmwFences: boolean;
-  private loadFence = 0;
+  loadFence = 0;
   // Native stack pointer and frame pointer (synthetic addresses), saved frame pointers.
   private nsp: number = SYNTH.nativeStackTop;
   private fp: number = SYNTH.nativeStackTop;
   private readonly fpStack = new Int32Array(256);
   private fpDepth = 0;
   private runBase = 0;
-  private returnMispredicts = 0;
+  protected returnMispredicts = 0;
   /** When the last explicit arithmetic on the stack pointer (`sub rsp, n`, the SRSO
    * thunk's `lea rsp, [rsp + 8]`) produced its result: the stack engine folds only the
    * implicit adjustments of push/pop/call/ret, so a later pop or ret reads an rsp that
    * ALU op wrote and cannot form its address before it. */
-  private spWritten = 0;
+  spWritten = 0;
 
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, shared?: SharedCaches) {
     super(cpu, loaded, lowered, t, TPC, (cycles, parameter) => toTicks(cycles, cpu.id, parameter));

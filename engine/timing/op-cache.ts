@@ -5,8 +5,9 @@
 // windows with too many ops. Replacement: least recently used, per set.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
+import { lruRank, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
 
-export class OpCache {
+export class OpCache implements Journaled {
   readonly sets: number;
   readonly ways: number;
   readonly opsPerEntry: number;
@@ -17,6 +18,9 @@ export class OpCache {
   private clock = 0;
   hits = 0;
   misses = 0;
+  /** While a memoised invocation is recorded: told of every set before it is touched. */
+  journal: FunctionalStateLog | null = null;
+  journalId = -1;
 
   constructor(cpu: CpuModel) {
     const oc = cpu.frontEnd.opCache;
@@ -33,7 +37,9 @@ export class OpCache {
    * recently used ways of its set). True on a hit. */
   access(window: number, ops: number): boolean {
     const need = Math.max(1, Math.ceil(ops / this.opsPerEntry));
-    const base = (window % this.sets) * this.ways;
+    const set = window % this.sets;
+    if (this.journal !== null) this.journal.touch(this, set);
+    const base = set * this.ways;
     const now = ++this.clock;
     let held = 0;
     for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) held++;
@@ -62,6 +68,22 @@ export class OpCache {
       this.stamp[victim] = now;
     }
     return false;
+  }
+
+  /** A set as (window, recency rank) per way in way order (see SetAssocCache.saveUnit). */
+  saveUnit(set: number, _base: number, out: number[]): void {
+    const base = set * this.ways;
+    for (let i = 0; i < this.ways; i++) out.push(this.tag[base + i], lruRank(this.stamp, base + i, base, this.ways, 1));
+  }
+
+  restoreUnit(set: number, _base: number, data: Float64Array, at: number): number {
+    const base = set * this.ways;
+    for (let i = 0; i < this.ways; i++) {
+      this.tag[base + i] = data[at + 2 * i];
+      this.stamp[base + i] = this.clock + 1 + data[at + 2 * i + 1];
+    }
+    this.clock += this.ways + 1;
+    return at + 2 * this.ways;
   }
 
   clear(): void {

@@ -7,7 +7,7 @@
 
 import { TICKS_PER_CYCLE, ceilCycle } from './ticks.ts';
 
-const RING = 4096;
+export const RING = 4096;
 const MASK = RING - 1;
 
 export class PortCalendar {
@@ -15,10 +15,27 @@ export class PortCalendar {
   // calendar (one per model, i.e. per strategy × CPU model) needs no fill pass.
   private readonly tags: Float64Array;
   private readonly counts: Uint16Array;
+  /** Per group: the last cycle any reservation holds (-1: none), so the memo can read
+   * the calendar from a cycle on without scanning the ring. */
+  readonly last: Float64Array;
 
   constructor(readonly groups: number) {
     this.tags = new Float64Array(groups * RING);
     this.counts = new Uint16Array(groups * RING);
+    this.last = new Float64Array(groups).fill(-1);
+  }
+
+  /** Ops group `group` has issued in `cycle`. */
+  countAt(group: number, cycle: number): number {
+    const i = group * RING + (cycle & MASK);
+    return this.tags[i] === cycle + 1 ? this.counts[i] : 0;
+  }
+
+  /** Sets the ops issued in `cycle` (0 frees it). */
+  setAt(group: number, cycle: number, count: number): void {
+    const i = group * RING + (cycle & MASK);
+    this.tags[i] = count === 0 ? 0 : cycle + 1;
+    this.counts[i] = count;
   }
 
   /** Reserves the first whole cycle at or after tick `ready` with room for one op;
@@ -28,6 +45,13 @@ export class PortCalendar {
   }
 
   private reserveCycle(group: number, first: number, cap: number, occupancy: number): number {
+    const t = this.firstFree(group, first, cap, occupancy);
+    const end = t + occupancy - 1;
+    if (end > this.last[group]) this.last[group] = end;
+    return t;
+  }
+
+  private firstFree(group: number, first: number, cap: number, occupancy: number): number {
     const tags = this.tags;
     const counts = this.counts;
     const base = group * RING;
@@ -76,5 +100,6 @@ export class PortCalendar {
   clear(): void {
     this.tags.fill(0);
     this.counts.fill(0);
+    this.last.fill(-1);
   }
 }

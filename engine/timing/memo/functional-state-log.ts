@@ -1,0 +1,110 @@
+// The functional state an invocation reads and writes (cache and op-cache sets, branch
+// predictor counters, store-forwarding sets, call-stack entries), logged at the unit
+// each structure is organised in. While an invocation is recorded every structure tells
+// the log of a unit before touching it; the log saves that unit's canonical content at
+// the start (the read set). At the end the same units' content is saved again (the write
+// set). A later invocation with the same start time state and event trace behaves
+// identically if every unit of the read set holds the same canonical content then: the
+// model reads nothing else of these structures.
+
+/** A structure whose units the log can save and restore. `base` is the tick every later
+ * access happens at or after (for units that hold times). */
+export interface Journaled {
+  journal: FunctionalStateLog | null;
+  journalId: number;
+  saveUnit(unit: number, base: number, out: number[]): void;
+  /** Restores a unit saved by saveUnit from data[at..]; returns the index after it. */
+  restoreUnit(unit: number, base: number, data: Float64Array, at: number): number;
+}
+
+/** Units per structure the log tells apart (larger than any structure's unit count: the
+ * largest LLC has about 2^17 sets). */
+const UNIT_SPACE = 2 ** 24;
+
+/** Rank of stamps[at] among the `ways` stamps from `first` in steps of `stride`: how many
+ * are older. Equal stamps (never-used ways) share a rank, so the ranks keep exactly the
+ * order least-recently-used replacement reads. */
+export function lruRank(stamps: Float64Array, at: number, first: number, ways: number, stride: number): number {
+  const s = stamps[at];
+  let older = 0;
+  for (let i = 0, j = first; i < ways; i++, j += stride) if (stamps[j] < s) older++;
+  return older;
+}
+
+export interface LoggedSets {
+  /** (structure, unit, content...) at the start, relative to the start base. */
+  readSet: Float64Array;
+  /** The same units at the end, relative to the end base. */
+  writeSet: Float64Array;
+}
+
+export class FunctionalStateLog {
+  private readonly parts: Journaled[] = [];
+  private readonly seen = new Set<number>();
+  private readonly touched: number[] = [];
+  private read: number[] = [];
+  private base = 0;
+  private readonly scratch: number[] = [];
+
+  register(part: Journaled): void {
+    part.journalId = this.parts.length;
+    this.parts.push(part);
+  }
+
+  /** Starts logging an invocation whose later accesses all happen at or after tick `base`. */
+  begin(base: number): void {
+    this.base = base;
+    this.seen.clear();
+    this.touched.length = 0;
+    this.read = [];
+    for (const p of this.parts) p.journal = this;
+  }
+
+  touch(part: Journaled, unit: number): void {
+    const key = part.journalId * UNIT_SPACE + unit;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.touched.push(part.journalId, unit);
+    this.read.push(part.journalId, unit);
+    part.saveUnit(unit, this.base, this.read);
+  }
+
+  /** Stops logging; the touched units' content now, relative to `base`, is the write set. */
+  end(base: number): LoggedSets {
+    this.detach();
+    const write: number[] = [];
+    const t = this.touched;
+    for (let i = 0; i < t.length; i += 2) {
+      write.push(t[i], t[i + 1]);
+      this.parts[t[i]].saveUnit(t[i + 1], base, write);
+    }
+    return { readSet: Float64Array.from(this.read), writeSet: Float64Array.from(write) };
+  }
+
+  detach(): void {
+    for (const p of this.parts) p.journal = null;
+  }
+
+  /** Whether every unit of `readSet` holds that content now, relative to `base`. */
+  matches(readSet: Float64Array, base: number): boolean {
+    const out = this.scratch;
+    for (let at = 0; at < readSet.length; ) {
+      const part = this.parts[readSet[at]];
+      const unit = readSet[at + 1];
+      at += 2;
+      out.length = 0;
+      part.saveUnit(unit, base, out);
+      for (let i = 0; i < out.length; i++) if (out[i] !== readSet[at + i]) return false;
+      at += out.length;
+    }
+    return true;
+  }
+
+  /** Writes a write set into the structures, relative to `base`. */
+  apply(writeSet: Float64Array, base: number): void {
+    for (let at = 0; at < writeSet.length; ) {
+      const part = this.parts[writeSet[at]];
+      at = part.restoreUnit(writeSet[at + 1], base, writeSet, at + 2);
+    }
+  }
+}

@@ -1,0 +1,298 @@
+// The out-of-order model with whole invocations memoised, after FastSim (Schnarr and
+// Larus, "Fast out-of-order processor simulation using memoization", ASPLOS 1998): the
+// model is deterministic and an invocation reads only the time state it starts from and
+// the functional state it touches, so an invocation that starts from the same canonical
+// time state (./canonical-time-state.ts), sees the same events (./event-trace.ts) and
+// finds the same content in every unit of functional state it read
+// (./functional-state-log.ts) ends in the same state, shifted, having attributed the
+// same ticks. On such a hit the stored end state and increments are applied instead of
+// stepping its ops.
+//
+// At startInvocation the time state is put in canonical form and looked up. With
+// candidates, the executor's events are only buffered while they match a candidate's
+// trace (the model's state stays as it was); at endInvocation a candidate whose whole
+// trace matched and whose read set holds is applied. Otherwise the buffered events are
+// stepped through the plain model ("catch-up") and the invocation is recorded as a new
+// entry. Anything that reads the model mid-invocation (totalCycles, cyclesByPc, stats)
+// catches up first, so it sees what the plain model would show.
+
+import type { CpuModel } from '../../cpus/cpu-model.ts';
+import type { LoadedProgram } from '../../exec/decoded.ts';
+import type { CallKind } from '../../exec/observer.ts';
+import { OooModel } from '../ooo.ts';
+import type { OpTable } from '../op-table.ts';
+import type { LoweredProgram } from '../program-lowering.ts';
+import { floorToCycle } from '../ticks.ts';
+import type { MemoStats, TimingStats } from '../timing-model.ts';
+import { restoreTimeState, saveTimeState } from './canonical-time-state.ts';
+import { EVENT_STRIDE, pushCall, pushInsn, pushUnwind, replayEvent, type EventSink } from './event-trace.ts';
+import { FunctionalStateLog } from './functional-state-log.ts';
+import { DEFAULT_MEMO_BYTES, hashState, InvocationMemo, type MemoEntry } from './invocation-memo.ts';
+
+const enum Mode {
+  /** Between invocations, or stepping one that is not memoised. */
+  Plain,
+  /** Events match stored traces so far; the model has not moved. */
+  Buffer,
+  /** Stepping and recording. */
+  Record,
+}
+
+export class MemoisedOooModel extends OooModel {
+  private readonly memo: InvocationMemo;
+  private readonly log = new FunctionalStateLog();
+  private mode = Mode.Plain;
+  private readonly keyScratch: number[] = [];
+  private startKey: Float64Array = new Float64Array(0);
+  private startHash = 0;
+  private startBase = 0;
+  private candidates: MemoEntry[] = [];
+  /** Buffered (Buffer) or recorded (Record) events of the current invocation. */
+  private events: number[] = [];
+  private readonly byPcAtStart: Float64Array;
+  private countersAtStart: Float64Array = new Float64Array(0);
+  /** Plain-model entry points for replaying buffered events. */
+  private readonly stepper: EventSink;
+
+  constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, budgetBytes: number = DEFAULT_MEMO_BYTES) {
+    super(cpu, loaded, lowered, t);
+    this.memo = new InvocationMemo(budgetBytes);
+    const c = this.caches;
+    for (const part of [c.l1d, c.l1i, c.l2, c.llc, this.fetch.opCache, this.bp, this.fwd, this.calls]) this.log.register(part);
+    this.byPcAtStart = new Float64Array(this.byPc.length);
+    this.stepper = {
+      insn: (pc, memOffset, taken) => super.insn(pc, memOffset, taken),
+      call: (pc, kind, target) => super.call(pc, kind, target),
+      unwind: (pc, frames) => super.unwind(pc, frames),
+    };
+  }
+
+  /** Every event count the stats and caches keep, in a fixed order. */
+  private counters(): Float64Array {
+    const c = this.caches;
+    const oc = this.fetch.opCache;
+    return Float64Array.of(this.opsRun, this.bp.mispredicts, this.bp.predictions, this.returnMispredicts, c.l1d.hits, c.l1d.misses, c.l1i.hits, c.l1i.misses, c.l2.hits, c.l2.misses, c.llc.hits, c.llc.misses, oc.hits, oc.misses, this.fetch.decodedWindows);
+  }
+
+  private addCounters(d: Float64Array): void {
+    const c = this.caches;
+    const oc = this.fetch.opCache;
+    this.opsRun += d[0];
+    this.bp.mispredicts += d[1];
+    this.bp.predictions += d[2];
+    this.returnMispredicts += d[3];
+    c.l1d.hits += d[4];
+    c.l1d.misses += d[5];
+    c.l1i.hits += d[6];
+    c.l1i.misses += d[7];
+    c.l2.hits += d[8];
+    c.l2.misses += d[9];
+    c.llc.hits += d[10];
+    c.llc.misses += d[11];
+    oc.hits += d[12];
+    oc.misses += d[13];
+    this.fetch.decodedWindows += d[14];
+  }
+
+  override startInvocation(): void {
+    this.settle();
+    const stats = this.memo.stats;
+    stats.invocations++;
+    const base = floorToCycle(this.fe);
+    const key = this.keyScratch;
+    key.length = 0;
+    // The attribution clock lags the retire clock only if something read between
+    // invocations advanced it; then the stored increments would not apply.
+    if (this.charged !== this.retireT || !saveTimeState(this, base, key)) {
+      stats.unmemoisable++;
+      stats.misses++;
+      super.startInvocation();
+      return;
+    }
+    this.startBase = base;
+    this.startHash = hashState(key);
+    this.startKey = Float64Array.from(key);
+    this.candidates = this.memo.lookup(this.startHash, key);
+    this.events = [];
+    if (this.candidates.length > 0) {
+      this.mode = Mode.Buffer;
+      return;
+    }
+    stats.misses++;
+    this.beginRecord();
+  }
+
+  private beginRecord(): void {
+    this.mode = Mode.Record;
+    this.log.begin(this.startBase);
+    this.byPcAtStart.set(this.byPc);
+    this.countersAtStart = this.counters();
+    super.startInvocation();
+  }
+
+  /** Buffered events stop matching (or someone reads the model): step them, record on. */
+  private catchUp(): void {
+    const buffered = this.events;
+    this.events = [];
+    this.candidates = [];
+    this.beginRecord();
+    for (let at = 0; at < buffered.length; at += EVENT_STRIDE) {
+      for (let i = 0; i < EVENT_STRIDE; i++) this.events.push(buffered[at + i]);
+      replayEvent(buffered, at, this.stepper);
+    }
+  }
+
+  /** Keeps the candidates whose trace has the event just buffered at its place. */
+  private matchLast(): void {
+    const ev = this.events;
+    const at = ev.length - EVENT_STRIDE;
+    const kept: MemoEntry[] = [];
+    for (const c of this.candidates) {
+      const tr = c.trace;
+      if (tr.length > at && tr[at] === ev[at] && tr[at + 1] === ev[at + 1] && tr[at + 2] === ev[at + 2]) kept.push(c);
+    }
+    this.candidates = kept;
+    if (kept.length === 0) {
+      this.memo.stats.misses++;
+      this.memo.stats.divergences++;
+      this.catchUp();
+    }
+  }
+
+  override insn(pc: number, memOffset: number, taken: boolean): void {
+    if (this.mode === Mode.Plain) {
+      super.insn(pc, memOffset, taken);
+      return;
+    }
+    pushInsn(this.events, pc, memOffset, taken);
+    if (this.mode === Mode.Buffer) this.matchLast();
+    else super.insn(pc, memOffset, taken);
+  }
+
+  override call(pc: number, kind: CallKind, target: number): void {
+    if (this.mode === Mode.Plain) {
+      super.call(pc, kind, target);
+      return;
+    }
+    pushCall(this.events, pc, kind, target);
+    if (this.mode === Mode.Buffer) this.matchLast();
+    else super.call(pc, kind, target);
+  }
+
+  override unwind(pc: number, frames: number): void {
+    if (this.mode === Mode.Plain) {
+      super.unwind(pc, frames);
+      return;
+    }
+    pushUnwind(this.events, pc, frames);
+    if (this.mode === Mode.Buffer) this.matchLast();
+    else super.unwind(pc, frames);
+  }
+
+  override endInvocation(): void {
+    if (this.mode === Mode.Buffer) {
+      const n = this.events.length;
+      let traced = false;
+      for (const c of this.candidates) {
+        if (c.trace.length !== n) continue;
+        traced = true;
+        if (this.log.matches(c.readSet, this.startBase)) {
+          this.apply(c);
+          this.mode = Mode.Plain;
+          return;
+        }
+      }
+      const stats = this.memo.stats;
+      stats.misses++;
+      if (traced) stats.readSetRejections++;
+      else stats.divergences++;
+      this.catchUp();
+    }
+    super.endInvocation();
+    if (this.mode === Mode.Record) this.finishRecord();
+    this.mode = Mode.Plain;
+  }
+
+  private apply(e: MemoEntry): void {
+    const base = this.startBase + e.baseAdvance;
+    this.log.apply(e.writeSet, base);
+    restoreTimeState(this, base, e.endState);
+    const byPc = this.byPc;
+    for (let i = 0; i < e.pcs.length; i++) byPc[e.pcs[i]] += e.pcTicks[i];
+    this.charged = this.retireT;
+    this.addCounters(e.counters);
+    this.memo.stats.hits++;
+  }
+
+  private finishRecord(): void {
+    const endBase = floorToCycle(this.fe);
+    const sets = this.log.end(endBase);
+    const end: number[] = [];
+    if (!saveTimeState(this, endBase, end)) return;
+    const pcs: number[] = [];
+    const pcTicks: number[] = [];
+    const byPc = this.byPc;
+    const before = this.byPcAtStart;
+    for (let pc = 0; pc < byPc.length; pc++) {
+      const d = byPc[pc] - before[pc];
+      if (d !== 0) {
+        pcs.push(pc);
+        pcTicks.push(d);
+      }
+    }
+    const counters = this.counters();
+    const start = this.countersAtStart;
+    for (let i = 0; i < counters.length; i++) counters[i] -= start[i];
+    this.memo.add(this.startHash, {
+      key: this.startKey,
+      trace: Float64Array.from(this.events),
+      readSet: sets.readSet,
+      writeSet: sets.writeSet,
+      endState: Float64Array.from(end),
+      baseAdvance: endBase - this.startBase,
+      pcs: Int32Array.from(pcs),
+      pcTicks: Float64Array.from(pcTicks),
+      counters,
+    });
+  }
+
+  /** Brings the model to where the plain model would be: buffered events are stepped; an
+   * invocation that never ended (the run failed) is not recorded. */
+  private settle(): void {
+    if (this.mode === Mode.Buffer) this.catchUp();
+    if (this.mode === Mode.Record) this.log.detach();
+    this.mode = Mode.Plain;
+  }
+
+  /** Catches up buffered events so a reader mid-invocation sees the plain model's state. */
+  private flush(): void {
+    if (this.mode === Mode.Buffer) {
+      this.memo.stats.misses++;
+      this.catchUp();
+    }
+  }
+
+  override totalCycles(): number {
+    this.flush();
+    return super.totalCycles();
+  }
+
+  override cyclesByPc(): Float64Array {
+    this.flush();
+    return super.cyclesByPc();
+  }
+
+  override stats(): TimingStats {
+    this.flush();
+    return super.stats();
+  }
+
+  override reset(): void {
+    this.settle();
+    super.reset();
+  }
+
+  memoStats(): MemoStats {
+    return { ...this.memo.stats };
+  }
+}

@@ -1,0 +1,117 @@
+// The memoised out-of-order model against the plain one: the same program, instance seed
+// and invocations through both must give identical cycles after every invocation,
+// identical per-slot attribution, stats and r0 — and the memo must actually hit, or the
+// equality would hold trivially.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CPU_MODELS, cpuModelById } from '../../engine/cpus/index.ts';
+import type { CpuModel } from '../../engine/cpus/cpu-model.ts';
+import { caseProgram } from '../../engine/fuzz/differential.ts';
+import { generateProgram } from '../../engine/fuzz/program-generator.ts';
+import { applyThrowRate } from '../../engine/inputs/throw-knob.ts';
+import { helpersFor } from '../../engine/experiment/measure.ts';
+import type { Program } from '../../engine/program.ts';
+import { deriveSeed } from '../../engine/random.ts';
+import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
+import { resolveSites, setUpStrategy } from '../../engine/strategy-run.ts';
+import { createTimingModel } from '../../engine/timing/model.ts';
+import { resolveWorkload } from '../../benchmarks/bench/workloads.ts';
+import { benchCatalog } from '../../benchmarks/workloads/catalog.ts';
+
+interface Case {
+  program: Program;
+  ctx?: Uint8Array;
+  helperSet: 'linux' | 'conformance';
+  strategy: string;
+  cpu: CpuModel;
+  invocations: number;
+}
+
+interface Totals {
+  invocations: number;
+  hits: number;
+}
+
+/** Runs `c` under both models; returns the memo's hits. Fails on any difference. */
+function compare(c: Case, what: string): Totals {
+  const sites = resolveSites({ sites: 'auto', program: c.program });
+  const helpers = helpersFor(c.helperSet);
+  const runs = [false, true].map((memo) => {
+    const { loaded, instance } = setUpStrategy({ program: c.program, strategy: c.strategy, sites, helpers, seed: 7 });
+    const model = createTimingModel('ooo', c.cpu, loaded, { memo });
+    const cycles: number[] = [];
+    const r0s: bigint[] = [];
+    let error: string | undefined;
+    for (let i = 0; i < c.invocations && error === undefined; i++) {
+      model.startInvocation();
+      try {
+        r0s.push(instance.run({ ctx: c.ctx, maxInsns: 1_000_000, observer: model }).r0);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      model.endInvocation();
+      cycles.push(model.totalCycles());
+    }
+    return { cycles, r0s, error, byPc: model.cyclesByPc(), stats: model.stats(), memo: model.memoStats?.() };
+  });
+  const [plain, memo] = runs;
+  assert.equal(plain.memo, undefined, `${what}: memo: false still memoises`);
+  assert.ok(memo.memo, `${what}: the default ooo model is not memoised`);
+  assert.equal(memo.error, plain.error, `${what}: error`);
+  assert.deepEqual(memo.r0s, plain.r0s, `${what}: r0`);
+  for (let i = 0; i < plain.cycles.length; i++) assert.ok(memo.cycles[i] === plain.cycles[i], `${what}: total cycles after invocation ${i}: ${memo.cycles[i]} memoised, ${plain.cycles[i]} plain`);
+  for (let pc = 0; pc < plain.byPc.length; pc++) assert.ok(memo.byPc[pc] === plain.byPc[pc], `${what}: cycles of slot ${pc}: ${memo.byPc[pc]} memoised, ${plain.byPc[pc]} plain`);
+  assert.deepEqual(memo.stats, plain.stats, `${what}: stats`);
+  return { invocations: memo.memo.invocations, hits: memo.memo.hits };
+}
+
+const INVOCATIONS = 30;
+
+for (const w of benchCatalog()) {
+  test(`${w.name}: every strategy on every CPU model gives the plain model's cycles, attribution and stats, and the memo hits`, () => {
+    const r = resolveWorkload({ kind: 'catalog', name: w.name });
+    let hits = 0;
+    for (const cpu of CPU_MODELS) {
+      for (const strategy of STRATEGY_NAMES) hits += compare({ program: r.program, ctx: r.ctx, helperSet: r.helperSet, strategy, cpu, invocations: INVOCATIONS }, `${w.name} ${strategy} ${cpu.id}`).hits;
+    }
+    assert.ok(hits > 0, `${w.name}: no invocation hit the memo`);
+  });
+}
+
+test('with half the invocations throwing, traces diverge and the memoised model still matches the plain one', () => {
+  let checked = 0;
+  for (const w of benchCatalog()) {
+    const r = resolveWorkload({ kind: 'catalog', name: w.name });
+    if (!r.throwKnob) continue;
+    const program = applyThrowRate(r.program, r.throwKnob, 0.5);
+    for (const strategy of STRATEGY_NAMES) {
+      for (const cpuId of ['zen5', 'icelake', 'neoverse-v2']) {
+        compare({ program, ctx: r.ctx, helperSet: r.helperSet, strategy, cpu: cpuModelById(cpuId)!, invocations: 60 }, `${w.name} throw rate 0.5 ${strategy} ${cpuId}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 0, 'no workload has a throw knob');
+});
+
+test('call-density programs give the plain model\'s cycles, and the steady ones hit the memo on every invocation after a few', () => {
+  for (const density of [1, 16, 64]) {
+    const r = resolveWorkload({ kind: 'call-density', nominalCallsPer100Insns: density });
+    for (const strategy of STRATEGY_NAMES) {
+      const t = compare({ program: r.program, helperSet: r.helperSet, strategy, cpu: cpuModelById('zen5')!, invocations: INVOCATIONS }, `call-density ${density} ${strategy}`);
+      assert.ok(t.hits >= INVOCATIONS / 2, `call-density ${density} ${strategy}: ${t.hits} hits of ${t.invocations}`);
+    }
+  }
+});
+
+test('300 random programs give the plain model\'s cycles, attribution and stats under the memo', () => {
+  let hits = 0;
+  const cpus = CPU_MODELS;
+  for (let i = 0; i < 300; i++) {
+    const seed = deriveSeed(17, i);
+    const g = generateProgram(seed, { maxSubprogs: 3 });
+    const program = caseProgram(g, `random program seed ${seed}`);
+    hits += compare({ program, ctx: new Uint8Array(64), helperSet: 'linux', strategy: STRATEGY_NAMES[i % STRATEGY_NAMES.length], cpu: cpus[i % cpus.length], invocations: 6 }, `random program seed ${seed}`).hits;
+  }
+  assert.ok(hits > 0, 'no random program hit the memo');
+});
