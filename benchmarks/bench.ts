@@ -51,6 +51,8 @@ options:
   --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
                      the runs are the same on every tier, provenance.tier
                      and the summary say which one ran
+  --no-memo          run the out-of-order model unmemoised (for checking: the
+                     runs are identical; provenance.memo says which ran)
   -h, --help         this text
 
 Exit status: 0 when everything ran and was written; 1 when a task failed or an
@@ -70,6 +72,7 @@ const OPTIONS = {
   'no-sweeps': { type: 'boolean' },
   'host-time': { type: 'string' },
   tier: { type: 'string' },
+  'no-memo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -141,6 +144,7 @@ async function main(argv: string[]): Promise<number> {
     // The scenarios run the program their file names, so a --workload choice skips them.
     scenarios: v.workload ? [] : builtInScenarios(),
     tier,
+    memo: !v['no-memo'],
   });
   for (const n of notices) process.stderr.write(n + '\n');
   process.stderr.write(`bench: ${tasks.length} tasks on ${workers} worker${workers === 1 ? '' : 's'}, CPU counts ${cpuCounts.join(',')}, ${tier} tier\n`);
@@ -178,7 +182,7 @@ async function main(argv: string[]): Promise<number> {
     return 130;
   }
   const wallSeconds = Math.round((performance.now() - started) / 100) / 10;
-  const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices, tier }, { wallSeconds, workers, tier, cases });
+  const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices, tier, memo: !v['no-memo'] }, { wallSeconds, workers, tier, cases });
   const prepared = await prepareOutputs(doc, { resultDir, chartsDir, timestamped: v.timestamped ?? false, fullRuns, summary: (d) => formatSummary(d, cases) });
   if (abort.signal.aborted) {
     reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while rendering charts');

@@ -68,6 +68,8 @@ export interface MeasureOptions {
   maxInsns?: number;
   /** Default: the instance's default (DEFAULT_TIER). */
   tier?: ExecutionTier;
+  /** Memoise the 'ooo' model (default true; identical results either way). */
+  memo?: boolean;
 }
 
 export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
@@ -76,7 +78,7 @@ export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
 
 export function measureStrategy(o: MeasureOptions): Measurement {
   const { rewrite, loaded, instance } = setUpStrategy({ program: o.program, strategy: o.strategy, sites: o.sites, helpers: helpersFor(o.helperSet), seed: o.seed, tier: o.tier });
-  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary });
+  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary, memo: o.memo });
   const slots = rewrite.program.insns.length / 8;
   const counter = new SiteCounter(model, slots, rewrite.callSites.map((s) => s.rewrittenPc));
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };

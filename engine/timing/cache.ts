@@ -4,7 +4,7 @@
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { memoryCycles } from '../cpus/cpu-model.ts';
-import { lruRank, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
+import { lruRank, pushSortedPairs, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
 
 /**
  * The synthetic address space. BPF loads and stores use the executor's memory offset
@@ -41,6 +41,7 @@ export class SetAssocCache implements Journaled {
   /** While a memoised invocation is recorded: told of every set before it is touched. */
   journal: FunctionalStateLog | null = null;
   journalId = -1;
+  private readonly pairScratch: number[] = [];
 
   constructor(
     readonly sizeBytes: number,
@@ -97,8 +98,9 @@ export class SetAssocCache implements Journaled {
     for (let i = base, end = base + this.ways * 2; i < end; i += 2) if (e[i] === line) e[i] = -1;
   }
 
-  /** A set as (tag, recency rank) per way in way order: replacement reads only the order
-   * of the stamps (and way order on ties), not their values. */
+  /** A set as its (tag, recency rank) pairs, sorted: replacement reads only the order of
+   * the stamps, not their values, and which way holds a line does not matter (a line is
+   * in one way at most; the only equal stamps are those of never-used ways, alike). */
   saveUnit(set: number, _base: number, out: number[]): void {
     const e = this.chunks[set >>> CHUNK_BITS];
     const w = this.ways;
@@ -107,7 +109,12 @@ export class SetAssocCache implements Journaled {
       return;
     }
     const base = (set & (CHUNK_SETS - 1)) * w * 2;
-    for (let i = 0; i < w; i++) out.push(e[base + 2 * i], lruRank(e, base + 2 * i + 1, base + 1, w, 2));
+    const pairs = this.pairScratch;
+    for (let i = 0; i < w; i++) {
+      pairs[2 * i] = e[base + 2 * i];
+      pairs[2 * i + 1] = lruRank(e, base + 2 * i + 1, base + 1, w, 2);
+    }
+    pushSortedPairs(out, pairs, w);
   }
 
   /** Writes a set saved by saveUnit: stamps above every stamp given so far, in saved order. */

@@ -5,7 +5,7 @@
 // windows with too many ops. Replacement: least recently used, per set.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { lruRank, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
+import { lruRank, pushSortedPairs, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
 
 export class OpCache implements Journaled {
   readonly sets: number;
@@ -21,6 +21,7 @@ export class OpCache implements Journaled {
   /** While a memoised invocation is recorded: told of every set before it is touched. */
   journal: FunctionalStateLog | null = null;
   journalId = -1;
+  private readonly pairScratch: number[] = [];
 
   constructor(cpu: CpuModel) {
     const oc = cpu.frontEnd.opCache;
@@ -70,10 +71,18 @@ export class OpCache implements Journaled {
     return false;
   }
 
-  /** A set as (window, recency rank) per way in way order (see SetAssocCache.saveUnit). */
+  /** A set as its (window, recency rank) pairs, sorted. Which way holds what does not
+   * matter: a free way is taken before any stamp is read (so a free way's rank is left
+   * out), and stamps tie only among the ways of one window, which go together. */
   saveUnit(set: number, _base: number, out: number[]): void {
     const base = set * this.ways;
-    for (let i = 0; i < this.ways; i++) out.push(this.tag[base + i], lruRank(this.stamp, base + i, base, this.ways, 1));
+    const pairs = this.pairScratch;
+    for (let i = 0; i < this.ways; i++) {
+      const free = this.tag[base + i] === -1;
+      pairs[2 * i] = this.tag[base + i];
+      pairs[2 * i + 1] = free ? 0 : lruRank(this.stamp, base + i, base, this.ways, 1);
+    }
+    pushSortedPairs(out, pairs, this.ways);
   }
 
   restoreUnit(set: number, _base: number, data: Float64Array, at: number): number {

@@ -14,7 +14,7 @@ import type { Program } from '../../engine/program.ts';
 import { deriveSeed } from '../../engine/random.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { resolveSites, setUpStrategy } from '../../engine/strategy-run.ts';
-import { createTimingModel } from '../../engine/timing/model.ts';
+import { createTimingModel, type MemoStats } from '../../engine/timing/model.ts';
 import { resolveWorkload } from '../../benchmarks/bench/workloads.ts';
 import { benchCatalog } from '../../benchmarks/workloads/catalog.ts';
 
@@ -27,13 +27,8 @@ interface Case {
   invocations: number;
 }
 
-interface Totals {
-  invocations: number;
-  hits: number;
-}
-
-/** Runs `c` under both models; returns the memo's hits. Fails on any difference. */
-function compare(c: Case, what: string): Totals {
+/** Runs `c` under both models; returns the memo's counters. Fails on any difference. */
+function compare(c: Case, what: string): MemoStats {
   const sites = resolveSites({ sites: 'auto', program: c.program });
   const helpers = helpersFor(c.helperSet);
   const runs = [false, true].map((memo) => {
@@ -62,19 +57,24 @@ function compare(c: Case, what: string): Totals {
   for (let i = 0; i < plain.cycles.length; i++) assert.ok(memo.cycles[i] === plain.cycles[i], `${what}: total cycles after invocation ${i}: ${memo.cycles[i]} memoised, ${plain.cycles[i]} plain`);
   for (let pc = 0; pc < plain.byPc.length; pc++) assert.ok(memo.byPc[pc] === plain.byPc[pc], `${what}: cycles of slot ${pc}: ${memo.byPc[pc]} memoised, ${plain.byPc[pc]} plain`);
   assert.deepEqual(memo.stats, plain.stats, `${what}: stats`);
-  return { invocations: memo.memo.invocations, hits: memo.memo.hits };
+  return memo.memo;
 }
 
 const INVOCATIONS = 30;
 
 for (const w of benchCatalog()) {
-  test(`${w.name}: every strategy on every CPU model gives the plain model's cycles, attribution and stats, and the memo hits`, () => {
+  test(`${w.name}: every strategy on every CPU model gives the plain model's cycles, attribution and stats, and the memo hits unless its events change every invocation`, () => {
     const r = resolveWorkload({ kind: 'catalog', name: w.name });
-    let hits = 0;
     for (const cpu of CPU_MODELS) {
-      for (const strategy of STRATEGY_NAMES) hits += compare({ program: r.program, ctx: r.ctx, helperSet: r.helperSet, strategy, cpu, invocations: INVOCATIONS }, `${w.name} ${strategy} ${cpu.id}`).hits;
+      for (const strategy of STRATEGY_NAMES) {
+        const what = `${w.name} ${strategy} ${cpu.id}`;
+        const s = compare({ program: r.program, ctx: r.ctx, helperSet: r.helperSet, strategy, cpu, invocations: INVOCATIONS }, what);
+        // A workload whose events differ between invocations (a ring buffer's moving
+        // offsets, random draws) cannot hit a whole-invocation memo: then its misses are
+        // divergences of the event trace, not rejections of matching entries.
+        assert.ok(s.hits >= INVOCATIONS / 2 || s.divergences >= INVOCATIONS / 2, `${what}: ${JSON.stringify(s)}`);
+      }
     }
-    assert.ok(hits > 0, `${w.name}: no invocation hit the memo`);
   });
 }
 
@@ -98,8 +98,10 @@ test('call-density programs give the plain model\'s cycles, and the steady ones 
   for (const density of [1, 16, 64]) {
     const r = resolveWorkload({ kind: 'call-density', nominalCallsPer100Insns: density });
     for (const strategy of STRATEGY_NAMES) {
-      const t = compare({ program: r.program, helperSet: r.helperSet, strategy, cpu: cpuModelById('zen5')!, invocations: INVOCATIONS }, `call-density ${density} ${strategy}`);
-      assert.ok(t.hits >= INVOCATIONS / 2, `call-density ${density} ${strategy}: ${t.hits} hits of ${t.invocations}`);
+      for (const cpuId of ['zen5', 'skylake', 'neoverse-n1']) {
+        const t = compare({ program: r.program, helperSet: r.helperSet, strategy, cpu: cpuModelById(cpuId)!, invocations: INVOCATIONS }, `call-density ${density} ${strategy} ${cpuId}`);
+        assert.ok(t.hits >= INVOCATIONS / 2, `call-density ${density} ${strategy} ${cpuId}: ${JSON.stringify(t)}`);
+      }
     }
   }
 });

@@ -31,6 +31,24 @@ export function lruRank(stamps: Float64Array, at: number, first: number, ways: n
   return older;
 }
 
+/** Appends the (tag, rank) pairs of `pairs` (flat, `n` pairs) sorted by tag, then rank:
+ * the canonical form of a set whose behaviour does not depend on which way holds what. */
+export function pushSortedPairs(out: number[], pairs: number[], n: number): void {
+  for (let i = 1; i < n; i++) {
+    const t = pairs[2 * i];
+    const r = pairs[2 * i + 1];
+    let j = i - 1;
+    while (j >= 0 && (pairs[2 * j] > t || (pairs[2 * j] === t && pairs[2 * j + 1] > r))) {
+      pairs[2 * j + 2] = pairs[2 * j];
+      pairs[2 * j + 3] = pairs[2 * j + 1];
+      j--;
+    }
+    pairs[2 * j + 2] = t;
+    pairs[2 * j + 3] = r;
+  }
+  for (let i = 0; i < 2 * n; i++) out.push(pairs[i]);
+}
+
 export interface LoggedSets {
   /** (structure, unit, content...) at the start, relative to the start base. */
   readSet: Float64Array;
