@@ -4,6 +4,7 @@
 // short periodic patterns and cannot predict data-dependent random outcomes.
 
 import type { FunctionalStateLog, Journaled } from './memo/functional-state-log.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 
 const TABLE_BITS = 14;
 const HISTORY_BITS = 12;
@@ -16,6 +17,7 @@ export class BranchPredictor implements Journaled {
   /** While a memoised invocation is recorded: told of every counter before it is read. */
   journal: FunctionalStateLog | null = null;
   journalId = -1;
+  readonly unitLength = 1;
 
   /** Predicts the branch at code address `addr`, learns `taken`, returns true on a mispredict. */
   resolve(addr: number, taken: boolean): boolean {
@@ -35,7 +37,7 @@ export class BranchPredictor implements Journaled {
     return false;
   }
 
-  saveUnit(i: number, _base: number, out: number[]): void {
+  saveUnit(i: number, _base: number, out: StateWriter): void {
     out.push(this.counters[i]);
   }
 

@@ -5,6 +5,7 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { memoryCycles } from '../cpus/cpu-model.ts';
 import { lruRank, pushSortedPairs, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 
 /**
  * The synthetic address space. BPF loads and stores use the executor's memory offset
@@ -41,6 +42,7 @@ export class SetAssocCache implements Journaled {
   /** While a memoised invocation is recorded: told of every set before it is touched. */
   journal: FunctionalStateLog | null = null;
   journalId = -1;
+  readonly unitLength: number;
   private readonly pairScratch: number[] = [];
 
   constructor(
@@ -50,6 +52,7 @@ export class SetAssocCache implements Journaled {
   ) {
     this.sets = Math.max(1, Math.floor(sizeBytes / lineBytes / ways));
     this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
+    this.unitLength = 2 * ways;
     this.chunks = new Array<Float64Array | undefined>((this.sets + CHUNK_SETS - 1) >>> CHUNK_BITS).fill(undefined);
   }
 
@@ -101,11 +104,14 @@ export class SetAssocCache implements Journaled {
   /** A set as its (tag, recency rank) pairs, sorted: replacement reads only the order of
    * the stamps, not their values, and which way holds a line does not matter (a line is
    * in one way at most; the only equal stamps are those of never-used ways, alike). */
-  saveUnit(set: number, _base: number, out: number[]): void {
+  saveUnit(set: number, _base: number, out: StateWriter): void {
     const e = this.chunks[set >>> CHUNK_BITS];
     const w = this.ways;
     if (e === undefined) {
-      for (let i = 0; i < w; i++) out.push(-1, 0);
+      for (let i = 0; i < w; i++) {
+        out.push(-1);
+        out.push(0);
+      }
       return;
     }
     const base = (set & (CHUNK_SETS - 1)) * w * 2;

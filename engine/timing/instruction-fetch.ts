@@ -19,6 +19,7 @@ import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { CacheHierarchy } from './cache.ts';
 import { OpCache } from './op-cache.ts';
 import { sinceBase } from './memo/canonical-time-state.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 import { toTicks } from './ticks.ts';
 
 export class InstructionFetch {
@@ -101,9 +102,14 @@ export class InstructionFetch {
   }
 
   /** The fetch state relative to tick `base` (see ./memo/canonical-time-state.ts). */
-  save(base: number, out: number[]): void {
+  save(base: number, out: StateWriter): void {
+    out.push(sinceBase(this.fetchFree, base));
     // fillFree is read as fillFree + fillCyclesPerLine against times at or after base.
-    out.push(sinceBase(this.fetchFree, base), sinceBase(this.fillFree + this.fillCyclesPerLine, base), this.lastWindow, this.lastLine, this.restarted ? 1 : 0, this.width);
+    out.push(sinceBase(this.fillFree + this.fillCyclesPerLine, base));
+    out.push(this.lastWindow);
+    out.push(this.lastLine);
+    out.push(this.restarted ? 1 : 0);
+    out.push(this.width);
   }
 
   restore(base: number, data: Float64Array, at: number): number {

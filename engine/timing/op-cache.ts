@@ -6,6 +6,7 @@
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { lruRank, pushSortedPairs, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 
 export class OpCache implements Journaled {
   readonly sets: number;
@@ -21,6 +22,7 @@ export class OpCache implements Journaled {
   /** While a memoised invocation is recorded: told of every set before it is touched. */
   journal: FunctionalStateLog | null = null;
   journalId = -1;
+  readonly unitLength: number;
   private readonly pairScratch: number[] = [];
 
   constructor(cpu: CpuModel) {
@@ -28,6 +30,7 @@ export class OpCache implements Journaled {
     this.sets = oc.sets.value;
     this.ways = oc.ways.value;
     this.opsPerEntry = oc.opsPerEntry.value;
+    this.unitLength = 2 * this.ways;
     this.windowShift = Math.log2(oc.windowBytes.value);
     if (!Number.isInteger(this.windowShift)) throw new RangeError(`${cpu.id}: op cache window ${oc.windowBytes.value} is not a power of two`);
     this.tag = new Float64Array(this.sets * this.ways).fill(-1);
@@ -74,7 +77,7 @@ export class OpCache implements Journaled {
   /** A set as its (window, recency rank) pairs, sorted. Which way holds what does not
    * matter: a free way is taken before any stamp is read (so a free way's rank is left
    * out), and stamps tie only among the ways of one window, which go together. */
-  saveUnit(set: number, _base: number, out: number[]): void {
+  saveUnit(set: number, _base: number, out: StateWriter): void {
     const base = set * this.ways;
     const pairs = this.pairScratch;
     for (let i = 0; i < this.ways; i++) {

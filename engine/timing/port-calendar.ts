@@ -5,6 +5,7 @@
 // cycle its operands are ready, so independent later ops can fill earlier free slots.
 // Times in and out are ticks (./ticks.ts); the calendar itself counts whole cycles.
 
+import type { StateWriter } from './memo/state-writer.ts';
 import { TICKS_PER_CYCLE, ceilCycle } from './ticks.ts';
 
 export const RING = 4096;
@@ -25,17 +26,53 @@ export class PortCalendar {
     this.last = new Float64Array(groups).fill(-1);
   }
 
-  /** Ops group `group` has issued in `cycle`. */
-  countAt(group: number, cycle: number): number {
-    const i = group * RING + (cycle & MASK);
-    return this.tags[i] === cycle + 1 ? this.counts[i] : 0;
+  /** Writes, per group, the cycles from `cycle` on that hold reservations: their number,
+   * then (offset from `cycle`, ops) pairs. False when one lies a ring or more ahead. */
+  save(cycle: number, out: StateWriter): boolean {
+    const tags = this.tags;
+    const counts = this.counts;
+    for (let g = 0; g < this.groups; g++) {
+      const last = this.last[g];
+      if (last - cycle >= RING) return false;
+      const base = g * RING;
+      const at = out.length;
+      out.push(0);
+      let held = 0;
+      for (let c = cycle; c <= last; c++) {
+        const i = base + (c & MASK);
+        if (tags[i] === c + 1 && counts[i] !== 0) {
+          out.push(c - cycle);
+          out.push(counts[i]);
+          held++;
+        }
+      }
+      out.data[at] = held;
+    }
+    return true;
   }
 
-  /** Sets the ops issued in `cycle` (0 frees it). */
-  setAt(group: number, cycle: number, count: number): void {
-    const i = group * RING + (cycle & MASK);
-    this.tags[i] = count === 0 ? 0 : cycle + 1;
-    this.counts[i] = count;
+  /** Replaces every reservation from `cycle` on with what save() wrote; returns the index
+   * after it. */
+  restore(cycle: number, data: Float64Array, at: number): number {
+    const tags = this.tags;
+    const counts = this.counts;
+    for (let g = 0; g < this.groups; g++) {
+      const base = g * RING;
+      for (let c = cycle, last = this.last[g]; c <= last; c++) {
+        const i = base + (c & MASK);
+        tags[i] = 0;
+        counts[i] = 0;
+      }
+      let last = cycle - 1;
+      for (let held = data[at++]; held > 0; held--, at += 2) {
+        last = cycle + data[at];
+        const i = base + (last & MASK);
+        tags[i] = last + 1;
+        counts[i] = data[at + 1];
+      }
+      this.last[g] = last;
+    }
+    return at;
   }
 
   /** Reserves the first whole cycle at or after tick `ready` with room for one op;

@@ -4,6 +4,7 @@
 // push (the SRSO safe-ret thunk), makes later returns mispredict, as on hardware.
 
 import type { FunctionalStateLog, Journaled } from './memo/functional-state-log.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 
 export class ReturnStack {
   private readonly buf: Int32Array;
@@ -33,7 +34,7 @@ export class ReturnStack {
   }
 
   /** The live entries, newest first, after their count: what later pops can read. */
-  save(out: number[]): void {
+  save(out: StateWriter): void {
     out.push(this.count);
     for (let i = 0, j = this.top; i < this.count; i++, j = j === 0 ? this.depth - 1 : j - 1) out.push(this.buf[j]);
   }
@@ -60,6 +61,7 @@ export class CallStack implements Journaled {
   /** While a memoised invocation is recorded: told of every entry before it is touched. */
   journal: FunctionalStateLog | null = null;
   journalId = -1;
+  readonly unitLength = 1;
   push(addr: number): void {
     if (this.sp < this.buf.length) {
       if (this.journal !== null) this.journal.touch(this, this.sp);
@@ -75,7 +77,7 @@ export class CallStack implements Journaled {
     return this.buf[this.sp];
   }
 
-  saveUnit(i: number, _base: number, out: number[]): void {
+  saveUnit(i: number, _base: number, out: StateWriter): void {
     out.push(this.buf[i]);
   }
 

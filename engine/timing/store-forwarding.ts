@@ -8,6 +8,7 @@
 // Cove: 114), so eviction only ever drops stores whose data was ready long ago.
 
 import type { FunctionalStateLog, Journaled } from './memo/functional-state-log.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 
 const SET_BITS = 8;
 const WAYS = 4;
@@ -18,6 +19,7 @@ export class StoreForwarding implements Journaled {
   /** While a memoised invocation is recorded: told of every set before it is touched. */
   journal: FunctionalStateLog | null = null;
   journalId = -1;
+  readonly unitLength = 2 * WAYS;
 
   /** Tick the data of the last store to `addr`'s granule is ready (./ticks.ts), or -1 when no store is tracked. */
   lookup(addr: number): number {
@@ -57,23 +59,24 @@ export class StoreForwarding implements Journaled {
    * never exceeds) and with the set's other old times (replacement evicts the oldest),
    * so it is kept as its rank among those: -1 the newest, -2 the next, ...
    */
-  saveUnit(set: number, base: number, out: number[]): void {
+  saveUnit(set: number, base: number, out: StateWriter): void {
     const at = set * WAYS;
     const tags = this.tags;
     const ready = this.ready;
     for (let i = at; i < at + WAYS; i++) {
+      out.push(tags[i]);
       if (tags[i] === -1) {
-        out.push(-1, 0);
+        out.push(0);
         continue;
       }
       const v = ready[i];
       if (v >= base) {
-        out.push(tags[i], v - base);
+        out.push(v - base);
         continue;
       }
       let newer = 0;
       for (let j = at; j < at + WAYS; j++) if (tags[j] !== -1 && ready[j] > v && ready[j] < base) newer++;
-      out.push(tags[i], -1 - newer);
+      out.push(-1 - newer);
     }
   }
 

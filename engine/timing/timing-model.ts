@@ -42,6 +42,9 @@ export interface MemoStats {
   readSetRejections: number;
   /** Invocations whose state could not be put in canonical form (stepped, not recorded). */
   unmemoisable: number;
+  /** Invocations stepped without a look-up because many misses in a row had made the
+   * memo rest (a program whose invocations never repeat). */
+  rested: number;
 }
 
 export interface TimingModel extends ExecObserver {

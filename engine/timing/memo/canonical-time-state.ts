@@ -10,14 +10,19 @@
 //
 // Layout: core scalars, fetch (InstructionFetch.save), branch history, call-stack depth,
 // return-stack entries, 48 register ready times, the ROB's live entries (count, then
-// oldest first), per port group the ops issued per cycle from the base cycle on (count,
-// then counts). The port calendar counts whole cycles, hence a whole-cycle base.
+// oldest first), per port group the cycles from the base cycle on holding reservations
+// (count, then (offset, ops) pairs). The port calendar counts whole cycles, hence a
+// whole-cycle base.
 
 import type { BranchPredictor } from '../branch-predictor.ts';
 import type { InstructionFetch } from '../instruction-fetch.ts';
-import { RING, type PortCalendar } from '../port-calendar.ts';
+import type { PortCalendar } from '../port-calendar.ts';
 import type { CallStack, ReturnStack } from '../return-stack.ts';
 import { TICKS_PER_CYCLE } from '../ticks.ts';
+import type { StateWriter } from './state-writer.ts';
+
+/** Where the retire clock (relative to the base) is in a saved state. */
+export const RETIRE_AT = 3;
 
 /** `t` relative to `base`, where a time at or before base acts as base (see above). */
 export function sinceBase(t: number, base: number): number {
@@ -44,13 +49,22 @@ export interface OooTimeCore {
   readonly ras: ReturnStack;
 }
 
-/** Appends `m`'s canonical time state relative to `base` (a whole cycle, in ticks);
+/** Writes `m`'s canonical time state relative to `base` (a whole cycle, in ticks);
  * false when it cannot be put in that form (port reservations further ahead than the
  * calendar's ring), and then the invocation is not memoised. */
-export function saveTimeState(m: OooTimeCore, base: number, out: number[]): boolean {
-  out.push(m.fe - base, m.feSlots, m.slotWidth, m.retireT - base, sinceBase(m.takenFree, base), sinceBase(m.callRetFree, base), sinceBase(m.loadFence, base), sinceBase(m.spWritten, base));
+export function saveTimeState(m: OooTimeCore, base: number, out: StateWriter): boolean {
+  out.length = 0;
+  out.push(m.fe - base);
+  out.push(m.feSlots);
+  out.push(m.slotWidth);
+  out.push(m.retireT - base);
+  out.push(sinceBase(m.takenFree, base));
+  out.push(sinceBase(m.callRetFree, base));
+  out.push(sinceBase(m.loadFence, base));
+  out.push(sinceBase(m.spWritten, base));
   m.fetch.save(base, out);
-  out.push(m.bp.history, m.calls.sp);
+  out.push(m.bp.history);
+  out.push(m.calls.sp);
   m.ras.save(out);
   const regs = m.regReady;
   for (let r = 0; r < regs.length; r++) out.push(sinceBase(regs[r], base));
@@ -61,19 +75,8 @@ export function saveTimeState(m: OooTimeCore, base: number, out: number[]): bool
   let live = 0;
   for (let i = m.robIdx === 0 ? n - 1 : m.robIdx - 1; live < n && rob[i] > base; i = i === 0 ? n - 1 : i - 1) live++;
   out.push(live);
-  for (let k = live; k > 0; k--) {
-    const i = (m.robIdx - k + n) % n;
-    out.push(rob[i] - base);
-  }
-  const cycle = base / TICKS_PER_CYCLE;
-  const ports = m.ports;
-  for (let g = 0; g < ports.groups; g++) {
-    const len = ports.last[g] >= cycle ? ports.last[g] - cycle + 1 : 0;
-    if (len > RING) return false;
-    out.push(len);
-    for (let c = 0; c < len; c++) out.push(ports.countAt(g, cycle + c));
-  }
-  return true;
+  for (let k = live, i = (m.robIdx - live + n) % n; k > 0; k--, i = i + 1 === n ? 0 : i + 1) out.push(rob[i] - base);
+  return m.ports.save(base / TICKS_PER_CYCLE, out);
 }
 
 /** Sets `m`'s time state to a saved one, relative to `base`. */
@@ -94,16 +97,9 @@ export function restoreTimeState(m: OooTimeCore, base: number, data: Float64Arra
   for (let r = 0; r < regs.length; r++) regs[r] = base + data[at++];
   const rob = m.rob;
   const n = rob.length;
-  rob.fill(base);
   const live = data[at++];
-  for (let k = live; k > 0; k--) rob[(m.robIdx - k + n) % n] = base + data[at++];
-  const cycle = base / TICKS_PER_CYCLE;
-  const ports = m.ports;
-  for (let g = 0; g < ports.groups; g++) {
-    const len = data[at++];
-    const end = Math.max(ports.last[g], cycle + len - 1);
-    for (let c = 0; c < len; c++) ports.setAt(g, cycle + c, data[at++]);
-    for (let c = cycle + len; c <= end; c++) ports.setAt(g, c, 0);
-    ports.last[g] = len > 0 ? cycle + len - 1 : Math.min(ports.last[g], cycle - 1);
-  }
+  let i = m.robIdx;
+  for (let k = n - live; k > 0; k--, i = i + 1 === n ? 0 : i + 1) rob[i] = base;
+  for (let k = live; k > 0; k--, i = i + 1 === n ? 0 : i + 1) rob[i] = base + data[at++];
+  m.ports.restore(base / TICKS_PER_CYCLE, data, at);
 }

@@ -6,6 +6,7 @@
 // filled afresh, so a long run's changing phases do not keep stale entries.
 
 import type { MemoStats } from '../timing-model.ts';
+import type { FunctionalStateLog, SetLink } from './functional-state-log.ts';
 
 export interface MemoEntry {
   readonly key: Float64Array;
@@ -21,6 +22,11 @@ export interface MemoEntry {
   readonly pcTicks: Float64Array;
   /** Counter increments (see MemoisedOooModel's counters). */
   readonly counters: Float64Array;
+  /** Entries starting where this one ends, as of table generation successorsAt. */
+  successors?: MemoEntry[];
+  successorsAt?: number;
+  /** What this entry's write set tells about a successor's read set. */
+  links?: Map<MemoEntry, SetLink>;
 }
 
 /** Entries kept per start state: beyond it the oldest goes. */
@@ -52,7 +58,9 @@ function bytesOf(e: MemoEntry): number {
 
 export class InvocationMemo {
   private readonly buckets = new Map<number, MemoEntry[]>();
-  readonly stats: MemoStats = { invocations: 0, hits: 0, misses: 0, entries: 0, bytes: 0, evictions: 0, divergences: 0, readSetRejections: 0, unmemoisable: 0 };
+  /** Changes whenever an entry comes or goes: cached successor lists are stale then. */
+  private generation = 0;
+  readonly stats: MemoStats = { invocations: 0, hits: 0, misses: 0, entries: 0, bytes: 0, evictions: 0, divergences: 0, readSetRejections: 0, unmemoisable: 0, rested: 0 };
 
   constructor(readonly budgetBytes: number = DEFAULT_MEMO_BYTES) {}
 
@@ -63,9 +71,30 @@ export class InvocationMemo {
     return bucket.filter((e) => sameState(key, e.key));
   }
 
+  /** Entries that start from the state `e` ends in. */
+  successorsOf(e: MemoEntry): MemoEntry[] {
+    if (e.successorsAt !== this.generation) {
+      e.successors = this.lookup(hashState(e.endState), e.endState);
+      e.successorsAt = this.generation;
+    }
+    return e.successors as MemoEntry[];
+  }
+
+  /** linkOf(e, next) as `log` works it out, cached on `e`. */
+  linkOf(log: FunctionalStateLog, e: MemoEntry, next: MemoEntry): SetLink {
+    e.links ??= new Map();
+    let l = e.links.get(next);
+    if (l === undefined) {
+      l = log.link(e.writeSet, next.readSet, next.writeSet);
+      e.links.set(next, l);
+    }
+    return l;
+  }
+
   add(hash: number, e: MemoEntry): void {
     const bytes = bytesOf(e);
     if (bytes > this.budgetBytes) return;
+    this.generation++;
     if (this.stats.bytes + bytes > this.budgetBytes) {
       this.stats.evictions += this.stats.entries;
       this.buckets.clear();

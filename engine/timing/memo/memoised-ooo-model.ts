@@ -24,10 +24,18 @@ import type { OpTable } from '../op-table.ts';
 import type { LoweredProgram } from '../program-lowering.ts';
 import { floorToCycle } from '../ticks.ts';
 import type { MemoStats, TimingStats } from '../timing-model.ts';
-import { restoreTimeState, saveTimeState } from './canonical-time-state.ts';
+import { RETIRE_AT, restoreTimeState, saveTimeState } from './canonical-time-state.ts';
 import { EVENT_STRIDE, pushCall, pushInsn, pushUnwind, replayEvent, type EventSink } from './event-trace.ts';
 import { FunctionalStateLog } from './functional-state-log.ts';
+import { StateWriter } from './state-writer.ts';
 import { DEFAULT_MEMO_BYTES, hashState, InvocationMemo, type MemoEntry } from './invocation-memo.ts';
+
+/** Misses in a row after which the memo rests: a program whose events or state never
+ * repeat (a ring buffer's moving offsets, random draws) would pay for recording every
+ * invocation and never hit. */
+const MISSES_TO_REST = 32;
+/** Invocations stepped unmemoised while resting, before the memo tries again. */
+const REST_INVOCATIONS = 512;
 
 const enum Mode {
   /** Between invocations, or stepping one that is not memoised. */
@@ -42,11 +50,23 @@ export class MemoisedOooModel extends OooModel {
   private readonly memo: InvocationMemo;
   private readonly log = new FunctionalStateLog();
   private mode = Mode.Plain;
-  private readonly keyScratch: number[] = [];
-  private startKey: Float64Array = new Float64Array(0);
+  private readonly startState = new StateWriter();
+  private readonly endState = new StateWriter();
   private startHash = 0;
   private startBase = 0;
   private candidates: MemoEntry[] = [];
+  /** Whether startState holds the current invocation's start state. */
+  private startSaved = false;
+  /** Whether the invocation being recorded can be stored. */
+  private recordable = false;
+  /** The hit whose end state is not yet written into the model, and its base. */
+  private pending: MemoEntry | null = null;
+  private pendingBase = 0;
+  /** The pending entry the current invocation started from (null: from the model). */
+  private previous: MemoEntry | null = null;
+  private missesInARow = 0;
+  /** Invocations left to step unmemoised (see MISSES_TO_REST). */
+  private resting = 0;
   /** Buffered (Buffer) or recorded (Record) events of the current invocation. */
   private events: number[] = [];
   private readonly byPcAtStart: Float64Array;
@@ -98,22 +118,44 @@ export class MemoisedOooModel extends OooModel {
     this.settle();
     const stats = this.memo.stats;
     stats.invocations++;
+    if (this.resting > 0) {
+      this.resting--;
+      stats.misses++;
+      stats.rested++;
+      this.materialise();
+      super.startInvocation();
+      return;
+    }
+    this.events = [];
+    const previous = this.pending;
+    if (previous !== null) {
+      // The state is the pending entry's end state: no need to put it in canonical form.
+      const next = this.memo.successorsOf(previous);
+      if (next.length > 0) {
+        this.startBase = this.pendingBase;
+        this.startSaved = false;
+        this.previous = previous;
+        this.candidates = next.slice();
+        this.mode = Mode.Buffer;
+        return;
+      }
+      this.materialise();
+    }
+    this.previous = null;
     const base = floorToCycle(this.fe);
-    const key = this.keyScratch;
-    key.length = 0;
     // The attribution clock lags the retire clock only if something read between
     // invocations advanced it; then the stored increments would not apply.
-    if (this.charged !== this.retireT || !saveTimeState(this, base, key)) {
+    if (this.charged !== this.retireT || !saveTimeState(this, base, this.startState)) {
       stats.unmemoisable++;
       stats.misses++;
       super.startInvocation();
       return;
     }
     this.startBase = base;
+    this.startSaved = true;
+    const key = this.startState.view();
     this.startHash = hashState(key);
-    this.startKey = Float64Array.from(key);
     this.candidates = this.memo.lookup(this.startHash, key);
-    this.events = [];
     if (this.candidates.length > 0) {
       this.mode = Mode.Buffer;
       return;
@@ -122,8 +164,25 @@ export class MemoisedOooModel extends OooModel {
     this.beginRecord();
   }
 
+  /** Writes the pending entry's end state into the model. */
+  private materialise(): void {
+    const p = this.pending;
+    if (p === null) return;
+    this.pending = null;
+    this.log.apply(p.writeSet, this.pendingBase);
+    restoreTimeState(this, this.pendingBase, p.endState);
+    this.charged = this.retireT;
+  }
+
   private beginRecord(): void {
+    this.materialise();
     this.mode = Mode.Record;
+    this.recordable = true;
+    if (!this.startSaved) {
+      this.recordable = saveTimeState(this, this.startBase, this.startState);
+      this.startHash = hashState(this.startState.view());
+      this.startSaved = true;
+    }
     this.log.begin(this.startBase);
     this.byPcAtStart.set(this.byPc);
     this.countersAtStart = this.counters();
@@ -146,13 +205,14 @@ export class MemoisedOooModel extends OooModel {
   private matchLast(): void {
     const ev = this.events;
     const at = ev.length - EVENT_STRIDE;
-    const kept: MemoEntry[] = [];
-    for (const c of this.candidates) {
-      const tr = c.trace;
-      if (tr.length > at && tr[at] === ev[at] && tr[at + 1] === ev[at + 1] && tr[at + 2] === ev[at + 2]) kept.push(c);
+    const cands = this.candidates;
+    let kept = 0;
+    for (let i = 0; i < cands.length; i++) {
+      const tr = cands[i].trace;
+      if (tr.length > at && tr[at] === ev[at] && tr[at + 1] === ev[at + 1] && tr[at + 2] === ev[at + 2]) cands[kept++] = cands[i];
     }
-    this.candidates = kept;
-    if (kept.length === 0) {
+    cands.length = kept;
+    if (kept === 0) {
       this.memo.stats.misses++;
       this.memo.stats.divergences++;
       this.catchUp();
@@ -196,9 +256,18 @@ export class MemoisedOooModel extends OooModel {
       for (const c of this.candidates) {
         if (c.trace.length !== n) continue;
         traced = true;
-        if (this.log.matches(c.readSet, this.startBase)) {
-          this.apply(c);
-          this.mode = Mode.Plain;
+        if (this.previous === null) {
+          if (this.log.matches(c.readSet, this.startBase)) {
+            this.hit(c, false);
+            return;
+          }
+          continue;
+        }
+        // After a hit the units that entry wrote hold its write set: only the others
+        // are read from the structures.
+        const link = this.memo.linkOf(this.log, this.previous, c);
+        if (link.ok && this.log.matches(link.residual, this.startBase)) {
+          this.hit(c, link.supersedes);
           return;
         }
       }
@@ -209,26 +278,46 @@ export class MemoisedOooModel extends OooModel {
       this.catchUp();
     }
     super.endInvocation();
-    if (this.mode === Mode.Record) this.finishRecord();
+    if (this.mode === Mode.Record) {
+      if (this.recordable) this.finishRecord();
+      this.missed();
+    }
     this.mode = Mode.Plain;
   }
 
-  private apply(e: MemoEntry): void {
-    const base = this.startBase + e.baseAdvance;
-    this.log.apply(e.writeSet, base);
-    restoreTimeState(this, base, e.endState);
+  /**
+   * Takes `e` as what this invocation did. Its end state stays pending, unwritten, while
+   * hits follow one another: the next hit's entry rewrites every unit this one wrote
+   * (`supersedes`) and the whole time state, so the structures are written only when
+   * something steps the model. The retire clock, the attribution and the counters are
+   * brought up to date at once: they are what readers see.
+   */
+  private hit(e: MemoEntry, supersedes: boolean): void {
+    if (!supersedes) this.materialise();
+    this.pending = e;
+    this.pendingBase = this.startBase + e.baseAdvance;
+    this.retireT = this.pendingBase + e.endState[RETIRE_AT];
+    this.charged = this.retireT;
     const byPc = this.byPc;
     for (let i = 0; i < e.pcs.length; i++) byPc[e.pcs[i]] += e.pcTicks[i];
-    this.charged = this.retireT;
     this.addCounters(e.counters);
     this.memo.stats.hits++;
+    this.missesInARow = 0;
+    this.mode = Mode.Plain;
+  }
+
+  /** Counts a miss towards resting (see MISSES_TO_REST). */
+  private missed(): void {
+    if (++this.missesInARow >= MISSES_TO_REST) {
+      this.missesInARow = 0;
+      this.resting = REST_INVOCATIONS;
+    }
   }
 
   private finishRecord(): void {
     const endBase = floorToCycle(this.fe);
     const sets = this.log.end(endBase);
-    const end: number[] = [];
-    if (!saveTimeState(this, endBase, end)) return;
+    if (!saveTimeState(this, endBase, this.endState)) return;
     const pcs: number[] = [];
     const pcTicks: number[] = [];
     const byPc = this.byPc;
@@ -244,11 +333,11 @@ export class MemoisedOooModel extends OooModel {
     const start = this.countersAtStart;
     for (let i = 0; i < counters.length; i++) counters[i] -= start[i];
     this.memo.add(this.startHash, {
-      key: this.startKey,
+      key: this.startState.copy(),
       trace: Float64Array.from(this.events),
       readSet: sets.readSet,
       writeSet: sets.writeSet,
-      endState: Float64Array.from(end),
+      endState: this.endState.copy(),
       baseAdvance: endBase - this.startBase,
       pcs: Int32Array.from(pcs),
       pcTicks: Float64Array.from(pcTicks),
@@ -289,6 +378,7 @@ export class MemoisedOooModel extends OooModel {
 
   override reset(): void {
     this.settle();
+    this.pending = null;
     super.reset();
   }
 
