@@ -13,19 +13,15 @@ const UNWIND = 2;
 const CALL_KINDS: readonly CallKind[] = ['helper', 'kfunc', 'subprog', 'callx-helper', 'callx-subprog', 'callback', 'tail-call'];
 const CALL_KIND_CODE = new Map<CallKind, number>(CALL_KINDS.map((k, i) => [k, i]));
 
-/** Appends insn(pc, memOffset, taken). */
-export function pushInsn(out: number[], pc: number, memOffset: number, taken: boolean): void {
-  out.push(pc * 4 + INSN, memOffset, taken ? 1 : 0);
-}
+// An event is (head, a, b): head = pc * 4 + kind.
 
-/** Appends call(pc, kind, target); a kind the list does not know gets code -1. */
-export function pushCall(out: number[], pc: number, kind: CallKind, target: number): void {
-  out.push(pc * 4 + CALL, CALL_KIND_CODE.get(kind) ?? -1, target);
-}
+export const insnHead = (pc: number): number => pc * 4 + INSN;
+export const callHead = (pc: number): number => pc * 4 + CALL;
+export const unwindHead = (pc: number): number => pc * 4 + UNWIND;
 
-/** Appends unwind(pc, frames). */
-export function pushUnwind(out: number[], pc: number, frames: number): void {
-  out.push(pc * 4 + UNWIND, frames, 0);
+/** A call's kind as a number; one the list does not know gets -1. */
+export function callKindCode(kind: CallKind): number {
+  return CALL_KIND_CODE.get(kind) ?? -1;
 }
 
 /** What replays one encoded event. */

@@ -25,7 +25,7 @@ import type { LoweredProgram } from '../program-lowering.ts';
 import { floorToCycle } from '../ticks.ts';
 import type { MemoStats, TimingStats } from '../timing-model.ts';
 import { RETIRE_AT, restoreTimeState, saveTimeState } from './canonical-time-state.ts';
-import { EVENT_STRIDE, pushCall, pushInsn, pushUnwind, replayEvent, type EventSink } from './event-trace.ts';
+import { callHead, callKindCode, EVENT_STRIDE, insnHead, replayEvent, unwindHead, type EventSink } from './event-trace.ts';
 import { FunctionalStateLog } from './functional-state-log.ts';
 import { StateWriter } from './state-writer.ts';
 import { DEFAULT_MEMO_BYTES, hashState, InvocationMemo, type MemoEntry } from './invocation-memo.ts';
@@ -67,8 +67,10 @@ export class MemoisedOooModel extends OooModel {
   private missesInARow = 0;
   /** Invocations left to step unmemoised (see MISSES_TO_REST). */
   private resting = 0;
-  /** Buffered (Buffer) or recorded (Record) events of the current invocation. */
+  /** Events of the invocation being recorded. */
   private events: number[] = [];
+  /** Numbers of the candidates' traces the invocation's events have matched so far. */
+  private matched = 0;
   private readonly byPcAtStart: Float64Array;
   private countersAtStart: Float64Array = new Float64Array(0);
   /** Plain-model entry points for replaying buffered events. */
@@ -126,7 +128,7 @@ export class MemoisedOooModel extends OooModel {
       super.startInvocation();
       return;
     }
-    this.events = [];
+    this.matched = 0;
     const previous = this.pending;
     if (previous !== null) {
       // The state is the pending entry's end state: no need to put it in canonical form.
@@ -191,9 +193,11 @@ export class MemoisedOooModel extends OooModel {
 
   /** Buffered events stop matching (or someone reads the model): step them, record on. */
   private catchUp(): void {
-    const buffered = this.events;
-    this.events = [];
+    // The events so far are the first `matched` numbers of every remaining candidate's trace.
+    const buffered = this.candidates.length > 0 ? this.candidates[0].trace.subarray(0, this.matched) : new Float64Array(0);
     this.candidates = [];
+    this.matched = 0;
+    this.events = [];
     this.beginRecord();
     for (let at = 0; at < buffered.length; at += EVENT_STRIDE) {
       for (let i = 0; i < EVENT_STRIDE; i++) this.events.push(buffered[at + i]);
@@ -201,57 +205,52 @@ export class MemoisedOooModel extends OooModel {
     }
   }
 
-  /** Keeps the candidates whose trace has the event just buffered at its place. */
-  private matchLast(): void {
-    const ev = this.events;
-    const at = ev.length - EVENT_STRIDE;
+  /** Keeps the candidates whose trace has the event (h, a, b) next; true if any did.
+   * When none does, the events so far are stepped (catch-up) and the caller steps this one. */
+  private matchNext(h: number, a: number, b: number): boolean {
     const cands = this.candidates;
+    const at = this.matched;
     let kept = 0;
+    let survivor: MemoEntry | undefined;
     for (let i = 0; i < cands.length; i++) {
       const tr = cands[i].trace;
-      if (tr.length > at && tr[at] === ev[at] && tr[at + 1] === ev[at + 1] && tr[at + 2] === ev[at + 2]) cands[kept++] = cands[i];
+      if (tr.length > at && tr[at] === h && tr[at + 1] === a && tr[at + 2] === b) cands[kept++] = cands[i];
+      else survivor ??= cands[i];
     }
-    cands.length = kept;
-    if (kept === 0) {
-      this.memo.stats.misses++;
-      this.memo.stats.divergences++;
-      this.catchUp();
+    if (kept > 0) {
+      cands.length = kept;
+      this.matched = at + EVENT_STRIDE;
+      return true;
     }
+    cands.length = 1;
+    cands[0] = survivor as MemoEntry;
+    this.memo.stats.misses++;
+    this.memo.stats.divergences++;
+    this.catchUp();
+    return false;
   }
 
   override insn(pc: number, memOffset: number, taken: boolean): void {
-    if (this.mode === Mode.Plain) {
-      super.insn(pc, memOffset, taken);
-      return;
-    }
-    pushInsn(this.events, pc, memOffset, taken);
-    if (this.mode === Mode.Buffer) this.matchLast();
-    else super.insn(pc, memOffset, taken);
+    if (this.mode === Mode.Buffer && this.matchNext(insnHead(pc), memOffset, taken ? 1 : 0)) return;
+    if (this.mode === Mode.Record) this.events.push(insnHead(pc), memOffset, taken ? 1 : 0);
+    super.insn(pc, memOffset, taken);
   }
 
   override call(pc: number, kind: CallKind, target: number): void {
-    if (this.mode === Mode.Plain) {
-      super.call(pc, kind, target);
-      return;
-    }
-    pushCall(this.events, pc, kind, target);
-    if (this.mode === Mode.Buffer) this.matchLast();
-    else super.call(pc, kind, target);
+    if (this.mode === Mode.Buffer && this.matchNext(callHead(pc), callKindCode(kind), target)) return;
+    if (this.mode === Mode.Record) this.events.push(callHead(pc), callKindCode(kind), target);
+    super.call(pc, kind, target);
   }
 
   override unwind(pc: number, frames: number): void {
-    if (this.mode === Mode.Plain) {
-      super.unwind(pc, frames);
-      return;
-    }
-    pushUnwind(this.events, pc, frames);
-    if (this.mode === Mode.Buffer) this.matchLast();
-    else super.unwind(pc, frames);
+    if (this.mode === Mode.Buffer && this.matchNext(unwindHead(pc), frames, 0)) return;
+    if (this.mode === Mode.Record) this.events.push(unwindHead(pc), frames, 0);
+    super.unwind(pc, frames);
   }
 
   override endInvocation(): void {
     if (this.mode === Mode.Buffer) {
-      const n = this.events.length;
+      const n = this.matched;
       let traced = false;
       for (const c of this.candidates) {
         if (c.trace.length !== n) continue;
