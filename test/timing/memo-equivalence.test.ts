@@ -14,7 +14,10 @@ import type { Program } from '../../engine/program.ts';
 import { deriveSeed } from '../../engine/random.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { resolveSites, setUpStrategy } from '../../engine/strategy-run.ts';
-import { createTimingModel, type MemoStats } from '../../engine/timing/model.ts';
+import { createTimingModel, type MemoStats, type TimingModel } from '../../engine/timing/model.ts';
+import { MemoisedOooModel } from '../../engine/timing/memo/memoised-ooo-model.ts';
+import { buildOpTable } from '../../engine/timing/op-table.ts';
+import { lowerProgram } from '../../engine/timing/program-lowering.ts';
 import { resolveWorkload } from '../../benchmarks/bench/workloads.ts';
 import { benchCatalog } from '../../benchmarks/workloads/catalog.ts';
 
@@ -27,13 +30,18 @@ interface Case {
   invocations: number;
 }
 
-/** Runs `c` under both models; returns the memo's counters. Fails on any difference. */
-function compare(c: Case, what: string): MemoStats {
+/** Runs `c` under both models; returns the memo's counters. Fails on any difference.
+ * `memoBytes`: the memoised model's byte budget (default createTimingModel's). */
+function compare(c: Case, what: string, memoBytes?: number): MemoStats {
   const sites = resolveSites({ sites: 'auto', program: c.program });
   const helpers = helpersFor(c.helperSet);
   const runs = [false, true].map((memo) => {
-    const { loaded, instance } = setUpStrategy({ program: c.program, strategy: c.strategy, sites, helpers, seed: 7 });
-    const model = createTimingModel('ooo', c.cpu, loaded, { memo });
+    const { rewrite, loaded, instance } = setUpStrategy({ program: c.program, strategy: c.strategy, sites, helpers, seed: 7 });
+    const lowering = { exceptionBoundary: rewrite.exceptionBoundary };
+    const model: TimingModel =
+      memo && memoBytes !== undefined
+        ? new MemoisedOooModel(c.cpu, loaded, lowerProgram(loaded, c.cpu, lowering), buildOpTable(lowerProgram(loaded, c.cpu, lowering), c.cpu), memoBytes)
+        : createTimingModel('ooo', c.cpu, loaded, { ...lowering, memo });
     const cycles: number[] = [];
     const r0s: bigint[] = [];
     let error: string | undefined;
@@ -128,4 +136,13 @@ test('300 random programs give the plain model\'s cycles, attribution and stats 
     hits += compare({ program, ctx: new Uint8Array(64), helperSet: 'linux', strategy: STRATEGY_NAMES[i % STRATEGY_NAMES.length], cpu: cpus[i % cpus.length], invocations: 6 }, `random program seed ${seed}`).hits;
   }
   assert.ok(hits > 0, 'no random program hit the memo');
+});
+
+test('a memo over its byte budget drops entries and still gives the plain model\'s cycles', () => {
+  const r = resolveWorkload({ kind: 'catalog', name: 'deep-assert' });
+  if (!r.throwKnob) throw new Error('deep-assert has no throw knob');
+  const program = applyThrowRate(r.program, r.throwKnob, 0.5);
+  const s = compare({ program, ctx: r.ctx, helperSet: r.helperSet, strategy: 'stack', cpu: cpuModelById('zen5')!, invocations: 200 }, 'deep-assert at a 64 KiB budget', 64 * 1024);
+  assert.ok(s.evictions > 0, JSON.stringify(s));
+  assert.ok(s.bytes <= 64 * 1024, JSON.stringify(s));
 });
