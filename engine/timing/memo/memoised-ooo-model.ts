@@ -218,7 +218,8 @@ export class MemoisedOooModel extends OooModel {
       else survivor ??= cands[i];
     }
     if (kept > 0) {
-      cands.length = kept;
+      // Setting an array's length is a slow builtin call even when nothing changes.
+      if (kept !== cands.length) cands.length = kept;
       this.matched = at + EVENT_STRIDE;
       return true;
     }
