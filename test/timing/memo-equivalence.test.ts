@@ -146,3 +146,10 @@ test('a memo over its byte budget drops entries and still gives the plain model\
   assert.ok(s.evictions > 0, JSON.stringify(s));
   assert.ok(s.bytes <= 64 * 1024, JSON.stringify(s));
 });
+
+test('where invocations never repeat the memo rests, probes again, and still gives the plain model\'s cycles', () => {
+  const r = resolveWorkload({ kind: 'catalog', name: 'trace-events' });
+  const s = compare({ program: r.program, ctx: r.ctx, helperSet: r.helperSet, strategy: 'call', cpu: cpuModelById('zen5')!, invocations: 1200 }, 'trace-events, 1200 invocations');
+  assert.ok(s.rested > 1000, JSON.stringify(s));
+  assert.ok(s.invocations - s.rested > 32, `no probe after resting: ${JSON.stringify(s)}`);
+});

@@ -34,7 +34,7 @@ import { DEFAULT_MEMO_BYTES, hashState, InvocationMemo, type MemoEntry } from '.
  * repeat (a ring buffer's moving offsets, random draws) would pay for recording every
  * invocation and never hit. */
 const MISSES_TO_REST = 32;
-/** Invocations stepped unmemoised while resting, before the memo tries again. */
+/** Invocations stepped unmemoised while resting, before the memo tries one again. */
 const REST_INVOCATIONS = 512;
 
 const enum Mode {
@@ -126,6 +126,8 @@ export class MemoisedOooModel extends OooModel {
       stats.rested++;
       this.materialise();
       super.startInvocation();
+      // After a rest one invocation probes the memo: a miss makes it rest again.
+      if (this.resting === 0) this.missesInARow = MISSES_TO_REST - 1;
       return;
     }
     this.matched = 0;
