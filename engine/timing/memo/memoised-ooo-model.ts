@@ -9,12 +9,17 @@
 // stepping its ops.
 //
 // At startInvocation the time state is put in canonical form and looked up. With
-// candidates, the executor's events are only buffered while they match a candidate's
-// trace (the model's state stays as it was); at endInvocation a candidate whose whole
-// trace matched and whose read set holds is applied. Otherwise the buffered events are
-// stepped through the plain model ("catch-up") and the invocation is recorded as a new
-// entry. Anything that reads the model mid-invocation (totalCycles, cyclesByPc, stats)
-// catches up first, so it sees what the plain model would show.
+// candidates, the executor's events are only compared with the candidates' traces while
+// they match (the model's state stays as it was); at endInvocation a candidate whose
+// whole trace matched and whose read set holds is taken. Otherwise the events so far
+// (the matched prefix of a trace) are stepped through the plain model ("catch-up") and
+// the invocation is recorded as a new entry. A hit's end state is left pending while
+// hits follow one another (see hit()): the next start state is then that entry's end
+// state, its successors are looked up once, and only the read-set units the pending
+// entry did not write are compared with the structures. Anything that reads the model
+// mid-invocation (totalCycles, cyclesByPc, stats) catches up first, so it sees what the
+// plain model would show. The multi-CPU machine never gets this model
+// (engine/timing/model.ts): it reads clocks mid-invocation and shares the LLC.
 
 import type { CpuModel } from '../../cpus/cpu-model.ts';
 import type { LoadedProgram } from '../../exec/decoded.ts';
