@@ -18,6 +18,7 @@ export class BranchPredictor implements Journaled {
   journal: FunctionalStateLog | null = null;
   journalId = -1;
   readonly unitLength = 1;
+  readonly unitCount = 1 << TABLE_BITS;
 
   /** Predicts the branch at code address `addr`, learns `taken`, returns true on a mispredict. */
   resolve(addr: number, taken: boolean): boolean {

@@ -43,6 +43,7 @@ export class SetAssocCache implements Journaled {
   journal: FunctionalStateLog | null = null;
   journalId = -1;
   readonly unitLength: number;
+  readonly unitCount: number;
   private readonly pairScratch: number[] = [];
 
   constructor(
@@ -53,6 +54,7 @@ export class SetAssocCache implements Journaled {
     this.sets = Math.max(1, Math.floor(sizeBytes / lineBytes / ways));
     this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
     this.unitLength = 2 * ways;
+    this.unitCount = this.sets;
     this.chunks = new Array<Float64Array | undefined>((this.sets + CHUNK_SETS - 1) >>> CHUNK_BITS).fill(undefined);
   }
 

@@ -23,6 +23,7 @@ export class OpCache implements Journaled {
   journal: FunctionalStateLog | null = null;
   journalId = -1;
   readonly unitLength: number;
+  readonly unitCount: number;
   private readonly pairScratch: number[] = [];
 
   constructor(cpu: CpuModel) {
@@ -31,6 +32,7 @@ export class OpCache implements Journaled {
     this.ways = oc.ways.value;
     this.opsPerEntry = oc.opsPerEntry.value;
     this.unitLength = 2 * this.ways;
+    this.unitCount = this.sets;
     this.windowShift = Math.log2(oc.windowBytes.value);
     if (!Number.isInteger(this.windowShift)) throw new RangeError(`${cpu.id}: op cache window ${oc.windowBytes.value} is not a power of two`);
     this.tag = new Float64Array(this.sets * this.ways).fill(-1);

@@ -56,7 +56,8 @@ export class ReturnStack {
 
 /** The architectural return addresses (what a `ret` really jumps to). */
 export class CallStack implements Journaled {
-  private readonly buf = new Int32Array(1024);
+  readonly unitCount = 1024;
+  private readonly buf = new Int32Array(this.unitCount);
   sp = 0;
   /** While a memoised invocation is recorded: told of every entry before it is touched. */
   journal: FunctionalStateLog | null = null;

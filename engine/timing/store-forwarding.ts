@@ -20,6 +20,7 @@ export class StoreForwarding implements Journaled {
   journal: FunctionalStateLog | null = null;
   journalId = -1;
   readonly unitLength = 2 * WAYS;
+  readonly unitCount = 1 << SET_BITS;
 
   /** Tick the data of the last store to `addr`'s granule is ready (./ticks.ts), or -1 when no store is tracked. */
   lookup(addr: number): number {

@@ -16,6 +16,8 @@ export interface Journaled {
   journalId: number;
   /** Numbers saveUnit writes per unit. */
   readonly unitLength: number;
+  /** Units the structure has (unit numbers are below it). */
+  readonly unitCount: number;
   saveUnit(unit: number, base: number, out: StateWriter): void;
   /** Restores a unit saved by saveUnit from data[at..]; returns the index after it. */
   restoreUnit(unit: number, base: number, data: Float64Array, at: number): number;
@@ -73,7 +75,9 @@ export interface LoggedSets {
 
 export class FunctionalStateLog {
   private readonly parts: Journaled[] = [];
-  private readonly seen = new Set<number>();
+  /** Per part and unit: the recording that last touched it (this.epoch: this one). */
+  private readonly touchedIn: Uint32Array[] = [];
+  private epoch = 0;
   private readonly touched: number[] = [];
   private readonly read = new StateWriter();
   private readonly write = new StateWriter();
@@ -83,21 +87,22 @@ export class FunctionalStateLog {
   register(part: Journaled): void {
     part.journalId = this.parts.length;
     this.parts.push(part);
+    this.touchedIn.push(new Uint32Array(part.unitCount));
   }
 
   /** Starts logging an invocation whose later accesses all happen at or after tick `base`. */
   begin(base: number): void {
     this.base = base;
-    this.seen.clear();
+    this.epoch++;
     this.touched.length = 0;
     this.read.length = 0;
     for (const p of this.parts) p.journal = this;
   }
 
   touch(part: Journaled, unit: number): void {
-    const key = part.journalId * UNIT_SPACE + unit;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    const touched = this.touchedIn[part.journalId];
+    if (touched[unit] === this.epoch) return;
+    touched[unit] = this.epoch;
     this.touched.push(part.journalId, unit);
     this.read.push(part.journalId);
     this.read.push(unit);

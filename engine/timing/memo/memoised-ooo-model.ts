@@ -53,6 +53,8 @@ const enum Mode {
 
 export class MemoisedOooModel extends OooModel {
   private readonly memo: InvocationMemo;
+  /** Numbers a recorded trace may hold. */
+  private readonly maxTraceNumbers: number;
   private readonly log = new FunctionalStateLog();
   private mode = Mode.Plain;
   private readonly startState = new StateWriter();
@@ -84,6 +86,8 @@ export class MemoisedOooModel extends OooModel {
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, budgetBytes: number = DEFAULT_MEMO_BYTES) {
     super(cpu, loaded, lowered, t);
     this.memo = new InvocationMemo(budgetBytes);
+    // A quarter of the budget: an entry also holds its sets and states.
+    this.maxTraceNumbers = Math.floor(budgetBytes / 8 / 4);
     const c = this.caches;
     for (const part of [c.l1d, c.l1i, c.l2, c.llc, this.fetch.opCache, this.bp, this.fwd, this.calls]) this.log.register(part);
     this.byPcAtStart = new Float64Array(this.byPc.length);
@@ -238,21 +242,33 @@ export class MemoisedOooModel extends OooModel {
     return false;
   }
 
+  /** Appends an event to the recorded trace; a trace too long for the memo's budget
+   * (one invocation running millions of instructions) is dropped and not recorded. */
+  private record(h: number, a: number, b: number): void {
+    if (this.events.length >= this.maxTraceNumbers) {
+      this.recordable = false;
+      this.events = [];
+      this.log.detach();
+      return;
+    }
+    this.events.push(h, a, b);
+  }
+
   override insn(pc: number, memOffset: number, taken: boolean): void {
     if (this.mode === Mode.Buffer && this.matchNext(insnHead(pc), memOffset, taken ? 1 : 0)) return;
-    if (this.mode === Mode.Record) this.events.push(insnHead(pc), memOffset, taken ? 1 : 0);
+    if (this.mode === Mode.Record && this.recordable) this.record(insnHead(pc), memOffset, taken ? 1 : 0);
     super.insn(pc, memOffset, taken);
   }
 
   override call(pc: number, kind: CallKind, target: number): void {
     if (this.mode === Mode.Buffer && this.matchNext(callHead(pc), callKindCode(kind), target)) return;
-    if (this.mode === Mode.Record) this.events.push(callHead(pc), callKindCode(kind), target);
+    if (this.mode === Mode.Record && this.recordable) this.record(callHead(pc), callKindCode(kind), target);
     super.call(pc, kind, target);
   }
 
   override unwind(pc: number, frames: number): void {
     if (this.mode === Mode.Buffer && this.matchNext(unwindHead(pc), frames, 0)) return;
-    if (this.mode === Mode.Record) this.events.push(unwindHead(pc), frames, 0);
+    if (this.mode === Mode.Record && this.recordable) this.record(unwindHead(pc), frames, 0);
     super.unwind(pc, frames);
   }
 
@@ -287,6 +303,7 @@ export class MemoisedOooModel extends OooModel {
     super.endInvocation();
     if (this.mode === Mode.Record) {
       if (this.recordable) this.finishRecord();
+      else this.log.detach();
       this.missed();
     }
     this.mode = Mode.Plain;
