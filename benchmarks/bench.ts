@@ -52,6 +52,8 @@ options:
   --tier TIER        executor: ${EXECUTION_TIERS.join(' or ')} (default ${DEFAULT_TIER});
                      the runs are the same on every tier, provenance.tier
                      and the summary say which one ran
+  --no-memo          run the out-of-order model unmemoised (for checking: the
+                     runs are identical; provenance.memo says which ran)
   -h, --help         this text
 
 Exit status: 0 when everything ran and was written; 1 when a task failed or an
@@ -71,6 +73,7 @@ const OPTIONS = {
   'no-sweeps': { type: 'boolean' },
   'host-time': { type: 'string' },
   tier: { type: 'string' },
+  'no-memo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -142,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
     // The scenarios run the program their file names, so a --workload choice skips them.
     scenarios: v.workload ? [] : builtInScenarios(),
     tier,
+    memo: !v['no-memo'],
   });
   // Before SIGINT is handled: the estimate runs programs in this thread (see task-cost.ts).
   const cost = estimateTaskCosts(tasks);
@@ -182,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
     return 130;
   }
   const wallSeconds = Math.round((performance.now() - started) / 100) / 10;
-  const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices, tier }, { wallSeconds, workers, tier, cases });
+  const doc = buildDocument(runs, tasks, commandLine(argv), seed, { quick, cpuCounts, notices, tier, memo: !v['no-memo'] }, { wallSeconds, workers, tier, cases });
   const prepared = await prepareOutputs(doc, { resultDir, chartsDir, timestamped: v.timestamped ?? false, fullRuns, summary: (d) => formatSummary(d, cases) });
   if (abort.signal.aborted) {
     reportUnfinished(outcome, tasks.length, resultDir, 'interrupted while rendering charts');

@@ -41,6 +41,9 @@ export interface BenchTask {
   /** The executor the worker runs the programs on (not in the id: every tier gives the
    * same runs). */
   tier: ExecutionTier;
+  /** Memoise the out-of-order model (not in the id: the runs are identical either way;
+   * false is --no-memo, for checking). */
+  memo: boolean;
 }
 
 /** Measured invocations per strategy (after one warm-up). Chosen so the default run
@@ -75,6 +78,8 @@ export interface MatrixOptions {
   scenarios?: readonly string[];
   /** Default DEFAULT_TIER. */
   tier?: ExecutionTier;
+  /** Default true. */
+  memo?: boolean;
 }
 
 export const QUICK_CPU_MODELS: readonly string[] = ['zen5'];
@@ -90,10 +95,11 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
   const sweepModels = o.sweepModels ?? models;
   const strategies = [...STRATEGY_NAMES];
   const tier = o.tier ?? DEFAULT_TIER;
+  const memo = o.memo ?? true;
   const tasks: BenchTask[] = [];
   const add = (group: TaskGroup, workload: WorkloadRef, cpuModel: string, cpus: number, invocations: number, throwRate: number) => {
     const id = `${group}/${workloadLabel(workload)}/${cpuModel}/cpus=${cpus}/p=${throwRate}`;
-    tasks.push({ id, group, workload, cpuModel, cpus, strategies, invocations, seed: o.seed, throwRate, tier });
+    tasks.push({ id, group, workload, cpuModel, cpus, strategies, invocations, seed: o.seed, throwRate, tier, memo });
   };
   const sweeps = o.sweeps ?? true;
   const throwRates = o.quick ? QUICK_THROW_RATES : THROW_RATES;
@@ -128,7 +134,7 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
       for (const resetPolicy of RESET_POLICIES) {
         const workload = { kind: 'catalog' as const, name: RESET_SWEEP_WORKLOAD };
         const id = `aux-reset/${RESET_SWEEP_WORKLOAD}/${RESET_SWEEP_MODEL}/cpus=${cpus}/p=0/reset=${resetPolicy}/rate=${invocationRate}`;
-        tasks.push({ id, group: 'aux-reset', workload, cpuModel: RESET_SWEEP_MODEL, cpus, strategies: [...RESET_SWEEP_STRATEGIES], invocations: n.resetSweep, seed: o.seed, throwRate: 0, scenario: { resetPolicy, invocationRate }, tier });
+        tasks.push({ id, group: 'aux-reset', workload, cpuModel: RESET_SWEEP_MODEL, cpus, strategies: [...RESET_SWEEP_STRATEGIES], invocations: n.resetSweep, seed: o.seed, throwRate: 0, scenario: { resetPolicy, invocationRate }, tier, memo });
       }
     }
   }
@@ -136,7 +142,7 @@ export function buildMatrix(o: MatrixOptions): BenchTask[] {
     const sc = readScenarioFile(scenarioPath(name));
     for (const cpuModel of sweepModels) {
       const id = `scenario/${name}/${cpuModel}`;
-      tasks.push({ id, group: 'scenario', workload: { kind: 'catalog', name: sc.program }, cpuModel, cpus: sc.cpus, strategies, invocations: n.scenario, seed: o.seed, throwRate: sc.throwRate, scenarioFile: name, tier });
+      tasks.push({ id, group: 'scenario', workload: { kind: 'catalog', name: sc.program }, cpuModel, cpus: sc.cpus, strategies, invocations: n.scenario, seed: o.seed, throwRate: sc.throwRate, scenarioFile: name, tier, memo });
     }
   }
   return tasks;

@@ -25,6 +25,8 @@ export interface BenchDescription {
   notices: string[];
   /** The executor every task ran on: recorded as provenance.tier. */
   tier: ExecutionTier;
+  /** Whether the out-of-order model was memoised: recorded as provenance.memo. */
+  memo: boolean;
 }
 
 /** Content hashes of the CPU model data and the workloads a run used: with the commit
@@ -61,7 +63,7 @@ export function documentRuns(results: readonly { id: string; runs: RunRecord[] }
 
 export function buildDocument(runs: RunRecord[], tasks: readonly BenchTask[], command: string, seed: number, bench: BenchDescription, host: HostTimings): ResultDocument {
   const versions = modelAndWorkloadVersions(tasks);
-  const provenance = collectProvenance(command, { seed, timingModel: 'ooo', tier: bench.tier, ...versions });
+  const provenance = collectProvenance(command, { seed, timingModel: 'ooo', tier: bench.tier, memo: bench.memo, ...versions });
   const matrix = {
     quick: bench.quick,
     cpuCounts: [...bench.cpuCounts],

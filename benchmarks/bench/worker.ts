@@ -45,6 +45,7 @@ export function runTask(task: BenchTask): TaskResult {
     sites: 'auto',
     model: 'ooo',
     tier: task.tier,
+    memo: task.memo,
   };
   if (task.scenarioFile) {
     // A built-in scenario as its file says, with the task's invocation count.

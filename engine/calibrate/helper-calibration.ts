@@ -165,7 +165,7 @@ export function caseRows(c: HelperCase, k: number, model: CaseModel, kernel: Cas
 }
 
 /** The model's cycles per run of each program of a case (ooo, steady state). */
-export function modelCase(set: HelperCaseSet, ctx: Pick<SectionContext, 'cpuModel' | 'mitigations' | 'tier'>): CaseModel {
+export function modelCase(set: HelperCaseSet, ctx: Pick<SectionContext, 'cpuModel' | 'mitigations' | 'tier' | 'memo'>): CaseModel {
   const found = cpuModelById(ctx.cpuModel);
   if (!found) throw new BpfError('usage', `unknown --cpu-model '${ctx.cpuModel}'`);
   const cpu = withMitigations(found, ctx.mitigations);
@@ -174,7 +174,7 @@ export function modelCase(set: HelperCaseSet, ctx: Pick<SectionContext, 'cpuMode
   const failures: string[] = [];
   for (const p of set.programs) {
     try {
-      cyclesPerRun[p.role] = runCounted({ program: p.program }, 'ooo', cpu, (kind, c, loaded) => createTimingModel(kind === 'ooo' ? 'ooo' : 'additive', c, loaded), o).perRun;
+      cyclesPerRun[p.role] = runCounted({ program: p.program }, 'ooo', cpu, (kind, c, loaded) => createTimingModel(kind === 'ooo' ? 'ooo' : 'additive', c, loaded, { memo: ctx.memo }), o).perRun;
     } catch (e) {
       // A call the executor or the cost tables cannot run is a model gap to report beside
       // the measurement, not a reason to withhold it.

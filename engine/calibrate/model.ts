@@ -37,6 +37,8 @@ interface ModelOptions {
   /** The kernel's speculation mitigations the model assumes (default: a default kernel's
    * on the CPU; `off` drops the return thunk, for a kernel booted with mitigations=off). */
   mitigations?: Mitigations;
+  /** Memoise the ooo model (default true; identical figures, false is --no-memo). */
+  memo?: boolean;
 }
 
 export interface PredictedVariant {
@@ -71,7 +73,7 @@ export function modelTier(opts: ModelOptions): ExecutionTier {
 
 /** One program on the executor with a timing model attached: warm runs, then the mean
  * cycles of the counted runs (r0 must not change between runs). */
-export function runCounted(v: Pick<CalibrationVariant, 'program'>, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<Omit<ModelOptions, 'mitigations'>>): { perRun: number; r0: bigint } {
+export function runCounted(v: Pick<CalibrationVariant, 'program'>, kind: TimingKind, cpu: CpuModel, factory: TimingModelFactory, o: Required<Omit<ModelOptions, 'mitigations' | 'memo'>>): { perRun: number; r0: bigint } {
   const loaded = loadProgram(v.program);
   const inst = instantiate(loaded, { tier: o.tier });
   const model = factory(kind, cpu, loaded);
@@ -117,7 +119,7 @@ export async function predict(variants: readonly CalibrationVariant[], cpuModel:
   modelTier(opts); // outside the try: a bad tier is the caller's error, not a model gap
   const caveats = new Set<string>();
   const factory: TimingModelFactory = (kind, cpu, loaded) => {
-    const m = createTimingModel(kind, cpu, loaded);
+    const m = createTimingModel(kind, cpu, loaded, { memo: opts.memo });
     for (const c of m.caveats) caveats.add(c);
     return m;
   };

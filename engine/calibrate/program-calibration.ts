@@ -100,10 +100,10 @@ interface Predicted {
 const WARM_RUNS = 3;
 const COUNTED_RUNS = 5;
 
-function predictOne(p: Program, exceptionBoundary: boolean, ctx: Uint8Array | undefined, cpu: CpuModel, tier: SectionContext['tier']): Predicted {
+function predictOne(p: Program, exceptionBoundary: boolean, ctx: Uint8Array | undefined, cpu: CpuModel, tier: SectionContext['tier'], memo: SectionContext['memo']): Predicted {
   const loaded = loadProgram(p);
   const inst = instantiate(loaded, { tier });
-  const model = createTimingModel('ooo', cpu, loaded, { exceptionBoundary });
+  const model = createTimingModel('ooo', cpu, loaded, { exceptionBoundary, memo });
   const once = (): bigint => {
     model.startInvocation();
     const r = inst.run({ ctx, observer: model });
@@ -214,7 +214,7 @@ async function recordProgram(cp: CalibrationProgram, ctx: SectionContext, cpu: C
   rec.model = all.map((f) => {
     if (!f) return 'no form';
     try {
-      return predictOne(f.program, f.exceptionBoundary, input.executorCtx, cpu, ctx.tier);
+      return predictOne(f.program, f.exceptionBoundary, input.executorCtx, cpu, ctx.tier, ctx.memo);
     } catch (e) {
       if (e instanceof BpfError) return e.message;
       throw e;

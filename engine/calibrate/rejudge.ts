@@ -44,22 +44,23 @@ function withRecordedKernel(fresh: CalibrationSection, recorded: CalibrationSect
 
 export async function rejudgeCalibration(
   recorded: CalibrationDocument,
-  o: { file: string; command: string; tier: ExecutionTier; kinds: readonly KindRunner[] },
+  o: { file: string; command: string; tier: ExecutionTier; kinds: readonly KindRunner[]; memo?: boolean },
 ): Promise<CalibrationDocument> {
   const cpuModel = recorded.options.cpuModel;
   const mitigations = recorded.options.mitigations ?? 'default';
   const variants = buildVariants(recorded.options.sites);
-  const model = await predict(variants, cpuModel, { tier: o.tier, mitigations });
+  const memo = o.memo ?? true;
+  const model = await predict(variants, cpuModel, { tier: o.tier, mitigations, memo });
   const sections: CalibrationSection[] = [sitesSection(variants, recorded.kernel?.measured, model.predicted, 'not measured in the recorded run')];
   const recordedKinds = new Set(recorded.sections?.map((s) => s.kind) ?? []);
   for (const k of o.kinds) {
     if (!recordedKinds.has(k.kind)) continue;
-    const fresh = await k.run({ cpuModel, mitigations, tier: o.tier, rounds: { loads: 1, runsPerLoad: 1, repeat: 1 } });
+    const fresh = await k.run({ cpuModel, mitigations, tier: o.tier, memo, rounds: { loads: 1, runsPerLoad: 1, repeat: 1 } });
     sections.push(withRecordedKernel(fresh, recorded.sections?.find((s) => s.kind === k.kind)));
   }
   const from = recorded.provenance;
   return calibrationDocument({
-    provenance: collectProvenance(o.command, { tier: o.tier }),
+    provenance: collectProvenance(o.command, { tier: o.tier, memo }),
     options: { ...recorded.options, kinds: sections.map((s) => s.kind) },
     ...(recorded.cpuModelChoice ? { cpuModelChoice: recorded.cpuModelChoice } : {}),
     programs: variants.map(programInfo),

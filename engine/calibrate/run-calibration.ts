@@ -34,6 +34,8 @@ interface CalibrationOptions {
   /** The mitigations the model assumes (see engine/cpus/mitigations.ts); recorded in
    * options. Default 'default'. */
   mitigations?: Mitigations;
+  /** Memoise the ooo model (default true; identical figures). Recorded in provenance.memo. */
+  memo?: boolean;
   /** Skip the kernel even where it is available (model only). */
   noKernel?: boolean;
   /** Calibration kinds beyond the N-site check overhead ('sites', always run), in the
@@ -59,7 +61,8 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   const choice = chooseCpuModel(o.cpuModel, o.host ?? (await readCpuIdentity()));
   const variants = buildVariants(o.sites);
   const mitigations = o.mitigations ?? 'default';
-  const model = await predict(variants, choice.chosen, { tier, mitigations });
+  const memo = o.memo ?? true;
+  const model = await predict(variants, choice.chosen, { tier, mitigations, memo });
   let kernel: CalibrationDocument['kernel'];
   let kernelUnavailable: string | undefined;
   const handle = o.noKernel ? { available: false as const, reason: 'skipped (--no-kernel)' } : await openKernel();
@@ -78,6 +81,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
         cpuModel: choice.chosen,
         mitigations,
         tier,
+        memo,
         rounds: { loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat },
         onProgress: o.onProgress,
       };
@@ -87,7 +91,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
     if (handle.available) await handle.close();
   }
   return calibrationDocument({
-    provenance: collectProvenance(o.command, { tier }),
+    provenance: collectProvenance(o.command, { tier, memo }),
     options: { sites: o.sites, loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat, cpuModel: choice.chosen, mitigations, kinds: ['sites', ...(o.kinds ?? []).map((k) => k.kind)] },
     cpuModelChoice: choice,
     programs: variants.map(programInfo),

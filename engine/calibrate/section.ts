@@ -79,6 +79,8 @@ export interface SectionContext {
   cpuModel: string;
   mitigations: Mitigations;
   tier: ExecutionTier;
+  /** Memoise the ooo model (default true; identical figures). */
+  memo?: boolean;
   /** Rounds for the kernel side; a kind may scale `repeat` to its programs' length. */
   rounds: Omit<RoundOptions, 'onRound'>;
   /** Progress: `label` names what is being timed. */

@@ -117,7 +117,7 @@ export const calibrateSizes: CalibrateKind = async (ctx: SectionContext): Promis
   for (const [k, n] of SIZE_SITE_COUNTS.entries()) {
     ctx.onProgress?.(`sizes: ${n} call sites`, k, SIZE_SITE_COUNTS.length);
     const variants = buildVariants(n, SITE_KINDS as SiteKind[], ['none', ...CHECKED]);
-    const predicted = predictVariants(variants, ctx.cpuModel, (kind, c, loaded) => createTimingModel(kind, c, loaded), { tier: ctx.tier, mitigations: ctx.mitigations }, ['ooo']);
+    const predicted = predictVariants(variants, ctx.cpuModel, (kind, c, loaded) => createTimingModel(kind, c, loaded, { memo: ctx.memo }), { tier: ctx.tier, mitigations: ctx.mitigations }, ['ooo']);
     const kernel = ctx.handle ? await timeVariants(ctx, variants, n) : undefined;
     rows.push(...rowsForSize(n, variants, predicted, kernel, unavailable));
   }

@@ -39,10 +39,10 @@ export function fitLine(xs: readonly number[], ys: readonly number[]): { fixed: 
 const PACKET = new Uint8Array(64);
 
 /** Steady-state cycles per run of `program` on the ooo model (warm caches/predictors). */
-function modelCyclesPerRun(program: Program, cpu: CpuModel, throwParameters?: ThrowCostParameters, warmRuns = 3, countedRuns = 5): { cycles: number; r0: bigint } {
+function modelCyclesPerRun(program: Program, cpu: CpuModel, throwParameters: ThrowCostParameters | undefined, memo: boolean | undefined, warmRuns = 3, countedRuns = 5): { cycles: number; r0: bigint } {
   const loaded = loadProgram(program);
   const inst = instantiate(loaded);
-  const model = createTimingModel('ooo', cpu, loaded, throwParameters ? { throwParameters } : {});
+  const model = createTimingModel('ooo', cpu, loaded, { ...(throwParameters ? { throwParameters } : {}), memo });
   let r0 = 0n;
   const once = (): void => {
     model.startInvocation();
@@ -62,13 +62,13 @@ export interface ModelThrowCosts {
   perFrame: number;
 }
 
-export function modelThrowCosts(programs: readonly ThrowProgram[], cpu: CpuModel, throwParameters?: ThrowCostParameters): ModelThrowCosts {
+export function modelThrowCosts(programs: readonly ThrowProgram[], cpu: CpuModel, throwParameters?: ThrowCostParameters, memo?: boolean): ModelThrowCosts {
   const byDepth = new Map<number, number>();
   const depths = [...new Set(programs.map((p) => p.frames))];
   for (const f of depths) {
     const run = (throws: boolean) => {
       const p = programs.find((q) => q.frames === f && q.throws === throws)!;
-      const r = modelCyclesPerRun(p.program, cpu, throwParameters);
+      const r = modelCyclesPerRun(p.program, cpu, throwParameters, memo);
       if (r.r0 !== BigInt(THROW_COOKIE)) throw new BpfError('runtime', `${p.program.name} returned ${r.r0} on the executor, expected the cookie ${THROW_COOKIE}`);
       return r.cycles;
     };
@@ -90,7 +90,7 @@ export const calibrateThrows: CalibrateKind = async (ctx) => {
   if (!found) throw new BpfError('usage', `unknown --cpu-model '${ctx.cpuModel}'`);
   const cpu = withMitigations(found, ctx.mitigations);
   const programs = buildThrowPrograms(THROW_DEPTHS);
-  const model = modelThrowCosts(programs, cpu);
+  const model = modelThrowCosts(programs, cpu, undefined, ctx.memo);
   const notes = [
     `Programs: a chain of F bpf-to-bpf frames (tc); the deepest calls bpf_throw(${THROW_COOKIE}) or returns ${THROW_COOKIE}; cost(F) = (ns(throw) − ns(return)) × GHz per round, fit fixed + perFrame × F over F = ${THROW_DEPTHS.join(', ')} per round.`,
     `Model: ${cpu.id} ooo on the same bytes (suite kfunc id); unwinder parameters ${describeThrowParameters(DEFAULT_THROW_PARAMETERS)}.`,
@@ -127,11 +127,11 @@ export const calibrateThrows: CalibrateKind = async (ctx) => {
     const ownKsyms = programs.reduce((n, p) => n + p.frames, 0);
     const params: ThrowCostParameters = { ...DEFAULT_THROW_PARAMETERS, ...host.values };
     if (host.values.bpfKsyms !== undefined) params.bpfKsyms = host.values.bpfKsyms + ownKsyms;
-    const onHost = modelThrowCosts(programs, cpu, params);
+    const onHost = modelThrowCosts(programs, cpu, params, ctx.memo);
     // What one more ftrace_ops costs per frame, so a reader who can count the list (no
     // file shows it) can price it; 8 ops keep the difference well above rounding.
-    const moreOps = modelThrowCosts(programs.filter((p) => p.frames <= 2), cpu, { ...params, ftraceOps: params.ftraceOps + 8 });
-    const fewerOps = modelThrowCosts(programs.filter((p) => p.frames <= 2), cpu, params);
+    const moreOps = modelThrowCosts(programs.filter((p) => p.frames <= 2), cpu, { ...params, ftraceOps: params.ftraceOps + 8 }, ctx.memo);
+    const fewerOps = modelThrowCosts(programs.filter((p) => p.frames <= 2), cpu, params, ctx.memo);
     const perOp = (moreOps.perFrame - fewerOps.perFrame) / 8;
     notes.push(
       `This host: ${host.summary}; bpf_tree also held ≈${ownKsyms} ksyms of these programs while timed.`,

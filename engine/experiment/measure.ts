@@ -71,6 +71,8 @@ export interface MeasureOptions {
   maxInsns?: number;
   /** Default: the instance's default (DEFAULT_TIER). */
   tier?: ExecutionTier;
+  /** Memoise the 'ooo' model (default true; identical results either way). */
+  memo?: boolean;
 }
 
 export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
@@ -79,7 +81,7 @@ export function helpersFor(set: 'linux' | 'conformance'): HelperRegistry {
 
 export function measureStrategy(o: MeasureOptions): Measurement {
   const { rewrite, loaded, instance } = setUpStrategy({ program: o.program, strategy: o.strategy, sites: o.sites, helpers: helpersFor(o.helperSet), seed: o.seed, tier: o.tier });
-  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary, ...(rewrite.targetExceptionBoundaries ? { targetExceptionBoundaries: rewrite.targetExceptionBoundaries } : {}) });
+  const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary, memo: o.memo, ...(rewrite.targetExceptionBoundaries ? { targetExceptionBoundaries: rewrite.targetExceptionBoundaries } : {}) });
   const counter = new SiteCounter(model, loaded, rewrite.callSites.map((s) => s.rewrittenPc));
   const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
 

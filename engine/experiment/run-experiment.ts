@@ -97,7 +97,7 @@ export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
   validateSpec(spec);
   const program = spec.throwKnob ? applyThrowRate(spec.program, spec.throwKnob, spec.throwRate) : spec.program;
   const sites = resolveSites(spec);
-  const common = { ctx: spec.ctx, helperSet: spec.helperSet, invocations: spec.invocations, seed: spec.seed, maxInsns: spec.maxInsns, tier: spec.tier };
+  const common = { ctx: spec.ctx, helperSet: spec.helperSet, invocations: spec.invocations, seed: spec.seed, maxInsns: spec.maxInsns, tier: spec.tier, memo: spec.memo };
   // The oracle of a strategy's run is the program under `none` replaying, invocation by
   // invocation, the world inputs that run read (time, draws, CPU, task); with a throw rate,
   // also with throws off (what a missed throw returns). Runs that read the same inputs

@@ -40,6 +40,9 @@ export interface ExperimentSpec {
    * every tier gives the same records, so none of them carries it; the result
    * document's provenance says which one ran. */
   tier?: ExecutionTier;
+  /** Memoise the 'ooo' model's invocations (default true). Not a result parameter: the
+   * results are identical either way; false runs the plain model, for checking. */
+  memo?: boolean;
   /** The kernel's speculation mitigations (default: what a default kernel does on each
    * CPU model); records carry the return thunk this put in the model as `returnThunk`. */
   mitigations?: Mitigations;

@@ -41,7 +41,8 @@ export class AdditiveModel extends OpReplay {
   private readonly cutsCache = new WeakMap<BlockCuts, FoldedBlocks>();
 
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable) {
-    super(cpu, loaded, lowered, t);
+    // Its clock counts cycles: every cost is a static figure summed as is.
+    super(cpu, loaded, lowered, t, 1, (cycles) => cycles);
     const n = loaded.slots;
     this.slotCycles = new Float64Array(n);
     this.slotOpsRun = new Float64Array(n);

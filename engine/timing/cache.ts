@@ -4,6 +4,8 @@
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import { memoryCycles } from '../cpus/cpu-model.ts';
+import { lruRank, pushSortedPairs, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 
 /**
  * The synthetic address space. BPF loads and stores use the executor's memory offset
@@ -23,7 +25,7 @@ export const SYNTH = {
 const CHUNK_BITS = 4;
 const CHUNK_SETS = 1 << CHUNK_BITS;
 
-export class SetAssocCache {
+export class SetAssocCache implements Journaled {
   // A model is created per strategy × CPU model and the LLCs are large (Neoverse V2: 117
   // MiB, 1.9 M lines), while a BPF program touches a few hundred lines: allocating and
   // filling every way up front was a large share of a run's time and of its garbage. So
@@ -37,6 +39,12 @@ export class SetAssocCache {
   private clock = 0;
   hits = 0;
   misses = 0;
+  /** While a memoised invocation is recorded: told of every set before it is touched. */
+  journal: FunctionalStateLog | null = null;
+  journalId = -1;
+  readonly unitLength: number;
+  readonly unitCount: number;
+  private readonly pairScratch: number[] = [];
 
   constructor(
     readonly sizeBytes: number,
@@ -45,6 +53,8 @@ export class SetAssocCache {
   ) {
     this.sets = Math.max(1, Math.floor(sizeBytes / lineBytes / ways));
     this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
+    this.unitLength = 2 * ways;
+    this.unitCount = this.sets;
     this.chunks = new Array<Float64Array | undefined>((this.sets + CHUNK_SETS - 1) >>> CHUNK_BITS).fill(undefined);
   }
 
@@ -64,6 +74,7 @@ export class SetAssocCache {
   /** Looks `line` up; on a miss fills it over the least recently used way. */
   access(line: number): boolean {
     const set = this.setOf(line);
+    if (this.journal !== null) this.journal.touch(this, set);
     const e = this.chunks[set >>> CHUNK_BITS] ?? this.chunk(set >>> CHUNK_BITS);
     const base = (set & (CHUNK_SETS - 1)) * this.ways * 2;
     const now = ++this.clock;
@@ -85,10 +96,46 @@ export class SetAssocCache {
   /** Drops `line` (another core wrote it). */
   invalidate(line: number): void {
     const set = this.setOf(line);
+    if (this.journal !== null) this.journal.touch(this, set);
     const e = this.chunks[set >>> CHUNK_BITS];
     if (e === undefined) return;
     const base = (set & (CHUNK_SETS - 1)) * this.ways * 2;
     for (let i = base, end = base + this.ways * 2; i < end; i += 2) if (e[i] === line) e[i] = -1;
+  }
+
+  /** A set as its (tag, recency rank) pairs, sorted: replacement reads only the order of
+   * the stamps, not their values, and which way holds a line does not matter (a line is
+   * in one way at most; the only equal stamps are those of never-used ways, alike). */
+  saveUnit(set: number, _base: number, out: StateWriter): void {
+    const e = this.chunks[set >>> CHUNK_BITS];
+    const w = this.ways;
+    if (e === undefined) {
+      for (let i = 0; i < w; i++) {
+        out.push(-1);
+        out.push(0);
+      }
+      return;
+    }
+    const base = (set & (CHUNK_SETS - 1)) * w * 2;
+    const pairs = this.pairScratch;
+    for (let i = 0; i < w; i++) {
+      pairs[2 * i] = e[base + 2 * i];
+      pairs[2 * i + 1] = lruRank(e, base + 2 * i + 1, base + 1, w, 2);
+    }
+    pushSortedPairs(out, pairs, w);
+  }
+
+  /** Writes a set saved by saveUnit: stamps above every stamp given so far, in saved order. */
+  restoreUnit(set: number, _base: number, data: Float64Array, at: number): number {
+    const e = this.chunks[set >>> CHUNK_BITS] ?? this.chunk(set >>> CHUNK_BITS);
+    const w = this.ways;
+    const base = (set & (CHUNK_SETS - 1)) * w * 2;
+    for (let i = 0; i < w; i++) {
+      e[base + 2 * i] = data[at + 2 * i];
+      e[base + 2 * i + 1] = this.clock + 1 + data[at + 2 * i + 1];
+    }
+    this.clock += w + 1;
+    return at + 2 * w;
   }
 
   clear(): void {

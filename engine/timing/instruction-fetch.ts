@@ -13,10 +13,14 @@
 // A restart also pays decodeRedirectCycles when it lands in code the op cache lacks.
 // Code outside the JIT image (helper bodies, kernel code: no code address) is not fetched
 // through here: its cost is in its op costs.
+// Times are ticks (./ticks.ts).
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { CacheHierarchy } from './cache.ts';
 import { OpCache } from './op-cache.ts';
+import { sinceBase } from './memo/canonical-time-state.ts';
+import type { StateWriter } from './memo/state-writer.ts';
+import { toTicks } from './ticks.ts';
 
 export class InstructionFetch {
   readonly opCache: OpCache;
@@ -29,6 +33,8 @@ export class InstructionFetch {
   private readonly fetchCyclesPerWindow: number;
   private readonly fillCyclesPerLine: number;
   private readonly decodeRedirect: number;
+  /** Ticks an L1i miss served by level 2..4 stalls a restarted fetch (index 1 unused). */
+  private readonly fetchStall: Float64Array;
   private fetchFree = 0;
   private fillFree = 0;
   private lastWindow = -1;
@@ -52,9 +58,10 @@ export class InstructionFetch {
     }
     this.renameWidth = cpu.issueWidth.value;
     this.decodeWidth = Math.min(cpu.issueWidth.value, cpu.decodeWidth.value);
-    this.fetchCyclesPerWindow = fe.opCache.windowBytes.value / fe.fetchBytesPerCycle.value;
-    this.fillCyclesPerLine = cpu.lineBytes.value / fe.l2FetchBytesPerCycle.value;
-    this.decodeRedirect = fe.decodeRedirectCycles.value;
+    this.fetchCyclesPerWindow = toTicks(fe.opCache.windowBytes.value / fe.fetchBytesPerCycle.value, cpu.id, 'op cache window bytes / fetchBytesPerCycle');
+    this.fillCyclesPerLine = toTicks(cpu.lineBytes.value / fe.l2FetchBytesPerCycle.value, cpu.id, 'line bytes / l2FetchBytesPerCycle');
+    this.decodeRedirect = toTicks(fe.decodeRedirectCycles.value, cpu.id, 'decodeRedirectCycles');
+    this.fetchStall = Float64Array.from(caches.fetchStall, (c, level) => toTicks(c, cpu.id, `fetch stall of a level-${level} L1i miss`));
     this.width = this.renameWidth;
   }
 
@@ -73,7 +80,7 @@ export class InstructionFetch {
     this.lastWindow = this.lastLine = -1;
   }
 
-  /** Fetch reaches byte address `addr` at cycle `fe`: the cycle its ops can start issuing
+  /** Fetch reaches byte address `addr` at tick `fe`: the tick its ops can start issuing
    * (fe, or later when the window must be fetched and decoded or its line filled). */
   enter(addr: number, fe: number): number {
     const window = addr >>> this.windowShift;
@@ -93,7 +100,7 @@ export class InstructionFetch {
       this.lastLine = line;
       const level = this.caches.fetch(addr);
       if (level > 1) {
-        if (restarted) t += this.caches.fetchStall[level];
+        if (restarted) t += this.fetchStall[level];
         else if (this.fillFree + this.fillCyclesPerLine > t) t = this.fillFree + this.fillCyclesPerLine;
         this.fillFree = t;
       }
@@ -101,6 +108,27 @@ export class InstructionFetch {
     if (this.fetchFree > t) t = this.fetchFree;
     this.fetchFree = t + this.fetchCyclesPerWindow;
     return t;
+  }
+
+  /** The fetch state relative to tick `base` (see ./memo/canonical-time-state.ts). */
+  save(base: number, out: StateWriter): void {
+    out.push(sinceBase(this.fetchFree, base));
+    // fillFree is read as fillFree + fillCyclesPerLine against times at or after base.
+    out.push(sinceBase(this.fillFree + this.fillCyclesPerLine, base));
+    out.push(this.lastWindow);
+    out.push(this.lastLine);
+    out.push(this.restarted ? 1 : 0);
+    out.push(this.width);
+  }
+
+  restore(base: number, data: Float64Array, at: number): number {
+    this.fetchFree = base + data[at];
+    this.fillFree = base + data[at + 1] - this.fillCyclesPerLine;
+    this.lastWindow = data[at + 2];
+    this.lastLine = data[at + 3];
+    this.restarted = data[at + 4] === 1;
+    this.width = data[at + 5];
+    return at + 6;
   }
 
   clear(): void {

@@ -11,15 +11,24 @@ import { AdditiveModel } from './additive.ts';
 import { KFUNC_ID } from '../isa/internal-ids.ts';
 import { buildOpTable } from './op-table.ts';
 import { OooModel } from './ooo.ts';
+import { MemoisedOooModel } from './memo/memoised-ooo-model.ts';
 import { lowerProgram } from './program-lowering.ts';
+import { BPF_FUNC } from './helper-ids.ts';
 import type { TimingModel, TimingModelKind, TimingModelOptions } from './timing-model.ts';
 
-export type { TimingModel, TimingModelKind, TimingModelOptions, TimingStats } from './timing-model.ts';
+export type { MemoStats, TimingModel, TimingModelKind, TimingModelOptions, TimingStats } from './timing-model.ts';
 
 export function createTimingModel(kind: TimingModelKind, cpu: CpuModel, loaded: LoadedProgram, opts: TimingModelOptions = {}): TimingModel {
   const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary, throwParameters: opts.throwParameters });
   const table = buildOpTable(lowered, cpu);
-  const model = kind === 'ooo' ? new OooModel(cpu, loaded, lowered, table, opts.caches) : new AdditiveModel(cpu, loaded, lowered, table);
+  let model: OooModel | AdditiveModel;
+  if (kind === 'ooo') {
+    // With shared caches other CPUs change the LLC between this model's events and the
+    // machine reads the clock mid-invocation; a program that can tail call switches op
+    // tables on an event (enterProgram) the memo's traces do not hold. Neither is memoised.
+    const memoised = opts.memo !== false && opts.caches === undefined && !loaded.helperIds.includes(BPF_FUNC.tail_call);
+    model = memoised ? new MemoisedOooModel(cpu, loaded, lowered, table) : new OooModel(cpu, loaded, lowered, table, opts.caches);
+  } else model = new AdditiveModel(cpu, loaded, lowered, table);
   // Unless told otherwise, a tail-call target is an exception boundary when it calls
   // bpf_throw itself (the verifier's seen_exception, per program).
   model.followTailCalls((target) => {

@@ -22,6 +22,8 @@
 // retire clock's advance per run in steady state — the throughput figure the kernel's
 // `duration` reports.
 // Cycles attributed to an instruction = the retire clock's advance up to its last op.
+// Every time here is an integer count of ticks (./ticks.ts), converted from the CPU
+// model's figures once, here: sums are exact whatever their order.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
@@ -30,10 +32,12 @@ import { CacheHierarchy, SYNTH, type SharedCaches } from './cache.ts';
 import { InstructionFetch } from './instruction-fetch.ts';
 import type { TimingStats } from './timing-model.ts';
 import { ADDR, BR, MEM, SPM, type OpTable, type Range } from './op-table.ts';
+import { OP_CLASSES } from './op-class.ts';
 import { PortCalendar } from './port-calendar.ts';
 import { StoreForwarding } from './store-forwarding.ts';
 import type { LoweredProgram } from './program-lowering.ts';
 import { OpReplay } from './replay.ts';
+import { TICKS_PER_CYCLE, ticksPerEvent, toTicks } from './ticks.ts';
 import { CallStack, ReturnStack } from './return-stack.ts';
 
 // Imported constants copied into module locals: the per-op loop must not go through
@@ -45,17 +49,20 @@ const { none: B_NONE, condBpf: B_COND, jmp: B_JMP, jmpIndirect: B_JMPI, call: B_
 const { nativeStackTop: STACK_TOP, percpu: PERCPU, current: CURRENT, kernel: KERNEL, image: IMAGE } = SYNTH;
 
 const REGS = 48;
+const TPC = TICKS_PER_CYCLE;
 
+// The state fields are public for the memo (./memo/memoised-ooo-model.ts), which saves
+// and restores them in canonical form (./memo/canonical-time-state.ts).
 export class OooModel extends OpReplay {
   readonly kind = 'ooo' as const;
-  private readonly caches: CacheHierarchy;
-  private readonly fetch: InstructionFetch;
-  private readonly bp = new BranchPredictor();
+  readonly caches: CacheHierarchy;
+  readonly fetch: InstructionFetch;
+  readonly bp = new BranchPredictor();
   /** calls.sp where each running tail-called program's frame sits, innermost last. */
   private readonly tailFrameCalls: number[] = [];
-  private readonly ras: ReturnStack;
-  private readonly calls = new CallStack();
-  private readonly ports: PortCalendar;
+  readonly ras: ReturnStack;
+  readonly calls = new CallStack();
+  readonly ports: PortCalendar;
   private readonly width: number;
   private readonly retireStep: number;
   private readonly penalty: number;
@@ -64,51 +71,56 @@ export class OooModel extends OpReplay {
   private readonly callStep: number;
   private readonly retStep: number;
   /** Earliest cycle the predictor can predict the next taken transfer / call or return. */
-  private takenFree = 0;
-  private callRetFree = 0;
+  takenFree = 0;
+  callRetFree = 0;
   private readonly loadExtra: Float64Array;
+  /** Per op of the running program's table: its latency in ticks (per table: tail calls
+   * switch tables). */
+  private lat: Float64Array;
+  private readonly latByTable = new Map<OpTable, Float64Array>();
 
-  private readonly regReady = new Float64Array(REGS);
-  private readonly rob: Float64Array;
-  private robIdx = 0;
-  private fe = 0;
-  private feSlots = 0;
+  readonly regReady = new Float64Array(REGS);
+  readonly rob: Float64Array;
+  robIdx = 0;
+  fe = 0;
+  feSlots = 0;
   /** Ops a cycle the current code window delivers (op cache or decoders). */
-  private slotWidth: number;
-  private retireT = 0;
-  private readonly fwd = new StoreForwarding();
+  slotWidth: number;
+  retireT = 0;
+  readonly fwd = new StoreForwarding();
   /** x86 locked RMW is a full barrier: younger loads wait for the last one to complete. */
   private readonly lockedRmwFences: boolean;
-  private loadFence = 0;
+  loadFence = 0;
   // Native stack pointer and frame pointer (synthetic addresses), saved frame pointers.
   private nsp: number = SYNTH.nativeStackTop;
   private fp: number = SYNTH.nativeStackTop;
   private readonly fpStack = new Int32Array(256);
   private fpDepth = 0;
   private runBase = 0;
-  private returnMispredicts = 0;
+  protected returnMispredicts = 0;
   /** When the last explicit arithmetic on the stack pointer (`sub rsp, n`, the SRSO
    * thunk's `lea rsp, [rsp + 8]`) produced its result: the stack engine folds only the
    * implicit adjustments of push/pop/call/ret, so a later pop or ret reads an rsp that
    * ALU op wrote and cannot form its address before it. */
-  private spWritten = 0;
+  spWritten = 0;
 
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, shared?: SharedCaches) {
-    super(cpu, loaded, lowered, t);
+    super(cpu, loaded, lowered, t, TPC, (cycles, parameter) => toTicks(cycles, cpu.id, parameter));
     this.caches = new CacheHierarchy(cpu, shared);
     this.fetch = new InstructionFetch(cpu, this.caches, t.codeAddr, IMAGE);
     this.ras = new ReturnStack(cpu.returnStackDepth.value);
     this.ports = new PortCalendar(Math.max(1, t.groups.length));
     this.width = cpu.issueWidth.value;
     this.slotWidth = this.width;
-    this.retireStep = 1 / cpu.retireWidth.value;
-    this.penalty = cpu.branchMispredictPenalty.value;
-    this.bubble = cpu.takenBranchBubble.value;
-    this.takenStep = 1 / cpu.takenBranchesPerCycle.value;
-    this.callStep = cpu.callReturnCycles.call.value;
-    this.retStep = cpu.callReturnCycles.ret.value;
+    this.retireStep = ticksPerEvent(cpu.retireWidth.value, cpu.id, 'retireWidth');
+    this.penalty = toTicks(cpu.branchMispredictPenalty.value, cpu.id, 'branchMispredictPenalty');
+    this.bubble = toTicks(cpu.takenBranchBubble.value, cpu.id, 'takenBranchBubble');
+    this.takenStep = ticksPerEvent(cpu.takenBranchesPerCycle.value, cpu.id, 'takenBranchesPerCycle');
+    this.callStep = toTicks(cpu.callReturnCycles.call.value, cpu.id, 'callReturnCycles.call');
+    this.retStep = toTicks(cpu.callReturnCycles.ret.value, cpu.id, 'callReturnCycles.ret');
     this.rob = new Float64Array(cpu.robSize.value);
-    this.loadExtra = this.caches.extra;
+    this.loadExtra = Float64Array.from(this.caches.extra, (c, level) => toTicks(c, cpu.id, `load-to-use cycles over L1 of level ${level}`));
+    this.lat = this.latencies(t);
     this.lockedRmwFences = cpu.isa === 'x86-64';
   }
 
@@ -162,7 +174,7 @@ export class OooModel extends OpReplay {
       }
     }
     if (this.feSlots >= this.slotWidth) {
-      this.fe++;
+      this.fe += TPC;
       this.feSlots = 0;
     }
     const freeAt = this.rob[this.robIdx];
@@ -250,7 +262,7 @@ export class OooModel extends OpReplay {
     let complete: number;
     if (t.elim[k] === 1) complete = srcMax;
     else {
-      complete = issue + t.lat[k];
+      complete = issue + this.lat[k];
       // A forwarded load takes its data from the store buffer: no cache-level penalty.
       if (level > 1 && fwd < 0) complete += this.loadExtra[level];
     }
@@ -262,7 +274,7 @@ export class OooModel extends OpReplay {
     // ---- control flow ----
     const br = t.br[k];
     if (br !== B_NONE) {
-      const resolve = issue + t.lat[k];
+      const resolve = issue + this.lat[k];
       switch (br) {
         case B_COND:
           if (this.bp.resolve(code >= 0 ? this.imageOffset + code : k, taken)) {
@@ -299,7 +311,7 @@ export class OooModel extends OpReplay {
     // whole groups per cycle; as a rate, the cycles charged to a short sequence no longer
     // depend on where the last group boundary happened to fall (identical check sites in
     // different positions would otherwise alternate between 0 and 1 cycle).
-    let rc = complete > d + 1 ? complete : d + 1;
+    let rc = complete > d + TPC ? complete : d + TPC;
     const next = this.retireT + this.retireStep;
     if (next > rc) rc = next;
     this.retireT = rc;
@@ -327,9 +339,21 @@ export class OooModel extends OpReplay {
   }
 
   protected override switched(by: 'tail-call' | 'return'): void {
+    this.lat = this.latencies(this.t);
     // A tail call keeps the frame's return address where it is: the calls pushed up to it.
     if (by === 'tail-call') this.tailFrameCalls.push(this.calls.sp);
     else this.tailFrameCalls.pop();
+  }
+
+  /** The op latencies of table `t` in ticks, converted once per table. */
+  private latencies(t: OpTable): Float64Array {
+    let lat = this.latByTable.get(t);
+    if (!lat) {
+      const id = this.cpu.id;
+      lat = Float64Array.from(t.lat, (c, k) => toTicks(c, id, `latency of op class ${OP_CLASSES[t.cls[k]]}`));
+      this.latByTable.set(t, lat);
+    }
+    return lat;
   }
 
   protected clearState(): void {

@@ -5,8 +5,10 @@
 // windows with too many ops. Replacement: least recently used, per set.
 
 import type { CpuModel } from '../cpus/cpu-model.ts';
+import { lruRank, pushSortedPairs, type FunctionalStateLog, type Journaled } from './memo/functional-state-log.ts';
+import type { StateWriter } from './memo/state-writer.ts';
 
-export class OpCache {
+export class OpCache implements Journaled {
   readonly sets: number;
   readonly ways: number;
   readonly opsPerEntry: number;
@@ -17,12 +19,20 @@ export class OpCache {
   private clock = 0;
   hits = 0;
   misses = 0;
+  /** While a memoised invocation is recorded: told of every set before it is touched. */
+  journal: FunctionalStateLog | null = null;
+  journalId = -1;
+  readonly unitLength: number;
+  readonly unitCount: number;
+  private readonly pairScratch: number[] = [];
 
   constructor(cpu: CpuModel) {
     const oc = cpu.frontEnd.opCache;
     this.sets = oc.sets.value;
     this.ways = oc.ways.value;
     this.opsPerEntry = oc.opsPerEntry.value;
+    this.unitLength = 2 * this.ways;
+    this.unitCount = this.sets;
     this.windowShift = Math.log2(oc.windowBytes.value);
     if (!Number.isInteger(this.windowShift)) throw new RangeError(`${cpu.id}: op cache window ${oc.windowBytes.value} is not a power of two`);
     this.tag = new Float64Array(this.sets * this.ways).fill(-1);
@@ -33,7 +43,9 @@ export class OpCache {
    * recently used ways of its set). True on a hit. */
   access(window: number, ops: number): boolean {
     const need = Math.max(1, Math.ceil(ops / this.opsPerEntry));
-    const base = (window % this.sets) * this.ways;
+    const set = window % this.sets;
+    if (this.journal !== null) this.journal.touch(this, set);
+    const base = set * this.ways;
     const now = ++this.clock;
     let held = 0;
     for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) held++;
@@ -62,6 +74,30 @@ export class OpCache {
       this.stamp[victim] = now;
     }
     return false;
+  }
+
+  /** A set as its (window, recency rank) pairs, sorted. Which way holds what does not
+   * matter: a free way is taken before any stamp is read (so a free way's rank is left
+   * out), and stamps tie only among the ways of one window, which go together. */
+  saveUnit(set: number, _base: number, out: StateWriter): void {
+    const base = set * this.ways;
+    const pairs = this.pairScratch;
+    for (let i = 0; i < this.ways; i++) {
+      const free = this.tag[base + i] === -1;
+      pairs[2 * i] = this.tag[base + i];
+      pairs[2 * i + 1] = free ? 0 : lruRank(this.stamp, base + i, base, this.ways, 1);
+    }
+    pushSortedPairs(out, pairs, this.ways);
+  }
+
+  restoreUnit(set: number, _base: number, data: Float64Array, at: number): number {
+    const base = set * this.ways;
+    for (let i = 0; i < this.ways; i++) {
+      this.tag[base + i] = data[at + 2 * i];
+      this.stamp[base + i] = this.clock + 1 + data[at + 2 * i + 1];
+    }
+    this.clock += this.ways + 1;
+    return at + 2 * this.ways;
   }
 
   clear(): void {

@@ -15,6 +15,7 @@ interface ProgramTables {
   loaded: LoadedProgram;
   t: OpTable;
   fnOf: Int32Array;
+  /** Per slot: callee work outside the op vocabulary, in the subclass's time unit. */
   extra: Float64Array;
   hasCall: Uint8Array;
   /** Offset of its JIT image from the main program's (images do not overlap). */
@@ -55,11 +56,16 @@ export abstract class OpReplay implements TimingModel {
     protected readonly loaded: LoadedProgram,
     lowered: LoweredProgram,
     t: OpTable,
+    /** Units of the subclass's clock per cycle: byPc and the clock count in it, reports
+     * divide by it only at the boundary (totalCycles, cyclesByPc). */
+    private readonly unitsPerCycle: number,
+    /** Converts a figure in cycles to the clock's unit (may throw on one it cannot hold exactly). */
+    private readonly toUnits: (cycles: number, parameter: string) => number,
   ) {
     this.caveats = [...lowered.caveats];
     this.unmeasured = lowered.unmeasured;
     this.byPc = new Float64Array(loaded.slots);
-    this.main = tablesOf(loaded, lowered, t, 0);
+    this.main = tablesOf(loaded, lowered, t, 0, toUnits);
     this.t = t;
     this.fnOf = this.main.fnOf;
     this.extra = this.main.extra;
@@ -91,7 +97,7 @@ export abstract class OpReplay implements TimingModel {
     if (p) return p;
     if (!this.lowerTarget) throw new BpfError('usage', 'the timing model was not set up to follow tail calls into other programs', { file: this.loaded.program.source });
     const { lowered, table } = this.lowerTarget(loaded);
-    p = tablesOf(loaded, lowered, table, this.imageEnd);
+    p = tablesOf(loaded, lowered, table, this.imageEnd, this.toUnits);
     this.imageEnd += alignUp(table.imageBytes);
     for (const c of lowered.caveats) if (!this.caveats.includes(c)) (this.caveats as string[]).push(`${loaded.program.name} (tail-call target): ${c}`);
     this.targets.set(loaded, p);
@@ -203,11 +209,12 @@ export abstract class OpReplay implements TimingModel {
   }
 
   totalCycles(): number {
-    return this.clock();
+    return this.clock() / this.unitsPerCycle;
   }
 
   cyclesByPc(): Float64Array {
-    return this.byPc.slice();
+    const u = this.unitsPerCycle;
+    return u === 1 ? this.byPc.slice() : this.byPc.map((v) => v / u);
   }
 
   reset(): void {
@@ -222,12 +229,12 @@ function alignUp(n: number): number {
   return Math.ceil(n / IMAGE_ALIGN) * IMAGE_ALIGN;
 }
 
-function tablesOf(loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, image: number): ProgramTables {
+function tablesOf(loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, image: number, toUnits: (cycles: number, parameter: string) => number): ProgramTables {
   return {
     loaded,
     t,
     fnOf: lowered.fnOf,
-    extra: Float64Array.from(lowered.slots, (s) => s.extraCycles),
+    extra: Float64Array.from(lowered.slots, (s, pc) => toUnits(s.extraCycles, `extra cycles of slot ${pc} of ${loaded.program.name}`)),
     hasCall: Uint8Array.from(lowered.slots, (s) => (s.hasCallOp ? 1 : 0)),
     image,
   };

@@ -23,6 +23,30 @@ export interface TimingStats {
   decodedWindows: number;
 }
 
+/** What the out-of-order model's invocation memo did since it was created. */
+export interface MemoStats {
+  /** Invocations started. */
+  invocations: number;
+  /** Invocations applied from the memo instead of stepped. */
+  hits: number;
+  /** Invocations stepped (and recorded where they could be). */
+  misses: number;
+  /** Entries held, and their estimated bytes. */
+  entries: number;
+  bytes: number;
+  /** Entries dropped to stay within the byte budget. */
+  evictions: number;
+  /** Misses where a stored start state matched but the events went another way. */
+  divergences: number;
+  /** Misses where start state and events matched but the functional state read differed. */
+  readSetRejections: number;
+  /** Invocations whose state could not be put in canonical form (stepped, not recorded). */
+  unmemoisable: number;
+  /** Invocations stepped without a look-up because many misses in a row had made the
+   * memo rest (a program whose invocations never repeat). */
+  rested: number;
+}
+
 export interface TimingModel extends ExecObserver {
   readonly kind: TimingModelKind;
   readonly cpu: CpuModel;
@@ -38,8 +62,11 @@ export interface TimingModel extends ExecObserver {
   /** Cycles per instruction slot since the last reset (a copy); sums to totalCycles(). */
   cyclesByPc(): Float64Array;
   stats(): TimingStats;
-  /** Back to a cold machine: caches, predictors, clocks and counters. */
+  /** Back to a cold machine: caches, predictors, clocks and counters (a memo keeps its
+   * entries: they are keyed on the state they start from). */
   reset(): void;
+  /** The invocation memo's counters; undefined when the model runs unmemoised. */
+  memoStats?(): MemoStats | undefined;
 }
 
 export interface TimingModelOptions {
@@ -53,4 +80,9 @@ export interface TimingModelOptions {
   throwParameters?: ThrowCostParameters;
   /** A last-level cache shared with other simulated CPUs (default: a private one). */
   caches?: SharedCaches;
+  /** Memoise whole invocations of the 'ooo' model (default true; ignored by 'additive').
+   * Results are identical either way; off runs the plain model, for checking. A model
+   * with shared caches always runs unmemoised (other CPUs touch the LLC between its
+   * events, and the machine reads its clock mid-invocation). */
+  memo?: boolean;
 }

@@ -1,13 +1,15 @@
 // The front end's supply of code: op cache, L1i with prefetch, decoders. Straight-line
 // code of 4-byte ops is fetched through InstructionFetch as the ooo model does it (one
 // enter() per op, ops issued at the width of the window they come from), twice; the second
-// pass is the steady state the kernel's repeat loop measures.
+// pass is the steady state the kernel's repeat loop measures. InstructionFetch counts
+// ticks; the checks read cycles.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import type { CpuModel } from '../../engine/cpus/cpu-model.ts';
 import { CacheHierarchy, SYNTH } from '../../engine/timing/cache.ts';
 import { InstructionFetch } from '../../engine/timing/instruction-fetch.ts';
+import { TICKS_PER_CYCLE } from '../../engine/timing/ticks.ts';
 
 const OP_BYTES = 4;
 
@@ -28,9 +30,9 @@ function straightLine(cpu: CpuModel, ops: number) {
     const dec0 = fetch.decodedWindows;
     for (const code of codeAddrs) {
       t = fetch.enter(SYNTH.image + code, t);
-      t += 1 / fetch.width;
+      t += TICKS_PER_CYCLE / fetch.width;
     }
-    return { cycles: t - t0, l1iMisses: caches.l1i.misses - miss0, decodedWindows: fetch.decodedWindows - dec0 };
+    return { cycles: (t - t0) / TICKS_PER_CYCLE, l1iMisses: caches.l1i.misses - miss0, decodedWindows: fetch.decodedWindows - dec0 };
   };
   pass();
   return { warm: pass(), caches, fetch, bytes: ops * OP_BYTES };
@@ -93,6 +95,6 @@ test('a mispredict restart into a line L1i no longer holds waits for L2 and the 
   // Line 0 was evicted from L1i by the rest of the pass but is still in L2.
   r.fetch.restart();
   const later = 1e6; // well after the passes: nothing else in flight
-  const at = r.fetch.enter(SYNTH.image, later);
-  assert.equal(at, later + cpu.frontEnd.decodeRedirectCycles.value + cpu.l2.latency.value);
+  const at = r.fetch.enter(SYNTH.image, later * TICKS_PER_CYCLE);
+  assert.equal(at, (later + cpu.frontEnd.decodeRedirectCycles.value + cpu.l2.latency.value) * TICKS_PER_CYCLE);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SetAssocCache } from '../../engine/timing/cache.ts';
 import { PortCalendar } from '../../engine/timing/port-calendar.ts';
+import { TICKS_PER_CYCLE } from '../../engine/timing/ticks.ts';
 import { ReturnStack } from '../../engine/timing/return-stack.ts';
 
 function lcg(seed: number): () => number {
@@ -133,7 +134,9 @@ test('the port calendar reserves the cycles the plain calendar reserves, before 
     const group = (r >>> 8) % 3;
     const cap = 1 + ((r >>> 10) % 4);
     const occ = (r >>> 14) % 9 === 0 ? 2 + ((r >>> 16) % 5) : 1;
-    assert.equal(cal.reserve(group, ready, cap, occ), ref.reserve(group, ready, cap, occ), `reservation ${n}`);
+    // The calendar takes and returns ticks; the plain one whole cycles.
+    const ticks = Math.round(ready * TICKS_PER_CYCLE);
+    assert.equal(cal.reserve(group, ticks, cap, occ), ref.reserve(group, ticks / TICKS_PER_CYCLE, cap, occ) * TICKS_PER_CYCLE, `reservation ${n}`);
   }
 });
 

@@ -16,6 +16,8 @@ export interface ProgramCalibrationOptions {
   cpuModel: string;
   mitigations: Mitigations;
   tier: ExecutionTier;
+  /** Memoise the ooo model (default true; identical figures). */
+  memo?: boolean;
   loads: number;
   runsPerLoad: number;
   repeat: number;
@@ -43,6 +45,7 @@ export async function runProgramCalibration(o: ProgramCalibrationOptions): Promi
       cpuModel: o.cpuModel,
       mitigations: o.mitigations,
       tier: o.tier,
+      memo: o.memo,
       rounds: { loads: o.loads, runsPerLoad: o.runsPerLoad, repeat: o.repeat },
       onProgress: o.onProgress,
     });

@@ -65,6 +65,8 @@ options:
   --tier TIER        executor of the model side: ${EXECUTION_TIERS.join(' or ')}
                      (default ${DEFAULT_TIER}); the predictions are the same on
                      every tier, JSON records which one ran in provenance.tier
+  --no-memo          run the ooo model unmemoised (for checking: the same
+                     predictions; JSON records it as provenance.memo)
   --format F         text or json (default text)
   --out DIR          where the JSON goes (default results/calibration/): a
                      timestamped file and ${LATEST}; a run without kernel
@@ -101,6 +103,7 @@ options:
       repeat: { type: 'string' },
       format: { type: 'string' },
       tier: { type: 'string' },
+      'no-memo': { type: 'boolean' },
       out: { type: 'string' },
       'no-kernel': { type: 'boolean' },
       mitigations: { type: 'string' },
@@ -113,6 +116,7 @@ options:
     if (positionals.length) throw new BpfError('usage', `calibrate takes no positional arguments (got '${positionals[0]}')`);
     // Checked before the kernel is opened, as every other option is.
     const tier = parseTier(values.tier);
+    const memo = !values['no-memo'];
     const host = await readCpuIdentity();
     const choice = chooseCpuModel(values['cpu-model'], host);
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
@@ -127,7 +131,7 @@ options:
     };
     if (values.recorded !== undefined) {
       // Judging recorded figures measures nothing and writes nothing: it prints.
-      const doc = await rejudgeCalibration(readRecorded(values.recorded), { file: values.recorded, command: ['bpfexc', 'calibrate', ...argv].join(' '), tier, kinds });
+      const doc = await rejudgeCalibration(readRecorded(values.recorded), { file: values.recorded, command: ['bpfexc', 'calibrate', ...argv].join(' '), tier, kinds, memo });
       process.stdout.write(format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatCalibration(doc) + '\n');
       return 0;
     }
@@ -141,6 +145,7 @@ options:
         cpuModel: choice.chosen,
         mitigations,
         tier,
+        memo,
         noKernel,
         loads: intOption('loads', values.loads, 5, 1),
         runsPerLoad: intOption('runs', values.runs, 5, 1),
@@ -157,6 +162,7 @@ options:
         cpuModel: values['cpu-model'],
         host,
         tier,
+        memo,
         command: ['bpfexc', 'calibrate', ...argv].join(' '),
         noKernel,
         mitigations,

@@ -44,6 +44,7 @@ const OPTIONS = {
   model: { type: 'string' },
   format: { type: 'string' },
   tier: { type: 'string' },
+  'no-memo': { type: 'boolean' },
   mitigations: { type: 'string' },
   btf: { type: 'string' },
   'tail-call': { type: 'string', multiple: true },
@@ -113,6 +114,9 @@ strategy experiments (model cycles; see 'bpfexc strategies', 'bpfexc models'):
                      all-calls, or auto (default: may-throw when the program
                      can throw, else all-calls)
   --model KIND       timing model: ooo (default) or additive (for comparison)
+  --no-memo          run the ooo model unmemoised (for checking: results are
+                     identical; JSON records it as provenance.memo). The
+                     multi-CPU machine always runs it unmemoised
   --mitigations M    default (what a default kernel runs on each CPU model:
                      zen3 returns go through the SRSO safe-RET thunk, icelake
                      through the ITS one) or off (the kernel's mitigations=off:
@@ -202,6 +206,7 @@ function experimentSpec(input: ProgramInput, workload: CatalogWorkload | undefin
     model: oneOf('model', values.model, TIMING_MODELS, 'ooo'),
     maxInsns: intOption('max-insns', values['max-insns'], DEFAULT_MAX_INSNS, 1),
     tier,
+    memo: !values['no-memo'],
     mitigations: parseMitigations(values.mitigations),
   };
   if (file) {
@@ -228,7 +233,7 @@ function runExperimentOf(input: ProgramInput, workload: CatalogWorkload | undefi
 function writeDocument(runs: ReturnType<typeof run>, format: (typeof FORMATS)[number], argv: string[], values: Values, tier: ExecutionTier): void {
   const doc: ResultDocument = {
     schema: RESULT_SCHEMA,
-    provenance: collectProvenance(commandLine(argv), { seed: seedOption(values.seed), tier }),
+    provenance: collectProvenance(commandLine(argv), { seed: seedOption(values.seed), tier, memo: !values['no-memo'] }),
     runs,
   };
   if (format === 'json') process.stdout.write(JSON.stringify(doc, null, 2) + '\n');

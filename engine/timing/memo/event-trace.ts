@@ -1,0 +1,48 @@
+// The executor's events of one invocation as numbers, three per event, so the memo can
+// compare an invocation's events with a stored trace as they arrive. `exit` events are
+// not kept: the timing models do nothing on them.
+
+import type { CallKind } from '../../exec/observer.ts';
+
+export const EVENT_STRIDE = 3;
+
+const INSN = 0;
+const CALL = 1;
+const UNWIND = 2;
+
+const CALL_KINDS: readonly CallKind[] = ['helper', 'kfunc', 'subprog', 'callx-helper', 'callx-subprog', 'callback', 'tail-call'];
+const CALL_KIND_CODE = new Map<CallKind, number>(CALL_KINDS.map((k, i) => [k, i]));
+
+// An event is (head, a, b): head = pc * 4 + kind.
+
+export const insnHead = (pc: number): number => pc * 4 + INSN;
+export const callHead = (pc: number): number => pc * 4 + CALL;
+export const unwindHead = (pc: number): number => pc * 4 + UNWIND;
+
+/** A call's kind as a number; one the list does not know gets -1. */
+export function callKindCode(kind: CallKind): number {
+  return CALL_KIND_CODE.get(kind) ?? -1;
+}
+
+/** What replays one encoded event. */
+export interface EventSink {
+  insn(pc: number, memOffset: number, taken: boolean): void;
+  call(pc: number, kind: CallKind, target: number): void;
+  unwind(pc: number, frames: number): void;
+}
+
+/** Replays the event at events[at..at + EVENT_STRIDE) into `sink`. */
+export function replayEvent(events: ArrayLike<number>, at: number, sink: EventSink): void {
+  const head = events[at];
+  const pc = Math.floor(head / 4);
+  switch (head - pc * 4) {
+    case INSN:
+      sink.insn(pc, events[at + 1], events[at + 2] === 1);
+      return;
+    case CALL:
+      sink.call(pc, CALL_KINDS[events[at + 1]], events[at + 2]);
+      return;
+    default:
+      sink.unwind(pc, events[at + 1]);
+  }
+}

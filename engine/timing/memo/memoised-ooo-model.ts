@@ -1,0 +1,412 @@
+// The out-of-order model with whole invocations memoised, after FastSim (Schnarr and
+// Larus, "Fast out-of-order processor simulation using memoization", ASPLOS 1998): the
+// model is deterministic and an invocation reads only the time state it starts from and
+// the functional state it touches, so an invocation that starts from the same canonical
+// time state (./canonical-time-state.ts), sees the same events (./event-trace.ts) and
+// finds the same content in every unit of functional state it read
+// (./functional-state-log.ts) ends in the same state, shifted, having attributed the
+// same ticks. On such a hit the stored end state and increments are applied instead of
+// stepping its ops.
+//
+// At startInvocation the time state is put in canonical form and looked up. With
+// candidates, the executor's events are only compared with the candidates' traces while
+// they match (the model's state stays as it was); at endInvocation a candidate whose
+// whole trace matched and whose read set holds is taken. Otherwise the events so far
+// (the matched prefix of a trace) are stepped through the plain model ("catch-up") and
+// the invocation is recorded as a new entry. A hit's end state is left pending while
+// hits follow one another (see hit()): the next start state is then that entry's end
+// state, its successors are looked up once, and only the read-set units the pending
+// entry did not write are compared with the structures. Anything that reads the model
+// mid-invocation (totalCycles, cyclesByPc, stats) catches up first, so it sees what the
+// plain model would show. The multi-CPU machine never gets this model
+// (engine/timing/model.ts): it reads clocks mid-invocation and shares the LLC.
+
+import type { CpuModel } from '../../cpus/cpu-model.ts';
+import type { LoadedProgram } from '../../exec/decoded.ts';
+import type { CallKind } from '../../exec/observer.ts';
+import { OooModel } from '../ooo.ts';
+import type { OpTable } from '../op-table.ts';
+import type { LoweredProgram } from '../program-lowering.ts';
+import { floorToCycle } from '../ticks.ts';
+import type { MemoStats, TimingStats } from '../timing-model.ts';
+import { RETIRE_AT, restoreTimeState, saveTimeState } from './canonical-time-state.ts';
+import { callHead, callKindCode, EVENT_STRIDE, insnHead, replayEvent, unwindHead, type EventSink } from './event-trace.ts';
+import { FunctionalStateLog } from './functional-state-log.ts';
+import { StateWriter } from './state-writer.ts';
+import { DEFAULT_MEMO_BYTES, hashState, InvocationMemo, type MemoEntry } from './invocation-memo.ts';
+
+/** Misses in a row after which the memo rests: a program whose events or state never
+ * repeat (a ring buffer's moving offsets, random draws) would pay for recording every
+ * invocation and never hit. */
+const MISSES_TO_REST = 32;
+/** Invocations stepped unmemoised while resting, before the memo tries one again. */
+const REST_INVOCATIONS = 512;
+
+const enum Mode {
+  /** Between invocations, or stepping one that is not memoised. */
+  Plain,
+  /** Events match stored traces so far; the model has not moved. */
+  Buffer,
+  /** Stepping and recording. */
+  Record,
+}
+
+export class MemoisedOooModel extends OooModel {
+  private readonly memo: InvocationMemo;
+  /** Numbers a recorded trace may hold. */
+  private readonly maxTraceNumbers: number;
+  private readonly log = new FunctionalStateLog();
+  private mode = Mode.Plain;
+  private readonly startState = new StateWriter();
+  private readonly endState = new StateWriter();
+  private startHash = 0;
+  private startBase = 0;
+  private candidates: MemoEntry[] = [];
+  /** Whether startState holds the current invocation's start state. */
+  private startSaved = false;
+  /** Whether the invocation being recorded can be stored. */
+  private recordable = false;
+  /** The hit whose end state is not yet written into the model, and its base. */
+  private pending: MemoEntry | null = null;
+  private pendingBase = 0;
+  /** The pending entry the current invocation started from (null: from the model). */
+  private previous: MemoEntry | null = null;
+  private missesInARow = 0;
+  /** Invocations left to step unmemoised (see MISSES_TO_REST). */
+  private resting = 0;
+  /** Events of the invocation being recorded. */
+  private events: number[] = [];
+  /** Numbers of the candidates' traces the invocation's events have matched so far. */
+  private matched = 0;
+  private readonly byPcAtStart: Float64Array;
+  private countersAtStart: Float64Array = new Float64Array(0);
+  /** Plain-model entry points for replaying buffered events. */
+  private readonly stepper: EventSink;
+
+  constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, budgetBytes: number = DEFAULT_MEMO_BYTES) {
+    super(cpu, loaded, lowered, t);
+    this.memo = new InvocationMemo(budgetBytes);
+    // A quarter of the budget: an entry also holds its sets and states.
+    this.maxTraceNumbers = Math.floor(budgetBytes / 8 / 4);
+    const c = this.caches;
+    for (const part of [c.l1d, c.l1i, c.l2, c.llc, this.fetch.opCache, this.bp, this.fwd, this.calls]) this.log.register(part);
+    this.byPcAtStart = new Float64Array(this.byPc.length);
+    this.stepper = {
+      insn: (pc, memOffset, taken) => super.insn(pc, memOffset, taken),
+      call: (pc, kind, target) => super.call(pc, kind, target),
+      unwind: (pc, frames) => super.unwind(pc, frames),
+    };
+  }
+
+  /** Every event count the stats and caches keep, in a fixed order. */
+  private counters(): Float64Array {
+    const c = this.caches;
+    const oc = this.fetch.opCache;
+    return Float64Array.of(this.opsRun, this.bp.mispredicts, this.bp.predictions, this.returnMispredicts, c.l1d.hits, c.l1d.misses, c.l1i.hits, c.l1i.misses, c.l2.hits, c.l2.misses, c.llc.hits, c.llc.misses, oc.hits, oc.misses, this.fetch.decodedWindows);
+  }
+
+  private addCounters(d: Float64Array): void {
+    const c = this.caches;
+    const oc = this.fetch.opCache;
+    this.opsRun += d[0];
+    this.bp.mispredicts += d[1];
+    this.bp.predictions += d[2];
+    this.returnMispredicts += d[3];
+    c.l1d.hits += d[4];
+    c.l1d.misses += d[5];
+    c.l1i.hits += d[6];
+    c.l1i.misses += d[7];
+    c.l2.hits += d[8];
+    c.l2.misses += d[9];
+    c.llc.hits += d[10];
+    c.llc.misses += d[11];
+    oc.hits += d[12];
+    oc.misses += d[13];
+    this.fetch.decodedWindows += d[14];
+  }
+
+  override startInvocation(): void {
+    this.settle();
+    const stats = this.memo.stats;
+    stats.invocations++;
+    if (this.resting > 0) {
+      this.resting--;
+      stats.misses++;
+      stats.rested++;
+      this.materialise();
+      super.startInvocation();
+      // After a rest one invocation probes the memo: a miss makes it rest again.
+      if (this.resting === 0) this.missesInARow = MISSES_TO_REST - 1;
+      return;
+    }
+    this.matched = 0;
+    const previous = this.pending;
+    if (previous !== null) {
+      // The state is the pending entry's end state: no need to put it in canonical form.
+      const next = this.memo.successorsOf(previous);
+      if (next.length > 0) {
+        this.startBase = this.pendingBase;
+        this.startSaved = false;
+        this.previous = previous;
+        this.candidates = next.slice();
+        this.mode = Mode.Buffer;
+        return;
+      }
+      this.materialise();
+    }
+    this.previous = null;
+    const base = floorToCycle(this.fe);
+    // The attribution clock lags the retire clock only if something read between
+    // invocations advanced it; then the stored increments would not apply.
+    if (this.charged !== this.retireT || !saveTimeState(this, base, this.startState)) {
+      stats.unmemoisable++;
+      stats.misses++;
+      super.startInvocation();
+      return;
+    }
+    this.startBase = base;
+    this.startSaved = true;
+    const key = this.startState.view();
+    this.startHash = hashState(key);
+    this.candidates = this.memo.lookup(this.startHash, key);
+    if (this.candidates.length > 0) {
+      this.mode = Mode.Buffer;
+      return;
+    }
+    stats.misses++;
+    this.beginRecord();
+  }
+
+  /** Writes the pending entry's end state into the model. */
+  private materialise(): void {
+    const p = this.pending;
+    if (p === null) return;
+    this.pending = null;
+    this.log.apply(p.writeSet, this.pendingBase);
+    restoreTimeState(this, this.pendingBase, p.endState);
+    this.charged = this.retireT;
+  }
+
+  private beginRecord(): void {
+    this.materialise();
+    this.mode = Mode.Record;
+    this.recordable = true;
+    if (!this.startSaved) {
+      this.recordable = saveTimeState(this, this.startBase, this.startState);
+      this.startHash = hashState(this.startState.view());
+      this.startSaved = true;
+    }
+    this.log.begin(this.startBase);
+    this.byPcAtStart.set(this.byPc);
+    this.countersAtStart = this.counters();
+    super.startInvocation();
+  }
+
+  /** Buffered events stop matching (or someone reads the model): step them, record on. */
+  private catchUp(): void {
+    // The events so far are the first `matched` numbers of every remaining candidate's trace.
+    const buffered = this.candidates.length > 0 ? this.candidates[0].trace.subarray(0, this.matched) : new Float64Array(0);
+    this.candidates = [];
+    this.matched = 0;
+    this.events = [];
+    this.beginRecord();
+    for (let at = 0; at < buffered.length; at += EVENT_STRIDE) {
+      for (let i = 0; i < EVENT_STRIDE; i++) this.events.push(buffered[at + i]);
+      replayEvent(buffered, at, this.stepper);
+    }
+  }
+
+  /** Keeps the candidates whose trace has the event (h, a, b) next; true if any did.
+   * When none does, the events so far are stepped (catch-up) and the caller steps this one. */
+  private matchNext(h: number, a: number, b: number): boolean {
+    const cands = this.candidates;
+    const at = this.matched;
+    let kept = 0;
+    let survivor: MemoEntry | undefined;
+    for (let i = 0; i < cands.length; i++) {
+      const tr = cands[i].trace;
+      if (tr.length > at && tr[at] === h && tr[at + 1] === a && tr[at + 2] === b) cands[kept++] = cands[i];
+      else survivor ??= cands[i];
+    }
+    if (kept > 0) {
+      // Setting an array's length is a slow builtin call even when nothing changes.
+      if (kept !== cands.length) cands.length = kept;
+      this.matched = at + EVENT_STRIDE;
+      return true;
+    }
+    cands.length = 1;
+    cands[0] = survivor as MemoEntry;
+    this.memo.stats.misses++;
+    this.memo.stats.divergences++;
+    this.catchUp();
+    return false;
+  }
+
+  /** Appends an event to the recorded trace; a trace too long for the memo's budget
+   * (one invocation running millions of instructions) is dropped and not recorded. */
+  private record(h: number, a: number, b: number): void {
+    if (this.events.length >= this.maxTraceNumbers) {
+      this.recordable = false;
+      this.events = [];
+      this.log.detach();
+      return;
+    }
+    this.events.push(h, a, b);
+  }
+
+  override insn(pc: number, memOffset: number, taken: boolean): void {
+    if (this.mode === Mode.Buffer && this.matchNext(insnHead(pc), memOffset, taken ? 1 : 0)) return;
+    if (this.mode === Mode.Record && this.recordable) this.record(insnHead(pc), memOffset, taken ? 1 : 0);
+    super.insn(pc, memOffset, taken);
+  }
+
+  override call(pc: number, kind: CallKind, target: number): void {
+    if (this.mode === Mode.Buffer && this.matchNext(callHead(pc), callKindCode(kind), target)) return;
+    if (this.mode === Mode.Record && this.recordable) this.record(callHead(pc), callKindCode(kind), target);
+    super.call(pc, kind, target);
+  }
+
+  override unwind(pc: number, frames: number): void {
+    if (this.mode === Mode.Buffer && this.matchNext(unwindHead(pc), frames, 0)) return;
+    if (this.mode === Mode.Record && this.recordable) this.record(unwindHead(pc), frames, 0);
+    super.unwind(pc, frames);
+  }
+
+  override endInvocation(): void {
+    if (this.mode === Mode.Buffer) {
+      const n = this.matched;
+      let traced = false;
+      for (const c of this.candidates) {
+        if (c.trace.length !== n) continue;
+        traced = true;
+        if (this.previous === null) {
+          if (this.log.matches(c.readSet, this.startBase)) {
+            this.hit(c, false);
+            return;
+          }
+          continue;
+        }
+        // After a hit the units that entry wrote hold its write set: only the others
+        // are read from the structures.
+        const link = this.memo.linkOf(this.log, this.previous, c);
+        if (link.ok && this.log.matches(link.residual, this.startBase)) {
+          this.hit(c, link.supersedes);
+          return;
+        }
+      }
+      const stats = this.memo.stats;
+      stats.misses++;
+      if (traced) stats.readSetRejections++;
+      else stats.divergences++;
+      this.catchUp();
+    }
+    super.endInvocation();
+    if (this.mode === Mode.Record) {
+      if (this.recordable) this.finishRecord();
+      else this.log.detach();
+      this.missed();
+    }
+    this.mode = Mode.Plain;
+  }
+
+  /**
+   * Takes `e` as what this invocation did. Its end state stays pending, unwritten, while
+   * hits follow one another: the next hit's entry rewrites every unit this one wrote
+   * (`supersedes`) and the whole time state, so the structures are written only when
+   * something steps the model. The retire clock, the attribution and the counters are
+   * brought up to date at once: they are what readers see.
+   */
+  private hit(e: MemoEntry, supersedes: boolean): void {
+    if (!supersedes) this.materialise();
+    this.pending = e;
+    this.pendingBase = this.startBase + e.baseAdvance;
+    this.retireT = this.pendingBase + e.endState[RETIRE_AT];
+    this.charged = this.retireT;
+    const byPc = this.byPc;
+    for (let i = 0; i < e.pcs.length; i++) byPc[e.pcs[i]] += e.pcTicks[i];
+    this.addCounters(e.counters);
+    this.memo.stats.hits++;
+    this.missesInARow = 0;
+    this.mode = Mode.Plain;
+  }
+
+  /** Counts a miss towards resting (see MISSES_TO_REST). */
+  private missed(): void {
+    if (++this.missesInARow >= MISSES_TO_REST) {
+      this.missesInARow = 0;
+      this.resting = REST_INVOCATIONS;
+    }
+  }
+
+  private finishRecord(): void {
+    const endBase = floorToCycle(this.fe);
+    const sets = this.log.end(endBase);
+    if (!saveTimeState(this, endBase, this.endState)) return;
+    const pcs: number[] = [];
+    const pcTicks: number[] = [];
+    const byPc = this.byPc;
+    const before = this.byPcAtStart;
+    for (let pc = 0; pc < byPc.length; pc++) {
+      const d = byPc[pc] - before[pc];
+      if (d !== 0) {
+        pcs.push(pc);
+        pcTicks.push(d);
+      }
+    }
+    const counters = this.counters();
+    const start = this.countersAtStart;
+    for (let i = 0; i < counters.length; i++) counters[i] -= start[i];
+    this.memo.add(this.startHash, {
+      key: this.startState.copy(),
+      trace: Float64Array.from(this.events),
+      readSet: sets.readSet,
+      writeSet: sets.writeSet,
+      endState: this.endState.copy(),
+      baseAdvance: endBase - this.startBase,
+      pcs: Int32Array.from(pcs),
+      pcTicks: Float64Array.from(pcTicks),
+      counters,
+    });
+  }
+
+  /** Brings the model to where the plain model would be: buffered events are stepped; an
+   * invocation that never ended (the run failed) is not recorded. */
+  private settle(): void {
+    if (this.mode === Mode.Buffer) this.catchUp();
+    if (this.mode === Mode.Record) this.log.detach();
+    this.mode = Mode.Plain;
+  }
+
+  /** Catches up buffered events so a reader mid-invocation sees the plain model's state. */
+  private flush(): void {
+    if (this.mode === Mode.Buffer) {
+      this.memo.stats.misses++;
+      this.catchUp();
+    }
+  }
+
+  override totalCycles(): number {
+    this.flush();
+    return super.totalCycles();
+  }
+
+  override cyclesByPc(): Float64Array {
+    this.flush();
+    return super.cyclesByPc();
+  }
+
+  override stats(): TimingStats {
+    this.flush();
+    return super.stats();
+  }
+
+  override reset(): void {
+    this.settle();
+    this.pending = null;
+    super.reset();
+  }
+
+  memoStats(): MemoStats {
+    return { ...this.memo.stats };
+  }
+}

@@ -1,0 +1,155 @@
+// The memoised out-of-order model against the plain one: the same program, instance seed
+// and invocations through both must give identical cycles after every invocation,
+// identical per-slot attribution, stats and r0 — and the memo must actually hit, or the
+// equality would hold trivially.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CPU_MODELS, cpuModelById } from '../../engine/cpus/index.ts';
+import type { CpuModel } from '../../engine/cpus/cpu-model.ts';
+import { caseProgram } from '../../engine/fuzz/differential.ts';
+import { generateProgram } from '../../engine/fuzz/program-generator.ts';
+import { applyThrowRate } from '../../engine/inputs/throw-knob.ts';
+import { helpersFor } from '../../engine/experiment/measure.ts';
+import type { Program } from '../../engine/program.ts';
+import { deriveSeed } from '../../engine/random.ts';
+import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
+import { resolveSites, setUpStrategy } from '../../engine/strategy-run.ts';
+import { createTimingModel, type MemoStats, type TimingModel } from '../../engine/timing/model.ts';
+import { MemoisedOooModel } from '../../engine/timing/memo/memoised-ooo-model.ts';
+import { buildOpTable } from '../../engine/timing/op-table.ts';
+import { lowerProgram } from '../../engine/timing/program-lowering.ts';
+import { resolveWorkload } from '../../benchmarks/bench/workloads.ts';
+import { benchCatalog } from '../../benchmarks/workloads/catalog.ts';
+
+interface Case {
+  program: Program;
+  ctx?: Uint8Array;
+  helperSet: 'linux' | 'conformance';
+  strategy: string;
+  cpu: CpuModel;
+  invocations: number;
+}
+
+/** Runs `c` under both models; returns the memo's counters. Fails on any difference.
+ * `memoBytes`: the memoised model's byte budget (default createTimingModel's). */
+function compare(c: Case, what: string, memoBytes?: number): MemoStats {
+  const sites = resolveSites({ sites: 'auto', program: c.program });
+  const helpers = helpersFor(c.helperSet);
+  const runs = [false, true].map((memo) => {
+    const { rewrite, loaded, instance } = setUpStrategy({ program: c.program, strategy: c.strategy, sites, helpers, seed: 7 });
+    const lowering = { exceptionBoundary: rewrite.exceptionBoundary };
+    const model: TimingModel =
+      memo && memoBytes !== undefined
+        ? new MemoisedOooModel(c.cpu, loaded, lowerProgram(loaded, c.cpu, lowering), buildOpTable(lowerProgram(loaded, c.cpu, lowering), c.cpu), memoBytes)
+        : createTimingModel('ooo', c.cpu, loaded, { ...lowering, memo });
+    const cycles: number[] = [];
+    const r0s: bigint[] = [];
+    let error: string | undefined;
+    for (let i = 0; i < c.invocations && error === undefined; i++) {
+      model.startInvocation();
+      try {
+        r0s.push(instance.run({ ctx: c.ctx, maxInsns: 1_000_000, observer: model }).r0);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      model.endInvocation();
+      cycles.push(model.totalCycles());
+    }
+    return { cycles, r0s, error, byPc: model.cyclesByPc(), stats: model.stats(), memo: model.memoStats?.() };
+  });
+  const [plain, memo] = runs;
+  assert.equal(plain.memo, undefined, `${what}: memo: false still memoises`);
+  assert.ok(memo.memo, `${what}: the default ooo model is not memoised`);
+  assert.equal(memo.error, plain.error, `${what}: error`);
+  assert.deepEqual(memo.r0s, plain.r0s, `${what}: r0`);
+  for (let i = 0; i < plain.cycles.length; i++) assert.ok(memo.cycles[i] === plain.cycles[i], `${what}: total cycles after invocation ${i}: ${memo.cycles[i]} memoised, ${plain.cycles[i]} plain`);
+  for (let pc = 0; pc < plain.byPc.length; pc++) assert.ok(memo.byPc[pc] === plain.byPc[pc], `${what}: cycles of slot ${pc}: ${memo.byPc[pc]} memoised, ${plain.byPc[pc]} plain`);
+  assert.deepEqual(memo.stats, plain.stats, `${what}: stats`);
+  return memo.memo;
+}
+
+const INVOCATIONS = 30;
+
+let catalogHits = 0;
+let catalogInvocations = 0;
+
+for (const w of benchCatalog()) {
+  test(`${w.name}: every strategy on every CPU model gives the plain model's cycles, attribution and stats, and the memo hits unless its events change every invocation`, () => {
+    const r = resolveWorkload({ kind: 'catalog', name: w.name });
+    let hits = 0;
+    let divergences = 0;
+    for (const cpu of CPU_MODELS) {
+      for (const strategy of STRATEGY_NAMES) {
+        const s = compare({ program: r.program, ctx: r.ctx, helperSet: r.helperSet, strategy, cpu, invocations: INVOCATIONS }, `${w.name} ${strategy} ${cpu.id}`);
+        hits += s.hits;
+        divergences += s.divergences;
+        catalogHits += s.hits;
+        catalogInvocations += s.invocations;
+      }
+    }
+    // A workload whose events differ between invocations (a ring buffer's moving
+    // offsets, random draws) cannot hit a whole-invocation memo: its stored traces diverge.
+    assert.ok(hits > 0 || divergences > 0, `${w.name}: no hits, and no trace ever diverged`);
+  });
+}
+
+test('the memo serves a good share of the built-in workloads\' invocations', () => {
+  assert.ok(catalogInvocations > 0, 'the workload tests did not run');
+  assert.ok(catalogHits >= catalogInvocations / 3, `${catalogHits} hits of ${catalogInvocations} invocations`);
+});
+
+test('with half the invocations throwing, traces diverge and the memoised model still matches the plain one', () => {
+  let checked = 0;
+  for (const w of benchCatalog()) {
+    const r = resolveWorkload({ kind: 'catalog', name: w.name });
+    if (!r.throwKnob) continue;
+    const program = applyThrowRate(r.program, r.throwKnob, 0.5);
+    for (const strategy of STRATEGY_NAMES) {
+      for (const cpuId of ['zen5', 'icelake', 'neoverse-v2']) {
+        compare({ program, ctx: r.ctx, helperSet: r.helperSet, strategy, cpu: cpuModelById(cpuId)!, invocations: 60 }, `${w.name} throw rate 0.5 ${strategy} ${cpuId}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 0, 'no workload has a throw knob');
+});
+
+test('call-density programs give the plain model\'s cycles, and the steady ones hit the memo on every invocation after a few', () => {
+  for (const density of [1, 16, 64]) {
+    const r = resolveWorkload({ kind: 'call-density', nominalCallsPer100Insns: density });
+    for (const strategy of STRATEGY_NAMES) {
+      for (const cpuId of ['zen5', 'skylake', 'neoverse-n1']) {
+        const t = compare({ program: r.program, helperSet: r.helperSet, strategy, cpu: cpuModelById(cpuId)!, invocations: INVOCATIONS }, `call-density ${density} ${strategy} ${cpuId}`);
+        assert.ok(t.hits >= INVOCATIONS / 2, `call-density ${density} ${strategy} ${cpuId}: ${JSON.stringify(t)}`);
+      }
+    }
+  }
+});
+
+test('300 random programs give the plain model\'s cycles, attribution and stats under the memo', () => {
+  let hits = 0;
+  const cpus = CPU_MODELS;
+  for (let i = 0; i < 300; i++) {
+    const seed = deriveSeed(17, i);
+    const g = generateProgram(seed, { maxSubprogs: 3 });
+    const program = caseProgram(g, `random program seed ${seed}`);
+    hits += compare({ program, ctx: new Uint8Array(64), helperSet: 'linux', strategy: STRATEGY_NAMES[i % STRATEGY_NAMES.length], cpu: cpus[i % cpus.length], invocations: 6 }, `random program seed ${seed}`).hits;
+  }
+  assert.ok(hits > 0, 'no random program hit the memo');
+});
+
+test('a memo over its byte budget drops entries and still gives the plain model\'s cycles', () => {
+  const r = resolveWorkload({ kind: 'catalog', name: 'deep-assert' });
+  if (!r.throwKnob) throw new Error('deep-assert has no throw knob');
+  const program = applyThrowRate(r.program, r.throwKnob, 0.5);
+  const s = compare({ program, ctx: r.ctx, helperSet: r.helperSet, strategy: 'stack', cpu: cpuModelById('zen5')!, invocations: 200 }, 'deep-assert at a 64 KiB budget', 64 * 1024);
+  assert.ok(s.evictions > 0, JSON.stringify(s));
+  assert.ok(s.bytes <= 64 * 1024, JSON.stringify(s));
+});
+
+test('where invocations never repeat the memo rests, probes again, and still gives the plain model\'s cycles', () => {
+  const r = resolveWorkload({ kind: 'catalog', name: 'trace-events' });
+  const s = compare({ program: r.program, ctx: r.ctx, helperSet: r.helperSet, strategy: 'call', cpu: cpuModelById('zen5')!, invocations: 1200 }, 'trace-events, 1200 invocations');
+  assert.ok(s.rested > 1000, JSON.stringify(s));
+  assert.ok(s.invocations - s.rested > 32, `no probe after resting: ${JSON.stringify(s)}`);
+});
