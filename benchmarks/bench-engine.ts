@@ -12,7 +12,7 @@ import { parseBenchEngineArgs, USAGE, type BenchEngineOptions } from './bench-en
 import { measureSubject, type TierRow } from './bench-engine/measure.ts';
 import { buildNativeLoop, findCCompiler, C_COMPILERS, C_FLAGS, nsPerInsnEquivalent, runNativeLoop, type NativeLoop } from './bench-engine/native-loop.ts';
 import { benchEngineJson, formatBenchEngine, type BenchEngineResult, type NativeRow } from './bench-engine/report.ts';
-import { BENCH_CPU, builtInWorkloadNames, loopSubject, oooLoops, workloadSubject, type Subject } from './bench-engine/subjects.ts';
+import { BENCH_CPU, builtInWorkloadNames, loopSubject, oooLoops, workloadSubject, type Subject, isOoo } from './bench-engine/subjects.ts';
 import { progressBar } from './bench/progress.ts';
 
 function median(xs: number[]): number {
@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       if (s === loop && nativeLoop) {
         progress.update(done++, total, `loop native C`);
         // The BPF result for the same count: from a full-length row, or one untimed run.
-        const full = rows.find((r) => r.program === 'loop' && r.accounting !== 'ooo');
+        const full = rows.find((r) => r.program === 'loop' && !isOoo(r.accounting));
         native = measureNative(nativeLoop, o, () => full?.r0 ?? loop.runner(o.tiers[0], 'off')().r0);
       }
     }

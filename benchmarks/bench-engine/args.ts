@@ -13,7 +13,8 @@ export const USAGE = `usage: npm run bench:engine [-- options]   (tsx benchmarks
 
 Executor speed in ns per executed BPF instruction, for each execution tier with
 cycle accounting off, additive, additive with call-site counts (additive+sites)
-and ooo (zen5 models), on the loop benchmark and
+and ooo with and without its memo (ooo, ooo-nomemo; zen5 models), on the loop
+benchmark and
 on every built-in workload (strategy none); and the loop compiled natively with
 the host's C compiler (cc, clang or gcc -O2) for scale. A progress line
 on stderr when it is a terminal.

@@ -34,6 +34,10 @@ export interface TierRow {
   max: number;
   /** r0 of the last run. */
   r0: bigint;
+  /** ooo rows: of the invocations the memoised model ran (warm-up and calibration
+   * included), how many it applied from its memo, and how many it ran stepping every op
+   * while resting (see engine/timing/memo/). */
+  memo?: { invocations: number; hits: number; rested: number; entries: number; bytes: number };
 }
 
 /** Runs per sample: enough that a sample takes about SAMPLE_TARGET_MS. */
@@ -88,7 +92,13 @@ export async function timeTier(subject: Subject, tier: ExecutionTier, accounting
     max: perInsn(lat.latency.max),
     r0: last,
     totalInsns: insnsByCall.reduce((a, b) => a + b, 0),
+    ...memoOf(run),
   };
+}
+
+function memoOf(run: Runner): Pick<TierRow, 'memo'> {
+  const m = run.memo?.();
+  return m ? { memo: { invocations: m.invocations, hits: m.hits, rested: m.rested, entries: m.entries, bytes: m.bytes } } : {};
 }
 
 export interface MeasureOptions {

@@ -32,6 +32,31 @@ export interface RatioRow {
   compiledOverNative?: number;
 }
 
+/** The memo's gain on one program and tier: ooo-nomemo's median over ooo's, same run. */
+export interface MemoRow {
+  program: string;
+  tier: string;
+  noMemoOverMemo: number;
+  /** Share of the memoised row's invocations applied from the memo. */
+  hitRate: number;
+  invocations: number;
+  /** Entries and estimated bytes the memo held at the end. */
+  entries: number;
+  bytes: number;
+}
+
+export function computeMemoRows(res: BenchEngineResult): MemoRow[] {
+  const out: MemoRow[] = [];
+  for (const r of res.rows) {
+    if (r.accounting !== 'ooo' || !r.memo) continue;
+    const plain = res.rows.find((x) => x.program === r.program && x.tier === r.tier && x.accounting === 'ooo-nomemo');
+    if (!plain) continue;
+    const m = r.memo;
+    out.push({ program: r.program, tier: r.tier, noMemoOverMemo: plain.median / r.median, hitRate: m.invocations > 0 ? m.hits / m.invocations : 0, invocations: m.invocations, entries: m.entries, bytes: m.bytes });
+  }
+  return out;
+}
+
 export interface BenchEngineResult {
   node: string;
   cpuModel: string;
@@ -82,7 +107,8 @@ export function formatBenchEngine(res: BenchEngineResult): string {
   const ooo = res.oooLoops === res.loops ? '' : `, ooo rows ${res.oooLoops}`;
   out.push(`bpfexc executors, node ${res.node}; ${res.samples} sample${res.samples === 1 ? '' : 's'} a row (tinybench)`);
   out.push(`accounting: off = no timing model; additive, ooo = ${res.cpuModel} model attached;`);
-  out.push('  additive+sites = additive counting call-site executions (loop: every slot)');
+  out.push('  additive+sites = additive counting call-site executions (loop: every slot);');
+  out.push('  ooo = memoised per invocation (the default), ooo-nomemo = --no-memo');
   out.push(`loop: ld,mul,add,xor,st,add,add,jlt; ${res.loops} turns a run${ooo}`);
   if (res.rows.some((r) => r.program !== 'loop')) out.push('workloads: strategy none, many runs a sample (rows include per-run set-up)');
   if (res.native) out.push(fit(`native C: ${res.native.compiler.command} ${res.native.flags.join(' ')}, ns per turn / 8; ${res.native.compiler.version}`));
@@ -114,6 +140,18 @@ export function formatBenchEngine(res: BenchEngineResult): string {
       ),
     );
   }
+  const memo = computeMemoRows(res);
+  if (memo.length) {
+    out.push('');
+    out.push('the ooo memo: time without it over time with it (this run), and its hits');
+    out.push(
+      formatTable(
+        [{ header: 'program', align: 'left' }, { header: 'tier', align: 'left' }, { header: 'nomemo/memo' }, { header: 'hits' }, { header: 'invocations' }, { header: 'entries' }, { header: 'KiB' }],
+        memo.map((m) => [m.program, m.tier, times(m.noMemoOverMemo), `${(100 * m.hitRate).toFixed(1)}%`, String(m.invocations), String(m.entries), (m.bytes / 1024).toFixed(0)]),
+        WIDTH,
+      ),
+    );
+  }
   return out.join('\n') + '\n';
 }
 
@@ -128,6 +166,7 @@ export function benchEngineJson(res: BenchEngineResult, provenance: Provenance):
     native: res.native ?? null,
     nativeSkipped: res.nativeSkipped ?? null,
     ratios: computeRatios(res),
+    memo: computeMemoRows(res),
   };
   return JSON.stringify(doc, bigintsAsStrings, 2) + '\n';
 }

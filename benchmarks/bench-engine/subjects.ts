@@ -8,7 +8,7 @@ import { instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type H
 import { resolveSites } from '../../engine/experiment/index.ts';
 import { helpersFor } from '../../engine/experiment/measure.ts';
 import { rewriteFor } from '../../engine/strategy-run.ts';
-import { createTimingModel, type TimingModel } from '../../engine/timing/model.ts';
+import { createTimingModel, type MemoStats, type TimingModel } from '../../engine/timing/model.ts';
 import { SiteCounter } from '../../engine/experiment/site-counter.ts';
 import { resolveWorkload } from '../bench/workloads.ts';
 import { loopInsnsExecuted, loopProgram } from './loop-program.ts';
@@ -17,9 +17,15 @@ import { loopInsnsExecuted, loopProgram } from './loop-program.ts';
  * folds per basic block); additive+sites: the same with each call site's executions
  * counted, as `bpfexc run --model additive` attributes overhead to sites (the loop has
  * no call, so every one of its slots is watched: the counter's worst case); ooo: the
- * out-of-order model. */
-export type Accounting = 'off' | 'additive' | 'additive+sites' | 'ooo';
-export const ACCOUNTINGS: readonly Accounting[] = ['off', 'additive', 'additive+sites', 'ooo'];
+ * out-of-order model as bpfexc runs it (memoised per invocation); ooo-nomemo: the same
+ * model stepping every op (`--no-memo`), for the memo's gain in the same run. */
+export type Accounting = 'off' | 'additive' | 'additive+sites' | 'ooo' | 'ooo-nomemo';
+export const ACCOUNTINGS: readonly Accounting[] = ['off', 'additive', 'additive+sites', 'ooo', 'ooo-nomemo'];
+
+/** Accountings that attach the out-of-order model. */
+export function isOoo(a: Accounting): boolean {
+  return a === 'ooo' || a === 'ooo-nomemo';
+}
 export const BENCH_CPU: CpuModel = zen5;
 /** With the out-of-order model attached the loop runs 5-20 times slower per instruction
  * than with no model (measured on the 2-vCPU Zen 5 host: ~50 ns against 2.6-8.8 ns), so
@@ -31,8 +37,9 @@ export interface RunOutcome {
   insns: number;
 }
 
-/** One instance with its accounting, run again and again. */
-export type Runner = () => RunOutcome;
+/** One instance with its accounting, run again and again; `memo` reads the memo's
+ * counters since the runner was made (ooo only). */
+export type Runner = (() => RunOutcome) & { memo?: () => MemoStats | undefined };
 
 export interface Subject {
   /** The table's program column. */
@@ -54,15 +61,17 @@ function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accou
       return { r0: r.r0, insns: r.insnsExecuted };
     };
   }
-  const model: TimingModel = createTimingModel(accounting === 'ooo' ? 'ooo' : 'additive', BENCH_CPU, loaded, { exceptionBoundary: o.exceptionBoundary });
+  const model: TimingModel = createTimingModel(isOoo(accounting) ? 'ooo' : 'additive', BENCH_CPU, loaded, { exceptionBoundary: o.exceptionBoundary, memo: accounting !== 'ooo-nomemo' });
   const observer = accounting === 'additive+sites' ? new SiteCounter(model, loaded, o.sites) : model;
   const timed = { ...runOpts, observer };
-  return () => {
+  const runner: Runner = () => {
     model.startInvocation();
     const r = instance.run(timed);
     model.endInvocation();
     return { r0: r.r0, insns: r.insnsExecuted };
   };
+  runner.memo = () => model.memoStats?.();
+  return runner;
 }
 
 export function oooLoops(loops: number): number {
@@ -70,7 +79,7 @@ export function oooLoops(loops: number): number {
 }
 
 export function loopSubject(loops: number): Subject {
-  const loopsFor = (a: Accounting): number => (a === 'ooo' ? oooLoops(loops) : loops);
+  const loopsFor = (a: Accounting): number => (isOoo(a) ? oooLoops(loops) : loops);
   const loaded = new Map<number, LoadedProgram>();
   return {
     name: 'loop',
