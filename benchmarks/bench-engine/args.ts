@@ -14,9 +14,9 @@ export const USAGE = `usage: npm run bench:engine [-- options]   (tsx benchmarks
 Executor speed in ns per executed BPF instruction, for each execution tier with
 cycle accounting off, additive, additive with call-site counts (additive+sites)
 and ooo with and without its memo (ooo, ooo-nomemo; zen5 models), on the loop
-benchmark and
-on every built-in workload (strategy none); and the loop compiled natively with
-the host's C compiler (cc, clang or gcc -O2) for scale. A progress line
+benchmark and on every built-in workload (strategy none); and the loop compiled
+natively with the host's C compiler (cc, clang or gcc -O2) for scale; and the
+memo's gain and hit rate per row. A progress line
 on stderr when it is a terminal.
 
 options:
@@ -24,7 +24,8 @@ options:
                      N/${OOO_LOOP_DIVISOR}); the native loop runs N turns too
   --iterations N     timed samples per row (default ${DEFAULT_SAMPLES}, after 2 warm-up ones)
   --tier LIST        ${EXECUTION_TIERS.join(',')} or all (default all)
-  --accounting LIST  ${ACCOUNTINGS.join(',')} or all (default all)
+  --accounting LIST  ${ACCOUNTINGS.join(',')} or all
+                     (default all)
   --no-workloads     the loop only
   --no-native        do not compile and time the C loop
   --json FILE        also write the rows, ratios and provenance to FILE
