@@ -18,7 +18,7 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { CacheHierarchy } from './cache.ts';
 import { OpCache } from './op-cache.ts';
-import { sinceBase } from './memo/canonical-time-state.ts';
+import { sinceBase } from './memo/since-base.ts';
 import type { StateWriter } from './memo/state-writer.ts';
 import { toTicks } from './ticks.ts';
 

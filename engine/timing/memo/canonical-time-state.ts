@@ -19,15 +19,12 @@ import type { InstructionFetch } from '../instruction-fetch.ts';
 import type { PortCalendar } from '../port-calendar.ts';
 import type { CallStack, ReturnStack } from '../return-stack.ts';
 import { TICKS_PER_CYCLE } from '../ticks.ts';
+import { sinceBase } from './since-base.ts';
 import type { StateWriter } from './state-writer.ts';
 
 /** Where the retire clock (relative to the base) is in a saved state. */
 export const RETIRE_AT = 3;
 
-/** `t` relative to `base`, where a time at or before base acts as base (see above). */
-export function sinceBase(t: number, base: number): number {
-  return t > base ? t - base : 0;
-}
 
 /** What of the out-of-order core the canonical form reads and writes. */
 export interface OooTimeCore {
