@@ -32,8 +32,15 @@ export function ticksPerEvent(perCycle: number, cpuId: string, parameter: string
   return v;
 }
 
+/** Below this many ticks (2^33 cycles) ticks / TICKS_PER_CYCLE is within 2^-19 of the
+ * true quotient, far less than the 1/80640 by which a non-multiple misses an integer, so
+ * Math.ceil of the float quotient is exact. (A double `%` is a runtime call in V8, and
+ * this runs for every op: ports.reserve.) */
+const CEIL_BY_DIVISION_BELOW = 2 ** 33 * TICKS_PER_CYCLE;
+
 /** The first whole cycle at or after `ticks`, in cycles (exact: no division rounding). */
 export function ceilCycle(ticks: number): number {
+  if (ticks >= 0 && ticks < CEIL_BY_DIVISION_BELOW) return Math.ceil(ticks / TICKS_PER_CYCLE);
   const r = ticks % TICKS_PER_CYCLE;
   const whole = (ticks - r) / TICKS_PER_CYCLE;
   return r > 0 ? whole + 1 : whole;

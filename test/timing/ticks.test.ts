@@ -43,3 +43,18 @@ test('whole cycles of a tick count round as the port calendar and the memo base 
   assert.equal(floorToCycle(3 * T), 3 * T);
   assert.equal(ceilCycle(2 ** 30 * T + 1), 2 ** 30 + 1);
 });
+
+test('ceilCycle by division agrees with the exact remainder form on and around every cycle boundary, up to 2^33 cycles', () => {
+  const exact = (t: number): number => {
+    const r = t % TICKS_PER_CYCLE;
+    const whole = (t - r) / TICKS_PER_CYCLE;
+    return r > 0 ? whole + 1 : whole;
+  };
+  for (const c of [0, 1, 2, 7, 1000, 123456789, 2 ** 31, 2 ** 32 + 5, 2 ** 33 - 1]) {
+    for (const d of [-1, 0, 1, 2, TICKS_PER_CYCLE / 5, TICKS_PER_CYCLE - 1]) {
+      const t = c * TICKS_PER_CYCLE + d;
+      if (t < 0) continue;
+      assert.equal(ceilCycle(t), exact(t), `ticks ${t}`);
+    }
+  }
+});
