@@ -153,3 +153,24 @@ test('where invocations never repeat the memo rests, probes again, and still giv
   assert.ok(s.rested > 1000, JSON.stringify(s));
   assert.ok(s.invocations - s.rested > 32, `no probe after resting: ${JSON.stringify(s)}`);
 });
+
+test('every built-in multi-CPU scenario gives the same records with and without the memo (the machine runs the plain model: shared LLC, clocks read mid-invocation)', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const { run } = await import('../../engine/run.ts');
+  const { readScenarioFile } = await import('../../engine/machine/index.ts');
+  const dir = fileURLToPath(new URL('../../benchmarks/scenarios/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length >= 5, `built-in scenarios in ${dir}`);
+  for (const f of files) {
+    const { cpus, throwRate, invocations: _n, program, ...scenario } = readScenarioFile(dir + f);
+    const w = resolveWorkload({ kind: 'catalog', name: program });
+    const records = [false, true].map((memo) =>
+      JSON.stringify(
+        run({ program: w.program, ctx: w.ctx, helperSet: w.helperSet, workloadName: w.name, strategies: ['none', 'aux', 'percpu'], cpuModels: ['zen5'], cpus, invocations: 20, seed: 3, throwRate, throwKnob: w.throwKnob, sites: 'auto', model: 'ooo', memo, scenario }),
+        (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+      ),
+    );
+    assert.equal(records[1], records[0], `${f}: records differ with the memo`);
+  }
+});
