@@ -40,8 +40,16 @@ export interface TierRow {
   memo?: { invocations: number; hits: number; rested: number; entries: number; bytes: number };
 }
 
+/** Calibration first runs this long untimed: the memoised ooo model records its first
+ * invocations (slower than plain stepping) and then replays them (faster), so runs timed
+ * while it is cold would give too few runs per sample and samples of a few milliseconds
+ * that time the warm-up, not the steady state. */
+const CALIBRATE_WARMUP_MS = 300;
+
 /** Runs per sample: enough that a sample takes about SAMPLE_TARGET_MS. */
 function calibrate(run: Runner, sampleMs: number): number {
+  const warm = performance.now();
+  while (performance.now() - warm < CALIBRATE_WARMUP_MS) run();
   const t0 = performance.now();
   let n = 0;
   let elapsed: number;
