@@ -243,12 +243,16 @@ export class MemoisedOooModel extends OooModel {
   }
 
   /** Appends an event to the recorded trace; a trace too long for the memo's budget
-   * (one invocation running millions of instructions) is dropped and not recorded. */
+   * (one invocation running millions of instructions) is dropped and not recorded, and
+   * the memo rests: the program's next invocations are likely as long, and recording
+   * them only to drop them made such runs slower than the plain model. */
   private record(h: number, a: number, b: number): void {
     if (this.events.length >= this.maxTraceNumbers) {
       this.recordable = false;
       this.events = [];
       this.log.detach();
+      this.resting = REST_INVOCATIONS;
+      this.missesInARow = 0;
       return;
     }
     this.events.push(h, a, b);
