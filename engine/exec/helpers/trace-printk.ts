@@ -236,6 +236,18 @@ export function renderPieces(pieces: readonly Piece[]): string {
 /** The 64-bit arguments in r3..r5 (bpf_trace_printk). */
 const registerArgs = (env: HelperEnv): bigint[] => [3, 4, 5].map((r) => env.arg(r));
 
+/** The kernel's bpf_trace_printk/vprintk tail: format, append to the trace log (the
+ * line cut as bpf_bprintf_prepare's buffer cuts it), return the length or the error. */
+function printToTraceLog(env: HelperEnv, fmt: Uint8Array, args: readonly bigint[]): void {
+  const pieces = prepareFormat(env.mem, fmt, args);
+  if (typeof pieces === 'number') return returnInt(env, pieces);
+  const text = renderPieces(pieces);
+  const log = traceLog(env.state);
+  if (log.lines.length < TRACE_LOG_LIMIT) log.lines.push(text.slice(0, MAX_BPRINTF_BUF - 1));
+  else log.dropped++;
+  returnInt(env, text.length);
+}
+
 export const tracePrintkHelpers: HelperDef[] = [
   {
     // kernel/trace/bpf_trace.c bpf_trace_printk(fmt, fmt_size, arg1, arg2, arg3): the
@@ -249,13 +261,7 @@ export const tracePrintkHelpers: HelperDef[] = [
       const fmt = env.mem.bytes.subarray(at, at + size);
       const nul = fmt.indexOf(0);
       if (nul < 0) return returnInt(env, -ERRNO.EINVAL);
-      const pieces = prepareFormat(env.mem, fmt.subarray(0, nul), registerArgs(env).slice(0, MAX_TRACE_PRINTK_VARARGS));
-      if (typeof pieces === 'number') return returnInt(env, pieces);
-      const text = renderPieces(pieces);
-      const log = traceLog(env.state);
-      if (log.lines.length < TRACE_LOG_LIMIT) log.lines.push(text.slice(0, MAX_BPRINTF_BUF - 1));
-      else log.dropped++;
-      returnInt(env, text.length);
+      printToTraceLog(env, fmt.subarray(0, nul), registerArgs(env).slice(0, MAX_TRACE_PRINTK_VARARGS));
     },
   },
   {
@@ -278,13 +284,7 @@ export const tracePrintkHelpers: HelperDef[] = [
       const fmt = env.mem.bytes.subarray(at, at + size);
       const nul = fmt.indexOf(0);
       if (nul < 0) return returnInt(env, -ERRNO.EINVAL);
-      const pieces = prepareFormat(env.mem, fmt.subarray(0, nul), args);
-      if (typeof pieces === 'number') return returnInt(env, pieces);
-      const text = renderPieces(pieces);
-      const log = traceLog(env.state);
-      if (log.lines.length < TRACE_LOG_LIMIT) log.lines.push(text.slice(0, MAX_BPRINTF_BUF - 1));
-      else log.dropped++;
-      returnInt(env, text.length);
+      printToTraceLog(env, fmt.subarray(0, nul), args);
     },
   },
   {
