@@ -35,9 +35,10 @@ export interface TierRow {
   /** r0 of the last run. */
   r0: bigint;
   /** ooo rows: of the invocations the memoised model ran (warm-up and calibration
-   * included), how many it applied from its memo, and how many it ran stepping every op
-   * while resting (see engine/timing/memo/). */
-  memo?: { invocations: number; hits: number; rested: number; entries: number; bytes: number };
+   * included), the segments they made (an invocation, or a piece of a long one), how many
+   * it applied from its memo, and how many it ran stepping every op while resting (see
+   * engine/timing/memo/). */
+  memo?: { invocations: number; segments: number; hits: number; rested: number; entries: number; bytes: number };
 }
 
 /** Calibration first runs this long untimed: the memoised ooo model records its first
@@ -106,7 +107,7 @@ export async function timeTier(subject: Subject, tier: ExecutionTier, accounting
 
 function memoOf(run: Runner): Pick<TierRow, 'memo'> {
   const m = run.memo?.();
-  return m ? { memo: { invocations: m.invocations, hits: m.hits, rested: m.rested, entries: m.entries, bytes: m.bytes } } : {};
+  return m ? { memo: { invocations: m.invocations, segments: m.segments, hits: m.hits, rested: m.rested, entries: m.entries, bytes: m.bytes } } : {};
 }
 
 export interface MeasureOptions {

@@ -37,9 +37,10 @@ export interface MemoRow {
   program: string;
   tier: string;
   noMemoOverMemo: number;
-  /** Share of the memoised row's invocations applied from the memo. */
+  /** Share of the memoised row's segments (invocations, and the pieces a long one is
+   * cut into) applied from the memo. */
   hitRate: number;
-  invocations: number;
+  segments: number;
   /** Entries and estimated bytes the memo held at the end. */
   entries: number;
   bytes: number;
@@ -52,7 +53,7 @@ export function computeMemoRows(res: BenchEngineResult): MemoRow[] {
     const plain = res.rows.find((x) => x.program === r.program && x.tier === r.tier && x.accounting === 'ooo-nomemo');
     if (!plain) continue;
     const m = r.memo;
-    out.push({ program: r.program, tier: r.tier, noMemoOverMemo: plain.median / r.median, hitRate: m.invocations > 0 ? m.hits / m.invocations : 0, invocations: m.invocations, entries: m.entries, bytes: m.bytes });
+    out.push({ program: r.program, tier: r.tier, noMemoOverMemo: plain.median / r.median, hitRate: m.segments > 0 ? m.hits / m.segments : 0, segments: m.segments, entries: m.entries, bytes: m.bytes });
   }
   return out;
 }
@@ -108,7 +109,7 @@ export function formatBenchEngine(res: BenchEngineResult): string {
   out.push(`bpfexc executors, node ${res.node}; ${res.samples} sample${res.samples === 1 ? '' : 's'} a row (tinybench)`);
   out.push(`accounting: off = no timing model; additive, ooo = ${res.cpuModel} model attached;`);
   out.push('  additive+sites = additive counting call-site executions (loop: every slot);');
-  out.push('  ooo = memoised per invocation (the default), ooo-nomemo = --no-memo');
+  out.push('  ooo = memoised per segment (the default), ooo-nomemo = --no-memo');
   out.push(`loop: ld,mul,add,xor,st,add,add,jlt; ${res.loops} turns a run${ooo}`);
   if (res.rows.some((r) => r.program !== 'loop')) out.push('workloads: strategy none, many runs a sample (rows include per-run set-up)');
   if (res.native) out.push(fit(`native C: ${res.native.compiler.command} ${res.native.flags.join(' ')}, ns per turn / 8; ${res.native.compiler.version}`));
@@ -146,8 +147,8 @@ export function formatBenchEngine(res: BenchEngineResult): string {
     out.push('the ooo memo: time without it over time with it (this run), and its hits');
     out.push(
       formatTable(
-        [{ header: 'program', align: 'left' }, { header: 'tier', align: 'left' }, { header: 'nomemo/memo' }, { header: 'hits' }, { header: 'invocations' }, { header: 'entries' }, { header: 'KiB' }],
-        memo.map((m) => [m.program, m.tier, times(m.noMemoOverMemo), `${(100 * m.hitRate).toFixed(1)}%`, String(m.invocations), String(m.entries), (m.bytes / 1024).toFixed(0)]),
+        [{ header: 'program', align: 'left' }, { header: 'tier', align: 'left' }, { header: 'nomemo/memo' }, { header: 'hits' }, { header: 'segments' }, { header: 'entries' }, { header: 'KiB' }],
+        memo.map((m) => [m.program, m.tier, times(m.noMemoOverMemo), `${(100 * m.hitRate).toFixed(1)}%`, String(m.segments), String(m.entries), (m.bytes / 1024).toFixed(0)]),
         WIDTH,
       ),
     );

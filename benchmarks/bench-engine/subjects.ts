@@ -17,7 +17,7 @@ import { loopInsnsExecuted, loopProgram } from './loop-program.ts';
  * folds per basic block); additive+sites: the same with each call site's executions
  * counted, as `bpfexc run --model additive` attributes overhead to sites (the loop has
  * no call, so every one of its slots is watched: the counter's worst case); ooo: the
- * out-of-order model as bpfexc runs it (memoised per invocation); ooo-nomemo: the same
+ * out-of-order model as bpfexc runs it (memoised per segment); ooo-nomemo: the same
  * model stepping every op (`--no-memo`), for the memo's gain in the same run. */
 export type Accounting = 'off' | 'additive' | 'additive+sites' | 'ooo' | 'ooo-nomemo';
 export const ACCOUNTINGS: readonly Accounting[] = ['off', 'additive', 'additive+sites', 'ooo', 'ooo-nomemo'];

@@ -91,12 +91,14 @@ export class OooModel extends OpReplay {
   /** x86 locked RMW is a full barrier: younger loads wait for the last one to complete. */
   private readonly lockedRmwFences: boolean;
   loadFence = 0;
-  // Native stack pointer and frame pointer (synthetic addresses), saved frame pointers.
-  private nsp: number = SYNTH.nativeStackTop;
-  private fp: number = SYNTH.nativeStackTop;
-  private readonly fpStack = new Int32Array(256);
-  private fpDepth = 0;
-  private runBase = 0;
+  // Native stack pointer and frame pointer (synthetic addresses), saved frame pointers:
+  // state only inside an invocation (beginRun resets them), so the memo's state of a
+  // segment that starts mid-invocation holds them.
+  nsp: number = SYNTH.nativeStackTop;
+  fp: number = SYNTH.nativeStackTop;
+  readonly fpStack = new Int32Array(256);
+  fpDepth = 0;
+  runBase = 0;
   protected returnMispredicts = 0;
   /** When the last explicit arithmetic on the stack pointer (`sub rsp, n`, the SRSO
    * thunk's `lea rsp, [rsp + 8]`) produced its result: the stack engine folds only the

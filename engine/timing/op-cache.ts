@@ -17,6 +17,10 @@ export class OpCache implements Journaled {
   private readonly tag: Float64Array;
   private readonly stamp: Float64Array;
   private clock = 0;
+  /** Per set: the window accessed last, while it is still cached whole (-1: none). A
+   * hit on it changes nothing LRU replacement reads (its ways are already the newest),
+   * and a loop alternating between windows of different sets hits this way every time. */
+  private readonly newest: Float64Array;
   hits = 0;
   misses = 0;
   /** While a memoised invocation is recorded: told of every set before it is touched. */
@@ -37,6 +41,7 @@ export class OpCache implements Journaled {
     if (!Number.isInteger(this.windowShift)) throw new RangeError(`${cpu.id}: op cache window ${oc.windowBytes.value} is not a power of two`);
     this.tag = new Float64Array(this.sets * this.ways).fill(-1);
     this.stamp = new Float64Array(this.sets * this.ways);
+    this.newest = new Float64Array(this.sets).fill(-1);
   }
 
   /** Looks up `window` holding `ops` ops; on a miss the decoders fill it (over the least
@@ -45,17 +50,25 @@ export class OpCache implements Journaled {
     const need = Math.max(1, Math.ceil(ops / this.opsPerEntry));
     const set = window % this.sets;
     if (this.journal !== null) this.journal.touch(this, set);
+    if (this.newest[set] === window) {
+      this.hits++;
+      return true;
+    }
     const base = set * this.ways;
     const now = ++this.clock;
     let held = 0;
     for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) held++;
     if (held >= need) {
       for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) this.stamp[i] = now;
+      this.newest[set] = window;
       this.hits++;
       return true;
     }
     this.misses++;
-    if (need > this.ways) return false;
+    if (need > this.ways) {
+      this.newest[set] = -1;
+      return false;
+    }
     // Evict the window's own stale ways first, then the least recently used others.
     for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) this.tag[i] = -1;
     for (let n = 0; n < need; n++) {
@@ -73,6 +86,7 @@ export class OpCache implements Journaled {
       this.tag[victim] = window;
       this.stamp[victim] = now;
     }
+    this.newest[set] = window;
     return false;
   }
 
@@ -97,12 +111,14 @@ export class OpCache implements Journaled {
       this.stamp[base + i] = this.clock + 1 + data[at + 2 * i + 1];
     }
     this.clock += this.ways + 1;
+    this.newest[set] = -1;
     return at + 2 * this.ways;
   }
 
   clear(): void {
     this.tag.fill(-1);
     this.stamp.fill(0);
+    this.newest.fill(-1);
     this.clock = 0;
     this.hits = this.misses = 0;
   }

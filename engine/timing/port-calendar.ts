@@ -8,6 +8,9 @@
 import type { StateWriter } from './memo/state-writer.ts';
 import { TICKS_PER_CYCLE, ceilCycle } from './ticks.ts';
 
+const TPC = TICKS_PER_CYCLE;
+const ceilCycleOf = ceilCycle;
+
 export const RING = 4096;
 const MASK = RING - 1;
 
@@ -78,7 +81,7 @@ export class PortCalendar {
   /** Reserves the first whole cycle at or after tick `ready` with room for one op;
    * returns that cycle, in ticks. */
   reserve(group: number, ready: number, cap: number, occupancy: number): number {
-    return this.reserveCycle(group, ceilCycle(ready), cap, occupancy) * TICKS_PER_CYCLE;
+    return this.reserveCycle(group, ceilCycleOf(ready), cap, occupancy) * TPC;
   }
 
   private reserveCycle(group: number, first: number, cap: number, occupancy: number): number {

@@ -27,9 +27,14 @@ export interface TimingStats {
 export interface MemoStats {
   /** Invocations started. */
   invocations: number;
-  /** Invocations applied from the memo instead of stepped. */
+  /** Segments started: every invocation, and every cut inside a long one (the memo's
+   * unit; hits, misses, unmemoisable and rested count segments). */
+  segments: number;
+  /** Cuts inside invocations. */
+  cuts: number;
+  /** Segments applied from the memo instead of stepped. */
   hits: number;
-  /** Invocations stepped (and recorded where they could be). */
+  /** Segments stepped (and recorded where they could be). */
   misses: number;
   /** Entries held, and their estimated bytes. */
   entries: number;
@@ -40,10 +45,10 @@ export interface MemoStats {
   divergences: number;
   /** Misses where start state and events matched but the functional state read differed. */
   readSetRejections: number;
-  /** Invocations whose state could not be put in canonical form (stepped, not recorded). */
+  /** Segments whose state could not be put in canonical form (stepped, not recorded). */
   unmemoisable: number;
-  /** Invocations stepped without a look-up because many misses in a row had made the
-   * memo rest (a program whose invocations never repeat). */
+  /** Segments stepped without a look-up because many misses in a row had made the memo
+   * rest (a program whose segments never repeat). */
   rested: number;
 }
 

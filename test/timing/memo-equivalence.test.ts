@@ -19,6 +19,8 @@ import { MemoisedOooModel } from '../../engine/timing/memo/memoised-ooo-model.ts
 import { buildOpTable } from '../../engine/timing/op-table.ts';
 import { lowerProgram } from '../../engine/timing/program-lowering.ts';
 import { resolveWorkload } from '../../benchmarks/bench/workloads.ts';
+import { loopProgram } from '../../benchmarks/bench-engine/loop-program.ts';
+import { MIN_SEGMENT_EVENTS } from '../../engine/timing/memo/memoised-ooo-model.ts';
 import { benchCatalog } from '../../benchmarks/workloads/catalog.ts';
 
 interface Case {
@@ -71,7 +73,7 @@ function compare(c: Case, what: string, memoBytes?: number): MemoStats {
 const INVOCATIONS = 30;
 
 let catalogHits = 0;
-let catalogInvocations = 0;
+let catalogSegments = 0;
 
 for (const w of benchCatalog()) {
   test(`${w.name}: every strategy on every CPU model gives the plain model's cycles, attribution and stats, and the memo hits unless its events change every invocation`, () => {
@@ -84,7 +86,7 @@ for (const w of benchCatalog()) {
         hits += s.hits;
         divergences += s.divergences;
         catalogHits += s.hits;
-        catalogInvocations += s.invocations;
+        catalogSegments += s.segments;
       }
     }
     // A workload whose events differ between invocations (a ring buffer's moving
@@ -93,9 +95,9 @@ for (const w of benchCatalog()) {
   });
 }
 
-test('the memo serves a good share of the built-in workloads\' invocations', () => {
-  assert.ok(catalogInvocations > 0, 'the workload tests did not run');
-  assert.ok(catalogHits >= catalogInvocations / 3, `${catalogHits} hits of ${catalogInvocations} invocations`);
+test('the memo serves a good share of the built-in workloads\' segments', () => {
+  assert.ok(catalogSegments > 0, 'the workload tests did not run');
+  assert.ok(catalogHits >= catalogSegments / 3, `${catalogHits} hits of ${catalogSegments} segments`);
 });
 
 test('with half the invocations throwing, traces diverge and the memoised model still matches the plain one', () => {
@@ -172,5 +174,27 @@ test('every built-in multi-CPU scenario gives the same records with and without 
       ),
     );
     assert.equal(records[1], records[0], `${f}: records differ with the memo`);
+  }
+});
+
+test('a long loop is cut into segments at its back edge: the memo serves its turns and gives the plain model\'s cycles, attribution and stats', () => {
+  const loops = 4000;
+  for (const cpu of CPU_MODELS) {
+    for (const strategy of ['none', 'call']) {
+      const m = compare({ program: loopProgram(loops), helperSet: 'linux', strategy, cpu, invocations: 5 }, `loop ${loops} ${strategy} ${cpu.id}`);
+      // 8 instructions a turn: a cut at the first back edge after MIN_SEGMENT_EVENTS.
+      const perInvocation = Math.floor((loops * 8) / (MIN_SEGMENT_EVENTS + 8));
+      assert.ok(m.cuts >= 5 * perInvocation, `loop ${strategy} ${cpu.id}: ${JSON.stringify(m)}`);
+      assert.ok(m.hits >= 0.9 * m.segments, `loop ${strategy} ${cpu.id}: ${JSON.stringify(m)}`);
+    }
+  }
+});
+
+test('loops ending at every phase of a segment give the plain model\'s cycles', () => {
+  // The last segment's events are a prefix of a cut segment's: its look-up follows the
+  // longer trace and must stop where the invocation ends, at any point of it.
+  for (const loops of [16, 17, 31, 32, 33, 48, 300]) {
+    const m = compare({ program: loopProgram(loops), helperSet: 'linux', strategy: 'none', cpu: cpuModelById('zen5')!, invocations: 40 }, `loop ${loops}`);
+    assert.ok(m.hits > 0, `loop ${loops}: ${JSON.stringify(m)}`);
   }
 });

@@ -8,11 +8,17 @@
 // relative. Two states with the same canonical form time every later event identically,
 // shifted by the difference of their bases; the memo (./invocation-memo.ts) keys on it.
 //
+// The same holds inside an invocation, at an event boundary (a segment cut, see
+// ./memoised-ooo-model.ts), with the native stack's tracking added: it is reset when an
+// invocation begins and carried through one.
+//
 // Layout: core scalars, fetch (InstructionFetch.save), branch history, call-stack depth,
 // return-stack entries, 48 register ready times, the ROB's live entries (count, then
 // oldest first), per port group the cycles from the base cycle on holding reservations
-// (count, then (offset, ops) pairs). The port calendar counts whole cycles, hence a
-// whole-cycle base.
+// (count, then (offset, ops) pairs), then 0 between invocations, or 1 and the native
+// stack (pointer, frame pointer, depth of saved frame pointers and each of them, the
+// call-stack depth at the invocation's start) inside one. The port calendar counts whole
+// cycles, hence a whole-cycle base.
 
 import type { BranchPredictor } from '../branch-predictor.ts';
 import type { InstructionFetch } from '../instruction-fetch.ts';
@@ -44,12 +50,18 @@ export interface OooTimeCore {
   readonly bp: BranchPredictor;
   readonly calls: CallStack;
   readonly ras: ReturnStack;
+  nsp: number;
+  fp: number;
+  readonly fpStack: Int32Array;
+  fpDepth: number;
+  runBase: number;
 }
 
-/** Writes `m`'s canonical time state relative to `base` (a whole cycle, in ticks);
- * false when it cannot be put in that form (port reservations further ahead than the
- * calendar's ring), and then the invocation is not memoised. */
-export function saveTimeState(m: OooTimeCore, base: number, out: StateWriter): boolean {
+/** Writes `m`'s canonical time state relative to `base` (a whole cycle, in ticks),
+ * between invocations or (`inside`) at an event boundary inside one; false when it
+ * cannot be put in that form (port reservations further ahead than the calendar's ring),
+ * and then the segment is not memoised. */
+export function saveTimeState(m: OooTimeCore, base: number, out: StateWriter, inside: boolean): boolean {
   out.length = 0;
   out.push(m.fe - base);
   out.push(m.feSlots);
@@ -73,7 +85,18 @@ export function saveTimeState(m: OooTimeCore, base: number, out: StateWriter): b
   for (let i = m.robIdx === 0 ? n - 1 : m.robIdx - 1; live < n && rob[i] > base; i = i === 0 ? n - 1 : i - 1) live++;
   out.push(live);
   for (let k = live, i = (m.robIdx - live + n) % n; k > 0; k--, i = i + 1 === n ? 0 : i + 1) out.push(rob[i] - base);
-  return m.ports.save(base / TICKS_PER_CYCLE, out);
+  if (!m.ports.save(base / TICKS_PER_CYCLE, out)) return false;
+  if (!inside) {
+    out.push(0);
+    return true;
+  }
+  out.push(1);
+  out.push(m.nsp);
+  out.push(m.fp);
+  out.push(m.fpDepth);
+  for (let i = 0; i < m.fpDepth; i++) out.push(m.fpStack[i]);
+  out.push(m.runBase);
+  return true;
 }
 
 /** Sets `m`'s time state to a saved one, relative to `base`. */
@@ -98,5 +121,11 @@ export function restoreTimeState(m: OooTimeCore, base: number, data: Float64Arra
   let i = m.robIdx;
   for (let k = n - live; k > 0; k--, i = i + 1 === n ? 0 : i + 1) rob[i] = base;
   for (let k = live; k > 0; k--, i = i + 1 === n ? 0 : i + 1) rob[i] = base + data[at++];
-  m.ports.restore(base / TICKS_PER_CYCLE, data, at);
+  at = m.ports.restore(base / TICKS_PER_CYCLE, data, at);
+  if (data[at++] === 0) return;
+  m.nsp = data[at++];
+  m.fp = data[at++];
+  m.fpDepth = data[at++];
+  for (let i = 0; i < m.fpDepth; i++) m.fpStack[i] = data[at++];
+  m.runBase = data[at];
 }

@@ -15,6 +15,8 @@ export interface MemoEntry {
   readonly writeSet: Float64Array;
   /** Canonical time state at the end, relative to the end base. */
   readonly endState: Float64Array;
+  /** The segment ended with its invocation (else at a cut inside it). */
+  readonly endsInvocation: boolean;
   /** End base minus start base, in ticks (whole cycles). */
   readonly baseAdvance: number;
   /** Slots whose attributed ticks changed, and by how much. */
@@ -27,6 +29,8 @@ export interface MemoEntry {
   successorsAt?: number;
   /** What this entry's write set tells about a successor's read set. */
   links?: Map<MemoEntry, SetLink>;
+  /** How many leading numbers this entry's trace shares with another's. */
+  prefixes?: Map<MemoEntry, number>;
 }
 
 /** Entries kept per start state: beyond it the oldest goes. */
@@ -60,7 +64,7 @@ export class InvocationMemo {
   private readonly buckets = new Map<number, MemoEntry[]>();
   /** Changes whenever an entry comes or goes: cached successor lists are stale then. */
   private generation = 0;
-  readonly stats: MemoStats = { invocations: 0, hits: 0, misses: 0, entries: 0, bytes: 0, evictions: 0, divergences: 0, readSetRejections: 0, unmemoisable: 0, rested: 0 };
+  readonly stats: MemoStats = { invocations: 0, segments: 0, cuts: 0, hits: 0, misses: 0, entries: 0, bytes: 0, evictions: 0, divergences: 0, readSetRejections: 0, unmemoisable: 0, rested: 0 };
 
   constructor(readonly budgetBytes: number = DEFAULT_MEMO_BYTES) {}
 
@@ -89,6 +93,21 @@ export class InvocationMemo {
       e.links.set(next, l);
     }
     return l;
+  }
+
+  /** How many leading numbers the traces of `a` and `b` share, cached on `a`. */
+  commonPrefix(a: MemoEntry, b: MemoEntry): number {
+    a.prefixes ??= new Map();
+    let n = a.prefixes.get(b);
+    if (n === undefined) {
+      const x = a.trace;
+      const y = b.trace;
+      const end = Math.min(x.length, y.length);
+      n = 0;
+      while (n < end && x[n] === y[n]) n++;
+      a.prefixes.set(b, n);
+    }
+    return n;
   }
 
   add(hash: number, e: MemoEntry): void {

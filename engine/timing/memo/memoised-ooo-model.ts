@@ -1,19 +1,26 @@
-// The out-of-order model with whole invocations memoised, after FastSim (Schnarr and
-// Larus, "Fast out-of-order processor simulation using memoization", ASPLOS 1998): the
-// model is deterministic and an invocation reads only the time state it starts from and
-// the functional state it touches, so an invocation that starts from the same canonical
-// time state (./canonical-time-state.ts), sees the same events (./event-trace.ts) and
-// finds the same content in every unit of functional state it read
+// The out-of-order model with segments of the event stream memoised, after FastSim
+// (Schnarr and Larus, "Fast out-of-order processor simulation using memoization", ASPLOS
+// 1998): the model is deterministic and a segment reads only the time state it starts
+// from and the functional state it touches, so a segment that starts from the same
+// canonical time state (./canonical-time-state.ts), sees the same events
+// (./event-trace.ts) and finds the same content in every unit of functional state it read
 // (./functional-state-log.ts) ends in the same state, shifted, having attributed the
 // same ticks. On such a hit the stored end state and increments are applied instead of
 // stepping its ops.
 //
-// At startInvocation the time state is put in canonical form and looked up. With
+// A segment is an invocation, or, in a long one (a loop), a run of at least
+// MIN_SEGMENT_EVENTS events ended where control goes back to a lower slot (a loop's back
+// edge): an invocation of a million instructions is never repeated whole, but its loop's
+// turns are, once the pipeline has settled into them. Where a cut falls depends only on
+// the segment's own events, so the same events cut the same way every time.
+//
+// At a segment's start the time state is put in canonical form and looked up. With
 // candidates, the executor's events are only compared with the candidates' traces while
-// they match (the model's state stays as it was); at endInvocation a candidate whose
-// whole trace matched and whose read set holds is taken. Otherwise the events so far
-// (the matched prefix of a trace) are stepped through the plain model ("catch-up") and
-// the invocation is recorded as a new entry. A hit's end state is left pending while
+// they match (the model's state stays as it was); at the segment's end a candidate whose
+// whole trace matched, that ends the same way (cut, or end of invocation), and whose read
+// set holds is taken. Otherwise the events so far (the matched prefix of a trace) are
+// stepped through the plain model ("catch-up") and the segment is recorded as a new
+// entry. A hit's end state is left pending while
 // hits follow one another (see hit()): the next start state is then that entry's end
 // state, its successors are looked up once, and only the read-set units the pending
 // entry did not write are compared with the structures. Anything that reads the model
@@ -37,10 +44,22 @@ import { DEFAULT_MEMO_BYTES, hashState, InvocationMemo, type MemoEntry } from '.
 
 /** Misses in a row after which the memo rests: a program whose events or state never
  * repeat (a ring buffer's moving offsets, random draws) would pay for recording every
- * invocation and never hit. */
+ * segment and never hit. They must also span this many invocations, as they did before
+ * long invocations were cut into segments: a pipeline filling its reorder buffer takes
+ * a few dozen invocations to settle, and a program cut into three segments an
+ * invocation would otherwise rest before it got there. */
 const MISSES_TO_REST = 32;
-/** Invocations stepped unmemoised while resting, before the memo tries one again. */
-const REST_INVOCATIONS = 512;
+/** Segment misses in a row that make the memo rest whatever the invocations (one long
+ * invocation whose segments never repeat). */
+const SEGMENT_MISSES_TO_REST = 512;
+/** Segments stepped unmemoised while resting, before the memo tries one again. */
+const REST_SEGMENTS = 512;
+/** Events a segment holds at least before it may be cut inside an invocation: enough that
+ * a hit's fixed cost (the look-up, the read set, the attribution) is small per event, few
+ * enough that a loop's turns repeat as whole segments soon after it starts. */
+export const MIN_SEGMENT_EVENTS = 128;
+
+const EMPTY_TRACE = new Float64Array(0);
 
 const enum Mode {
   /** Between invocations, or stepping one that is not memoised. */
@@ -61,7 +80,11 @@ export class MemoisedOooModel extends OooModel {
   private readonly endState = new StateWriter();
   private startHash = 0;
   private startBase = 0;
+  /** Entries whose trace the segment's events have followed so far. Only the first (the
+   * lead) is compared event by event; another is still a candidate while its trace
+   * agrees with the lead's over the events matched (see agreesWithLead). */
   private candidates: MemoEntry[] = [];
+  private leadTrace: Float64Array = new Float64Array(0);
   /** Whether startState holds the current invocation's start state. */
   private startSaved = false;
   /** Whether the invocation being recorded can be stored. */
@@ -72,8 +95,16 @@ export class MemoisedOooModel extends OooModel {
   /** The pending entry the current invocation started from (null: from the model). */
   private previous: MemoEntry | null = null;
   private missesInARow = 0;
-  /** Invocations left to step unmemoised (see MISSES_TO_REST). */
+  private invocationsSinceHit = 0;
+  /** Segments left to step unmemoised (see MISSES_TO_REST). */
   private resting = 0;
+  /** Between startInvocation and endInvocation. */
+  private inInvocation = false;
+  /** The current segment began with its invocation (its entry ops are part of it). */
+  private segmentAtStart = false;
+  /** Events of the current segment so far, and the slot of its last insn event. */
+  private segmentEvents = 0;
+  private lastInsnPc = -1;
   /** Events of the invocation being recorded. */
   private events: number[] = [];
   /** Numbers of the candidates' traces the invocation's events have matched so far. */
@@ -127,16 +158,28 @@ export class MemoisedOooModel extends OooModel {
 
   override startInvocation(): void {
     this.settle();
+    this.memo.stats.invocations++;
+    this.invocationsSinceHit++;
+    this.inInvocation = true;
+    this.beginSegment(true);
+  }
+
+  /** Starts a segment: with the invocation (`atStart`: its entry ops are the segment's),
+   * or at a cut inside it. */
+  private beginSegment(atStart: boolean): void {
     const stats = this.memo.stats;
-    stats.invocations++;
+    stats.segments++;
+    this.segmentAtStart = atStart;
+    this.segmentEvents = 0;
     if (this.resting > 0) {
       this.resting--;
       stats.misses++;
       stats.rested++;
       this.materialise();
-      super.startInvocation();
-      // After a rest one invocation probes the memo: a miss makes it rest again.
-      if (this.resting === 0) this.missesInARow = MISSES_TO_REST - 1;
+      this.mode = Mode.Plain;
+      if (atStart) super.startInvocation();
+      // After a rest one segment probes the memo: a miss makes it rest again.
+      if (this.resting === 0) this.missesInARow = SEGMENT_MISSES_TO_REST - 1;
       return;
     }
     this.matched = 0;
@@ -148,7 +191,7 @@ export class MemoisedOooModel extends OooModel {
         this.startBase = this.pendingBase;
         this.startSaved = false;
         this.previous = previous;
-        this.candidates = next.slice();
+        this.setCandidates(next.slice());
         this.mode = Mode.Buffer;
         return;
       }
@@ -158,17 +201,18 @@ export class MemoisedOooModel extends OooModel {
     const base = floorToCycle(this.fe);
     // The attribution clock lags the retire clock only if something read between
     // invocations advanced it; then the stored increments would not apply.
-    if (this.charged !== this.retireT || !saveTimeState(this, base, this.startState)) {
+    if (this.charged !== this.retireT || !saveTimeState(this, base, this.startState, !atStart)) {
       stats.unmemoisable++;
       stats.misses++;
-      super.startInvocation();
+      this.mode = Mode.Plain;
+      if (atStart) super.startInvocation();
       return;
     }
     this.startBase = base;
     this.startSaved = true;
     const key = this.startState.view();
     this.startHash = hashState(key);
-    this.candidates = this.memo.lookup(this.startHash, key);
+    this.setCandidates(this.memo.lookup(this.startHash, key));
     if (this.candidates.length > 0) {
       this.mode = Mode.Buffer;
       return;
@@ -192,23 +236,23 @@ export class MemoisedOooModel extends OooModel {
     this.mode = Mode.Record;
     this.recordable = true;
     if (!this.startSaved) {
-      this.recordable = saveTimeState(this, this.startBase, this.startState);
+      this.recordable = saveTimeState(this, this.startBase, this.startState, !this.segmentAtStart);
       this.startHash = hashState(this.startState.view());
       this.startSaved = true;
     }
+    this.events = [];
     this.log.begin(this.startBase);
     this.byPcAtStart.set(this.byPc);
     this.countersAtStart = this.counters();
-    super.startInvocation();
+    if (this.segmentAtStart) super.startInvocation();
   }
 
   /** Buffered events stop matching (or someone reads the model): step them, record on. */
   private catchUp(): void {
     // The events so far are the first `matched` numbers of every remaining candidate's trace.
-    const buffered = this.candidates.length > 0 ? this.candidates[0].trace.subarray(0, this.matched) : new Float64Array(0);
-    this.candidates = [];
+    const buffered = this.leadTrace.subarray(0, this.matched);
+    this.setCandidates([]);
     this.matched = 0;
-    this.events = [];
     this.beginRecord();
     for (let at = 0; at < buffered.length; at += EVENT_STRIDE) {
       for (let i = 0; i < EVENT_STRIDE; i++) this.events.push(buffered[at + i]);
@@ -216,26 +260,38 @@ export class MemoisedOooModel extends OooModel {
     }
   }
 
-  /** Keeps the candidates whose trace has the event (h, a, b) next; true if any did.
-   * When none does, the events so far are stepped (catch-up) and the caller steps this one. */
+  private setCandidates(c: MemoEntry[]): void {
+    this.candidates = c;
+    this.leadTrace = c.length > 0 ? c[0].trace : EMPTY_TRACE;
+  }
+
+  /** Whether candidate `c` has followed every event matched so far (`upTo` numbers): its
+   * trace agrees with the lead's that far. */
+  private agreesWithLead(c: MemoEntry, upTo: number): boolean {
+    const lead = this.candidates[0];
+    return c === lead || (c.trace.length >= upTo && this.memo.commonPrefix(lead, c) >= upTo);
+  }
+
+  /** Whether the event (h, a, b) is next in the lead's trace, or else in another
+   * candidate's that has followed every event so far (which then leads). When none has
+   * it, the events so far are stepped (catch-up) and the caller steps this one. */
   private matchNext(h: number, a: number, b: number): boolean {
-    const cands = this.candidates;
     const at = this.matched;
-    let kept = 0;
-    let survivor: MemoEntry | undefined;
-    for (let i = 0; i < cands.length; i++) {
-      const tr = cands[i].trace;
-      if (tr.length > at && tr[at] === h && tr[at + 1] === a && tr[at + 2] === b) cands[kept++] = cands[i];
-      else survivor ??= cands[i];
-    }
-    if (kept > 0) {
-      // Setting an array's length is a slow builtin call even when nothing changes.
-      if (kept !== cands.length) cands.length = kept;
+    const tr = this.leadTrace;
+    if (tr.length > at && tr[at] === h && tr[at + 1] === a && tr[at + 2] === b) {
       this.matched = at + EVENT_STRIDE;
       return true;
     }
-    cands.length = 1;
-    cands[0] = survivor as MemoEntry;
+    const kept: MemoEntry[] = [];
+    for (const c of this.candidates) {
+      const t = c.trace;
+      if (t.length > at && t[at] === h && t[at + 1] === a && t[at + 2] === b && this.agreesWithLead(c, at)) kept.push(c);
+    }
+    if (kept.length > 0) {
+      this.setCandidates(kept);
+      this.matched = at + EVENT_STRIDE;
+      return true;
+    }
     this.memo.stats.misses++;
     this.memo.stats.divergences++;
     this.catchUp();
@@ -251,7 +307,7 @@ export class MemoisedOooModel extends OooModel {
       this.recordable = false;
       this.events = [];
       this.log.detach();
-      this.resting = REST_INVOCATIONS;
+      this.resting = REST_SEGMENTS;
       this.missesInARow = 0;
       return;
     }
@@ -259,54 +315,79 @@ export class MemoisedOooModel extends OooModel {
   }
 
   override insn(pc: number, memOffset: number, taken: boolean): void {
+    if (pc < this.lastInsnPc && this.segmentEvents >= MIN_SEGMENT_EVENTS && this.inInvocation) this.cut();
+    this.lastInsnPc = pc;
+    this.segmentEvents++;
     if (this.mode === Mode.Buffer && this.matchNext(insnHead(pc), memOffset, taken ? 1 : 0)) return;
     if (this.mode === Mode.Record && this.recordable) this.record(insnHead(pc), memOffset, taken ? 1 : 0);
     super.insn(pc, memOffset, taken);
   }
 
   override call(pc: number, kind: CallKind, target: number): void {
+    this.segmentEvents++;
     if (this.mode === Mode.Buffer && this.matchNext(callHead(pc), callKindCode(kind), target)) return;
     if (this.mode === Mode.Record && this.recordable) this.record(callHead(pc), callKindCode(kind), target);
     super.call(pc, kind, target);
   }
 
   override unwind(pc: number, frames: number): void {
+    this.segmentEvents++;
     if (this.mode === Mode.Buffer && this.matchNext(unwindHead(pc), frames, 0)) return;
     if (this.mode === Mode.Record && this.recordable) this.record(unwindHead(pc), frames, 0);
     super.unwind(pc, frames);
   }
 
   override endInvocation(): void {
-    if (this.mode === Mode.Buffer) {
-      const n = this.matched;
-      let traced = false;
-      for (const c of this.candidates) {
-        if (c.trace.length !== n) continue;
-        traced = true;
-        if (this.previous === null) {
-          if (this.log.matches(c.readSet, this.startBase)) {
-            this.hit(c, false);
-            return;
-          }
-          continue;
-        }
-        // After a hit the units that entry wrote hold its write set: only the others
-        // are read from the structures.
-        const link = this.memo.linkOf(this.log, this.previous, c);
-        if (link.ok && this.log.matches(link.residual, this.startBase)) {
-          this.hit(c, link.supersedes);
-          return;
-        }
-      }
-      const stats = this.memo.stats;
-      stats.misses++;
-      if (traced) stats.readSetRejections++;
-      else stats.divergences++;
-      this.catchUp();
-    }
+    this.inInvocation = false;
+    this.lastInsnPc = -1;
+    if (this.mode === Mode.Buffer && this.takeCandidate(true)) return;
     super.endInvocation();
+    this.endSegment(true);
+  }
+
+  /** Control went back to a lower slot in a long segment: the segment ends before this
+   * event and the next one starts with it. */
+  private cut(): void {
+    this.memo.stats.cuts++;
+    if (this.mode !== Mode.Buffer || !this.takeCandidate(false)) this.endSegment(false);
+    this.beginSegment(false);
+  }
+
+  /** In Buffer mode at a segment's end: takes a candidate whose whole trace matched, that
+   * ends the same way, and whose read set holds (true); else catches up (false). */
+  private takeCandidate(endsInvocation: boolean): boolean {
+    const n = this.matched;
+    let traced = false;
+    for (const c of this.candidates) {
+      if (c.trace.length !== n || c.endsInvocation !== endsInvocation || !this.agreesWithLead(c, n)) continue;
+      traced = true;
+      if (this.previous === null) {
+        if (this.log.matches(c.readSet, this.startBase)) {
+          this.hit(c, false);
+          return true;
+        }
+        continue;
+      }
+      // After a hit the units that entry wrote hold its write set: only the others
+      // are read from the structures.
+      const link = this.memo.linkOf(this.log, this.previous, c);
+      if (link.ok && this.log.matches(link.residual, this.startBase)) {
+        this.hit(c, link.supersedes);
+        return true;
+      }
+    }
+    const stats = this.memo.stats;
+    stats.misses++;
+    if (traced) stats.readSetRejections++;
+    else stats.divergences++;
+    this.catchUp();
+    return false;
+  }
+
+  /** A stepped segment ends: it is stored if it was recorded whole. */
+  private endSegment(endsInvocation: boolean): void {
     if (this.mode === Mode.Record) {
-      if (this.recordable) this.finishRecord();
+      if (this.recordable) this.finishRecord(endsInvocation);
       else this.log.detach();
       this.missed();
     }
@@ -331,21 +412,23 @@ export class MemoisedOooModel extends OooModel {
     this.addCounters(e.counters);
     this.memo.stats.hits++;
     this.missesInARow = 0;
+    this.invocationsSinceHit = 0;
     this.mode = Mode.Plain;
   }
 
   /** Counts a miss towards resting (see MISSES_TO_REST). */
   private missed(): void {
-    if (++this.missesInARow >= MISSES_TO_REST) {
+    this.missesInARow++;
+    if ((this.missesInARow >= MISSES_TO_REST && this.invocationsSinceHit >= MISSES_TO_REST) || this.missesInARow >= SEGMENT_MISSES_TO_REST) {
       this.missesInARow = 0;
-      this.resting = REST_INVOCATIONS;
+      this.resting = REST_SEGMENTS;
     }
   }
 
-  private finishRecord(): void {
+  private finishRecord(endsInvocation: boolean): void {
     const endBase = floorToCycle(this.fe);
     const sets = this.log.end(endBase);
-    if (!saveTimeState(this, endBase, this.endState)) return;
+    if (!saveTimeState(this, endBase, this.endState, !endsInvocation)) return;
     const pcs: number[] = [];
     const pcTicks: number[] = [];
     const byPc = this.byPc;
@@ -366,6 +449,7 @@ export class MemoisedOooModel extends OooModel {
       readSet: sets.readSet,
       writeSet: sets.writeSet,
       endState: this.endState.copy(),
+      endsInvocation,
       baseAdvance: endBase - this.startBase,
       pcs: Int32Array.from(pcs),
       pcTicks: Float64Array.from(pcTicks),
@@ -379,6 +463,8 @@ export class MemoisedOooModel extends OooModel {
     if (this.mode === Mode.Buffer) this.catchUp();
     if (this.mode === Mode.Record) this.log.detach();
     this.mode = Mode.Plain;
+    this.inInvocation = false;
+    this.lastInsnPc = -1;
   }
 
   /** Catches up buffered events so a reader mid-invocation sees the plain model's state. */
