@@ -25,7 +25,7 @@ import { toTicks } from './ticks.ts';
 export class InstructionFetch {
   readonly opCache: OpCache;
   private readonly caches: CacheHierarchy;
-  private readonly windowShift: number;
+  readonly windowShift: number;
   /** Ops per code window of the image (by window number). */
   private readonly opsInWindow = new Map<number, number>();
   private readonly renameWidth: number;
@@ -37,7 +37,8 @@ export class InstructionFetch {
   private readonly fetchStall: Float64Array;
   private fetchFree = 0;
   private fillFree = 0;
-  private lastWindow = -1;
+  /** The window being fetched (-1: none, after a restart). */
+  lastWindow = -1;
   private lastLine = -1;
   private restarted = false;
   /** Ops a cycle the window being fetched delivers. */

@@ -168,11 +168,17 @@ export class OooModel extends OpReplay {
     // ---- front end and dispatch ----
     const code = t.codeAddr[k];
     if (code >= 0) {
-      const at = this.fetch.enter(IMAGE + this.imageOffset + code, this.fe);
-      this.slotWidth = this.fetch.width;
-      if (at > this.fe) {
-        this.fe = at;
-        this.feSlots = 0;
+      // Ops of the window being fetched need nothing from the front end (enter() would
+      // return fe and leave the width as it is); this is most ops.
+      const fetch = this.fetch;
+      const addr = IMAGE + this.imageOffset + code;
+      if (addr >>> fetch.windowShift !== fetch.lastWindow) {
+        const at = fetch.enter(addr, this.fe);
+        this.slotWidth = fetch.width;
+        if (at > this.fe) {
+          this.fe = at;
+          this.feSlots = 0;
+        }
       }
     }
     if (this.feSlots >= this.slotWidth) {

@@ -40,6 +40,8 @@ const ENTRY_OVERHEAD = 400;
 
 export const DEFAULT_MEMO_BYTES = 64 * 1024 * 1024;
 
+const NONE: MemoEntry[] = [];
+
 export function hashState(v: ArrayLike<number>): number {
   let h = 0x811c9dc5 ^ v.length;
   for (let i = 0; i < v.length; i++) {
@@ -60,19 +62,33 @@ function bytesOf(e: MemoEntry): number {
   return ENTRY_OVERHEAD + 8 * (e.key.length + e.trace.length + e.readSet.length + e.writeSet.length + e.endState.length + e.pcTicks.length + e.counters.length) + 4 * e.pcs.length;
 }
 
+/** The entries that start from one state: the state is compared once per look-up, not
+ * once per entry (a program whose events differ every time it runs, such as one writing
+ * a ring buffer, fills a state with PER_KEY entries). */
+interface KeyGroup {
+  readonly key: Float64Array;
+  readonly entries: MemoEntry[];
+}
+
 export class InvocationMemo {
-  private readonly buckets = new Map<number, MemoEntry[]>();
+  private readonly buckets = new Map<number, KeyGroup[]>();
   /** Changes whenever an entry comes or goes: cached successor lists are stale then. */
   private generation = 0;
   readonly stats: MemoStats = { invocations: 0, segments: 0, cuts: 0, hits: 0, misses: 0, entries: 0, bytes: 0, evictions: 0, divergences: 0, readSetRejections: 0, unmemoisable: 0, rested: 0 };
 
   constructor(readonly budgetBytes: number = DEFAULT_MEMO_BYTES) {}
 
-  /** Entries that started from exactly `key` (hash `hash`). */
+  /** Entries that started from exactly `key` (hash `hash`): the memo's own list, which
+   * the caller must not change. */
   lookup(hash: number, key: ArrayLike<number>): MemoEntry[] {
+    return this.groupOf(hash, key)?.entries ?? NONE;
+  }
+
+  private groupOf(hash: number, key: ArrayLike<number>): KeyGroup | undefined {
     const bucket = this.buckets.get(hash);
-    if (bucket === undefined) return [];
-    return bucket.filter((e) => sameState(key, e.key));
+    if (bucket === undefined) return undefined;
+    for (const g of bucket) if (sameState(key, g.key)) return g;
+    return undefined;
   }
 
   /** Entries that start from the state `e` ends in. */
@@ -119,17 +135,19 @@ export class InvocationMemo {
       this.buckets.clear();
       this.stats.entries = this.stats.bytes = 0;
     }
-    let bucket = this.buckets.get(hash);
-    if (bucket === undefined) this.buckets.set(hash, (bucket = []));
-    const same = bucket.filter((o) => sameState(e.key, o.key));
-    if (same.length >= PER_KEY) {
-      const old = same[0];
-      bucket.splice(bucket.indexOf(old), 1);
+    let group = this.groupOf(hash, e.key);
+    if (group === undefined) {
+      let bucket = this.buckets.get(hash);
+      if (bucket === undefined) this.buckets.set(hash, (bucket = []));
+      bucket.push((group = { key: e.key, entries: [] }));
+    }
+    if (group.entries.length >= PER_KEY) {
+      const old = group.entries.shift() as MemoEntry;
       this.stats.entries--;
       this.stats.bytes -= bytesOf(old);
       this.stats.evictions++;
     }
-    bucket.push(e);
+    group.entries.push(e);
     this.stats.entries++;
     this.stats.bytes += bytes;
   }
