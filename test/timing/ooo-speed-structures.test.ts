@@ -3,7 +3,9 @@
 // occupancy) decides, access by access.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import { SetAssocCache } from '../../engine/timing/cache.ts';
+import { OpCache } from '../../engine/timing/op-cache.ts';
 import { PortCalendar } from '../../engine/timing/port-calendar.ts';
 import { TICKS_PER_CYCLE } from '../../engine/timing/ticks.ts';
 import { ReturnStack } from '../../engine/timing/return-stack.ts';
@@ -164,5 +166,71 @@ test('the return stack predicts as a modular ring of its depth', () => {
         assert.equal(rs.pop(), want, `depth ${depth}, op ${n}`);
       }
     }
+  }
+});
+
+/** The op cache's algorithm with no fast path: every access scans its set. */
+class PlainOpCache {
+  tag: Float64Array;
+  stamp: Float64Array;
+  clock = 0;
+  constructor(
+    readonly sets: number,
+    readonly ways: number,
+    readonly opsPerEntry: number,
+  ) {
+    this.tag = new Float64Array(sets * ways).fill(-1);
+    this.stamp = new Float64Array(sets * ways);
+  }
+  access(window: number, ops: number): boolean {
+    const need = Math.max(1, Math.ceil(ops / this.opsPerEntry));
+    const base = (window % this.sets) * this.ways;
+    const now = ++this.clock;
+    let held = 0;
+    for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) held++;
+    if (held >= need) {
+      for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) this.stamp[i] = now;
+      return true;
+    }
+    if (need > this.ways) return false;
+    for (let i = base; i < base + this.ways; i++) if (this.tag[i] === window) this.tag[i] = -1;
+    for (let n = 0; n < need; n++) {
+      let victim = base;
+      for (let i = base; i < base + this.ways; i++) {
+        if (this.tag[i] === -1) {
+          victim = i;
+          break;
+        }
+        if (this.stamp[i] < this.stamp[victim]) victim = i;
+      }
+      const old = this.tag[victim];
+      if (old !== -1) for (let i = base; i < base + this.ways; i++) if (this.tag[i] === old) this.tag[i] = -1;
+      this.tag[victim] = window;
+      this.stamp[victim] = now;
+    }
+    return false;
+  }
+}
+
+test('the op cache hits and misses as the algorithm that scans its set on every access, windows of several ways and too many ops included', () => {
+  for (const cpu of CPU_MODELS) {
+    const oc = cpu.frontEnd.opCache;
+    const c = new OpCache(cpu);
+    const ref = new PlainOpCache(oc.sets.value, oc.ways.value, oc.opsPerEntry.value);
+    const rnd = lcg(oc.sets.value * 31 + oc.ways.value);
+    // A window's op count is fixed, as in a JIT image; a few need more ways than a set has.
+    const opsOf = (w: number) => (w % 53 === 0 ? oc.opsPerEntry.value * (oc.ways.value + 1) : 1 + (w % (3 * oc.opsPerEntry.value)));
+    let hits = 0;
+    let last = 0;
+    for (let n = 0; n < 60_000; n++) {
+      const r = rnd();
+      // Runs of the same window and loops over a few (the fast path), and spread-out windows.
+      const w = r % 3 === 0 ? last : r % 5 === 0 ? (r >>> 4) % 4000 : (r >>> 4) % (oc.sets.value * 3);
+      last = w;
+      const got = c.access(w, opsOf(w));
+      assert.equal(got, ref.access(w, opsOf(w)), `${cpu.id}: access ${n} (window ${w})`);
+      if (got) hits++;
+    }
+    assert.ok(hits > 10_000 && hits < 55_000, `${cpu.id}: ${hits} hits: the sequence should both hit and miss`);
   }
 });
