@@ -19,7 +19,7 @@ import type { HelperRegistry } from '../../engine/exec/helpers/registry.ts';
 import { instantiate, type ProgramInstance, type RunOptions } from '../../engine/exec/instance.ts';
 import { loadProgram } from '../../engine/exec/load.ts';
 import type { CallKind, ExecObserver } from '../../engine/exec/observer.ts';
-import type { ExecutionTier } from '../../engine/exec/tier.ts';
+import { insnsInterpretedBy, type ExecutionTier } from '../../engine/exec/tier.ts';
 
 /** An observer attached to every invocation, with what it saw read back at the end. */
 export interface TierProbe {
@@ -77,6 +77,10 @@ export interface TierRun {
   insnsTotal: number;
   randomState: number;
   probes: Record<string, Record<string, ProbeValue>>;
+  /** Instructions the compiled tier's executor handed to the interpreter's loop (cold
+   * program, budget or slice inside a block, resumed inside a block); undefined for the
+   * interpreter. Not compared: it is what differs between the tiers. */
+  insnsInterpreted: number | undefined;
 }
 
 /** Calls every observer in turn (several probes on one run). */
@@ -139,7 +143,8 @@ export function runUnderTier(tier: ExecutionTier, c: TierComparison): TierRun {
   }
   const snapshots: TierRun['probes'] = {};
   for (const [name, p] of Object.entries(probes)) snapshots[name] = p.snapshot();
-  return { tier, invocations, memory: inst.mem.bytes.slice(), insnsTotal: inst.state.insnsTotal, randomState: inst.state.randomState, probes: snapshots };
+  const insnsInterpreted = tier === 'interpreter' ? undefined : ec ? insnsInterpretedBy(ec.interp) : inst.insnsInterpreted;
+  return { tier, invocations, memory: inst.mem.bytes.slice(), insnsTotal: inst.state.insnsTotal, randomState: inst.state.randomState, probes: snapshots, insnsInterpreted };
 }
 
 const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? '0x' + x.toString(16) : x));

@@ -5,10 +5,10 @@
 //   - the instruction budget or the slice ends inside the next block: the interpreter runs
 //     that block and pauses (or faults) at the exact instruction;
 //   - a run resumed in the middle of a block (it paused there): the interpreter finishes
-//     the block, then the generated code continues from the next leader;
-//   - an observer that wants every instruction (the out-of-order model): the interpreter
-//     runs the whole run: the model is most of such a run's cost, and V8 optimises a
-//     chunk with an event call per instruction worse than the interpreter's one call site.
+//     the block, then the generated code continues from the next leader.
+// Which variant of the generated code runs (codegen.ts Variant) depends on the observer:
+// none, plain; one that folds static costs (SlotCostFolding), counted; one that wants
+// every instruction (the out-of-order model), traced.
 // Generating code and V8 optimising it costs tens to hundreds of milliseconds for a
 // program of a few hundred slots, more than a short run takes in the interpreter, so a
 // program is interpreted until it has executed `compileAfter` instructions (counted over
@@ -65,9 +65,8 @@ export class CompiledTierExecutor extends Interpreter {
   blockCounts: Float64Array = new Float64Array(0);
   /** See compiledTierSettings. */
   compileAfter = compiledTierSettings.compileAfter;
-  /** Instructions the interpreter's loop ran on this executor (cold programs, runs with
-   * an observer that wants every instruction, handed-over blocks), over its life: what
-   * shows whether a run really took the compiled path. */
+  /** Instructions the interpreter's loop ran on this executor (cold programs, handed-over
+   * blocks), over its life: what shows whether a run really took the compiled path. */
   insnsInterpreted = 0;
   /** A helper asked to pause (so a pause is the run's, not a step's). */
   private pauseAsked = false;
@@ -84,10 +83,6 @@ export class CompiledTierExecutor extends Interpreter {
 
   override exec(entry: number, base: number, resumeDepth = -1): void {
     const folding = this.observer?.folding;
-    if (this.observer !== null && !folding) {
-      this.interpret(entry, base, resumeDepth);
-      return;
-    }
     const text = textOf(this.prog);
     if (text.code === undefined && text.executed < this.compileAfter) {
       if (!this.interpretWhileCold(text, entry, base, resumeDepth)) return;
@@ -97,7 +92,7 @@ export class CompiledTierExecutor extends Interpreter {
     // A tail call while interpreting may have switched the program.
     const code = compiledCodeFor(this.prog);
     if (!folding) {
-      this.run(code, entry, base, resumeDepth, 'plain');
+      this.run(code, entry, base, resumeDepth, this.observer === null ? 'plain' : 'traced');
       return;
     }
     // One count array per program, shared by nested runs (callbacks): whichever run folds
