@@ -150,7 +150,8 @@ function chunkSource(code: Int32Array, blocks: BlockMap, trace: TraceTable, from
       out.push(`if (n + ${len} > max) { ${writeBack} pc = ${pc}; ret = ${RET_HANDOFF}; break leave; }`);
       out.push(`n += ${len};`);
       if (counted) out.push(`bc[${pc}] += 1;`);
-      if (traced) out.push(`ts = ${trace.indexOf[pc]};`);
+      // (A call's or exit's block reports its one event itself.)
+      if (traced && !reportsItself(xop)) out.push(`ts = ${trace.indexOf[pc]};`);
     }
     const i = trace.indexOf[pc];
     switch (flowOfXop(xop)) {
@@ -221,6 +222,11 @@ function chunkSource(code: Int32Array, blocks: BlockMap, trace: TraceTable, from
   out.push(`${LEAVE} if (ret === ${RET_HANDOFF}) self.pc = pc; return ret; };`);
   return out.join('\n');
 }
+
+const reportsItself = (xop: number): boolean => {
+  const f = flowOfXop(xop);
+  return f === Flow.HelperCall || f === Flow.KfuncCall || f === Flow.LocalCall || f === Flow.Callx || f === Flow.Exit;
+};
 
 /** The slot of the conditional jump ending the block at `leader` when it jumps back to
  * `leader`, else -1. */
