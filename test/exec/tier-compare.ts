@@ -44,8 +44,9 @@ export interface TierComparison {
   /** Run each invocation on one reused execution context in slices of at most this many
    * instructions, instead of instance.run(). */
   sliceInsns?: number;
-  /** Fresh probes per tier, built from that tier's loaded program. */
-  probes?: (loaded: LoadedProgram, tier: ExecutionTier) => Record<string, TierProbe>;
+  /** Fresh probes per tier, built from that tier's loaded program (and instance, for a
+   * probe that reads its memory). */
+  probes?: (loaded: LoadedProgram, tier: ExecutionTier, instance: ProgramInstance) => Record<string, TierProbe>;
   /** Called on each tier's instance before the first invocation (tail-call targets...). */
   setup?: (instance: ProgramInstance) => void;
   /** Compiled tier: instructions interpreted before the program is compiled (default 0:
@@ -116,7 +117,7 @@ export function runUnderTier(tier: ExecutionTier, c: TierComparison): TierRun {
   const loaded = loadProgram(c.program, { helpers: c.helpers, kfuncs: c.kfuncs });
   const inst = instantiate(loaded, { tier, compileAfter: c.compileAfter ?? 0, seed: c.seed, helpers: c.helpers, kfuncs: c.kfuncs, cpus: c.cpus });
   c.setup?.(inst);
-  const probes = c.probes?.(loaded, tier) ?? {};
+  const probes = c.probes?.(loaded, tier, inst) ?? {};
   const list = Object.values(probes);
   const observer = list.length === 0 ? undefined : list.length === 1 ? list[0].observer : new FanOut(list.map((p) => p.observer));
   const ec = c.sliceInsns !== undefined ? inst.createContext() : undefined;

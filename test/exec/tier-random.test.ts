@@ -9,7 +9,7 @@ import { caseProgram } from '../../engine/fuzz/differential.ts';
 import { generateProgram } from '../../engine/fuzz/program-generator.ts';
 import { deriveSeed } from '../../engine/random.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
-import { countsProbe, LlcPerTier, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
+import { countsProbe, LlcPerTier, memoryAtEventsProbe, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => deriveSeed(6, i));
 const MAX_INSNS = 1_000_000;
@@ -47,11 +47,11 @@ test('300 random programs give identical results, memory, counts and cycles unde
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('random programs emit the same observer event stream under both tiers, the compiled tier running generated code throughout', () => {
+test('random programs emit the same observer event stream (and memory at each access\'s event) under both tiers, the compiled tier running generated code throughout', () => {
   const diffs: string[] = [];
   let events = 0;
   for (const seed of SEEDS) {
-    const [ref, compiled] = diff(comparison(seed, { probes: () => ({ trace: traceProbe() }) }), diffs);
+    const [ref, compiled] = diff(comparison(seed, { probes: (_loaded, _tier, inst) => ({ trace: traceProbe(), mem: memoryAtEventsProbe(inst.mem) }) }), diffs);
     assert.equal(compiled.insnsInterpreted, 0, `seed ${seed}: the compiled tier interpreted ${compiled.insnsInterpreted} instructions`);
     events += (ref.probes.trace.events as string[]).length;
   }

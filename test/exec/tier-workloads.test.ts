@@ -13,7 +13,7 @@ import { resolveSites } from '../../engine/strategy-run.ts';
 import { applyThrowRate } from '../../engine/inputs/throw-knob.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
-import { allTimingProbes, countsProbe, LlcPerTier, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
+import { allTimingProbes, countsProbe, LlcPerTier, memoryAtEventsProbe, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
 
 interface Case {
   label: string;
@@ -76,12 +76,12 @@ test('every workload under every strategy gives identical results, memory, call 
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('every workload under every strategy emits the same observer event stream under both tiers, the compiled tier running generated code throughout', () => {
+test('every workload under every strategy emits the same observer event stream (and memory at each access\'s event) under both tiers, the compiled tier running generated code throughout', () => {
   const diffs: string[] = [];
   let unwinds = 0;
   let callbacks = 0;
   for (const c of CASES) {
-    const [ref, compiled] = both({ ...c.comparison, probes: () => ({ trace: traceProbe() }) }, c.label, diffs);
+    const [ref, compiled] = both({ ...c.comparison, probes: (_loaded, _tier, inst) => ({ trace: traceProbe(), mem: memoryAtEventsProbe(inst.mem) }) }, c.label, diffs);
     const events = ref.probes.trace.events as string[];
     assert.ok(events.length > 20, `${c.label}: a trace of ${events.length} events`);
     assert.equal(compiled.insnsInterpreted, 0, `${c.label}: the compiled tier interpreted ${compiled.insnsInterpreted} instructions`);

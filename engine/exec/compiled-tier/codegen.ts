@@ -17,7 +17,9 @@
 // leaves the offset it accessed in the program's trace table (TraceTable.memOffset), which
 // the loop reads. Before anything that may fault (a region-cache miss, an atomic) the
 // block's events so far are reported, so a faulting instruction's predecessors are seen
-// and it is not, as in the interpreter.
+// and it is not, as in the interpreter; and before a store, when a load's or store's
+// event is pending, so an observer reading memory at such an event reads what it would
+// under the interpreter.
 
 import { MAX_CALL_FRAMES, MEM_BASE_HI } from '../../layout/address-space.ts';
 import { F_AUX, F_DST, F_IMM, F_SRC, F_TARGET, F_XOP, STRIDE } from '../../layout/decoded-row.ts';
@@ -133,6 +135,10 @@ function chunkSource(code: Int32Array, blocks: BlockMap, trace: TraceTable, from
   let loopRegs: number[] | null = null;
   let R: RegNames = ARRAY_REGS;
   let writeBack = '';
+  // Traced: whether the running block has an unreported load or store. An observer may
+  // read simulated memory at a memory access's event (the multi-CPU machine's trace
+  // does), so those events are reported before the next store changes it.
+  let memPending = false;
   for (let pc = from; pc < to; ) {
     const xop = code[pc * STRIDE + F_XOP];
     const next = pc + slotsOf(xop);
@@ -152,6 +158,7 @@ function chunkSource(code: Int32Array, blocks: BlockMap, trace: TraceTable, from
       if (counted) out.push(`bc[${pc}] += 1;`);
       // (A call's or exit's block reports its one event itself.)
       if (traced && !reportsItself(xop)) out.push(`ts = ${trace.indexOf[pc]};`);
+      memPending = false;
     }
     const i = trace.indexOf[pc];
     switch (flowOfXop(xop)) {
@@ -196,8 +203,12 @@ function chunkSource(code: Int32Array, blocks: BlockMap, trace: TraceTable, from
           out.push(`${reportTo(i)} ${LEAVE} throw new BpfError('runtime', 'no interpreter case for xop 0x${xop.toString(16)}', { file: self.prog.file, pc: ${pc} });`);
           break;
         }
+        if (traced && src.writes && memPending) out.push(`${reportTo(i)} ts = ${i};`);
         out.push(src.body);
-        if (traced && src.mem) out.push(`MO[${i}] = a;`);
+        if (traced && src.mem) {
+          out.push(`MO[${i}] = a;`);
+          memPending = true;
+        }
         // The traced variant evaluates a condition once, for the event and the jump.
         const c = src.cond === undefined ? undefined : traced ? 'tk' : src.cond;
         if (src.cond !== undefined) out.push(traced ? `{ const tk = ${src.cond}; ${reportTo(i + 1, 'tk')}` : '{');

@@ -16,6 +16,8 @@ export interface InsnSource {
   /** A load, store or atomic: after `body`, local `a` holds the offset it accessed (what
    * the interpreter reports as the insn event's memOffset). */
   mem?: true;
+  /** A store or atomic: writes simulated memory. */
+  writes?: true;
 }
 
 /** How generated code names a register's halves: the executor's arrays (L[r], H[r]), or
@@ -99,6 +101,7 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames, beforeSlow =
   const alu32 = (expr: string): InsnSource => ({ body: `${ld} = ${expr}; ${hd} = 0;` });
   const plain = (body: string): InsnSource => ({ body });
   const access = (body: string): InsnSource => ({ body, mem: true });
+  const write = (body: string): InsnSource => ({ body, mem: true, writes: true });
   const cond = (c: string): InsnSource => ({ body: '', cond: c });
   switch (xop) {
     // ---- ALU64 ----
@@ -229,20 +232,20 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames, beforeSlow =
     case XOP.LDXSB: return access(load(R, pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`, beforeSlow));
     case XOP.LDXSH: return access(load(R, pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`, beforeSlow));
     case XOP.LDXSW: return access(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = ${ld} >> 31;`, beforeSlow));
-    case XOP.STB: return access(store(R, pc, d, off, 1, `dv.setInt8(a, ${I});`, beforeSlow));
-    case XOP.STH: return access(store(R, pc, d, off, 2, `dv.setInt16(a, ${I}, true);`, beforeSlow));
-    case XOP.STW: return access(store(R, pc, d, off, 4, `dv.setInt32(a, ${I}, true);`, beforeSlow));
-    case XOP.STDW: return access(store(R, pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`, beforeSlow));
-    case XOP.STXB: return access(store(R, pc, d, off, 1, `dv.setInt8(a, ${ls});`, beforeSlow));
-    case XOP.STXH: return access(store(R, pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`, beforeSlow));
-    case XOP.STXW: return access(store(R, pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`, beforeSlow));
-    case XOP.STXDW: return access(store(R, pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`, beforeSlow));
+    case XOP.STB: return write(store(R, pc, d, off, 1, `dv.setInt8(a, ${I});`, beforeSlow));
+    case XOP.STH: return write(store(R, pc, d, off, 2, `dv.setInt16(a, ${I}, true);`, beforeSlow));
+    case XOP.STW: return write(store(R, pc, d, off, 4, `dv.setInt32(a, ${I}, true);`, beforeSlow));
+    case XOP.STDW: return write(store(R, pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`, beforeSlow));
+    case XOP.STXB: return write(store(R, pc, d, off, 1, `dv.setInt8(a, ${ls});`, beforeSlow));
+    case XOP.STXH: return write(store(R, pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`, beforeSlow));
+    case XOP.STXW: return write(store(R, pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`, beforeSlow));
+    case XOP.STXDW: return write(store(R, pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`, beforeSlow));
     case XOP.LDDW: return plain(`${ld} = ${int(code[b + F_IMM])}; ${hd} = ${int(code[b + F_AUX])};`);
     // ---- atomics: the interpreter's own routine, on the register arrays ----
     case XOP.LOCK_ADD: case XOP.LOCK_FETCH_ADD: case XOP.LOCK_OR: case XOP.LOCK_FETCH_OR: case XOP.LOCK_AND: case XOP.LOCK_FETCH_AND: case XOP.LOCK_XOR: case XOP.LOCK_FETCH_XOR: case XOP.LOCK_XCHG: case XOP.LOCK_CMPXCHG:
-      return access(`${beforeSlow} a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
+      return write(`${beforeSlow} a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
     case XOP.LOCK_ADD32: case XOP.LOCK_FETCH_ADD32: case XOP.LOCK_OR32: case XOP.LOCK_FETCH_OR32: case XOP.LOCK_AND32: case XOP.LOCK_FETCH_AND32: case XOP.LOCK_XOR32: case XOP.LOCK_FETCH_XOR32: case XOP.LOCK_XCHG32: case XOP.LOCK_CMPXCHG32:
-      return access(`${beforeSlow} a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
+      return write(`${beforeSlow} a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
     default:
       return undefined;
   }
