@@ -33,8 +33,14 @@ export const RET_HANDOFF = -2; // the budget or slice ends inside the next block
 export const RET_TAIL_CALL = -3; // bpf_tail_call switched self.prog: continue at its pc 0
 export const RET_TAIL_FRAME_EXIT = -4; // the frame a tail call replaced exits: back to its caller's program
 
-/** Slots per chunk: keeps each function's bytecode well under V8's optimisation limit. */
+/** Slots per chunk at most. */
 const CHUNK_SLOTS = 400;
+/** Characters of (traced) source per chunk: V8 never optimises a function of more than
+ * 60 KB of bytecode (max_optimized_bytecode_size) and leaves it in its baseline tier, and
+ * a block of calls generates several times the source of a block of ALU instructions, so
+ * slots alone do not bound it (400 slots of a call-dense program made ~130,000 characters,
+ * which V8 left unoptimised: 10x slower than the interpreter). */
+const CHUNK_CHARS = 40_000;
 
 export type ChunkFn = (self: unknown, pc: number, base: number) => number;
 
@@ -280,19 +286,28 @@ function traceTable(code: Int32Array, slots: number): TraceTable {
 
 export function generateCode(code: Int32Array, slots: number, isSubprog: Uint8Array, BpfErrorCtor: unknown): CompiledCode {
   const blocks = findBlocks(code, slots, isSubprog);
+  const trace = traceTable(code, slots);
   const bounds: number[] = [0];
   let start = 0;
-  for (const l of blocks.leaders) {
-    if (l - start >= CHUNK_SLOTS) {
+  let size = 0;
+  const leaders = blocks.leaders;
+  // The traced variant's source is the largest of the three; a chunk's frame (prologue,
+  // epilogue) is what a chunk of no slots has.
+  const frame = chunkSource(code, blocks, trace, 0, 0, 'traced').length;
+  for (let k = 0; k < leaders.length; k++) {
+    const l = leaders[k];
+    const blockSize = chunkSource(code, blocks, trace, l, k + 1 < leaders.length ? leaders[k + 1] : slots, 'traced').length - frame;
+    if (l > start && (l - start >= CHUNK_SLOTS || size + blockSize > CHUNK_CHARS)) {
       bounds.push(l);
       start = l;
+      size = 0;
     }
+    size += blockSize;
   }
   bounds.push(slots);
   const chunkOf = new Int32Array(slots + 1);
   for (let i = 0; i + 1 < bounds.length; i++) chunkOf.fill(i, bounds[i], bounds[i + 1]);
   chunkOf[slots] = -1;
-  const trace = traceTable(code, slots);
   const fns: Record<Variant, (ChunkFn | undefined)[]> = { plain: [], counted: [], traced: [] };
   const srcs: Record<Variant, (string | undefined)[]> = { plain: [], counted: [], traced: [] };
   const source = (v: Variant, i: number): string => (srcs[v][i] ??= chunkSource(code, blocks, trace, bounds[i], bounds[i + 1], v));
