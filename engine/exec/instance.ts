@@ -36,7 +36,8 @@ export interface InstantiateOptions {
   cpus?: number;
   /** Executor: the compiled tier (default) or the reference interpreter. */
   tier?: ExecutionTier;
-  /** Compiled tier: instructions a program runs interpreted before it is compiled. */
+  /** Compiled tier: instructions per 400 slots a program runs interpreted before it is
+   * compiled. */
   compileAfter?: number;
 }
 
