@@ -25,13 +25,6 @@ interface LineState {
   last: WriteRecord | undefined;
 }
 
-export interface AccessResult {
-  /** Extra cycles this access pays for a cross-core transfer. */
-  penalty: number;
-  /** The line's previous last write (before this access). */
-  lastWrite: WriteRecord | undefined;
-}
-
 export class CoherenceDirectory {
   private readonly lines = new Map<number, LineState>();
   private readonly watched = new Map<number, string>();
@@ -39,6 +32,10 @@ export class CoherenceDirectory {
   transfers = 0;
   /** Transfers per line, for reports and debugging. */
   readonly transfersByLine = new Map<number, number>();
+  /** The previous last write (before it) of the line the latest access() touched. Left
+   * in a field, as the penalty is returned, so that an access allocates nothing: the
+   * observers make one per load and store of every CPU. */
+  lastWrite: WriteRecord | undefined = undefined;
 
   constructor(
     readonly cpus: number,
@@ -59,16 +56,20 @@ export class CoherenceDirectory {
     return this.watched.get(offset >>> this.lineShift);
   }
 
-  access(kind: AccessKind, offset: number, who: WriteRecord): AccessResult {
+  /** An access by `cpu`: the extra cycles it pays for a cross-core transfer. `write`
+   * becomes the line's last write when the access writes a watched line; the line's
+   * previous one is left in lastWrite. Lines nobody watches keep no record, so their
+   * accesses may pass null. */
+  access(kind: AccessKind, offset: number, cpu: number, write: WriteRecord | null): number {
     const line = offset >>> this.lineShift;
     let s = this.lines.get(line);
-    const lastWrite = s?.last;
+    this.lastWrite = s?.last;
     let penalty = 0;
-    if (s !== undefined && (kind === 1 || kind === 3) && s.valid[who.cpu] === 0) {
+    if (s !== undefined && (kind === 1 || kind === 3) && s.valid[cpu] === 0) {
       penalty = this.transferCycles;
       this.transfers++;
       this.transfersByLine.set(line, (this.transfersByLine.get(line) ?? 0) + 1);
-      s.valid[who.cpu] = 1;
+      s.valid[cpu] = 1;
     }
     if (kind === 2 || kind === 3) {
       if (s === undefined) {
@@ -76,9 +77,9 @@ export class CoherenceDirectory {
         this.lines.set(line, s);
       }
       s.valid.fill(0);
-      s.valid[who.cpu] = 1;
-      if (this.watched.has(line)) s.last = { ...who };
+      s.valid[cpu] = 1;
+      if (write !== null && this.watched.has(line)) s.last = write;
     }
-    return { penalty, lastWrite };
+    return penalty;
   }
 }

@@ -66,20 +66,29 @@ export class CpuObserver implements ExecObserver {
     if (memOffset < 0) return;
     const kind = this.kinds[pc] as AccessKind;
     if (kind === 0) return;
+    const dir = this.dir;
+    const what = dir.watchedName(memOffset);
+    if (what === undefined) {
+      // Not exception state: no write record, no trace, and no clock reading needed.
+      const penalty = dir.access(kind, memOffset, this.cpu, null);
+      if (penalty !== 0) {
+        this.penalty += penalty;
+        this.penaltyByPc[pc] += penalty;
+      }
+      return;
+    }
     const inv = this.inv;
     const cycle = this.now();
-    const r = this.dir.access(kind, memOffset, { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
-    this.penalty += r.penalty;
-    this.penaltyByPc[pc] += r.penalty;
-    const what = this.dir.watchedName(memOffset);
-    if (what === undefined) return;
-    this.watchedPenalty += r.penalty;
+    const penalty = dir.access(kind, memOffset, this.cpu, { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
+    const w = dir.lastWrite;
+    this.penalty += penalty;
+    this.penaltyByPc[pc] += penalty;
+    this.watchedPenalty += penalty;
     if (inv === null || inv.trace.length >= TRACE_LIMIT) return;
     const op = kind === 1 ? 'read' : kind === 2 ? 'write' : 'rmw';
     const value = this.mem.bytes[memOffset];
-    const w = r.lastWrite;
     const by = w ? `last written by #${w.invocation} (cpu ${w.cpu}, level ${w.level}, cycle ${Math.round(w.cycle)}, pc ${w.pc})` : 'never written';
-    inv.trace.push(`cycle ${Math.round(cycle)} cpu ${this.cpu} L${inv.level} pc ${pc}: ${op} ${what}+${memOffset & 63} = ${value}; ${by}${r.penalty ? `; +${r.penalty} transfer` : ''}`);
+    inv.trace.push(`cycle ${Math.round(cycle)} cpu ${this.cpu} L${inv.level} pc ${pc}: ${op} ${what}+${memOffset & 63} = ${value}; ${by}${penalty ? `; +${penalty} transfer` : ''}`);
   }
 
   call(pc: number, kind: CallKind, target: number): void {

@@ -29,7 +29,10 @@ const same = (a: InvocationOutcome, b: InvocationOutcome): boolean => a.r0 === b
 
 /** Outcomes of invocations replayed alone (cached by level, seed and world inputs). */
 export class Oracle {
-  private readonly cache = new Map<string, OracleOutcome>();
+  /** By PRNG seed, then by level and world inputs compared outright: most invocations
+   * read no world input or a few values, and a key string per judged invocation cost
+   * more than the comparison. */
+  private readonly cache = new Map<number, { level: number; world: WorldTape; outcome: OracleOutcome }[]>();
   private readonly inst: ProgramInstance;
 
   /** `tier`: the replays' executor (default DEFAULT_TIER); the machine passes its own. */
@@ -54,14 +57,13 @@ export class Oracle {
   /** `world`: the world inputs the judged invocation read (Invocation.world); both
    * replays get the same ones, so only map state can tell them apart. */
   outcome(level: number, prngSeed: number, world: WorldTape = WorldTape.EMPTY): OracleOutcome {
-    const key = `${level}:${prngSeed}:${world.key}`;
-    let o = this.cache.get(key);
-    if (!o) {
-      const first = this.once(level, prngSeed, world);
-      o = { ...first, stable: same(first, this.once(level, prngSeed, world)) };
-      this.cache.set(key, o);
-    }
-    return o;
+    let seen = this.cache.get(prngSeed);
+    if (seen === undefined) this.cache.set(prngSeed, (seen = []));
+    for (const e of seen) if (e.level === level && (e.world === world || e.world.equals(world))) return e.outcome;
+    const first = this.once(level, prngSeed, world);
+    const outcome = { ...first, stable: same(first, this.once(level, prngSeed, world)) };
+    seen.push({ level, world, outcome });
+    return outcome;
   }
 }
 
