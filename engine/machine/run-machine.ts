@@ -30,6 +30,7 @@ import { createTimingModel, type TimingModel } from '../timing/model.ts';
 import { jitCodeBytes, type CodeBytes } from '../timing/code-size.ts';
 import { CoherenceDirectory } from './coherence.ts';
 import { accessKinds, CpuObserver } from './cpu-observer.ts';
+import { traceLines } from './invocation-trace.ts';
 import { judgeInvocations, Oracle, type OracleOutcome, type Verdict } from './judge.ts';
 import type { Scenario } from './scenario.ts';
 import { MachineSimulation, watchExceptionState, type SimulationResult } from './simulate.ts';
@@ -321,7 +322,7 @@ function summarise(strategy: string, res: SimulationResult, p: SummaryParts): Ma
       cpus: inv.firstCpu === inv.lastCpu ? `cpu ${inv.firstCpu}` : `cpu ${inv.firstCpu} -> cpu ${inv.lastCpu}`,
       expected: describe(expected[k]),
       got: describe(got[k]),
-      events: inv.trace.slice(),
+      events: traceLines(inv.trace),
     });
   });
   const byCpu = busy.map((b, c) => (completedOn[c] > 0 ? b / completedOn[c] : 0));
