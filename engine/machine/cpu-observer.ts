@@ -78,7 +78,9 @@ export class CpuObserver implements ExecObserver {
     }
     const inv = this.inv;
     const cycle = this.now();
-    const penalty = dir.access(kind, memOffset, this.cpu, { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
+    // A load leaves no record (only writes become a line's last write).
+    const write = kind === 1 ? null : { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc };
+    const penalty = dir.access(kind, memOffset, this.cpu, write);
     this.penalty += penalty;
     this.penaltyByPc[pc] += penalty;
     this.watchedPenalty += penalty;
