@@ -87,12 +87,19 @@ export function judgeInvocations(expected: readonly OracleOutcome[], got: readon
   for (const e of expected) if (e.thrownCookie !== undefined) cookies.add(e.thrownCookie).add(e.r0);
   const verdicts: (Verdict | undefined)[] = [];
   let historyDependent = 0;
+  // One-invocation lists for judgeCorrectness, refilled per invocation (it keeps none).
+  const e1: OracleOutcome[] = [];
+  const g1: InvocationOutcome[] = [];
+  const n1: OracleOutcome[] = [];
   for (let k = 0; k < expected.length; k++) {
     const e = expected[k];
     const g = got[k];
     let c: Correctness;
     if (e.stable && (normal === undefined || normal[k].stable)) {
-      c = judgeCorrectness([e], [g], normal ? [normal[k]] : undefined);
+      e1[0] = e;
+      g1[0] = g;
+      if (normal) n1[0] = normal[k];
+      c = judgeCorrectness(e1, g1, normal ? n1 : undefined);
     } else {
       historyDependent++;
       const unwound = g.thrownCookie !== undefined || cookies.has(g.r0);
