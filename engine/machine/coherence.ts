@@ -20,22 +20,27 @@ export interface WriteRecord {
 }
 
 interface LineState {
-  /** 1 where the CPU holds a valid copy. */
-  valid: Uint8Array;
+  /** 1 where the CPU holds a valid copy; null until the line is first written. */
+  valid: Uint8Array | null;
   last: WriteRecord | undefined;
+  /** The exception state the line holds, named in traces (watch()). */
+  name: string | undefined;
 }
 
+/** One look-up per access: a line has a state once written or watched (a watched line's
+ * state exists from the start, to carry its name, but counts as written only once it is). */
 export class CoherenceDirectory {
   private readonly lines = new Map<number, LineState>();
-  private readonly watched = new Map<number, string>();
   readonly lineShift: number;
   transfers = 0;
   /** Transfers per line, for reports and debugging. */
   readonly transfersByLine = new Map<number, number>();
-  /** The previous last write (before it) of the line the latest access() touched. Left
-   * in a field, as the penalty is returned, so that an access allocates nothing: the
-   * observers make one per load and store of every CPU. */
+  /** Of the latest access(): the line's last write before it, and the exception state
+   * the line holds. Left in fields, as the penalty is returned, so that an access
+   * allocates nothing: the observers make one per load and store of every CPU. */
   lastWrite: WriteRecord | undefined = undefined;
+  accessedName: string | undefined = undefined;
+  private accessed: LineState | undefined = undefined;
 
   constructor(
     readonly cpus: number,
@@ -48,24 +53,24 @@ export class CoherenceDirectory {
 
   /** Names the line holding memory offset `offset` as exception state (for traces). */
   watch(offset: number, name: string): void {
-    this.watched.set(offset >>> this.lineShift, name);
+    const line = offset >>> this.lineShift;
+    const s = this.lines.get(line);
+    if (s) s.name = name;
+    else this.lines.set(line, { valid: null, last: undefined, name });
   }
 
   /** What exception state line `offset` belongs to, if any. */
   watchedName(offset: number): string | undefined {
-    return this.watched.get(offset >>> this.lineShift);
+    return this.lines.get(offset >>> this.lineShift)?.name;
   }
 
-  /** An access by `cpu`: the extra cycles it pays for a cross-core transfer. `write`
-   * becomes the line's last write when the access writes a watched line; the line's
-   * previous one is left in lastWrite. Lines nobody watches keep no record, so their
-   * accesses may pass null. */
-  access(kind: AccessKind, offset: number, cpu: number, write: WriteRecord | null): number {
+  /** An access by `cpu`: the extra cycles it pays for a cross-core transfer. */
+  access(kind: AccessKind, offset: number, cpu: number): number {
     const line = offset >>> this.lineShift;
     let s = this.lines.get(line);
     this.lastWrite = s?.last;
     let penalty = 0;
-    if (s !== undefined && (kind === 1 || kind === 3) && s.valid[cpu] === 0) {
+    if (s !== undefined && s.valid !== null && (kind === 1 || kind === 3) && s.valid[cpu] === 0) {
       penalty = this.transferCycles;
       this.transfers++;
       this.transfersByLine.set(line, (this.transfersByLine.get(line) ?? 0) + 1);
@@ -73,13 +78,20 @@ export class CoherenceDirectory {
     }
     if (kind === 2 || kind === 3) {
       if (s === undefined) {
-        s = { valid: new Uint8Array(this.cpus), last: undefined };
+        s = { valid: null, last: undefined, name: undefined };
         this.lines.set(line, s);
       }
-      s.valid.fill(0);
-      s.valid[cpu] = 1;
-      if (write !== null && this.watched.has(line)) s.last = write;
+      const valid = (s.valid ??= new Uint8Array(this.cpus));
+      valid.fill(0);
+      valid[cpu] = 1;
     }
+    this.accessed = s;
+    this.accessedName = s?.name;
     return penalty;
+  }
+
+  /** The latest access() wrote a watched line: `write` becomes its last write. */
+  recordWrite(write: WriteRecord): void {
+    if (this.accessed !== undefined && this.accessed.name !== undefined) this.accessed.last = write;
   }
 }

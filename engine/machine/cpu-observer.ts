@@ -66,10 +66,10 @@ export class CpuObserver implements ExecObserver {
     const kind = this.kinds[pc] as AccessKind;
     if (kind === 0) return;
     const dir = this.dir;
-    const what = dir.watchedName(memOffset);
+    const penalty = dir.access(kind, memOffset, this.cpu);
+    const what = dir.accessedName;
     if (what === undefined) {
       // Not exception state: no write record, no trace, and no clock reading needed.
-      const penalty = dir.access(kind, memOffset, this.cpu, null);
       if (penalty !== 0) {
         this.penalty += penalty;
         this.penaltyByPc[pc] += penalty;
@@ -77,15 +77,16 @@ export class CpuObserver implements ExecObserver {
       return;
     }
     const inv = this.inv;
+    // The clock before this access's penalty is charged.
     const cycle = this.now();
-    // A load leaves no record (only writes become a line's last write).
-    const write = kind === 1 ? null : { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc };
-    const penalty = dir.access(kind, memOffset, this.cpu, write);
+    // Only writes become a line's last write.
+    if (kind !== 1) dir.recordWrite({ invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
+    const lastWrite = dir.lastWrite;
     this.penalty += penalty;
     this.penaltyByPc[pc] += penalty;
     this.watchedPenalty += penalty;
     if (inv === null || inv.trace.length >= TRACE_LIMIT) return;
-    inv.trace.push(accessLine(cycle, this.cpu, inv.level, pc, kind, what, memOffset, this.mem.bytes[memOffset], dir.lastWrite, penalty));
+    inv.trace.push(accessLine(cycle, this.cpu, inv.level, pc, kind, what, memOffset, this.mem.bytes[memOffset], lastWrite, penalty));
   }
 
   call(pc: number, kind: CallKind, target: number): void {
