@@ -183,7 +183,6 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
   const noneAsked = opts.strategies.includes('none');
   let baselineError: string | undefined;
   const program = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, s.throwRate) : w.program;
-
   const sites = resolveSites({ sites: 'auto', program });
   const tier = opts.tier ?? DEFAULT_TIER;
   const oracle = new Oracle(program, w.ctx, opts.seed, s.cpus, tier);
