@@ -59,11 +59,6 @@ export class CoherenceDirectory {
     else this.lines.set(line, { valid: null, last: undefined, name });
   }
 
-  /** What exception state line `offset` belongs to, if any. */
-  watchedName(offset: number): string | undefined {
-    return this.lines.get(offset >>> this.lineShift)?.name;
-  }
-
   /** An access by `cpu`: the extra cycles it pays for a cross-core transfer. */
   access(kind: AccessKind, offset: number, cpu: number): number {
     const line = offset >>> this.lineShift;
