@@ -36,7 +36,8 @@ export interface InstantiateOptions {
   cpus?: number;
   /** Executor: the compiled tier (default) or the reference interpreter. */
   tier?: ExecutionTier;
-  /** Compiled tier: instructions a program runs interpreted before it is compiled. */
+  /** Compiled tier: instructions per 400 slots a program runs interpreted before it is
+   * compiled. */
   compileAfter?: number;
 }
 
@@ -148,9 +149,8 @@ export class ProgramInstance {
 
   /** Instructions of this instance's runs (instance.run, not its contexts) that the
    * interpreter's loop ran rather than generated code: on the interpreter tier every one
-   * (of the runs that ended), on the compiled tier those of a program not yet hot, of
-   * runs with an observer that wants every instruction, and of blocks handed over at the
-   * instruction budget. */
+   * (of the runs that ended), on the compiled tier those of a program not yet hot and of
+   * blocks handed over at the instruction budget. */
   get insnsInterpreted(): number {
     return insnsInterpretedBy(this.interp) ?? this.state.insnsTotal;
   }

@@ -10,6 +10,11 @@ export interface ExecObserver {
    * One executed instruction, reported after it ran (calls and exits: before the callee
    * runs). `memOffset` is the offset into simulated memory (address - MEM_BASE) of a
    * load, store or atomic, else -1; `taken` is true for a conditional jump that jumped.
+   * Both tiers report the same events in the same order; the compiled tier reports a
+   * basic block's insn events together, after later instructions of the block ran but
+   * before any other event and before the block's next store, so simulated memory then
+   * holds what it held right after the instruction (an instruction that faults is not
+   * reported, and the ones before it in its block are).
    */
   insn(pc: number, memOffset: number, taken: boolean): void;
   /** A call leaving `pc`: target is the helper/kfunc id, or the callee's start pc. */

@@ -43,70 +43,90 @@ export function checkSkbPacket(packet: Uint8Array, file: string): void {
   }
 }
 
+/** [offset, size] of each field, flat, so the per-run loops below need no look-up per
+ * field or byte (a test run fills and reads the struct on every invocation). */
+const fieldSpans = (fields: readonly SkbField[]): Int32Array => Int32Array.from(fields.flatMap((f) => [SKB[f], skbFieldSize(f)]));
+const CTX_IN_SPANS = fieldSpans(CTX_IN_FIELDS);
+const CTX_OUT_SPANS = fieldSpans(CTX_OUT_FIELDS);
+/** 1 at each byte of the struct a ctx_in may set. */
+const CTX_IN_ALLOWED = new Uint8Array(SK_BUFF_SIZE);
+for (let k = 0; k < CTX_IN_SPANS.length; k += 2) CTX_IN_ALLOWED.fill(1, CTX_IN_SPANS[k], CTX_IN_SPANS[k] + CTX_IN_SPANS[k + 1]);
+
 /** Refuses a ctx_in the kernel would refuse, naming the field. */
 export function checkSkbCtxIn(ctxIn: Uint8Array, packetLen: number, file: string): void {
   for (let i = SK_BUFF_SIZE; i < ctxIn.length; i++) {
     if (ctxIn[i] !== 0) throw new BpfError('usage', `__sk_buff context: byte ${i} is past the ${SK_BUFF_SIZE}-byte struct and not zero (the kernel says E2BIG)`, { file });
   }
-  const allowed = new Uint8Array(SK_BUFF_SIZE);
-  for (const f of CTX_IN_FIELDS) allowed.fill(1, SKB[f], SKB[f] + skbFieldSize(f));
   for (let i = 0; i < Math.min(ctxIn.length, SK_BUFF_SIZE); i++) {
-    if (ctxIn[i] !== 0 && !allowed[i]) {
+    if (ctxIn[i] !== 0 && !CTX_IN_ALLOWED[i]) {
       const field = (Object.keys(SKB) as SkbField[]).filter((f) => SKB[f] <= i).sort((a, b) => SKB[b] - SKB[a])[0];
       throw new BpfError('usage', `__sk_buff context: ${field} (byte ${i}) cannot be set by a test run; only ${CTX_IN_FIELDS.join(', ')} can (net/bpf/test_run.c convert___skb_to_skb says EINVAL)`, { file });
     }
   }
-  const v = view(padded(ctxIn));
-  const wire = v.getUint32(SKB.wire_len, true);
+  const wire = givenU32(ctxIn, SKB.wire_len);
   if (wire !== 0 && (wire < packetLen || wire > GSO_LEGACY_MAX_SIZE)) throw new BpfError('usage', `__sk_buff context: wire_len ${wire} is below the packet's ${packetLen} bytes or above ${GSO_LEGACY_MAX_SIZE} (EINVAL)`, { file });
-  if (v.getUint32(SKB.gso_segs, true) > GSO_MAX_SEGS) throw new BpfError('usage', `__sk_buff context: gso_segs is above ${GSO_MAX_SEGS} (EINVAL)`, { file });
+  if (givenU32(ctxIn, SKB.gso_segs) > GSO_MAX_SEGS) throw new BpfError('usage', `__sk_buff context: gso_segs is above ${GSO_MAX_SEGS} (EINVAL)`, { file });
 }
 
-const padded = (b: Uint8Array | undefined): Uint8Array => {
-  const out = new Uint8Array(SK_BUFF_SIZE);
-  if (b) out.set(b.subarray(0, SK_BUFF_SIZE));
-  return out;
-};
-const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+/** Byte `i` of a ctx_in as the kernel sees it: a shorter (or no) ctx_in is zero-padded
+ * to the struct's size. */
+const givenByte = (ctxIn: Uint8Array | undefined, i: number): number => (ctxIn !== undefined && i < ctxIn.length ? ctxIn[i] : 0);
 
-/** skb->protocol as net/ethernet/eth.c eth_type_trans returns it (network byte order),
- * as the u32 a program loads: the big-endian ethertype's bytes in memory order. */
-export function ethTypeTrans(packet: Uint8Array): { protocol: number; pktType: number } {
-  const dst = packet.subarray(0, 6);
-  // The loopback device's address and broadcast address are all zeros
-  // (drivers/net/loopback.c sets neither), so only an all-zero destination is PACKET_HOST.
-  let pktType = 0;
-  if (dst.some((b) => b !== 0)) pktType = dst[0] & 1 ? PACKET_MULTICAST : PACKET_OTHERHOST;
+/** The little-endian u32 at `off` of the zero-padded ctx_in. */
+function givenU32(ctxIn: Uint8Array | undefined, off: number): number {
+  return (givenByte(ctxIn, off) | (givenByte(ctxIn, off + 1) << 8) | (givenByte(ctxIn, off + 2) << 16) | (givenByte(ctxIn, off + 3) << 24)) >>> 0;
+}
+
+/** skb->pkt_type as net/ethernet/eth.c eth_type_trans sets it. The loopback device's
+ * address and broadcast address are all zeros (drivers/net/loopback.c sets neither), so
+ * only an all-zero destination is PACKET_HOST. */
+function skbPktType(packet: Uint8Array): number {
+  for (let i = 0; i < 6; i++) if (packet[i] !== 0) return packet[0] & 1 ? PACKET_MULTICAST : PACKET_OTHERHOST;
+  return 0;
+}
+
+/** skb->protocol as eth_type_trans returns it (network byte order), as the u32 a program
+ * loads: the big-endian ethertype's bytes in memory order. */
+function skbProtocol(packet: Uint8Array): number {
   const proto = (packet[12] << 8) | packet[13];
-  const be16 = (v: number): number => ((v & 0xff) << 8) | (v >> 8);
-  let protocol: number;
-  if (proto >= ETH_P_802_3_MIN) protocol = be16(proto);
-  else if (packet.length >= ETH_HLEN + 2 && packet[14] === 0xff && packet[15] === 0xff) protocol = be16(ETH_P_802_3);
-  else protocol = be16(ETH_P_802_2);
-  return { protocol, pktType };
+  if (proto >= ETH_P_802_3_MIN) return byteSwap16(proto);
+  if (packet.length >= ETH_HLEN + 2 && packet[14] === 0xff && packet[15] === 0xff) return byteSwap16(ETH_P_802_3);
+  return byteSwap16(ETH_P_802_2);
+}
+
+const byteSwap16 = (v: number): number => ((v & 0xff) << 8) | (v >> 8);
+
+/** skb->protocol and skb->pkt_type as net/ethernet/eth.c eth_type_trans sets them. */
+export function ethTypeTrans(packet: Uint8Array): { protocol: number; pktType: number } {
+  return { protocol: skbProtocol(packet), pktType: skbPktType(packet) };
 }
 
 /** Fills the struct at `at` for a run on `packet` (`len` is what the program's skb->len
  * is: the whole frame for tc, without the Ethernet header for the others). */
 export function initSkb(dv: DataView, at: number, packet: Uint8Array, len: number, ctxIn: Uint8Array | undefined): void {
-  const given = view(padded(ctxIn));
   for (let i = 0; i < SK_BUFF_SIZE; i += 4) dv.setUint32(at + i, 0, true);
-  for (const f of CTX_IN_FIELDS) {
-    for (let i = 0; i < skbFieldSize(f); i++) dv.setUint8(at + SKB[f] + i, given.getUint8(SKB[f] + i));
+  if (ctxIn !== undefined) {
+    for (let k = 0; k < CTX_IN_SPANS.length; k += 2) {
+      const off = CTX_IN_SPANS[k];
+      for (let i = off; i < off + CTX_IN_SPANS[k + 1]; i++) dv.setUint8(at + i, givenByte(ctxIn, i));
+    }
   }
-  const { protocol, pktType } = ethTypeTrans(packet);
   dv.setUint32(at + SKB.len, len, true);
-  dv.setUint32(at + SKB.pkt_type, pktType, true);
-  dv.setUint32(at + SKB.protocol, protocol, true);
+  dv.setUint32(at + SKB.pkt_type, skbPktType(packet), true);
+  dv.setUint32(at + SKB.protocol, skbProtocol(packet), true);
   // ctx->ifindex > 1 names another device (dev_get_by_index); else the loopback.
-  if (given.getUint32(SKB.ifindex, true) <= LOOPBACK_IFINDEX) dv.setUint32(at + SKB.ifindex, LOOPBACK_IFINDEX, true);
+  if (givenU32(ctxIn, SKB.ifindex) <= LOOPBACK_IFINDEX) dv.setUint32(at + SKB.ifindex, LOOPBACK_IFINDEX, true);
   // qdisc_skb_cb(skb)->pkt_len: the given wire_len, else skb->len.
-  if (given.getUint32(SKB.wire_len, true) === 0) dv.setUint32(at + SKB.wire_len, len, true);
+  if (givenU32(ctxIn, SKB.wire_len) === 0) dv.setUint32(at + SKB.wire_len, len, true);
 }
 
 /** ctx_out: ctx_in with the fields convert_skb_to___skb copies back from the run. */
 export function skbCtxOut(bytes: Uint8Array, at: number, ctxIn: Uint8Array | undefined): Uint8Array {
-  const out = padded(ctxIn);
-  for (const f of CTX_OUT_FIELDS) out.set(bytes.subarray(at + SKB[f], at + SKB[f] + skbFieldSize(f)), SKB[f]);
+  const out = new Uint8Array(SK_BUFF_SIZE);
+  if (ctxIn !== undefined) for (let i = Math.min(ctxIn.length, SK_BUFF_SIZE) - 1; i >= 0; i--) out[i] = ctxIn[i];
+  for (let k = 0; k < CTX_OUT_SPANS.length; k += 2) {
+    const off = CTX_OUT_SPANS[k];
+    for (let i = off; i < off + CTX_OUT_SPANS[k + 1]; i++) out[i] = bytes[at + i];
+  }
   return out;
 }

@@ -19,8 +19,9 @@ export function isExecutionTier(s: string): s is ExecutionTier {
   return (EXECUTION_TIERS as readonly string[]).includes(s);
 }
 
-/** `compileAfter`: for the compiled tier, instructions a program runs in the interpreter
- * before its code is generated (default compiledTierSettings.compileAfter; 0: at once). */
+/** `compileAfter`: for the compiled tier, instructions per 400 slots a program runs in
+ * the interpreter before its code is generated (default
+ * compiledTierSettings.compileAfter; 0: at once). */
 export function createExecutor(tier: ExecutionTier, mem: Memory, state: InstanceState, prog: LinkedProgram, compileAfter?: number): Interpreter {
   if (tier === 'interpreter') return new Interpreter(mem, state, prog);
   const x = new CompiledTierExecutor(mem, state, prog);

@@ -32,8 +32,8 @@ export class WorldTape {
 
   /** Per kind, in WORLD_KINDS order: low and high 32-bit words of each value,
    * interleaved, in a buffer grown by doubling; `lens` counts the words in use. */
-  private readonly bufs: Int32Array[] = WORLD_KINDS.map(() => NO_WORDS);
-  private readonly lens: number[] = WORLD_KINDS.map(() => 0);
+  private readonly bufs: Int32Array[] = new Array<Int32Array>(WORLD_KINDS.length).fill(NO_WORDS);
+  private readonly lens: number[] = new Array<number>(WORLD_KINDS.length).fill(0);
 
   /** A tape holding the given values (for tests and hand-made replays). */
   static of(values: Partial<Record<WorldKind, readonly bigint[]>>): WorldTape {
@@ -98,6 +98,14 @@ export class WorldTape {
     return s;
   }
 
+  /** Whether two lists of tapes hold the same values, tape by tape (what a list's keys
+   * joined would say, without building them). */
+  static sameLists(a: readonly WorldTape[], b: readonly WorldTape[]): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !a[i].equals(b[i])) return false;
+    return true;
+  }
+
   equals(o: WorldTape): boolean {
     for (let k = 0; k < WORLD_KINDS.length; k++) {
       const n = this.lens[k];
@@ -114,7 +122,9 @@ export class WorldTape {
  * given a tape, replays that tape's values first. */
 export class WorldRecorder {
   private tape: WorldTape | null = null;
-  private readonly at: number[] = WORLD_KINDS.map(() => 0);
+  /** Words of the replay tape consumed, per kind; made on the first read (a recorder is
+   * made per run, and most runs read nothing). */
+  private at: Int32Array | null = null;
 
   constructor(private readonly replay: WorldTape = WorldTape.EMPTY) {}
 
@@ -130,11 +140,12 @@ export class WorldRecorder {
    * unreplayed run and any value read past the tape's end is the one that run reads. */
   read(k: number, L: Int32Array, H: Int32Array): void {
     const src = this.replay;
-    const i = this.at[k];
+    const at = (this.at ??= new Int32Array(WORLD_KINDS.length));
+    const i = at[k];
     if (i < src.wordCount(k)) {
       L[0] = src.word(k, i);
       H[0] = src.word(k, i + 1);
-      this.at[k] = i + 2;
+      at[k] = i + 2;
     }
     (this.tape ??= new WorldTape()).push(k, L[0], H[0]);
   }

@@ -9,7 +9,7 @@
 // Every invocation, the warm-up included, records the world inputs it read (time, random
 // draws, CPU, task: engine/exec/world.ts), for the oracle to replay (replayUntimed).
 import type { CpuModel } from '../cpus/cpu-model.ts';
-import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry, type WorldTape } from '../exec/index.ts';
+import { conformanceHelpers, defaultHelpers, instantiate, loadProgram, DEFAULT_MAX_INSNS, type ExecutionTier, type HelperRegistry, type RunOptions, type WorldTape } from '../exec/index.ts';
 import type { InvocationOutcome } from '../oracle/correctness.ts';
 import type { Program } from '../program.ts';
 import type { RewriteResult } from '../strategies/index.ts';
@@ -83,12 +83,14 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   const { rewrite, loaded, instance } = setUpStrategy({ program: o.program, strategy: o.strategy, sites: o.sites, helpers: helpersFor(o.helperSet), seed: o.seed, tier: o.tier });
   const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary, memo: o.memo, ...(rewrite.targetExceptionBoundaries ? { targetExceptionBoundaries: rewrite.targetExceptionBoundaries } : {}) });
   const counter = new SiteCounter(model, loaded, rewrite.callSites.map((s) => s.rewrittenPc));
-  const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
+  // One options object per phase, not one per invocation (instance.run only reads it).
+  const warmupOpts: RunOptions = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS, observer: model };
+  const measuredOpts: RunOptions = { ...warmupOpts, observer: counter };
 
   const worlds: WorldTape[] = [];
   for (let i = 0; i < WARMUP_INVOCATIONS; i++) {
     model.startInvocation();
-    worlds.push(instance.run({ ...runOpts, observer: model }).world);
+    worlds.push(instance.run(warmupOpts).world);
     model.endInvocation();
   }
   const warmupCycles = model.totalCycles();
@@ -101,7 +103,7 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   for (let i = 0; i < o.invocations; i++) {
     model.startInvocation();
     counter.restart();
-    const res = instance.run({ ...runOpts, observer: counter });
+    const res = instance.run(measuredOpts);
     model.endInvocation();
     outcomes.push(res.thrown ? { r0: res.r0, thrownCookie: res.thrown.cookie } : { r0: res.r0 });
     worlds.push(res.world);
@@ -142,11 +144,16 @@ export function measureStrategy(o: MeasureOptions): Measurement {
 export function replayUntimed(o: Omit<MeasureOptions, 'cpu' | 'model' | 'strategy' | 'sites'>, worlds: readonly WorldTape[]): InvocationOutcome[] {
   const helpers = helpersFor(o.helperSet);
   const instance = instantiate(loadProgram(o.program, { helpers }), { seed: o.seed, helpers, tier: o.tier });
-  const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS };
-  for (let i = 0; i < WARMUP_INVOCATIONS; i++) instance.run({ ...runOpts, world: worlds[i] });
+  // One options object, its world set before each run (instance.run only reads it).
+  const runOpts: RunOptions = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS, world: undefined };
+  for (let i = 0; i < WARMUP_INVOCATIONS; i++) {
+    runOpts.world = worlds[i];
+    instance.run(runOpts);
+  }
   const out: InvocationOutcome[] = [];
   for (let i = 0; i < o.invocations; i++) {
-    const res = instance.run({ ...runOpts, world: worlds[WARMUP_INVOCATIONS + i] });
+    runOpts.world = worlds[WARMUP_INVOCATIONS + i];
+    const res = instance.run(runOpts);
     out.push(res.thrown ? { r0: res.r0, thrownCookie: res.thrown.cookie } : { r0: res.r0 });
   }
   return out;

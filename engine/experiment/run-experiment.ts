@@ -23,6 +23,7 @@ import { measureStrategy, replayUntimed, WARMUP_INVOCATIONS, type FrontEndCounts
 import { validateSpec, type ExperimentSpec } from './spec.ts';
 import { applyThrowRate } from '../inputs/throw-knob.ts';
 import { cyclesBySite, resolveSites } from '../strategy-run.ts';
+import { WorldTape } from '../exec/index.ts';
 
 export interface ExperimentCallSite extends CallSiteResult {
   /** Slot of the call (or of the throw's replacement) in the rewritten program. */
@@ -104,13 +105,16 @@ export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
   // share one replay, and the `none` run is its own oracle: the world inputs do not depend
   // on the CPU model, so a workload that never reads the clock replays nothing.
   const normalProgram = spec.throwKnob && spec.throwRate > 0 ? applyThrowRate(spec.program, spec.throwKnob, 0) : undefined;
-  const oracles = new Map<string, InvocationOutcome[]>();
-  const normals = new Map<string, InvocationOutcome[]>();
-  const replayed = (cache: Map<string, InvocationOutcome[]>, p: typeof program, m: Measurement): InvocationOutcome[] => {
-    const key = worldsKey(m);
-    let out = cache.get(key);
-    if (!out) cache.set(key, (out = replayUntimed({ ...common, program: p }, m.worlds)));
-    return out;
+  // A task has a handful of measurements, so the replays are found by comparing their
+  // world lists outright (no key string of thousands of tapes per measurement).
+  const oracles: Replay[] = [];
+  const normals: Replay[] = [];
+  const replayed = (cache: Replay[], p: typeof program, m: Measurement): InvocationOutcome[] => {
+    const hit = cache.find((r) => WorldTape.sameLists(r.worlds, m.worlds));
+    if (hit) return hit.outcomes;
+    const outcomes = replayUntimed({ ...common, program: p }, m.worlds);
+    cache.push({ worlds: m.worlds, outcomes });
+    return outcomes;
   };
 
   const records: ExperimentRunRecord[] = [];
@@ -118,7 +122,9 @@ export function runExperiment(spec: ExperimentSpec): ExperimentRunRecord[] {
     const cpu = withMitigations(cpuModelById(cpuId)!, spec.mitigations ?? 'default');
     const measure = (strategy: string): Measurement => measureStrategy({ ...common, program, strategy, cpu, model: spec.model, sites });
     const baseline = measure('none');
-    oracles.set(worldsKey(baseline), baseline.outcomes);
+    const same = oracles.find((r) => WorldTape.sameLists(r.worlds, baseline.worlds));
+    if (same) same.outcomes = baseline.outcomes;
+    else oracles.push({ worlds: baseline.worlds, outcomes: baseline.outcomes });
     for (const strategy of spec.strategies) {
       const m = strategy === 'none' ? baseline : measure(strategy);
       const oracle = replayed(oracles, program, m);
@@ -141,7 +147,11 @@ function unattributedByInsn(insns: Uint8Array, origin: Int32Array, byPc: Float64
   return out.sort((a, b) => Math.abs(b.cyclesPerInvocation) - Math.abs(a.cyclesPerInvocation) || a.pc - b.pc).slice(0, UNATTRIBUTED_LISTED);
 }
 
-const worldsKey = (m: Measurement): string => m.worlds.map((w) => w.key).join('|');
+/** The outcomes of the untimed program replaying one measurement's world inputs. */
+interface Replay {
+  worlds: readonly WorldTape[];
+  outcomes: InvocationOutcome[];
+}
 
 function toRecord(
   spec: ExperimentSpec,

@@ -20,25 +20,27 @@ export interface WriteRecord {
 }
 
 interface LineState {
-  /** 1 where the CPU holds a valid copy. */
-  valid: Uint8Array;
+  /** 1 where the CPU holds a valid copy; null until the line is first written. */
+  valid: Uint8Array | null;
   last: WriteRecord | undefined;
+  /** The exception state the line holds, named in traces (watch()). */
+  name: string | undefined;
 }
 
-export interface AccessResult {
-  /** Extra cycles this access pays for a cross-core transfer. */
-  penalty: number;
-  /** The line's previous last write (before this access). */
-  lastWrite: WriteRecord | undefined;
-}
-
+/** One look-up per access: a line has a state once written or watched (a watched line's
+ * state exists from the start, to carry its name, but counts as written only once it is). */
 export class CoherenceDirectory {
   private readonly lines = new Map<number, LineState>();
-  private readonly watched = new Map<number, string>();
   readonly lineShift: number;
   transfers = 0;
   /** Transfers per line, for reports and debugging. */
   readonly transfersByLine = new Map<number, number>();
+  /** Of the latest access(): the line's last write before it, and the exception state
+   * the line holds. Left in fields, as the penalty is returned, so that an access
+   * allocates nothing: the observers make one per load and store of every CPU. */
+  lastWrite: WriteRecord | undefined = undefined;
+  accessedName: string | undefined = undefined;
+  private accessed: LineState | undefined = undefined;
 
   constructor(
     readonly cpus: number,
@@ -51,34 +53,40 @@ export class CoherenceDirectory {
 
   /** Names the line holding memory offset `offset` as exception state (for traces). */
   watch(offset: number, name: string): void {
-    this.watched.set(offset >>> this.lineShift, name);
+    const line = offset >>> this.lineShift;
+    const s = this.lines.get(line);
+    if (s) s.name = name;
+    else this.lines.set(line, { valid: null, last: undefined, name });
   }
 
-  /** What exception state line `offset` belongs to, if any. */
-  watchedName(offset: number): string | undefined {
-    return this.watched.get(offset >>> this.lineShift);
-  }
-
-  access(kind: AccessKind, offset: number, who: WriteRecord): AccessResult {
+  /** An access by `cpu`: the extra cycles it pays for a cross-core transfer. */
+  access(kind: AccessKind, offset: number, cpu: number): number {
     const line = offset >>> this.lineShift;
     let s = this.lines.get(line);
-    const lastWrite = s?.last;
+    this.lastWrite = s?.last;
     let penalty = 0;
-    if (s !== undefined && (kind === 1 || kind === 3) && s.valid[who.cpu] === 0) {
+    if (s !== undefined && s.valid !== null && (kind === 1 || kind === 3) && s.valid[cpu] === 0) {
       penalty = this.transferCycles;
       this.transfers++;
       this.transfersByLine.set(line, (this.transfersByLine.get(line) ?? 0) + 1);
-      s.valid[who.cpu] = 1;
+      s.valid[cpu] = 1;
     }
     if (kind === 2 || kind === 3) {
       if (s === undefined) {
-        s = { valid: new Uint8Array(this.cpus), last: undefined };
+        s = { valid: null, last: undefined, name: undefined };
         this.lines.set(line, s);
       }
-      s.valid.fill(0);
-      s.valid[who.cpu] = 1;
-      if (this.watched.has(line)) s.last = { ...who };
+      const valid = (s.valid ??= new Uint8Array(this.cpus));
+      valid.fill(0);
+      valid[cpu] = 1;
     }
-    return { penalty, lastWrite };
+    this.accessed = s;
+    this.accessedName = s?.name;
+    return penalty;
+  }
+
+  /** The latest access() wrote a watched line: `write` becomes its last write. */
+  recordWrite(write: WriteRecord): void {
+    if (this.accessed !== undefined && this.accessed.name !== undefined) this.accessed.last = write;
   }
 }

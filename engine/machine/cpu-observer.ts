@@ -7,7 +7,8 @@ import type { CallKind, ExecObserver } from '../exec/observer.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import type { Memory } from '../exec/memory.ts';
 import type { TimingModel } from '../timing/model.ts';
-import type { AccessKind, CoherenceDirectory } from './coherence.ts';
+import type { AccessKind, CoherenceDirectory, WriteRecord } from './coherence.ts';
+import { TRACE_LIMIT, type TraceEvent } from './invocation-trace.ts';
 
 const ACCESS_KIND = { none: 0, load: 1, store: 2, rmw: 3 } as const;
 
@@ -24,10 +25,8 @@ export function accessKinds(loaded: LoadedProgram): Uint8Array {
 export interface TracedInvocation {
   readonly id: number;
   readonly level: number;
-  readonly trace: string[];
+  readonly trace: TraceEvent[];
 }
-
-export const TRACE_LIMIT = 40;
 
 export class CpuObserver implements ExecObserver {
   /** The invocation running now (set by the machine around each slice). */
@@ -66,20 +65,28 @@ export class CpuObserver implements ExecObserver {
     if (memOffset < 0) return;
     const kind = this.kinds[pc] as AccessKind;
     if (kind === 0) return;
+    const dir = this.dir;
+    const penalty = dir.access(kind, memOffset, this.cpu);
+    const what = dir.accessedName;
+    if (what === undefined) {
+      // Not exception state: no write record, no trace, and no clock reading needed.
+      if (penalty !== 0) {
+        this.penalty += penalty;
+        this.penaltyByPc[pc] += penalty;
+      }
+      return;
+    }
     const inv = this.inv;
+    // The clock before this access's penalty is charged.
     const cycle = this.now();
-    const r = this.dir.access(kind, memOffset, { invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
-    this.penalty += r.penalty;
-    this.penaltyByPc[pc] += r.penalty;
-    const what = this.dir.watchedName(memOffset);
-    if (what === undefined) return;
-    this.watchedPenalty += r.penalty;
+    // Only writes become a line's last write.
+    if (kind !== 1) dir.recordWrite({ invocation: inv?.id ?? -1, cpu: this.cpu, level: inv?.level ?? 0, cycle, pc });
+    const lastWrite = dir.lastWrite;
+    this.penalty += penalty;
+    this.penaltyByPc[pc] += penalty;
+    this.watchedPenalty += penalty;
     if (inv === null || inv.trace.length >= TRACE_LIMIT) return;
-    const op = kind === 1 ? 'read' : kind === 2 ? 'write' : 'rmw';
-    const value = this.mem.bytes[memOffset];
-    const w = r.lastWrite;
-    const by = w ? `last written by #${w.invocation} (cpu ${w.cpu}, level ${w.level}, cycle ${Math.round(w.cycle)}, pc ${w.pc})` : 'never written';
-    inv.trace.push(`cycle ${Math.round(cycle)} cpu ${this.cpu} L${inv.level} pc ${pc}: ${op} ${what}+${memOffset & 63} = ${value}; ${by}${r.penalty ? `; +${r.penalty} transfer` : ''}`);
+    inv.trace.push(accessLine(cycle, this.cpu, inv.level, pc, kind, what, memOffset, this.mem.bytes[memOffset], lastWrite, penalty));
   }
 
   call(pc: number, kind: CallKind, target: number): void {
@@ -98,6 +105,19 @@ export class CpuObserver implements ExecObserver {
   unwind(pc: number, frames: number): void {
     this.model.unwind?.(pc, frames);
     const inv = this.inv;
-    if (inv && inv.trace.length < TRACE_LIMIT) inv.trace.push(`cycle ${Math.round(this.now())} cpu ${this.cpu} L${inv.level} pc ${pc}: bpf_throw unwinds ${frames} frames`);
+    if (inv && inv.trace.length < TRACE_LIMIT) inv.trace.push(unwindLine(this.now(), this.cpu, inv.level, pc, frames));
   }
+}
+
+const unwindLine = (cycle: number, cpu: number, level: number, pc: number, frames: number): TraceEvent => () => `cycle ${Math.round(cycle)} cpu ${cpu} L${level} pc ${pc}: bpf_throw unwinds ${frames} frames`;
+
+/** The trace line of an access to exception state (written when read; see
+ * invocation-trace.ts). `lastWrite`: the line's last write before this access. */
+function accessLine(cycle: number, cpu: number, level: number, pc: number, kind: AccessKind, what: string, memOffset: number, value: number, lastWrite: WriteRecord | undefined, penalty: number): TraceEvent {
+  return () => {
+    const op = kind === 1 ? 'read' : kind === 2 ? 'write' : 'rmw';
+    const w = lastWrite;
+    const by = w ? `last written by #${w.invocation} (cpu ${w.cpu}, level ${w.level}, cycle ${Math.round(w.cycle)}, pc ${w.pc})` : 'never written';
+    return `cycle ${Math.round(cycle)} cpu ${cpu} L${level} pc ${pc}: ${op} ${what}+${memOffset & 63} = ${value}; ${by}${penalty ? `; +${penalty} transfer` : ''}`;
+  };
 }

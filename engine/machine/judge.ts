@@ -29,7 +29,10 @@ const same = (a: InvocationOutcome, b: InvocationOutcome): boolean => a.r0 === b
 
 /** Outcomes of invocations replayed alone (cached by level, seed and world inputs). */
 export class Oracle {
-  private readonly cache = new Map<string, OracleOutcome>();
+  /** By PRNG seed, then by level and world inputs compared outright: most invocations
+   * read no world input or a few values, and a key string per judged invocation cost
+   * more than the comparison. */
+  private readonly cache = new Map<number, { level: number; world: WorldTape; outcome: OracleOutcome }[]>();
   private readonly inst: ProgramInstance;
 
   /** `tier`: the replays' executor (default DEFAULT_TIER); the machine passes its own. */
@@ -54,14 +57,13 @@ export class Oracle {
   /** `world`: the world inputs the judged invocation read (Invocation.world); both
    * replays get the same ones, so only map state can tell them apart. */
   outcome(level: number, prngSeed: number, world: WorldTape = WorldTape.EMPTY): OracleOutcome {
-    const key = `${level}:${prngSeed}:${world.key}`;
-    let o = this.cache.get(key);
-    if (!o) {
-      const first = this.once(level, prngSeed, world);
-      o = { ...first, stable: same(first, this.once(level, prngSeed, world)) };
-      this.cache.set(key, o);
-    }
-    return o;
+    let seen = this.cache.get(prngSeed);
+    if (seen === undefined) this.cache.set(prngSeed, (seen = []));
+    for (const e of seen) if (e.level === level && (e.world === world || e.world.equals(world))) return e.outcome;
+    const first = this.once(level, prngSeed, world);
+    const outcome = { ...first, stable: same(first, this.once(level, prngSeed, world)) };
+    seen.push({ level, world, outcome });
+    return outcome;
   }
 }
 
@@ -85,12 +87,19 @@ export function judgeInvocations(expected: readonly OracleOutcome[], got: readon
   for (const e of expected) if (e.thrownCookie !== undefined) cookies.add(e.thrownCookie).add(e.r0);
   const verdicts: (Verdict | undefined)[] = [];
   let historyDependent = 0;
+  // One-invocation lists for judgeCorrectness, refilled per invocation (it keeps none).
+  const e1: OracleOutcome[] = [];
+  const g1: InvocationOutcome[] = [];
+  const n1: OracleOutcome[] = [];
   for (let k = 0; k < expected.length; k++) {
     const e = expected[k];
     const g = got[k];
     let c: Correctness;
     if (e.stable && (normal === undefined || normal[k].stable)) {
-      c = judgeCorrectness([e], [g], normal ? [normal[k]] : undefined);
+      e1[0] = e;
+      g1[0] = g;
+      if (normal) n1[0] = normal[k];
+      c = judgeCorrectness(e1, g1, normal ? n1 : undefined);
     } else {
       historyDependent++;
       const unwound = g.thrownCookie !== undefined || cookies.has(g.r0);

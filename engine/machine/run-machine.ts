@@ -30,6 +30,7 @@ import { createTimingModel, type TimingModel } from '../timing/model.ts';
 import { jitCodeBytes, type CodeBytes } from '../timing/code-size.ts';
 import { CoherenceDirectory } from './coherence.ts';
 import { accessKinds, CpuObserver } from './cpu-observer.ts';
+import { traceLines } from './invocation-trace.ts';
 import { judgeInvocations, Oracle, type OracleOutcome, type Verdict } from './judge.ts';
 import type { Scenario } from './scenario.ts';
 import { MachineSimulation, watchExceptionState, type SimulationResult } from './simulate.ts';
@@ -182,11 +183,11 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
   const noneAsked = opts.strategies.includes('none');
   let baselineError: string | undefined;
   const program = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, s.throwRate) : w.program;
-  const normalProgram = w.throwKnob ? applyThrowRate(w.program, w.throwKnob, 0) : w.program;
   const sites = resolveSites({ sites: 'auto', program });
   const tier = opts.tier ?? DEFAULT_TIER;
   const oracle = new Oracle(program, w.ctx, opts.seed, s.cpus, tier);
-  const normal = new Oracle(normalProgram, w.ctx, opts.seed, s.cpus, tier);
+  // The no-throw replays are only wanted when the knob is set: no instance for them otherwise.
+  const normal = s.throwRate > 0 ? new Oracle(applyThrowRate(w.program, w.throwKnob!, 0), w.ctx, opts.seed, s.cpus, tier) : undefined;
 
   const runs: MachineStrategyResult[] = [];
   for (const name of strategies) {
@@ -220,7 +221,6 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
         oracle,
         normal,
         maxTraces: opts.maxTraces ?? 20,
-        knob: s.throwRate > 0,
         models,
         observers,
         rewrite: rw,
@@ -286,10 +286,10 @@ function attributeSites(rw: RewriteResult, models: readonly TimingModel[], obser
 /** What summarise needs beside the simulation's result. */
 interface SummaryParts {
   oracle: Oracle;
-  normal: Oracle;
+  /** The oracle with the throw rate at 0, when the workload's knob is set: judge
+   * against the no-throw replays too. */
+  normal: Oracle | undefined;
   maxTraces: number;
-  /** The workload's throw-rate knob is set: judge against the no-throw replays too. */
-  knob: boolean;
   models: readonly TimingModel[];
   observers: readonly CpuObserver[];
   rewrite: RewriteResult;
@@ -302,9 +302,9 @@ interface SummaryParts {
  * baseline and overhead are filled in once `none` has run too. */
 function summarise(strategy: string, res: SimulationResult, p: SummaryParts): MachineStrategyResult {
   const { invocations: invs, busyCycles: busy, completedOn } = res;
-  const { oracle, normal, maxTraces, knob, observers } = p;
+  const { oracle, normal, maxTraces, observers } = p;
   const expected: OracleOutcome[] = invs.map((i) => oracle.outcome(i.level, i.prngSeed, i.world));
-  const normalOut = knob ? invs.map((i) => normal.outcome(i.level, i.prngSeed, i.world)) : undefined;
+  const normalOut = normal ? invs.map((i) => normal.outcome(i.level, i.prngSeed, i.world)) : undefined;
   const got: InvocationOutcome[] = invs.map((i) => (i.thrownCookie !== undefined ? { r0: i.r0!, thrownCookie: i.thrownCookie } : { r0: i.r0! }));
   const judged = judgeInvocations(expected, got, normalOut);
   const failures: FailureTrace[] = [];
@@ -321,7 +321,7 @@ function summarise(strategy: string, res: SimulationResult, p: SummaryParts): Ma
       cpus: inv.firstCpu === inv.lastCpu ? `cpu ${inv.firstCpu}` : `cpu ${inv.firstCpu} -> cpu ${inv.lastCpu}`,
       expected: describe(expected[k]),
       got: describe(got[k]),
-      events: inv.trace.slice(),
+      events: traceLines(inv.trace),
     });
   });
   const byCpu = busy.map((b, c) => (completedOn[c] > 0 ? b / completedOn[c] : 0));

@@ -11,7 +11,8 @@ import type { ExecutionContext, ProgramInstance, SliceResult, TaskHandle, WorldT
 import * as Lay from '../layout/address-space.ts';
 import type { TimingModel } from '../timing/model.ts';
 import { CoherenceDirectory } from './coherence.ts';
-import { CpuObserver, TRACE_LIMIT, type TracedInvocation } from './cpu-observer.ts';
+import { CpuObserver, type TracedInvocation } from './cpu-observer.ts';
+import { TRACE_LIMIT, type TraceEvent } from './invocation-trace.ts';
 import { mixSeed, Xorshift32 } from '../random.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -38,7 +39,7 @@ export interface Invocation extends TracedInvocation {
   thrownCookie?: bigint;
   /** Set when it finished: the world inputs it read, for the oracle's replay. */
   world?: WorldTape;
-  readonly trace: string[];
+  readonly trace: TraceEvent[];
   /** Id of the invocation whose helper ran this one (tracing recursion). */
   nestedIn?: number;
 }
@@ -93,7 +94,10 @@ export class MachineSimulation {
   /** Finished contexts per CPU, reused there (so a CPU's stacks stay in its caches). */
   private readonly freeContexts: ExecutionContext[][];
   private readonly sleepers: { at: number; cpu: number; inv: Invocation }[] = [];
-  private current: { cpu: Cpu; inv: Invocation } | null = null;
+  /** The CPU and invocation running now (null between slices): two fields, not a pair
+   * object, as they are set around every slice. */
+  private currentCpu: Cpu | null = null;
+  private currentInv: Invocation | null = null;
   private sleepRequested = false;
   private completed = 0;
   private tasksCreated = 0;
@@ -135,35 +139,36 @@ export class MachineSimulation {
 
   /** A sleep-point helper returned: maybe block the running task-context invocation. */
   maybeSleep(): void {
-    const cur = this.current;
+    const cpu = this.currentCpu;
+    const inv = this.currentInv;
     const sl = this.s.sleep;
-    if (!cur || !sl || cur.inv.level !== 0 || cur.inv.nestedIn !== undefined) return;
-    if (cur.cpu.rng.next() >= sl.probability) return;
-    if (cur.inv.ec.requestPause()) this.sleepRequested = true;
+    if (!cpu || !inv || !sl || inv.level !== 0 || inv.nestedIn !== undefined) return;
+    if (cpu.rng.next() >= sl.probability) return;
+    if (inv.ec.requestPause()) this.sleepRequested = true;
   }
 
   /** A recursion-point helper returned: maybe run a nested invocation to completion. */
   maybeRecurse(): void {
-    const cur = this.current;
+    const cpu = this.currentCpu;
+    const outer = this.currentInv;
     const rec = this.s.tracingRecursion;
-    if (!cur || !rec || cur.inv.nestedIn !== undefined) return;
-    if (cur.cpu.rng.next() >= rec.probability) return;
-    const cpu = cur.cpu;
-    const outer = cur.inv;
+    if (!cpu || !outer || !rec || outer.nestedIn !== undefined) return;
+    if (cpu.rng.next() >= rec.probability) return;
     const inv = this.create(cpu, outer.level, outer.task, mixSeed(this.p.seed, 9, outer.prngSeed));
     inv.nestedIn = outer.id;
-    this.note(outer, cpu, `helper runs nested invocation #${inv.id} (same level, same task)`);
+    const id = inv.id;
+    this.note(outer, cpu, () => `helper runs nested invocation #${id} (same level, same task)`);
     const obs = cpu.obs;
     const t0 = obs.model.totalCycles() + obs.penalty;
     const pen0 = obs.penalty;
     obs.inv = inv;
-    this.current = { cpu, inv };
+    this.currentInv = inv;
     obs.model.startInvocation();
     inv.started = true;
     const res = inv.ec.runToEnd(cpu.id, obs);
     obs.model.endInvocation();
     obs.inv = outer;
-    this.current = cur;
+    this.currentInv = outer;
     inv.cycles = obs.model.totalCycles() + obs.penalty - t0;
     inv.coherenceCycles = obs.penalty - pen0;
     outer.cycles -= inv.cycles; // the outer slice's delta includes it
@@ -266,7 +271,7 @@ export class MachineSimulation {
         const below = cpu.stack[cpu.stack.length - 1];
         const task = cpu.stack.length > 0 ? cpu.stack[0].task : cpu.idleTask;
         const inv = this.create(cpu, level, task, prngSeed);
-        if (below) this.note(below, cpu, `interrupted by #${inv.id} (${LEVEL_NAMES[level]})`);
+        if (below) this.note(below, cpu, interruptedBy(inv.id, level));
         cpu.stack.push(inv);
       }
       if (!this.interfering()) cpu.pending[level].length = 0;
@@ -304,10 +309,12 @@ export class MachineSimulation {
       inv.started = true;
       model.startInvocation();
     }
-    this.current = { cpu, inv };
+    this.currentCpu = cpu;
+    this.currentInv = inv;
     this.sleepRequested = false;
     const status = inv.ec.runSlice(this.s.sliceInsns, cpu.id, obs);
-    this.current = null;
+    this.currentCpu = null;
+    this.currentInv = null;
     if (status === 'done') model.endInvocation();
     const dt = model.totalCycles() + obs.penalty - t0;
     inv.cycles += dt;
@@ -351,7 +358,7 @@ export class MachineSimulation {
       trace: [],
     };
     this.invs.push(inv);
-    inv.trace.push(`cycle ${Math.round(cpu.clock)} cpu ${cpu.id}: #${inv.id} starts (${LEVEL_NAMES[level]}, task ${task.pid})`);
+    inv.trace.push(startLine(cpu.clock, cpu.id, inv.id, level, task.pid));
     return inv;
   }
 
@@ -361,7 +368,7 @@ export class MachineSimulation {
     inv.r0 = r0;
     if (cookie !== undefined) inv.thrownCookie = cookie;
     inv.world = res.world;
-    this.note(inv, cpu, `returns r0 = 0x${r0.toString(16)}${cookie !== undefined ? ' (unwound by bpf_throw)' : ''}`);
+    this.note(inv, cpu, returnsLine(r0, cookie !== undefined));
     this.completed++;
     this.completedOn[cpu.id]++;
     if (inv.level === 0 && inv.nestedIn === undefined) {
@@ -382,10 +389,18 @@ export class MachineSimulation {
     return t;
   }
 
-  private note(inv: Invocation, cpu: Cpu, what: string): void {
-    if (inv.trace.length < TRACE_LIMIT) inv.trace.push(`cycle ${Math.round(cpu.obs.inv === inv ? cpu.obs.now() : cpu.clock)} cpu ${cpu.id}: ${what}`);
+  /** `what`: the event's text, or what writes it (from values already captured). */
+  private note(inv: Invocation, cpu: Cpu, what: string | (() => string)): void {
+    if (inv.trace.length >= TRACE_LIMIT) return;
+    inv.trace.push(noteLine(cpu.obs.inv === inv ? cpu.obs.now() : cpu.clock, cpu.id, what));
   }
 }
+
+// Trace lines of the events every invocation has, written when read (invocation-trace.ts).
+const startLine = (clock: number, cpu: number, id: number, level: number, pid: number): TraceEvent => () => `cycle ${Math.round(clock)} cpu ${cpu}: #${id} starts (${LEVEL_NAMES[level]}, task ${pid})`;
+const noteLine = (cycle: number, cpu: number, what: string | (() => string)): TraceEvent => () => `cycle ${Math.round(cycle)} cpu ${cpu}: ${typeof what === 'string' ? what : what()}`;
+const interruptedBy = (id: number, level: number) => (): string => `interrupted by #${id} (${LEVEL_NAMES[level]})`;
+const returnsLine = (r0: bigint, unwound: boolean) => (): string => `returns r0 = 0x${r0.toString(16)}${unwound ? ' (unwound by bpf_throw)' : ''}`;
 
 /** Exception-state lines named in traces: prog->aux, each CPU's flag, the task areas. */
 export function watchExceptionState(dir: CoherenceDirectory, cpus: number): void {

@@ -8,7 +8,7 @@ import { KFUNC_ID } from '../../engine/isa/internal-ids.ts';
 import type { MapDef } from '../../engine/program.ts';
 import { alui, alur, call, exit, ja, jmpi, kfunc, lddw, ldx, movi, movr, prog, st, stx } from './build.ts';
 import { compareTiers, diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
-import { countsProbe, neoverseV2, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
+import { countsProbe, memoryAtEventsProbe, neoverseV2, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
 
 const counter: MapDef = { name: 'cnt', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 };
 
@@ -98,6 +98,26 @@ test('cycles are compared exactly: another CPU model differs, and so does one ul
   const d = diffTierRuns(a, b);
   has(d, /^ooo\.totalCycles: /);
   has(d, new RegExp(`^ooo\\.cyclesByPc: 1 of \\d+ entries differ, first \\[${hot}\\]`));
+});
+
+test('an observer reading memory at each load\'s and store\'s event sees the same bytes under both tiers when a block loads and then overwrites them', () => {
+  // One block per turn: load the stack slot, bump it, store it back, load it again, store
+  // a sum over it; the loop runs 5 turns.
+  const rmw = prog(
+    [
+      movi(0, 0), st('stdw', 10, -8, 7), movi(6, 5),
+      ldx('ldxdw', 2, 10, -8), alui('add', 2, 1), stx('stxdw', 10, -8, 2), ldx('ldxdw', 3, 10, -8), alur('add', 3, 2), stx('stxdw', 10, -8, 3), alur('add', 0, 3), alui('sub', 6, 1), jmpi('jne', 6, 0, -9),
+      exit(),
+    ],
+    [],
+    'rmw.s',
+  );
+  const c: TierComparison = { program: rmw, invocations: [{ ctx: new Uint8Array(8) }], probes: (_loaded, _tier, inst) => ({ mem: memoryAtEventsProbe(inst.mem), trace: traceProbe() }) };
+  const interpreted = ref(c);
+  assert.equal((interpreted.probes.mem.memoryAtEvents as string[]).length, 5 * 4 + 1);
+  const compiled = runUnderTier('compiled', c);
+  assert.equal(compiled.insnsInterpreted, 0);
+  assert.deepEqual(diffTierRuns(interpreted, compiled), []);
 });
 
 test('a crash (an error other than BpfError) is reported even when both tiers crash alike', () => {

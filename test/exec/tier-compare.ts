@@ -19,7 +19,7 @@ import type { HelperRegistry } from '../../engine/exec/helpers/registry.ts';
 import { instantiate, type ProgramInstance, type RunOptions } from '../../engine/exec/instance.ts';
 import { loadProgram } from '../../engine/exec/load.ts';
 import type { CallKind, ExecObserver } from '../../engine/exec/observer.ts';
-import type { ExecutionTier } from '../../engine/exec/tier.ts';
+import { insnsInterpretedBy, type ExecutionTier } from '../../engine/exec/tier.ts';
 
 /** An observer attached to every invocation, with what it saw read back at the end. */
 export interface TierProbe {
@@ -44,8 +44,9 @@ export interface TierComparison {
   /** Run each invocation on one reused execution context in slices of at most this many
    * instructions, instead of instance.run(). */
   sliceInsns?: number;
-  /** Fresh probes per tier, built from that tier's loaded program. */
-  probes?: (loaded: LoadedProgram, tier: ExecutionTier) => Record<string, TierProbe>;
+  /** Fresh probes per tier, built from that tier's loaded program (and instance, for a
+   * probe that reads its memory). */
+  probes?: (loaded: LoadedProgram, tier: ExecutionTier, instance: ProgramInstance) => Record<string, TierProbe>;
   /** Called on each tier's instance before the first invocation (tail-call targets...). */
   setup?: (instance: ProgramInstance) => void;
   /** Compiled tier: instructions interpreted before the program is compiled (default 0:
@@ -77,6 +78,10 @@ export interface TierRun {
   insnsTotal: number;
   randomState: number;
   probes: Record<string, Record<string, ProbeValue>>;
+  /** Instructions the compiled tier's executor handed to the interpreter's loop (cold
+   * program, budget or slice inside a block, resumed inside a block); undefined for the
+   * interpreter. Not compared: it is what differs between the tiers. */
+  insnsInterpreted: number | undefined;
 }
 
 /** Calls every observer in turn (several probes on one run). */
@@ -112,7 +117,7 @@ export function runUnderTier(tier: ExecutionTier, c: TierComparison): TierRun {
   const loaded = loadProgram(c.program, { helpers: c.helpers, kfuncs: c.kfuncs });
   const inst = instantiate(loaded, { tier, compileAfter: c.compileAfter ?? 0, seed: c.seed, helpers: c.helpers, kfuncs: c.kfuncs, cpus: c.cpus });
   c.setup?.(inst);
-  const probes = c.probes?.(loaded, tier) ?? {};
+  const probes = c.probes?.(loaded, tier, inst) ?? {};
   const list = Object.values(probes);
   const observer = list.length === 0 ? undefined : list.length === 1 ? list[0].observer : new FanOut(list.map((p) => p.observer));
   const ec = c.sliceInsns !== undefined ? inst.createContext() : undefined;
@@ -139,7 +144,8 @@ export function runUnderTier(tier: ExecutionTier, c: TierComparison): TierRun {
   }
   const snapshots: TierRun['probes'] = {};
   for (const [name, p] of Object.entries(probes)) snapshots[name] = p.snapshot();
-  return { tier, invocations, memory: inst.mem.bytes.slice(), insnsTotal: inst.state.insnsTotal, randomState: inst.state.randomState, probes: snapshots };
+  const insnsInterpreted = tier === 'interpreter' ? undefined : ec ? insnsInterpretedBy(ec.interp) : inst.insnsInterpreted;
+  return { tier, invocations, memory: inst.mem.bytes.slice(), insnsTotal: inst.state.insnsTotal, randomState: inst.state.randomState, probes: snapshots, insnsInterpreted };
 }
 
 const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? '0x' + x.toString(16) : x));

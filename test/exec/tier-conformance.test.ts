@@ -27,10 +27,13 @@ function eachConformanceProgram(dir: string, check: (p: Program, mem: Uint8Array
   return n;
 }
 
-/** Both tiers; their differences go to `diffs`; the interpreter's run is returned. */
-function both(c: TierComparison, label: string, diffs: string[]): TierRun {
+/** Both tiers; their differences go to `diffs`; the interpreter's run is returned, and
+ * the compiled tier's to `onCompiled`. */
+function both(c: TierComparison, label: string, diffs: string[], onCompiled?: (compiled: TierRun, ref: TierRun) => void): TierRun {
   const ref = runUnderTier('interpreter', c);
-  for (const d of diffTierRuns(ref, runUnderTier('compiled', c))) diffs.push(`${label}: ${d}`);
+  const compiled = runUnderTier('compiled', c);
+  for (const d of diffTierRuns(ref, compiled)) diffs.push(`${label}: ${d}`);
+  onCompiled?.(compiled, ref);
   return ref;
 }
 
@@ -57,15 +60,23 @@ test('every conformance program gives identical results, memory, counts and cycl
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('every conformance program emits the same observer event stream under both tiers', (t) => {
+test('every conformance program emits the same observer event stream under both tiers, the compiled tier running generated code for every one that does not fault', (t) => {
   const conformance = sharedPathOrSkip(t, CONFORMANCE);
   if (!conformance) return;
   const diffs: string[] = [];
-  eachConformanceProgram(conformance, (program, mem) => both(spec(program, mem, { invocations: [{ ctx: mem, maxInsns: MAX }], probes: () => ({ trace: traceProbe() }) }), program.source, diffs));
+  let compiledWhole = 0;
+  eachConformanceProgram(conformance, (program, mem) =>
+    both(spec(program, mem, { invocations: [{ ctx: mem, maxInsns: MAX }], probes: () => ({ trace: traceProbe() }) }), program.source, diffs, (compiled, ref) => {
+      if (ref.invocations[0].outcome !== 'result') return;
+      assert.equal(compiled.insnsInterpreted, 0, `${program.source}: the compiled tier interpreted ${compiled.insnsInterpreted} instructions`);
+      compiledWhole++;
+    }),
+  );
+  assert.ok(compiledWhole > 300, `only ${compiledWhole} programs ran to their result`);
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('every conformance program run in slices of 1 and 7 instructions pauses at the same points under both tiers', (t) => {
+test('every conformance program run in slices of 1 and 7 instructions pauses at the same points and emits the same events under both tiers', (t) => {
   const conformance = sharedPathOrSkip(t, CONFORMANCE);
   if (!conformance) return;
   const diffs: string[] = [];
@@ -73,7 +84,7 @@ test('every conformance program run in slices of 1 and 7 instructions pauses at 
   eachConformanceProgram(conformance, (program, mem) => {
     let ref: TierRun | undefined;
     for (const k of [1, 7]) {
-      const run = both(spec(program, mem, { sliceInsns: k, invocations: [{ ctx: mem, maxInsns: MAX }] }), `${program.source} k=${k}`, diffs);
+      const run = both(spec(program, mem, { sliceInsns: k, invocations: [{ ctx: mem, maxInsns: MAX }], probes: () => ({ trace: traceProbe() }) }), `${program.source} k=${k}`, diffs);
       if (k === 1 && (run.invocations[0].pauses?.length ?? 0) > 0) paused++;
       ref ??= run;
     }

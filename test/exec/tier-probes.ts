@@ -5,6 +5,7 @@
 import { cpuModelById } from '../../engine/cpus/index.ts';
 import type { CpuModel } from '../../engine/cpus/cpu-model.ts';
 import type { LoadedProgram } from '../../engine/exec/decoded.ts';
+import type { Memory } from '../../engine/exec/memory.ts';
 import { TraceRecorder, type CallKind, type ExecObserver, type ExecutionTier } from '../../engine/exec/index.ts';
 import { createSharedCaches, type SharedCaches } from '../../engine/timing/cache.ts';
 import { createTimingModel, type TimingModelKind } from '../../engine/timing/model.ts';
@@ -88,6 +89,21 @@ export function countsProbe(loaded: LoadedProgram): TierProbe {
     observer: c,
     snapshot: () => ({ insnsByPc: c.insns, events: [...c.events].map(([k, n]) => `${k} x${n}`).sort() }),
   };
+}
+
+/** The 8 bytes of simulated memory at each load's, store's and atomic's offset when its
+ * insn event arrives: an observer may read memory there (the multi-CPU machine's
+ * coherence trace does), so it must hold what it holds under the interpreter. */
+export function memoryAtEventsProbe(mem: Memory): TierProbe {
+  const seen: string[] = [];
+  const observer: ExecObserver = {
+    insn(pc: number, memOffset: number): void {
+      if (memOffset >= 0) seen.push(`${pc} ${Buffer.from(mem.bytes.subarray(memOffset, memOffset + 8)).toString('hex')}`);
+    },
+    call(): void {},
+    exit(): void {},
+  };
+  return { observer, snapshot: () => ({ memoryAtEvents: seen }) };
 }
 
 export function traceProbe(): TierProbe {

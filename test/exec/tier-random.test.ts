@@ -9,7 +9,7 @@ import { caseProgram } from '../../engine/fuzz/differential.ts';
 import { generateProgram } from '../../engine/fuzz/program-generator.ts';
 import { deriveSeed } from '../../engine/random.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
-import { countsProbe, LlcPerTier, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
+import { countsProbe, LlcPerTier, memoryAtEventsProbe, rotatingTimingProbe, traceProbe } from './tier-probes.ts';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => deriveSeed(6, i));
 const MAX_INSNS = 1_000_000;
@@ -23,10 +23,12 @@ function comparison(seed: number, over: Partial<TierComparison> = {}): TierCompa
   return { program: caseProgram(g, `random program seed ${seed}`), seed: 1, invocations, ...over };
 }
 
-function diff(c: TierComparison, diffs: string[]): TierRun {
+/** Both tiers' differences go to `diffs`; returns both runs (the interpreter's first). */
+function diff(c: TierComparison, diffs: string[]): [TierRun, TierRun] {
   const ref = runUnderTier('interpreter', c);
-  for (const d of diffTierRuns(ref, runUnderTier('compiled', c))) diffs.push(`${c.program.source}: ${d}`);
-  return ref;
+  const compiled = runUnderTier('compiled', c);
+  for (const d of diffTierRuns(ref, compiled)) diffs.push(`${c.program.source}: ${d}`);
+  return [ref, compiled];
 }
 
 test('300 random programs give identical results, memory, counts and cycles under both tiers', () => {
@@ -35,7 +37,7 @@ test('300 random programs give identical results, memory, counts and cycles unde
   let insns = 0;
   SEEDS.forEach((seed, i) => {
     const probes = (loaded: LoadedProgram, tier: ExecutionTier) => ({ counts: countsProbe(loaded), ...rotatingTimingProbe(i, loaded, tier, llc) });
-    const ref = diff(comparison(seed, { probes }), diffs);
+    const [ref] = diff(comparison(seed, { probes }), diffs);
     for (const inv of ref.invocations) {
       assert.equal(inv.outcome, 'result', `seed ${seed}: ${inv.error?.message}`);
       insns += inv.insnsExecuted ?? 0;
@@ -45,17 +47,23 @@ test('300 random programs give identical results, memory, counts and cycles unde
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('random programs emit the same observer event stream under both tiers', () => {
+test('random programs emit the same observer event stream (and memory at each access\'s event) under both tiers, the compiled tier running generated code throughout', () => {
   const diffs: string[] = [];
-  for (const seed of SEEDS.slice(0, 60)) diff(comparison(seed, { probes: () => ({ trace: traceProbe() }) }), diffs);
+  let events = 0;
+  for (const seed of SEEDS) {
+    const [ref, compiled] = diff(comparison(seed, { probes: (_loaded, _tier, inst) => ({ trace: traceProbe(), mem: memoryAtEventsProbe(inst.mem) }) }), diffs);
+    assert.equal(compiled.insnsInterpreted, 0, `seed ${seed}: the compiled tier interpreted ${compiled.insnsInterpreted} instructions`);
+    events += (ref.probes.trace.events as string[]).length;
+  }
+  assert.ok(events > 100 * SEEDS.length, `only ${events} events`);
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('random programs run in slices of 1 and 4 instructions pause at the same points under both tiers', () => {
+test('random programs run in slices of 1 and 4 instructions pause at the same points and emit the same event stream under both tiers', () => {
   const diffs: string[] = [];
   for (const seed of SEEDS.slice(0, 60)) {
     for (const k of [1, 4]) {
-      const ref = diff(comparison(seed, { sliceInsns: k }), diffs);
+      const [ref] = diff(comparison(seed, { sliceInsns: k, probes: () => ({ trace: traceProbe() }) }), diffs);
       assert.ok((ref.invocations[0].pauses?.length ?? 0) > 0, `seed ${seed} never paused`);
     }
   }

@@ -13,7 +13,7 @@ import { resolveSites } from '../../engine/strategy-run.ts';
 import { applyThrowRate } from '../../engine/inputs/throw-knob.ts';
 import { STRATEGY_NAMES } from '../../engine/strategies/index.ts';
 import { diffTierRuns, runUnderTier, type TierComparison, type TierRun } from './tier-compare.ts';
-import { allTimingProbes, countsProbe, LlcPerTier, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
+import { allTimingProbes, countsProbe, LlcPerTier, memoryAtEventsProbe, timingProbe, traceProbe, zen5 } from './tier-probes.ts';
 
 interface Case {
   label: string;
@@ -45,11 +45,15 @@ function cases(): Case[] {
 
 const CASES = cases();
 
-function diff(c: TierComparison, label: string, diffs: string[]): TierRun {
+/** Both tiers' differences go to `diffs`; returns both runs (the interpreter's first). */
+function both(c: TierComparison, label: string, diffs: string[]): [TierRun, TierRun] {
   const ref = runUnderTier('interpreter', c);
-  for (const d of diffTierRuns(ref, runUnderTier('compiled', c))) diffs.push(`${label}: ${d}`);
-  return ref;
+  const compiled = runUnderTier('compiled', c);
+  for (const d of diffTierRuns(ref, compiled)) diffs.push(`${label}: ${d}`);
+  return [ref, compiled];
 }
+
+const diff = (c: TierComparison, label: string, diffs: string[]): TierRun => both(c, label, diffs)[0];
 
 test('every workload under every strategy gives identical results, memory, call counts and cycles of both timing models on zen5 and neoverse-v2', () => {
   const diffs: string[] = [];
@@ -72,20 +76,28 @@ test('every workload under every strategy gives identical results, memory, call 
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('every workload under the none and unwind strategies emits the same observer event stream under both tiers', () => {
+test('every workload under every strategy emits the same observer event stream (and memory at each access\'s event) under both tiers, the compiled tier running generated code throughout', () => {
   const diffs: string[] = [];
-  for (const c of CASES.filter((x) => x.strategy === 'none' || x.strategy === 'unwind')) {
-    const ref = diff({ ...c.comparison, invocations: c.comparison.invocations.slice(0, 2), probes: () => ({ trace: traceProbe() }) }, c.label, diffs);
-    assert.ok((ref.probes.trace.events as string[]).length > 20, `${c.label}: a trace of ${(ref.probes.trace.events as string[]).length} events`);
+  let unwinds = 0;
+  let callbacks = 0;
+  for (const c of CASES) {
+    const [ref, compiled] = both({ ...c.comparison, probes: (_loaded, _tier, inst) => ({ trace: traceProbe(), mem: memoryAtEventsProbe(inst.mem) }) }, c.label, diffs);
+    const events = ref.probes.trace.events as string[];
+    assert.ok(events.length > 20, `${c.label}: a trace of ${events.length} events`);
+    assert.equal(compiled.insnsInterpreted, 0, `${c.label}: the compiled tier interpreted ${compiled.insnsInterpreted} instructions`);
+    unwinds += events.filter((e) => e.startsWith('unwind')).length;
+    callbacks += events.filter((e) => / callback /.test(e)).length;
   }
+  assert.ok(unwinds >= 12, `only ${unwinds} unwind events`);
+  assert.ok(callbacks > 0, 'no callback ran');
   assert.deepEqual(diffs.slice(0, 20), []);
 });
 
-test('every workload under every strategy run in slices of 5 instructions pauses at the same points and costs the same cycles under both tiers', () => {
+test('every workload under every strategy run in slices of 5 instructions pauses at the same points, emits the same events and costs the same cycles under both tiers', () => {
   const diffs: string[] = [];
   const llc = new LlcPerTier();
   for (const c of CASES) {
-    const probes = (loaded: LoadedProgram, tier: ExecutionTier) => ({ counts: countsProbe(loaded), ooo: timingProbe('ooo', zen5, loaded, c.exceptionBoundary, llc.get(tier, zen5)) });
+    const probes = (loaded: LoadedProgram, tier: ExecutionTier) => ({ counts: countsProbe(loaded), trace: traceProbe(), ooo: timingProbe('ooo', zen5, loaded, c.exceptionBoundary, llc.get(tier, zen5)) });
     const ref = diff({ ...c.comparison, invocations: c.comparison.invocations.slice(0, 3), sliceInsns: 5, probes }, c.label, diffs);
     assert.ok((ref.invocations[0].pauses?.length ?? 0) > 0, `${c.label} never paused`);
   }

@@ -72,6 +72,24 @@ test('tapes convert between words and values, and compare by value', () => {
   assert.equal(WorldTape.EMPTY.key, '');
 });
 
+
+test('lists of tapes are the same exactly when their keys joined are (what the replay caches compare)', () => {
+  const tapes = [
+    WorldTape.EMPTY,
+    WorldTape.of({}),
+    WorldTape.of({ time: [1n] }),
+    WorldTape.of({ time: [1n, 2n] }),
+    WorldTape.of({ random: [1n] }),
+    WorldTape.of({ time: [1n], random: [2n] }),
+    WorldTape.of({ time: [0x1_0000_0001n] }),
+  ];
+  const lists: WorldTape[][] = [[], ...tapes.map((t) => [t])];
+  for (const a of tapes) for (const b of tapes) lists.push([a, b]);
+  const joined = (l: readonly WorldTape[]): string => `${l.length}:${l.map((t) => t.key).join('|')}`;
+  for (const a of lists) {
+    for (const b of lists) assert.equal(WorldTape.sameLists(a, b), joined(a) === joined(b), `${joined(a)} vs ${joined(b)}`);
+  }
+});
 test('a resumable invocation records the CPU of each slice it read on, migrations included, and replays', () => {
   for (const tier of EXECUTION_TIERS) {
     const p = prog([call(8), movr(6, 0), call(8), alui('lsh', 0, 8), alur('or', 0, 6), exit()]);

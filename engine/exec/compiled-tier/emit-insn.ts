@@ -13,6 +13,11 @@ export interface InsnSource {
   body: string;
   /** For a conditional jump: the condition (the block ends with it). */
   cond?: string;
+  /** A load, store or atomic: after `body`, local `a` holds the offset it accessed (what
+   * the interpreter reports as the insn event's memOffset). */
+  mem?: true;
+  /** A store or atomic: writes simulated memory. */
+  writes?: true;
 }
 
 /** How generated code names a register's halves: the executor's arrays (L[r], H[r]), or
@@ -63,21 +68,22 @@ function viaArrays(R: RegNames, d: number, call: string): string {
  * check for them anyway.) */
 const inFrame = (base: number, off: number, size: number): boolean => base === 10 && off >= -STACK_SIZE && off + size <= 0;
 
-function load(R: RegNames, pc: number, s: number, off: number, size: number, read: string): string {
+function load(R: RegNames, pc: number, s: number, off: number, size: number, read: string, beforeSlow: string): string {
   const { lo, hi } = R;
   if (inFrame(s, off, size)) return `a = (${lo(s)} >>> 0) + ${off}; ${read}`;
-  return `a = (${lo(s)} >>> 0) + ${off}; if (!(${hi(s)} === MEM_HI && a >= self.cs && a + ${size} <= self.ce)) self.rd(${lo(s)}, ${hi(s)}, ${off}, ${size}, ${pc}); ${read}`;
+  return `a = (${lo(s)} >>> 0) + ${off}; if (!(${hi(s)} === MEM_HI && a >= self.cs && a + ${size} <= self.ce)) { ${beforeSlow} self.rd(${lo(s)}, ${hi(s)}, ${off}, ${size}, ${pc}); } ${read}`;
 }
 
-function store(R: RegNames, pc: number, d: number, off: number, size: number, write: string): string {
+function store(R: RegNames, pc: number, d: number, off: number, size: number, write: string, beforeSlow: string): string {
   const { lo, hi } = R;
   if (inFrame(d, off, size)) return `a = (${lo(d)} >>> 0) + ${off}; ${write}`;
-  return `a = (${lo(d)} >>> 0) + ${off}; if (!(${hi(d)} === MEM_HI && a >= self.ws && a + ${size} <= self.we)) self.wr(${lo(d)}, ${hi(d)}, ${off}, ${size}, ${pc}); ${write}`;
+  return `a = (${lo(d)} >>> 0) + ${off}; if (!(${hi(d)} === MEM_HI && a >= self.ws && a + ${size} <= self.we)) { ${beforeSlow} self.wr(${lo(d)}, ${hi(d)}, ${off}, ${size}, ${pc}); } ${write}`;
 }
 
 /** Source for the non-call, non-exit instruction at `pc`; undefined for an xop this tier
- * does not know (the caller reports it as the interpreter would). */
-export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource | undefined {
+ * does not know (the caller reports it as the interpreter would). `beforeSlow`: statements
+ * run before anything that may fault (a region-cache miss, an atomic). */
+export function emitInsn(code: Int32Array, pc: number, R: RegNames, beforeSlow = ''): InsnSource | undefined {
   const { lo, hi } = R;
   const b = pc * STRIDE;
   const xop = code[b + F_XOP];
@@ -94,6 +100,8 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource 
   const hs = hi(s);
   const alu32 = (expr: string): InsnSource => ({ body: `${ld} = ${expr}; ${hd} = 0;` });
   const plain = (body: string): InsnSource => ({ body });
+  const access = (body: string): InsnSource => ({ body, mem: true });
+  const write = (body: string): InsnSource => ({ body, mem: true, writes: true });
   const cond = (c: string): InsnSource => ({ body: '', cond: c });
   switch (xop) {
     // ---- ALU64 ----
@@ -216,28 +224,28 @@ export function emitInsn(code: Int32Array, pc: number, R: RegNames): InsnSource 
     case XOP.JSLE32_IMM: return cond(`${ld} <= ${I}`);
     case XOP.JSLE32_REG: return cond(`${ld} <= ${ls}`);
     // ---- loads and stores ----
-    case XOP.LDXB: return plain(load(R, pc, s, off, 1, `${ld} = dv.getUint8(a); ${hd} = 0;`));
-    case XOP.LDXH: return plain(load(R, pc, s, off, 2, `${ld} = dv.getUint16(a, true); ${hd} = 0;`));
+    case XOP.LDXB: return access(load(R, pc, s, off, 1, `${ld} = dv.getUint8(a); ${hd} = 0;`, beforeSlow));
+    case XOP.LDXH: return access(load(R, pc, s, off, 2, `${ld} = dv.getUint16(a, true); ${hd} = 0;`, beforeSlow));
     case XOP.LDXW:
-      return plain(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === self.fData || f === self.fEnd || f === self.fMeta) { ${ld} = f === self.fEnd ? self.pktEnd : f === self.fData ? self.pktStart : self.pktMeta; ${hd} = MEM_HI; } }`));
-    case XOP.LDXDW: return plain(load(R, pc, s, off, 8, `${ld} = dv.getInt32(a, true); ${hd} = dv.getInt32(a + 4, true);`));
-    case XOP.LDXSB: return plain(load(R, pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`));
-    case XOP.LDXSH: return plain(load(R, pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`));
-    case XOP.LDXSW: return plain(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = ${ld} >> 31;`));
-    case XOP.STB: return plain(store(R, pc, d, off, 1, `dv.setInt8(a, ${I});`));
-    case XOP.STH: return plain(store(R, pc, d, off, 2, `dv.setInt16(a, ${I}, true);`));
-    case XOP.STW: return plain(store(R, pc, d, off, 4, `dv.setInt32(a, ${I}, true);`));
-    case XOP.STDW: return plain(store(R, pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`));
-    case XOP.STXB: return plain(store(R, pc, d, off, 1, `dv.setInt8(a, ${ls});`));
-    case XOP.STXH: return plain(store(R, pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`));
-    case XOP.STXW: return plain(store(R, pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`));
-    case XOP.STXDW: return plain(store(R, pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`));
+      return access(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = 0; if (a < mdEnd) { const f = a - self.mdStart; if (f === self.fData || f === self.fEnd || f === self.fMeta) { ${ld} = f === self.fEnd ? self.pktEnd : f === self.fData ? self.pktStart : self.pktMeta; ${hd} = MEM_HI; } }`, beforeSlow));
+    case XOP.LDXDW: return access(load(R, pc, s, off, 8, `${ld} = dv.getInt32(a, true); ${hd} = dv.getInt32(a + 4, true);`, beforeSlow));
+    case XOP.LDXSB: return access(load(R, pc, s, off, 1, `${ld} = dv.getInt8(a); ${hd} = ${ld} >> 31;`, beforeSlow));
+    case XOP.LDXSH: return access(load(R, pc, s, off, 2, `${ld} = dv.getInt16(a, true); ${hd} = ${ld} >> 31;`, beforeSlow));
+    case XOP.LDXSW: return access(load(R, pc, s, off, 4, `${ld} = dv.getInt32(a, true); ${hd} = ${ld} >> 31;`, beforeSlow));
+    case XOP.STB: return write(store(R, pc, d, off, 1, `dv.setInt8(a, ${I});`, beforeSlow));
+    case XOP.STH: return write(store(R, pc, d, off, 2, `dv.setInt16(a, ${I}, true);`, beforeSlow));
+    case XOP.STW: return write(store(R, pc, d, off, 4, `dv.setInt32(a, ${I}, true);`, beforeSlow));
+    case XOP.STDW: return write(store(R, pc, d, off, 8, `dv.setInt32(a, ${I}, true); dv.setInt32(a + 4, ${IH}, true);`, beforeSlow));
+    case XOP.STXB: return write(store(R, pc, d, off, 1, `dv.setInt8(a, ${ls});`, beforeSlow));
+    case XOP.STXH: return write(store(R, pc, d, off, 2, `dv.setInt16(a, ${ls}, true);`, beforeSlow));
+    case XOP.STXW: return write(store(R, pc, d, off, 4, `dv.setInt32(a, ${ls}, true);`, beforeSlow));
+    case XOP.STXDW: return write(store(R, pc, d, off, 8, `dv.setInt32(a, ${ls}, true); dv.setInt32(a + 4, ${hs}, true);`, beforeSlow));
     case XOP.LDDW: return plain(`${ld} = ${int(code[b + F_IMM])}; ${hd} = ${int(code[b + F_AUX])};`);
     // ---- atomics: the interpreter's own routine, on the register arrays ----
     case XOP.LOCK_ADD: case XOP.LOCK_FETCH_ADD: case XOP.LOCK_OR: case XOP.LOCK_FETCH_OR: case XOP.LOCK_AND: case XOP.LOCK_FETCH_AND: case XOP.LOCK_XOR: case XOP.LOCK_FETCH_XOR: case XOP.LOCK_XCHG: case XOP.LOCK_CMPXCHG:
-      return plain(`self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
+      return write(`${beforeSlow} a = self.atomic(${d}, ${s}, ${off}, ${I}, 8, ${pc});`);
     case XOP.LOCK_ADD32: case XOP.LOCK_FETCH_ADD32: case XOP.LOCK_OR32: case XOP.LOCK_FETCH_OR32: case XOP.LOCK_AND32: case XOP.LOCK_FETCH_AND32: case XOP.LOCK_XOR32: case XOP.LOCK_FETCH_XOR32: case XOP.LOCK_XCHG32: case XOP.LOCK_CMPXCHG32:
-      return plain(`self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
+      return write(`${beforeSlow} a = self.atomic(${d}, ${s}, ${off}, ${I}, 4, ${pc});`);
     default:
       return undefined;
   }

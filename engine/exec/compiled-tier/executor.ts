@@ -5,15 +5,19 @@
 //   - the instruction budget or the slice ends inside the next block: the interpreter runs
 //     that block and pauses (or faults) at the exact instruction;
 //   - a run resumed in the middle of a block (it paused there): the interpreter finishes
-//     the block, then the generated code continues from the next leader;
-//   - an observer that wants every instruction (the out-of-order model): the interpreter
-//     runs the whole run: the model is most of such a run's cost, and V8 optimises a
-//     chunk with an event call per instruction worse than the interpreter's one call site.
+//     the block, then the generated code continues from the next leader.
+// Which variant of the generated code runs (codegen.ts Variant) depends on the observer:
+// none, plain; one that folds static costs (SlotCostFolding), counted; one that wants
+// every instruction (the out-of-order model), traced.
 // Generating code and V8 optimising it costs tens to hundreds of milliseconds for a
 // program of a few hundred slots, more than a short run takes in the interpreter, so a
-// program is interpreted until it has executed `compileAfter` instructions (counted over
-// every instance of the same program text) and compiled from then on, mid-run included:
-// the interpreter runs in steps that pause to let the executor switch.
+// program is interpreted until it has executed `compileAfter` instructions per 400 slots
+// (counted over every instance of the same program text) and compiled from then on,
+// mid-run included: the interpreter runs in steps that pause to let the executor switch.
+// The threshold grows with the program because the cost of optimising does: a
+// 5,500-slot program that runs each slot once per invocation (call-density-64 under
+// `call`) kept V8's optimising compiler busy for over ten seconds, its chunks running
+// 20x slower than the interpreter meanwhile.
 
 import { BpfError } from '../../errors.ts';
 import type { LinkedProgram } from '../linked.ts';
@@ -25,17 +29,22 @@ import { generateCode, RET_DONE, RET_HANDOFF, RET_TAIL_CALL, RET_TAIL_FRAME_EXIT
 const MEM_HI = MEM_BASE_HI | 0;
 const interpretedExec = Interpreter.prototype.exec;
 
-/** Process-wide default of the instructions a program runs interpreted before it is
- * compiled (tests set 0 to exercise generated code on every run). */
+/** Process-wide default of the instructions a program (per HOT_SLOTS slots) runs
+ * interpreted before it is compiled (tests set 0 to exercise generated code on every
+ * run). */
 export const compiledTierSettings = { compileAfter: 2_000_000 };
 /** Instructions the interpreter runs between checks whether a program became hot. */
 const HOT_STEP = 1_000_000;
+/** Program size that compileAfter is the threshold of. */
+const HOT_SLOTS = 400;
 
 /** A program text (rewritten, relocated code): instances of it share the hotness count and
  * the generated code; the file name only appears in errors, which read self.prog.file. */
 interface ProgramText {
   executed: number;
   code: CompiledCode | undefined;
+  /** compileAfter scales by this (slots over HOT_SLOTS, at least 1). */
+  readonly hotScale: number;
 }
 const byText = new Map<string, ProgramText>();
 const byProgram = new WeakMap<LinkedProgram, ProgramText>();
@@ -47,7 +56,7 @@ function textOf(prog: LinkedProgram): ProgramText {
   const key = prog.code.join(',') + '|' + Array.from(prog.isSubprog.keys()).filter((i) => prog.isSubprog[i]).join(',');
   t = byText.get(key);
   if (!t) {
-    t = { executed: 0, code: undefined };
+    t = { executed: 0, code: undefined, hotScale: Math.max(1, prog.loaded.slots / HOT_SLOTS) };
     if (byText.size >= MAX_CACHED) byText.delete(byText.keys().next().value as string);
     byText.set(key, t);
   }
@@ -65,9 +74,8 @@ export class CompiledTierExecutor extends Interpreter {
   blockCounts: Float64Array = new Float64Array(0);
   /** See compiledTierSettings. */
   compileAfter = compiledTierSettings.compileAfter;
-  /** Instructions the interpreter's loop ran on this executor (cold programs, runs with
-   * an observer that wants every instruction, handed-over blocks), over its life: what
-   * shows whether a run really took the compiled path. */
+  /** Instructions the interpreter's loop ran on this executor (cold programs, handed-over
+   * blocks), over its life: what shows whether a run really took the compiled path. */
   insnsInterpreted = 0;
   /** A helper asked to pause (so a pause is the run's, not a step's). */
   private pauseAsked = false;
@@ -84,12 +92,8 @@ export class CompiledTierExecutor extends Interpreter {
 
   override exec(entry: number, base: number, resumeDepth = -1): void {
     const folding = this.observer?.folding;
-    if (this.observer !== null && !folding) {
-      this.interpret(entry, base, resumeDepth);
-      return;
-    }
     const text = textOf(this.prog);
-    if (text.code === undefined && text.executed < this.compileAfter) {
+    if (text.code === undefined && text.executed < this.compileAfter * text.hotScale) {
       if (!this.interpretWhileCold(text, entry, base, resumeDepth)) return;
       entry = this.pc;
       resumeDepth = this.depth;
@@ -97,7 +101,7 @@ export class CompiledTierExecutor extends Interpreter {
     // A tail call while interpreting may have switched the program.
     const code = compiledCodeFor(this.prog);
     if (!folding) {
-      this.run(code, entry, base, resumeDepth, 'plain');
+      this.run(code, entry, base, resumeDepth, this.observer === null ? 'plain' : 'traced');
       return;
     }
     // One count array per program, shared by nested runs (callbacks): whichever run folds
@@ -211,21 +215,22 @@ export class CompiledTierExecutor extends Interpreter {
     return code;
   }
 
-  /** Interprets until the program has run compileAfter instructions (true: this.pc /
+  /** Interprets until the program has run its compileAfter threshold (true: this.pc /
    * this.depth say where to go on) or the run ends or pauses for real (false). */
   private interpretWhileCold(text: ProgramText, entry: number, base: number, resumeDepth: number): boolean {
+    const hot = this.compileAfter * text.hotScale;
     let pc = entry;
     let resume = resumeDepth;
     for (;;) {
       const before = this.executed;
       let stopped: boolean;
       try {
-        stopped = this.interpretUntil(pc, base, resume, before + Math.max(1, Math.min(HOT_STEP, this.compileAfter - text.executed)));
+        stopped = this.interpretUntil(pc, base, resume, before + Math.max(1, Math.min(HOT_STEP, hot - text.executed)));
       } finally {
         text.executed += this.executed - before;
       }
       if (!stopped) return false;
-      if (text.executed >= this.compileAfter) return true;
+      if (text.executed >= hot) return true;
       pc = this.pc;
       resume = this.depth;
     }
