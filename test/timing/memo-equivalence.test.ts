@@ -20,7 +20,7 @@ import { buildOpTable } from '../../engine/timing/op-table.ts';
 import { lowerProgram } from '../../engine/timing/program-lowering.ts';
 import { resolveWorkload } from '../../benchmarks/bench/workloads.ts';
 import { loopProgram } from '../../benchmarks/bench-engine/loop-program.ts';
-import { MIN_SEGMENT_EVENTS } from '../../engine/timing/memo/memoised-ooo-model.ts';
+import { MIN_EVENTS_BEFORE_CUTS, MIN_SEGMENT_EVENTS } from '../../engine/timing/memo/memoised-ooo-model.ts';
 import { benchCatalog } from '../../benchmarks/workloads/catalog.ts';
 
 interface Case {
@@ -182,8 +182,9 @@ test('a long loop is cut into segments at its back edge: the memo serves its tur
   for (const cpu of CPU_MODELS) {
     for (const strategy of ['none', 'call']) {
       const m = compare({ program: loopProgram(loops), helperSet: 'linux', strategy, cpu, invocations: 5 }, `loop ${loops} ${strategy} ${cpu.id}`);
-      // 8 instructions a turn: a cut at the first back edge after MIN_SEGMENT_EVENTS.
-      const perInvocation = Math.floor((loops * 8) / (MIN_SEGMENT_EVENTS + 8));
+      // 8 instructions a turn: from MIN_EVENTS_BEFORE_CUTS on, a cut at the first back
+      // edge after MIN_SEGMENT_EVENTS.
+      const perInvocation = Math.floor((loops * 8 - MIN_EVENTS_BEFORE_CUTS) / (MIN_SEGMENT_EVENTS + 8));
       assert.ok(m.cuts >= 5 * perInvocation, `loop ${strategy} ${cpu.id}: ${JSON.stringify(m)}`);
       assert.ok(m.hits >= 0.9 * m.segments, `loop ${strategy} ${cpu.id}: ${JSON.stringify(m)}`);
     }
@@ -193,8 +194,11 @@ test('a long loop is cut into segments at its back edge: the memo serves its tur
 test('loops ending at every phase of a segment give the plain model\'s cycles', () => {
   // The last segment's events are a prefix of a cut segment's: its look-up follows the
   // longer trace and must stop where the invocation ends, at any point of it.
-  for (const loops of [16, 17, 31, 32, 33, 48, 300]) {
+  const first = Math.ceil(MIN_EVENTS_BEFORE_CUTS / 8);
+  for (const extra of [0, 1, 2, 8, 16, 17, 18, 31, 33, 100]) {
+    const loops = first + extra;
     const m = compare({ program: loopProgram(loops), helperSet: 'linux', strategy: 'none', cpu: cpuModelById('zen5')!, invocations: 40 }, `loop ${loops}`);
     assert.ok(m.hits > 0, `loop ${loops}: ${JSON.stringify(m)}`);
+    if (extra >= 17) assert.ok(m.cuts > 0, `loop ${loops}: never cut: ${JSON.stringify(m)}`);
   }
 });
