@@ -25,7 +25,7 @@ import { toTicks } from './ticks.ts';
 export class InstructionFetch {
   readonly opCache: OpCache;
   private readonly caches: CacheHierarchy;
-  readonly windowShift: number;
+  private readonly windowShift: number;
   /** Ops per code window of the image (by window number). */
   private readonly opsInWindow = new Map<number, number>();
   private readonly renameWidth: number;
@@ -38,7 +38,7 @@ export class InstructionFetch {
   private fetchFree = 0;
   private fillFree = 0;
   /** The window being fetched (-1: none, after a restart). */
-  lastWindow = -1;
+  private lastWindow = -1;
   private lastLine = -1;
   private restarted = false;
   /** Ops a cycle the window being fetched delivers. */
@@ -81,11 +81,18 @@ export class InstructionFetch {
     this.lastWindow = this.lastLine = -1;
   }
 
-  /** Fetch reaches byte address `addr` at tick `fe`: the tick its ops can start issuing
-   * (fe, or later when the window must be fetched and decoded or its line filled). */
+  /** Whether `addr` lies in the window being fetched: its ops need nothing from the front
+   * end. Callers check this before enter(), since most ops do. */
+  inWindow(addr: number): boolean {
+    return addr >>> this.windowShift === this.lastWindow;
+  }
+
+  /** Fetch reaches byte address `addr`, outside the window being fetched (see inWindow),
+   * at tick `fe`: the tick its ops can
+   * start issuing (fe, or later when the window must be fetched and decoded or its line
+   * filled). */
   enter(addr: number, fe: number): number {
     const window = addr >>> this.windowShift;
-    if (window === this.lastWindow) return fe;
     this.lastWindow = window;
     const restarted = this.restarted;
     this.restarted = false;

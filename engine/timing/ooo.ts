@@ -168,11 +168,9 @@ export class OooModel extends OpReplay {
     // ---- front end and dispatch ----
     const code = t.codeAddr[k];
     if (code >= 0) {
-      // Ops of the window being fetched need nothing from the front end (enter() would
-      // return fe and leave the width as it is); this is most ops.
       const fetch = this.fetch;
       const addr = IMAGE + this.imageOffset + code;
-      if (addr >>> fetch.windowShift !== fetch.lastWindow) {
+      if (!fetch.inWindow(addr)) {
         const at = fetch.enter(addr, this.fe);
         this.slotWidth = fetch.width;
         if (at > this.fe) {

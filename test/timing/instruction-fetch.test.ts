@@ -29,7 +29,7 @@ function straightLine(cpu: CpuModel, ops: number) {
     const miss0 = caches.l1i.misses;
     const dec0 = fetch.decodedWindows;
     for (const code of codeAddrs) {
-      t = fetch.enter(SYNTH.image + code, t);
+      if (!fetch.inWindow(SYNTH.image + code)) t = fetch.enter(SYNTH.image + code, t);
       t += TICKS_PER_CYCLE / fetch.width;
     }
     return { cycles: (t - t0) / TICKS_PER_CYCLE, l1iMisses: caches.l1i.misses - miss0, decodedWindows: fetch.decodedWindows - dec0 };

@@ -11,8 +11,9 @@
 // A segment is an invocation, or, in a long one (a loop; from MIN_EVENTS_BEFORE_CUTS
 // events on), a run of at least MIN_SEGMENT_EVENTS events ended where control goes back
 // to a lower slot (a loop's back edge): an invocation of a million instructions is never
-// repeated whole, but its loop's turns are, once the pipeline has settled into them. Where a cut falls depends only on
-// the segment's own events, so the same events cut the same way every time.
+// repeated whole, but its loop's turns are, once the pipeline has settled into them.
+// Where a cut falls depends only on the invocation's own events, so the same events cut
+// the same way every time.
 //
 // At a segment's start the time state is put in canonical form and looked up. With
 // candidates, the executor's events are only compared with the candidates' traces while
@@ -20,10 +21,10 @@
 // whole trace matched, that ends the same way (cut, or end of invocation), and whose read
 // set holds is taken. Otherwise the events so far (the matched prefix of a trace) are
 // stepped through the plain model ("catch-up") and the segment is recorded as a new
-// entry. A hit's end state is left pending while
-// hits follow one another (see hit()): the next start state is then that entry's end
-// state, its successors are looked up once, and only the read-set units the pending
-// entry did not write are compared with the structures. Anything that reads the model
+// entry. A hit's end state is left pending while hits follow one another (see hit()):
+// the next start state is then that entry's end state, its successors are looked up
+// once, and only the read-set units the pending entry did not write are compared with
+// the structures. Anything that reads the model
 // mid-invocation (totalCycles, cyclesByPc, stats) catches up first, so it sees what the
 // plain model would show. The multi-CPU machine never gets this model
 // (engine/timing/model.ts): it reads clocks mid-invocation and shares the LLC.
@@ -89,7 +90,7 @@ export class MemoisedOooModel extends OooModel {
    * lead) is compared event by event; another is still a candidate while its trace
    * agrees with the lead's over the events matched (see agreesWithLead). */
   private candidates: MemoEntry[] = [];
-  private leadTrace: Float64Array = new Float64Array(0);
+  private leadTrace: Float64Array = EMPTY_TRACE;
   /** Whether startState holds the current invocation's start state. */
   private startSaved = false;
   /** Whether the invocation being recorded can be stored. */
@@ -103,15 +104,13 @@ export class MemoisedOooModel extends OooModel {
   private invocationsSinceHit = 0;
   /** Segments left to step unmemoised (see MISSES_TO_REST). */
   private resting = 0;
-  /** Between startInvocation and endInvocation. */
-  private inInvocation = false;
   /** The current segment began with its invocation (its entry ops are part of it). */
   private segmentAtStart = false;
-  /** Events of the current segment so far, and the slot of its last insn event. */
-  private segmentEvents = 0;
-  private lastInsnPc = -1;
-  /** Events of the running invocation so far. */
+  /** Events of the running invocation so far (0 between invocations), the count when
+   * the current segment began, and the slot of the last insn event. */
   private invocationEvents = 0;
+  private segmentStart = 0;
+  private lastInsnPc = -1;
   /** Events of the invocation being recorded. */
   private events: number[] = [];
   /** Numbers of the candidates' traces the invocation's events have matched so far. */
@@ -167,7 +166,6 @@ export class MemoisedOooModel extends OooModel {
     this.settle();
     this.memo.stats.invocations++;
     this.invocationsSinceHit++;
-    this.inInvocation = true;
     this.invocationEvents = 0;
     this.beginSegment(true);
   }
@@ -178,7 +176,7 @@ export class MemoisedOooModel extends OooModel {
     const stats = this.memo.stats;
     stats.segments++;
     this.segmentAtStart = atStart;
-    this.segmentEvents = 0;
+    this.segmentStart = this.invocationEvents;
     if (this.resting > 0) {
       this.resting--;
       stats.misses++;
@@ -323,9 +321,8 @@ export class MemoisedOooModel extends OooModel {
   }
 
   override insn(pc: number, memOffset: number, taken: boolean): void {
-    if (pc < this.lastInsnPc && this.segmentEvents >= MIN_SEGMENT_EVENTS && this.invocationEvents >= MIN_EVENTS_BEFORE_CUTS && this.inInvocation) this.cut();
+    if (pc < this.lastInsnPc && this.invocationEvents >= MIN_EVENTS_BEFORE_CUTS && this.invocationEvents - this.segmentStart >= MIN_SEGMENT_EVENTS) this.cut();
     this.lastInsnPc = pc;
-    this.segmentEvents++;
     this.invocationEvents++;
     if (this.mode === Mode.Buffer && this.matchNext(insnHead(pc), memOffset, taken ? 1 : 0)) return;
     if (this.mode === Mode.Record && this.recordable) this.record(insnHead(pc), memOffset, taken ? 1 : 0);
@@ -333,7 +330,6 @@ export class MemoisedOooModel extends OooModel {
   }
 
   override call(pc: number, kind: CallKind, target: number): void {
-    this.segmentEvents++;
     this.invocationEvents++;
     if (this.mode === Mode.Buffer && this.matchNext(callHead(pc), callKindCode(kind), target)) return;
     if (this.mode === Mode.Record && this.recordable) this.record(callHead(pc), callKindCode(kind), target);
@@ -341,7 +337,6 @@ export class MemoisedOooModel extends OooModel {
   }
 
   override unwind(pc: number, frames: number): void {
-    this.segmentEvents++;
     this.invocationEvents++;
     if (this.mode === Mode.Buffer && this.matchNext(unwindHead(pc), frames, 0)) return;
     if (this.mode === Mode.Record && this.recordable) this.record(unwindHead(pc), frames, 0);
@@ -349,7 +344,7 @@ export class MemoisedOooModel extends OooModel {
   }
 
   override endInvocation(): void {
-    this.inInvocation = false;
+    this.invocationEvents = 0;
     this.lastInsnPc = -1;
     if (this.mode === Mode.Buffer && this.takeCandidate(true)) return;
     super.endInvocation();
@@ -474,7 +469,7 @@ export class MemoisedOooModel extends OooModel {
     if (this.mode === Mode.Buffer) this.catchUp();
     if (this.mode === Mode.Record) this.log.detach();
     this.mode = Mode.Plain;
-    this.inInvocation = false;
+    this.invocationEvents = 0;
     this.lastInsnPc = -1;
   }
 
