@@ -61,9 +61,14 @@ const REST_SEGMENTS = 512;
 export const MIN_SEGMENT_EVENTS = 128;
 /** Events an invocation runs before it is cut at all: one shorter than this stays whole,
  * since chaining hits between segments that run different code reads and writes more
- * state than one hit on the whole invocation (a bpf_loop callback workload of 884
- * instructions cut into seven segments ran at 108 ns an instruction against 63 whole). */
-export const MIN_EVENTS_BEFORE_CUTS = 4096;
+ * state than one hit on the whole invocation: each link compares the read-set units the
+ * segment before did not write (a bpf_loop callback workload of 884 instructions cut
+ * into seven segments ran at 108 ns an instruction against 63 whole). At 4096 the
+ * density sweep's call-density-64 under call and stack (4,800-5,500 instructions an
+ * invocation, cut 11-22 times) spent a quarter of its time in those comparisons; at
+ * 65536 its tasks took 0.6-0.8x the CPU time (zen3, two alternating pairs). A loop
+ * long enough to need cuts runs far longer than this. */
+export const MIN_EVENTS_BEFORE_CUTS = 65536;
 
 const EMPTY_TRACE = new Float64Array(0);
 
