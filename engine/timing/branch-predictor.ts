@@ -16,8 +16,11 @@ export class BranchPredictor {
   history = 0;
   predictions = 0;
   mispredicts = 0;
-  /** (counter index, value before) of each resolveUndoably() since mark(), oldest first. */
-  private readonly undo: number[] = [];
+  /** (counter index, value before) of each counter change by resolveUndoably() since
+   * mark(), oldest first: undoLength numbers (a typed array kept across marks, so that buffering
+   * allocates nothing in the steady state). */
+  private undo = new Int32Array(256);
+  private undoLength = 0;
   private historyAtMark = 0;
   private predictionsAtMark = 0;
   private mispredictsAtMark = 0;
@@ -27,16 +30,29 @@ export class BranchPredictor {
     return this.resolveAt(this.indexOf(addr), taken);
   }
 
-  /** resolve(), remembering the change for rollback(). */
+  /** resolve(), remembering the change for rollback(). A saturated counter does not
+   * change (the common case once a branch is learnt): nothing to remember. */
   resolveUndoably(addr: number, taken: boolean): boolean {
     const i = this.indexOf(addr);
-    this.undo.push(i, this.counters[i]);
+    const c = this.counters[i];
+    if (taken ? c < 3 : c > 0) {
+      let u = this.undo;
+      const n = this.undoLength;
+      if (n + 2 > u.length) {
+        u = new Int32Array(2 * u.length);
+        u.set(this.undo);
+        this.undo = u;
+      }
+      u[n] = i;
+      u[n + 1] = c;
+      this.undoLength = n + 2;
+    }
     return this.resolveAt(i, taken);
   }
 
   /** The point rollback() returns to. */
   mark(): void {
-    this.undo.length = 0;
+    this.undoLength = 0;
     this.historyAtMark = this.history;
     this.predictionsAtMark = this.predictions;
     this.mispredictsAtMark = this.mispredicts;
@@ -46,8 +62,8 @@ export class BranchPredictor {
    * not have happened: their updates would not be undone. */
   rollback(): void {
     const u = this.undo;
-    for (let j = u.length - 2; j >= 0; j -= 2) this.counters[u[j]] = u[j + 1];
-    u.length = 0;
+    for (let j = this.undoLength - 2; j >= 0; j -= 2) this.counters[u[j]] = u[j + 1];
+    this.undoLength = 0;
     this.history = this.historyAtMark;
     this.predictions = this.predictionsAtMark;
     this.mispredicts = this.mispredictsAtMark;

@@ -21,8 +21,8 @@ export const insnHead = (pc: number): number => pc * 4 + INSN;
 export const callHead = (pc: number): number => pc * 4 + CALL;
 export const unwindHead = (pc: number): number => pc * 4 + UNWIND;
 
-/** An insn event's b. */
-export const insnFlags = (taken: boolean, mispredicted: boolean): number => (taken ? 1 : 0) + (mispredicted ? 2 : 0);
+/** The bits of an insn event's b. */
+export const INSN_FLAG = { taken: 1, mispredicted: 2 } as const;
 
 /** A call's kind as a number; one the list does not know gets -1. */
 export function callKindCode(kind: CallKind): number {
@@ -42,7 +42,7 @@ export function replayEvent(events: ArrayLike<number>, at: number, sink: EventSi
   const pc = Math.floor(head / 4);
   switch (head - pc * 4) {
     case INSN:
-      sink.insn(pc, events[at + 1], (events[at + 2] & 1) === 1);
+      sink.insn(pc, events[at + 1], (events[at + 2] & INSN_FLAG.taken) !== 0);
       return;
     case CALL:
       sink.call(pc, CALL_KINDS[events[at + 1]], events[at + 2]);
