@@ -12,8 +12,8 @@
 // ./memoised-ooo-model.ts), with the native stack's tracking added: it is reset when an
 // invocation begins and carried through one.
 //
-// The branch predictor is not part of it: the memo runs it live on every event and
-// compares its outcomes with the stored trace's (./memoised-ooo-model.ts).
+// The branch predictor is not part of it: the memo runs it live on every conditional
+// branch and compares its outcomes with the stored trace's (./memoised-ooo-model.ts).
 //
 // Layout: core scalars, fetch (InstructionFetch.save), call-stack depth,
 // return-stack entries, 48 register ready times, the ROB's live entries (count, then

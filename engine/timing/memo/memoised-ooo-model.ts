@@ -31,13 +31,14 @@
 // The branch predictor stays outside all this, as FastSim keeps its functional units
 // out of its memoised pipeline state: the predictor's history holds recent outcomes of
 // data-dependent branches (a random throw decision per invocation), so with it in the
-// key start states would never repeat. It runs live on every insn event instead,
-// buffered or not (./conditional-branch-sites.ts), and its outcome, mispredicted or not,
-// is part of the event a trace must match (./event-trace.ts): a segment's timing depends
-// on the predictor only through those outcomes. Its counters are therefore in no read or
-// write set, and an entry's counter increments leave out its prediction counts. Updates
-// made while buffering are kept (BranchPredictor.resolveUndoably) and undone before a
-// catch-up steps the same events, which train it once more.
+// key start states would never repeat. It runs live on every insn event's conditional
+// branch instead, stepped or buffered (./conditional-branch-sites.ts), and its outcome,
+// mispredicted or not, is part of the event a trace must match (./event-trace.ts): a
+// segment's timing depends on the predictor only through those outcomes. Its counters
+// are therefore in no read or write set, and an entry's counter increments leave out its
+// prediction counts (the live predictor counted them). Updates made while buffering are
+// kept (BranchPredictor.resolveUndoably) and undone before a catch-up steps the same
+// events, which train it once more; a hit keeps them.
 //
 // The multi-CPU machine never gets this model
 // (engine/timing/model.ts): it reads clocks mid-invocation and shares the LLC.
