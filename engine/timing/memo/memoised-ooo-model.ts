@@ -355,7 +355,10 @@ export class MemoisedOooModel extends OooModel {
     if (pc < this.lastInsnPc && this.invocationEvents >= MIN_EVENTS_BEFORE_CUTS && this.invocationEvents - this.segmentStart >= MIN_SEGMENT_EVENTS) this.cut();
     this.lastInsnPc = pc;
     this.invocationEvents++;
-    if (this.mode === Mode.Buffer && this.matchNext(insnHead(pc), memOffset, this.liveFlags(pc, taken))) return;
+    if (this.mode === Mode.Buffer) {
+      const site = (this.branchSites as Int32Array)[pc];
+      if (this.matchNext(insnHead(pc), memOffset, site < 0 ? (taken ? TAKEN : 0) : this.branchFlags(site, taken))) return;
+    }
     if (this.mode === Mode.Record && this.recordable) this.recordInsn(pc, memOffset, taken);
     else super.insn(pc, memOffset, taken);
   }
@@ -368,10 +371,10 @@ export class MemoisedOooModel extends OooModel {
     this.record(insnHead(pc), memOffset, (taken ? TAKEN : 0) + (this.bp.mispredicts !== mispredicts ? MISPREDICTED : 0));
   }
 
-  /** A buffered insn event's flags: the predictor runs on its conditional branch, undoably. */
-  private liveFlags(pc: number, taken: boolean): number {
-    const site = (this.branchSites as Int32Array)[pc];
-    return (taken ? TAKEN : 0) + (site >= 0 && this.bp.resolveUndoably(site, taken) ? MISPREDICTED : 0);
+  /** The flags of a buffered insn event whose conditional branch the predictor sees at
+   * `site`: it predicts and learns the branch, undoably. */
+  private branchFlags(site: number, taken: boolean): number {
+    return (taken ? TAKEN : 0) + (this.bp.resolveUndoably(site, taken) ? MISPREDICTED : 0);
   }
 
   override call(pc: number, kind: CallKind, target: number): void {
