@@ -17,8 +17,8 @@ export class BranchPredictor {
   predictions = 0;
   mispredicts = 0;
   /** (counter index, value before) of each counter change by resolveUndoably() since
-   * mark(), oldest first: undoLength numbers (a typed array kept across marks, so that buffering
-   * allocates nothing in the steady state). */
+   * mark(), oldest first: undoLength numbers (a typed array kept across marks, so that
+   * buffering allocates nothing in the steady state). */
   private undo = new Int32Array(256);
   private undoLength = 0;
   private historyAtMark = 0;
