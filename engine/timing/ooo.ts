@@ -283,7 +283,7 @@ export class OooModel extends OpReplay {
       const resolve = issue + this.lat[k];
       switch (br) {
         case B_COND:
-          if (this.bp.resolve(code >= 0 ? this.imageOffset + code : k, taken)) {
+          if (this.bp.resolve(this.predictorAddress(k), taken)) {
             this.redirect(resolve + this.penalty);
             this.fetch.restart();
           }
@@ -323,6 +323,13 @@ export class OooModel extends OpReplay {
     this.retireT = rc;
     this.rob[this.robIdx] = rc;
     this.robIdx = this.robIdx + 1 === this.rob.length ? 0 : this.robIdx + 1;
+  }
+
+  /** The address the branch predictor sees for op k of the running program: its place in
+   * the JIT image, or (an op outside the image) its index in the table. */
+  protected predictorAddress(k: number): number {
+    const code = this.t.codeAddr[k];
+    return code >= 0 ? this.imageOffset + code : k;
   }
 
   protected beginRun(): void {

@@ -12,7 +12,10 @@
 // ./memoised-ooo-model.ts), with the native stack's tracking added: it is reset when an
 // invocation begins and carried through one.
 //
-// Layout: core scalars, fetch (InstructionFetch.save), branch history, call-stack depth,
+// The branch predictor is not part of it: the memo runs it live on every conditional
+// branch and compares its outcomes with the stored trace's (./memoised-ooo-model.ts).
+//
+// Layout: core scalars, fetch (InstructionFetch.save), call-stack depth,
 // return-stack entries, 48 register ready times, the ROB's live entries (count, then
 // oldest first), per port group the cycles from the base cycle on holding reservations
 // (count, then (offset, ops) pairs), then 0 between invocations, or 1 and the native
@@ -20,7 +23,6 @@
 // call-stack depth at the invocation's start) inside one. The port calendar counts whole
 // cycles, hence a whole-cycle base.
 
-import type { BranchPredictor } from '../branch-predictor.ts';
 import type { InstructionFetch } from '../instruction-fetch.ts';
 import type { PortCalendar } from '../port-calendar.ts';
 import type { CallStack, ReturnStack } from '../return-stack.ts';
@@ -47,7 +49,6 @@ export interface OooTimeCore {
   readonly rob: Float64Array;
   readonly ports: PortCalendar;
   readonly fetch: InstructionFetch;
-  readonly bp: BranchPredictor;
   readonly calls: CallStack;
   readonly ras: ReturnStack;
   nsp: number;
@@ -72,7 +73,6 @@ export function saveTimeState(m: OooTimeCore, base: number, out: StateWriter, in
   out.push(sinceBase(m.loadFence, base));
   out.push(sinceBase(m.spWritten, base));
   m.fetch.save(base, out);
-  out.push(m.bp.history);
   out.push(m.calls.sp);
   m.ras.save(out);
   const regs = m.regReady;
@@ -110,7 +110,6 @@ export function restoreTimeState(m: OooTimeCore, base: number, data: Float64Arra
   m.loadFence = base + data[6];
   m.spWritten = base + data[7];
   let at = m.fetch.restore(base, data, 8);
-  m.bp.history = data[at++];
   m.calls.sp = data[at++];
   at = m.ras.restore(data, at);
   const regs = m.regReady;

@@ -13,11 +13,16 @@ const UNWIND = 2;
 const CALL_KINDS: readonly CallKind[] = ['helper', 'kfunc', 'subprog', 'callx-helper', 'callx-subprog', 'callback', 'tail-call'];
 const CALL_KIND_CODE = new Map<CallKind, number>(CALL_KINDS.map((k, i) => [k, i]));
 
-// An event is (head, a, b): head = pc * 4 + kind.
+// An event is (head, a, b): head = pc * 4 + kind. An insn's b holds whether it was taken
+// (bit 0) and whether the branch predictor mispredicted its conditional branch (bit 1):
+// the predictor runs outside the memo's key, so its outcome is part of the event.
 
 export const insnHead = (pc: number): number => pc * 4 + INSN;
 export const callHead = (pc: number): number => pc * 4 + CALL;
 export const unwindHead = (pc: number): number => pc * 4 + UNWIND;
+
+/** The bits of an insn event's b. */
+export const INSN_FLAG = { taken: 1, mispredicted: 2 } as const;
 
 /** A call's kind as a number; one the list does not know gets -1. */
 export function callKindCode(kind: CallKind): number {
@@ -37,7 +42,7 @@ export function replayEvent(events: ArrayLike<number>, at: number, sink: EventSi
   const pc = Math.floor(head / 4);
   switch (head - pc * 4) {
     case INSN:
-      sink.insn(pc, events[at + 1], events[at + 2] === 1);
+      sink.insn(pc, events[at + 1], (events[at + 2] & INSN_FLAG.taken) !== 0);
       return;
     case CALL:
       sink.call(pc, CALL_KINDS[events[at + 1]], events[at + 2]);

@@ -1,6 +1,7 @@
-// The functional state an invocation reads and writes (cache and op-cache sets, branch
-// predictor counters, store-forwarding sets, call-stack entries), logged at the unit
-// each structure is organised in. While an invocation is recorded every structure tells
+// The functional state an invocation reads and writes (cache and op-cache sets,
+// store-forwarding sets, call-stack entries), logged at the unit each structure is
+// organised in. (The branch predictor is not logged: it runs live, see
+// ./memoised-ooo-model.ts.) While an invocation is recorded every structure tells
 // the log of a unit before touching it; the log saves that unit's canonical content at
 // the start (the read set). At the end the same units' content is saved again (the write
 // set). A later invocation with the same start time state and event trace behaves

@@ -26,7 +26,21 @@
 // once, and only the read-set units the pending entry did not write are compared with
 // the structures. Anything that reads the model
 // mid-invocation (totalCycles, cyclesByPc, stats) catches up first, so it sees what the
-// plain model would show. The multi-CPU machine never gets this model
+// plain model would show.
+//
+// The branch predictor stays outside all this, as FastSim keeps its functional units
+// out of its memoised pipeline state: the predictor's history holds recent outcomes of
+// data-dependent branches (a random throw decision per invocation), so with it in the
+// key start states would never repeat. It runs live on every insn event's conditional
+// branch instead, stepped or buffered (./conditional-branch-sites.ts), and its outcome,
+// mispredicted or not, is part of the event a trace must match (./event-trace.ts): a
+// segment's timing depends on the predictor only through those outcomes. Its counters
+// are therefore in no read or write set, and an entry's counter increments leave out its
+// prediction counts (the live predictor counted them). Updates made while buffering are
+// kept (BranchPredictor.resolveUndoably) and undone before a catch-up steps the same
+// events, which train it once more; a hit keeps them.
+//
+// The multi-CPU machine never gets this model
 // (engine/timing/model.ts): it reads clocks mid-invocation and shares the LLC.
 
 import type { CpuModel } from '../../cpus/cpu-model.ts';
@@ -38,7 +52,8 @@ import type { LoweredProgram } from '../program-lowering.ts';
 import { floorToCycle } from '../ticks.ts';
 import type { MemoStats, TimingStats } from '../timing-model.ts';
 import { RETIRE_AT, restoreTimeState, saveTimeState } from './canonical-time-state.ts';
-import { callHead, callKindCode, EVENT_STRIDE, insnHead, replayEvent, unwindHead, type EventSink } from './event-trace.ts';
+import { conditionalBranchSites } from './conditional-branch-sites.ts';
+import { callHead, callKindCode, EVENT_STRIDE, INSN_FLAG, insnHead, replayEvent, unwindHead, type EventSink } from './event-trace.ts';
 import { FunctionalStateLog } from './functional-state-log.ts';
 import { StateWriter } from './state-writer.ts';
 import { DEFAULT_MEMO_BYTES, hashState, InvocationMemo, type MemoEntry } from './invocation-memo.ts';
@@ -71,6 +86,10 @@ export const MIN_SEGMENT_EVENTS = 128;
 export const MIN_EVENTS_BEFORE_CUTS = 65536;
 
 const EMPTY_TRACE = new Float64Array(0);
+// Copied into module locals: read through the import on every event (a module-namespace
+// getter per access under some loaders) they made the memoised loop about 1.4 times
+// slower in one measurement.
+const { taken: TAKEN, mispredicted: MISPREDICTED } = INSN_FLAG;
 
 const enum Mode {
   /** Between invocations, or stepping one that is not memoised. */
@@ -124,6 +143,9 @@ export class MemoisedOooModel extends OooModel {
   private countersAtStart: Float64Array = new Float64Array(0);
   /** Plain-model entry points for replaying buffered events. */
   private readonly stepper: EventSink;
+  /** Per slot: the predictor address of its conditional branch, or -1 (none); null when
+   * the program's ops are not laid out as the live predictor needs (never memoised). */
+  private readonly branchSites: Int32Array | null;
 
   constructor(cpu: CpuModel, loaded: LoadedProgram, lowered: LoweredProgram, t: OpTable, budgetBytes: number = DEFAULT_MEMO_BYTES) {
     super(cpu, loaded, lowered, t);
@@ -131,7 +153,8 @@ export class MemoisedOooModel extends OooModel {
     // A quarter of the budget: an entry also holds its sets and states.
     this.maxTraceNumbers = Math.floor(budgetBytes / 8 / 4);
     const c = this.caches;
-    for (const part of [c.l1d, c.l1i, c.l2, c.llc, this.fetch.opCache, this.bp, this.fwd, this.calls]) this.log.register(part);
+    for (const part of [c.l1d, c.l1i, c.l2, c.llc, this.fetch.opCache, this.fwd, this.calls]) this.log.register(part);
+    this.branchSites = conditionalBranchSites(t, (k) => this.predictorAddress(k));
     this.byPcAtStart = new Float64Array(this.byPc.length);
     this.stepper = {
       insn: (pc, memOffset, taken) => super.insn(pc, memOffset, taken),
@@ -140,31 +163,30 @@ export class MemoisedOooModel extends OooModel {
     };
   }
 
-  /** Every event count the stats and caches keep, in a fixed order. */
+  /** Every event count the stats and caches keep, in a fixed order; the predictor's
+   * are not among them: it counts its own, live. */
   private counters(): Float64Array {
     const c = this.caches;
     const oc = this.fetch.opCache;
-    return Float64Array.of(this.opsRun, this.bp.mispredicts, this.bp.predictions, this.returnMispredicts, c.l1d.hits, c.l1d.misses, c.l1i.hits, c.l1i.misses, c.l2.hits, c.l2.misses, c.llc.hits, c.llc.misses, oc.hits, oc.misses, this.fetch.decodedWindows);
+    return Float64Array.of(this.opsRun, this.returnMispredicts, c.l1d.hits, c.l1d.misses, c.l1i.hits, c.l1i.misses, c.l2.hits, c.l2.misses, c.llc.hits, c.llc.misses, oc.hits, oc.misses, this.fetch.decodedWindows);
   }
 
   private addCounters(d: Float64Array): void {
     const c = this.caches;
     const oc = this.fetch.opCache;
     this.opsRun += d[0];
-    this.bp.mispredicts += d[1];
-    this.bp.predictions += d[2];
-    this.returnMispredicts += d[3];
-    c.l1d.hits += d[4];
-    c.l1d.misses += d[5];
-    c.l1i.hits += d[6];
-    c.l1i.misses += d[7];
-    c.l2.hits += d[8];
-    c.l2.misses += d[9];
-    c.llc.hits += d[10];
-    c.llc.misses += d[11];
-    oc.hits += d[12];
-    oc.misses += d[13];
-    this.fetch.decodedWindows += d[14];
+    this.returnMispredicts += d[1];
+    c.l1d.hits += d[2];
+    c.l1d.misses += d[3];
+    c.l1i.hits += d[4];
+    c.l1i.misses += d[5];
+    c.l2.hits += d[6];
+    c.l2.misses += d[7];
+    c.llc.hits += d[8];
+    c.llc.misses += d[9];
+    oc.hits += d[10];
+    oc.misses += d[11];
+    this.fetch.decodedWindows += d[12];
   }
 
   override startInvocation(): void {
@@ -203,7 +225,7 @@ export class MemoisedOooModel extends OooModel {
         this.startSaved = false;
         this.previous = previous;
         this.setCandidates(next.slice());
-        this.mode = Mode.Buffer;
+        this.buffer();
         return;
       }
       this.materialise();
@@ -212,7 +234,7 @@ export class MemoisedOooModel extends OooModel {
     const base = floorToCycle(this.fe);
     // The attribution clock lags the retire clock only if something read between
     // invocations advanced it; then the stored increments would not apply.
-    if (this.charged !== this.retireT || !saveTimeState(this, base, this.startState, !atStart)) {
+    if (this.branchSites === null || this.charged !== this.retireT || !saveTimeState(this, base, this.startState, !atStart)) {
       stats.unmemoisable++;
       stats.misses++;
       this.mode = Mode.Plain;
@@ -225,11 +247,18 @@ export class MemoisedOooModel extends OooModel {
     this.startHash = hashState(key);
     this.setCandidates(this.memo.lookup(this.startHash, key));
     if (this.candidates.length > 0) {
-      this.mode = Mode.Buffer;
+      this.buffer();
       return;
     }
     stats.misses++;
     this.beginRecord();
+  }
+
+  /** Events are compared with the candidates' traces from here on; the predictor runs on
+   * them undoably. */
+  private buffer(): void {
+    this.mode = Mode.Buffer;
+    this.bp.mark();
   }
 
   /** Writes the pending entry's end state into the model. */
@@ -264,6 +293,9 @@ export class MemoisedOooModel extends OooModel {
     const buffered = this.leadTrace.subarray(0, this.matched);
     this.setCandidates([]);
     this.matched = 0;
+    // The steps below train the predictor on these events (and the caller's step on the
+    // event that did not match): what it learnt from them while buffering is undone.
+    this.bp.rollback();
     this.beginRecord();
     for (let at = 0; at < buffered.length; at += EVENT_STRIDE) {
       for (let i = 0; i < EVENT_STRIDE; i++) this.events.push(buffered[at + i]);
@@ -329,9 +361,26 @@ export class MemoisedOooModel extends OooModel {
     if (pc < this.lastInsnPc && this.invocationEvents >= MIN_EVENTS_BEFORE_CUTS && this.invocationEvents - this.segmentStart >= MIN_SEGMENT_EVENTS) this.cut();
     this.lastInsnPc = pc;
     this.invocationEvents++;
-    if (this.mode === Mode.Buffer && this.matchNext(insnHead(pc), memOffset, taken ? 1 : 0)) return;
-    if (this.mode === Mode.Record && this.recordable) this.record(insnHead(pc), memOffset, taken ? 1 : 0);
+    if (this.mode === Mode.Buffer) {
+      const site = (this.branchSites as Int32Array)[pc];
+      if (this.matchNext(insnHead(pc), memOffset, site < 0 ? (taken ? TAKEN : 0) : this.branchFlags(site, taken))) return;
+    }
+    if (this.mode === Mode.Record && this.recordable) this.recordInsn(pc, memOffset, taken);
+    else super.insn(pc, memOffset, taken);
+  }
+
+  /** Steps an insn event and records it with the predictor's outcome. */
+  private recordInsn(pc: number, memOffset: number, taken: boolean): void {
+    const mispredicts = this.bp.mispredicts;
     super.insn(pc, memOffset, taken);
+    // The slot's ops hold at most one conditional branch (./conditional-branch-sites.ts).
+    this.record(insnHead(pc), memOffset, (taken ? TAKEN : 0) + (this.bp.mispredicts !== mispredicts ? MISPREDICTED : 0));
+  }
+
+  /** The flags of a buffered insn event whose conditional branch the predictor sees at
+   * `site`: it predicts and learns the branch, undoably. */
+  private branchFlags(site: number, taken: boolean): number {
+    return (taken ? TAKEN : 0) + (this.bp.resolveUndoably(site, taken) ? MISPREDICTED : 0);
   }
 
   override call(pc: number, kind: CallKind, target: number): void {
