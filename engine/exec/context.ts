@@ -168,7 +168,9 @@ export class ExecutionContext {
     this.cpu = cpu;
     const st = this.parts.state;
     const it = this.interp;
-    const saved = { cpu: st.cpu, level: st.level, pid: st.pid, tgid: st.tgid, task: st.taskException, rng: st.randomState, world: st.world };
+    // The outer state in locals, not an object: the machine runs a slice every few
+    // instructions.
+    const savedCpu = st.cpu, savedLevel = st.level, savedPid = st.pid, savedTgid = st.tgid, savedTask = st.taskException, savedRng = st.randomState, savedWorld = st.world;
     st.cpu = cpu;
     st.level = this.level;
     st.pid = this.task.pid;
@@ -206,13 +208,13 @@ export class ExecutionContext {
       // A faulting slice's instruction count is not defined (see ProgramInstance.run).
       if (!faulted) st.insnsTotal += it.executed - before;
       this.rng = st.randomState;
-      st.cpu = saved.cpu;
-      st.level = saved.level;
-      st.pid = saved.pid;
-      st.tgid = saved.tgid;
-      st.taskException = saved.task;
-      st.randomState = saved.rng;
-      st.world = saved.world;
+      st.cpu = savedCpu;
+      st.level = savedLevel;
+      st.pid = savedPid;
+      st.tgid = savedTgid;
+      st.taskException = savedTask;
+      st.randomState = savedRng;
+      st.world = savedWorld;
       it.observer = null;
       it.sliceEnd = Infinity;
     }
