@@ -90,9 +90,12 @@ export class CoherenceDirectory {
     } else this.lastWrite = undefined;
     if (kind === 2 || kind === 3) {
       if (s < 0) s = this.newSlot(line);
+      // A loop, not fill(): a builtin call costs more than clearing a few bytes, and
+      // every store of every CPU does this.
+      const valid = this.valid;
       const row = s * this.cpus;
-      this.valid.fill(0, row, row + this.cpus);
-      this.valid[row + cpu] = 1;
+      for (let c = row, end = row + this.cpus; c < end; c++) valid[c] = 0;
+      valid[row + cpu] = 1;
       this.written[s] = 1;
     }
     this.accessed = s;
