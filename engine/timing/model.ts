@@ -27,7 +27,7 @@ export function createTimingModel(kind: TimingModelKind, cpu: CpuModel, loaded: 
  * once built, and both are deterministic in (program, CPU model, options), so every
  * model gets what it would have built itself. */
 export function createTimingModels(kind: TimingModelKind, cpu: CpuModel, loaded: LoadedProgram, count: number, opts: TimingModelOptions = {}): TimingModel[] {
-  const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary, throwParameters: opts.throwParameters });
+  const lowered = opts.lowered ?? lowerProgram(loaded, cpu, { exceptionBoundary: opts.exceptionBoundary, throwParameters: opts.throwParameters });
   const table = buildOpTable(lowered, cpu);
   return Array.from({ length: count }, () => {
     let model: OooModel | AdditiveModel;
