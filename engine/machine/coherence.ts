@@ -10,9 +10,10 @@
 // can say who wrote the flag it read.
 //
 // Every load and store of every CPU asks the directory, so its look-up is an index into
-// a typed array by line number (the simulated memory is one linear buffer of a few
-// megabytes at most, so the array is small) rather than a Map look-up: a line's state
-// is a small integer, its slot, and the per-slot fields are typed arrays too.
+// a typed array by line number rather than a Map look-up: a line's state is a small
+// integer, its slot, and the per-slot fields are typed arrays too. The simulated memory
+// is one linear buffer (at most 512 MiB); the index grows to the highest line written or
+// watched, four bytes a line.
 
 export type AccessKind = 0 | 1 | 2 | 3; // none, load, store, atomic read-modify-write
 
