@@ -17,7 +17,7 @@
 import { XDP_PACKET_HEADROOM } from './helpers/xdp-adjust.ts';
 import { BpfError } from '../errors.ts';
 import type { LinkedProgram } from './linked.ts';
-import { enterProgram, exitContext } from './entry.ts';
+import { enterProgram, exitContext, NO_CONTEXT_OUT } from './entry.ts';
 import type { ContextKind } from '../program-context.ts';
 import { skbSegments } from '../layout/sk-buff.ts';
 import type { ProgramType } from '../program.ts';
@@ -55,6 +55,8 @@ export interface ContextStart {
   maxInsns?: number;
   /** World inputs to replay (see RunOptions.world). */
   world?: WorldTape;
+  /** See RunOptions.keepContext (default true). */
+  keepContext?: boolean;
 }
 
 export interface SliceResult {
@@ -96,6 +98,7 @@ export class ExecutionContext {
   private ctx: Uint8Array = new Uint8Array(0);
   private ctxIn: Uint8Array | undefined;
   private started = false;
+  private keepContext = true;
   private readonly ctxRegion: number;
   private readonly ctxStart: number;
   private readonly mdStart: number;
@@ -142,6 +145,7 @@ export class ExecutionContext {
     this.world = new WorldRecorder(o.world);
     this.ctx = ctx;
     this.ctxIn = o.ctxIn;
+    this.keepContext = o.keepContext ?? true;
     for (let d = 0; d <= it.deepest; d++) {
       const top = it.framePointer(d);
       mem.bytes.fill(0, top - Lay.STACK_SIZE, top);
@@ -168,7 +172,9 @@ export class ExecutionContext {
     this.cpu = cpu;
     const st = this.parts.state;
     const it = this.interp;
-    const saved = { cpu: st.cpu, level: st.level, pid: st.pid, tgid: st.tgid, task: st.taskException, rng: st.randomState, world: st.world };
+    // The outer state in locals, not an object: the machine runs a slice every few
+    // instructions.
+    const savedCpu = st.cpu, savedLevel = st.level, savedPid = st.pid, savedTgid = st.tgid, savedTask = st.taskException, savedRng = st.randomState, savedWorld = st.world;
     st.cpu = cpu;
     st.level = this.level;
     st.pid = this.task.pid;
@@ -206,13 +212,13 @@ export class ExecutionContext {
       // A faulting slice's instruction count is not defined (see ProgramInstance.run).
       if (!faulted) st.insnsTotal += it.executed - before;
       this.rng = st.randomState;
-      st.cpu = saved.cpu;
-      st.level = saved.level;
-      st.pid = saved.pid;
-      st.tgid = saved.tgid;
-      st.taskException = saved.task;
-      st.randomState = saved.rng;
-      st.world = saved.world;
+      st.cpu = savedCpu;
+      st.level = savedLevel;
+      st.pid = savedPid;
+      st.tgid = savedTgid;
+      st.taskException = savedTask;
+      st.randomState = savedRng;
+      st.world = savedWorld;
       it.observer = null;
       it.sliceEnd = Infinity;
     }
@@ -243,7 +249,8 @@ export class ExecutionContext {
   }
 
   private finish(r0: bigint, thrown?: SliceResult['thrown']): SliceResult {
-    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ...exitContext(this.interp, this.parts.mem, { ctxOffset: this.ctxStart, ctx: this.ctx, ctxIn: this.ctxIn }), world: this.world.seen };
+    const left = this.keepContext ? exitContext(this.interp, this.parts.mem, { ctxOffset: this.ctxStart, ctx: this.ctx, ctxIn: this.ctxIn }) : NO_CONTEXT_OUT;
+    const out: SliceResult = { r0, insnsExecuted: this.interp.executed, ...left, world: this.world.seen };
     if (thrown) out.thrown = thrown;
     return out;
   }

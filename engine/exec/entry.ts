@@ -87,6 +87,10 @@ export function enterProgram(it: Interpreter, mem: Memory, e: EntryLayout): void
   }
 }
 
+/** What a run leaves to a caller that does not read it (RunOptions.keepContext false):
+ * no context bytes. Shared: an empty array cannot be written. */
+export const NO_CONTEXT_OUT: { readonly ctx: Uint8Array } = Object.freeze({ ctx: new Uint8Array(0) });
+
 /** What a run leaves: the packet as BPF_PROG_TEST_RUN's data_out gives it (from data_meta
  * to data_end; non-tc skb programs get their pulled Ethernet header back as zeros), or
  * the raw context bytes; and for skb programs the ctx_out struct. */

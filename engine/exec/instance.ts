@@ -6,7 +6,7 @@ import { BpfError } from '../errors.ts';
 import type { MapDef, Program } from '../program.ts';
 import { linkForInstance, type LinkedProgram } from './linked.ts';
 import { ExecutionContext, type TaskHandle } from './context.ts';
-import { enterProgram, exitContext } from './entry.ts';
+import { enterProgram, exitContext, NO_CONTEXT_OUT } from './entry.ts';
 import { contextKind, type ContextKind } from '../program-context.ts';
 import { skbSegments } from '../layout/sk-buff.ts';
 import type { Redirect, TunnelKey } from './packet-state.ts';
@@ -62,6 +62,11 @@ export interface RunOptions {
   /** World inputs to replay (another run's RunResult.world): the run's world helpers return
    * these values, per kind in order, and read the simulated world once a kind runs out. */
   world?: WorldTape;
+  /** Copy the context bytes out after the run (RunResult.ctx, ctxOut; default true).
+   * False leaves ctx empty and no ctxOut, for callers that read only r0, the throw and
+   * the world inputs (the multi-CPU machine's oracle): an skb program's copies cost more
+   * than a short run of it. */
+  keepContext?: boolean;
 }
 
 export interface ContextOptions {
@@ -299,7 +304,7 @@ export class ProgramInstance {
     // Only runs that end (return, throw, stop) advance the simulated clock: a fault's
     // instruction count is not defined (executors write it back at different points).
     st.insnsTotal += it.executed;
-    const out: RunResult = { r0, insnsExecuted: it.executed, ...exitContext(it, mem, entry), world: world.seen };
+    const out: RunResult = { r0, insnsExecuted: it.executed, ...(opts.keepContext === false ? NO_CONTEXT_OUT : exitContext(it, mem, entry)), world: world.seen };
     if (thrown) out.thrown = thrown;
     if (it.packet?.redirect) out.redirect = it.packet.redirect;
     if (it.packet?.tunnelKey) out.tunnelKey = it.packet.tunnelKey;

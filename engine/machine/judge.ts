@@ -50,7 +50,7 @@ export class Oracle {
     // unwound before that read) then reads the same time in both replays, and only map
     // state can tell the two apart.
     this.inst.state.insnsTotal = 0;
-    const r = this.inst.run({ ctx: this.ctx, level, prngSeed, world });
+    const r = this.inst.run({ ctx: this.ctx, level, prngSeed, world, keepContext: false });
     return r.thrown ? { r0: r.r0, thrownCookie: r.thrown.cookie } : { r0: r.r0 };
   }
 

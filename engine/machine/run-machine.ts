@@ -26,8 +26,9 @@ import type { CallSiteResult, Correctness } from '../results/document.ts';
 import { strategyByName, type RewriteResult } from '../strategies/index.ts';
 import { cyclesBySite, resolveSites, setUpStrategy } from '../strategy-run.ts';
 import { createSharedCaches } from '../timing/cache.ts';
-import { createTimingModel, type TimingModel } from '../timing/model.ts';
+import { createTimingModels, type TimingModel } from '../timing/model.ts';
 import { jitCodeBytes, type CodeBytes } from '../timing/code-size.ts';
+import { lowerProgram } from '../timing/program-lowering.ts';
 import { CoherenceDirectory } from './coherence.ts';
 import { accessKinds, CpuObserver } from './cpu-observer.ts';
 import { traceLines } from './invocation-trace.ts';
@@ -200,7 +201,9 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
     const directory = new CoherenceDirectory(s.cpus, cpu.lineBytes.value, transfer);
     watchExceptionState(directory, s.cpus);
     const kinds = accessKinds(loaded);
-    const models = Array.from({ length: s.cpus }, () => createTimingModel('ooo', cpu, loaded, { exceptionBoundary: rw.exceptionBoundary, caches: shared }));
+    // One lowering for every core's model and for the code size.
+    const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: rw.exceptionBoundary });
+    const models = createTimingModels('ooo', cpu, loaded, s.cpus, { exceptionBoundary: rw.exceptionBoundary, caches: shared, lowered });
     const observers = models.map((m, c) => new CpuObserver(c, m, directory, kinds, instance.mem));
     const insns0 = instance.state.insnsTotal;
     sim = new MachineSimulation({ scenario: s, cpuModel: cpu, instance, models, observers, directory, ctx: w.ctx, seed: opts.seed });
@@ -226,7 +229,7 @@ export function runMachine(scenario: Scenario, opts: MachineOptions): MachineRes
         rewrite: rw,
         sites,
         insns: { original: program.insns.length / 8, rewritten: rw.program.insns.length / 8, executed: instance.state.insnsTotal - insns0 },
-        codeBytes: jitCodeBytes(loaded, cpu, rw),
+        codeBytes: jitCodeBytes(loaded, cpu, rw, lowered),
       }),
     );
   }

@@ -343,7 +343,9 @@ export class MachineSimulation {
       throw new BpfError('usage', `scenario '${this.s.name}' overloads its CPUs: ${this.invs.length} invocations ran and ${this.s.invocations - this.tasksDone} task-context ones are still unfinished (lower the interrupt or invocation rates)`);
     }
     const ec = this.freeContexts[cpu.id].pop() ?? this.p.instance.createContext({ ctxCapacity: Math.max(64, this.p.ctx?.length ?? 0) });
-    ec.start({ ctx: this.p.ctx, level, task, cpu: cpu.id, prngSeed });
+    // The machine reads r0, the throw and the world inputs of a finished invocation, never
+    // its context bytes.
+    ec.start({ ctx: this.p.ctx, level, task, cpu: cpu.id, prngSeed, keepContext: false });
     const inv: Invocation = {
       id: this.invs.length,
       level,

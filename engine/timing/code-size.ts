@@ -7,7 +7,7 @@ import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { LoadedProgram } from '../exec/decoded.ts';
 import { SLOT_ENTRY, type RewriteResult } from '../strategies/strategy.ts';
 import { codeSize } from './op-class.ts';
-import { lowerProgram } from './program-lowering.ts';
+import { lowerProgram, type LoweredProgram } from './program-lowering.ts';
 
 export interface CodeBytes {
   /** The whole JIT image: every function's prologue and epilogue (once), every slot. */
@@ -19,8 +19,9 @@ export interface CodeBytes {
   perSite: number | null;
 }
 
-export function jitCodeBytes(loaded: LoadedProgram, cpu: CpuModel, rewrite: Pick<RewriteResult, 'slotSite' | 'callSites' | 'exceptionBoundary'>): CodeBytes {
-  const lowered = lowerProgram(loaded, cpu, { exceptionBoundary: rewrite.exceptionBoundary });
+/** `lowered`: the program as lowerProgram lowers it with the rewrite's exception boundary,
+ * when the caller has it already. */
+export function jitCodeBytes(loaded: LoadedProgram, cpu: CpuModel, rewrite: Pick<RewriteResult, 'slotSite' | 'callSites' | 'exceptionBoundary'>, lowered: LoweredProgram = lowerProgram(loaded, cpu, { exceptionBoundary: rewrite.exceptionBoundary })): CodeBytes {
   let program = 0;
   for (const fn of lowered.functions) program += codeSize(fn.prologue) + codeSize(fn.epilogue);
   let entry = 0;

@@ -49,6 +49,9 @@ const { none: B_NONE, condBpf: B_COND, jmp: B_JMP, jmpIndirect: B_JMPI, call: B_
 const { nativeStackTop: STACK_TOP, percpu: PERCPU, current: CURRENT, kernel: KERNEL, image: IMAGE } = SYNTH;
 
 const REGS = 48;
+/** Op latencies in ticks by op table: a table is built for one CPU model, so the
+ * conversion depends on the table alone (read-only once made). */
+const latenciesByTable = new WeakMap<OpTable, Float64Array>();
 const TPC = TICKS_PER_CYCLE;
 
 // The state fields are public for the memo (./memo/memoised-ooo-model.ts), which saves
@@ -77,7 +80,6 @@ export class OooModel extends OpReplay {
   /** Per op of the running program's table: its latency in ticks (per table: tail calls
    * switch tables). */
   private lat: Float64Array;
-  private readonly latByTable = new Map<OpTable, Float64Array>();
 
   readonly regReady = new Float64Array(REGS);
   readonly rob: Float64Array;
@@ -358,13 +360,14 @@ export class OooModel extends OpReplay {
     else this.tailFrameCalls.pop();
   }
 
-  /** The op latencies of table `t` in ticks, converted once per table. */
+  /** The op latencies of table `t` in ticks, converted once per table (the machine's
+   * cores share one table). */
   private latencies(t: OpTable): Float64Array {
-    let lat = this.latByTable.get(t);
+    let lat = latenciesByTable.get(t);
     if (!lat) {
       const id = this.cpu.id;
       lat = Float64Array.from(t.lat, (c, k) => toTicks(c, id, `latency of op class ${OP_CLASSES[t.cls[k]]}`));
-      this.latByTable.set(t, lat);
+      latenciesByTable.set(t, lat);
     }
     return lat;
   }

@@ -5,7 +5,7 @@
 import type { CpuModel } from '../cpus/cpu-model.ts';
 import type { ExecObserver } from '../exec/observer.ts';
 import type { SharedCaches } from './cache.ts';
-import type { UnmeasuredCost } from './program-lowering.ts';
+import type { LoweredProgram, UnmeasuredCost } from './program-lowering.ts';
 import type { ThrowCostParameters } from './throw-cost.ts';
 
 export type TimingModelKind = 'ooo' | 'additive';
@@ -90,4 +90,8 @@ export interface TimingModelOptions {
    * with shared caches always runs unmemoised (other CPUs touch the LLC between its
    * events, and the machine reads its clock mid-invocation). */
   memo?: boolean;
+  /** The program as lowerProgram lowers it with these options for this CPU model, when
+   * the caller has it already (the machine lowers once per strategy for its cores and
+   * its code size). */
+  lowered?: LoweredProgram;
 }

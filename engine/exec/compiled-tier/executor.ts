@@ -65,9 +65,11 @@ function textOf(prog: LinkedProgram): ProgramText {
 }
 
 export function compiledCodeFor(prog: LinkedProgram): CompiledCode {
-  const t = textOf(prog);
-  return (t.code ??= generateCode(prog.code, prog.loaded.slots, prog.isSubprog, BpfError));
+  return codeOfText(textOf(prog), prog);
 }
+
+/** The generated code of text `t`, of which `prog` is an instance. */
+const codeOfText = (t: ProgramText, prog: LinkedProgram): CompiledCode => (t.code ??= generateCode(prog.code, prog.loaded.slots, prog.isSubprog, BpfError));
 
 export class CompiledTierExecutor extends Interpreter {
   /** Executions per block leader not yet folded into the observer (counted variant). */
@@ -83,6 +85,8 @@ export class CompiledTierExecutor extends Interpreter {
    * and `executed` when it last took over. */
   private interpreting = false;
   private interpretedFrom = 0;
+  private textProg: LinkedProgram | null = null;
+  private text: ProgramText | null = null;
 
   override requestPause(): boolean {
     const ok = super.requestPause();
@@ -92,14 +96,14 @@ export class CompiledTierExecutor extends Interpreter {
 
   override exec(entry: number, base: number, resumeDepth = -1): void {
     const folding = this.observer?.folding;
-    const text = textOf(this.prog);
+    const text = this.textOf(this.prog);
     if (text.code === undefined && text.executed < this.compileAfter * text.hotScale) {
       if (!this.interpretWhileCold(text, entry, base, resumeDepth)) return;
       entry = this.pc;
       resumeDepth = this.depth;
     }
     // A tail call while interpreting may have switched the program.
-    const code = compiledCodeFor(this.prog);
+    const code = codeOfText(this.textOf(this.prog), this.prog);
     if (!folding) {
       this.run(code, entry, base, resumeDepth, this.observer === null ? 'plain' : 'traced');
       return;
@@ -113,6 +117,16 @@ export class CompiledTierExecutor extends Interpreter {
       const last = compiledCodeFor(this.prog);
       folding.fold(last.counts, last.blocks);
     }
+  }
+
+  /** textOf(prog), remembered for the program last run here: the machine starts a run
+   * every few instructions and bpf_loop one per callback, each without a WeakMap look-up. */
+  private textOf(prog: LinkedProgram): ProgramText {
+    if (this.textProg !== prog) {
+      this.text = textOf(prog);
+      this.textProg = prog;
+    }
+    return this.text as ProgramText;
   }
 
   /** The interpreter's exec(), its instructions counted in insnsInterpreted. */
