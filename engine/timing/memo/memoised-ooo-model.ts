@@ -81,7 +81,7 @@ export const MIN_SEGMENT_EVENTS = 128;
  * into seven segments ran at 108 ns an instruction against 63 whole). At 4096 the
  * density sweep's call-density-64 under call and stack (4,800-5,500 instructions an
  * invocation, cut 11-22 times) spent a quarter of its time in those comparisons; at
- * 65536 its tasks took 0.6-0.8x the CPU time (zen3, two alternating pairs). A loop
+ * 65536 its tasks took 0.65-0.81x the CPU time (zen3, two alternating pairs). A loop
  * long enough to need cuts runs far longer than this. */
 export const MIN_EVENTS_BEFORE_CUTS = 65536;
 
