@@ -1,6 +1,6 @@
-// Runs the bench tasks on a piscina pool of worker threads. The workers are TypeScript,
-// so each thread loads tsx's ESM loader first (`--import <tsx>`), as `tsx` does for the
-// main thread.
+// Runs the bench tasks on a piscina pool of worker threads. The workers are TypeScript:
+// each thread loads worker-entry.mjs, which registers tsx's ESM loader in that thread
+// and imports worker.ts (why not `--import tsx`: see worker-entry.mjs).
 //
 // Every task settles: a failure (a thrown error, a worker thread that dies) is recorded
 // with its task and the others go on, so one run reports every broken combination. An
@@ -12,6 +12,7 @@
 // workers idle until it ends. The order of the results is the matrix's whatever order the
 // tasks ran in.
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
 import type { BenchTask } from './matrix.ts';
 import type { TaskResult } from './worker.ts';
@@ -36,7 +37,7 @@ export interface PoolOptions {
   cost?: ReadonlyMap<string, number>;
 }
 
-export const WORKER_FILE = new URL('./worker.ts', import.meta.url).href;
+export const WORKER_FILE = new URL('./worker-entry.mjs', import.meta.url).href;
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -52,11 +53,26 @@ export function longestFirst(tasks: readonly BenchTask[], cost: ReadonlyMap<stri
   return tasks.map((t, i) => ({ t, i, c: cost.get(t.id) ?? 0 })).sort((a, b) => b.c - a.c || a.i - b.i).map((x) => x.t);
 }
 
+/** V8 compiles optimised code on background threads, which take a core from another
+ * worker when every core runs one. Measured on a 2-vCPU EPYC (Dec 2026), the default
+ * bench's tasks on 2 workers, run alternately: the pool took 58.4, 50.0 and 49.0 s with
+ * the workers compiling on their own thread against 67.4, 62.0 and 54.8 s with
+ * background compiles (process CPU 113.8, 97.4 and 95.3 s against 130.6, 121.3 and
+ * 106.7 s). With a core to
+ * spare the background threads are free, so the flag is set only when the pool fills the
+ * host. V8 reads it when it creates an isolate: set before the workers start, restored
+ * after they end. */
+function compileOnWorkerThreads(workers: number): () => void {
+  if (workers < availableParallelism()) return () => {};
+  setFlagsFromString('--no-concurrent-recompilation');
+  return () => setFlagsFromString('--concurrent-recompilation');
+}
+
 export async function runTasks(tasks: readonly BenchTask[], o: PoolOptions): Promise<PoolOutcome> {
+  const restoreCompiles = compileOnWorkerThreads(o.workers);
   const pool = new Piscina({
     filename: WORKER_FILE,
     name: 'runTask',
-    execArgv: ['--import', import.meta.resolve('tsx')],
     minThreads: Math.min(o.workers, tasks.length || 1),
     maxThreads: o.workers,
     // A task holds its whole experiment; queue the rest in the main thread.
@@ -82,9 +98,13 @@ export async function runTasks(tasks: readonly BenchTask[], o: PoolOptions): Pro
       },
     ),
   );
-  await Promise.all(settled);
-  if (o.signal?.aborted) interrupted = true;
-  await pool.destroy();
+  try {
+    await Promise.all(settled);
+    if (o.signal?.aborted) interrupted = true;
+    await pool.destroy();
+  } finally {
+    restoreCompiles();
+  }
   const order = new Map(tasks.map((t, i) => [t.id, i]));
   failures.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   return { results: tasks.flatMap((t) => byId.get(t.id) ?? []), failures, interrupted };

@@ -1,0 +1,18 @@
+// The file piscina loads in each worker thread. It is JavaScript on purpose: piscina
+// first tries `require(filename)`, and with tsx's loader given as `--import tsx` that
+// require succeeds by compiling every TypeScript module of the engine to CommonJS, whose
+// exports are getter functions. Every cross-module reference in the hot loops (opcode
+// tables, event-trace constants, address-space accessors) then became a call, and the
+// tasks ran 1.1-1.5x slower than the same tasks in one process (measured Dec 2026,
+// zen5 tasks; the getters were a seventh of the worker's CPU profile). Registering tsx's
+// ESM loader here (loader hooks are per thread) and importing worker.ts keeps the engine
+// ES modules, as in the main thread. This file's top-level await makes piscina's
+// require fail and fall back to import().
+import { register } from 'tsx/esm/api';
+
+register();
+const worker = await import('./worker.ts');
+
+export const runTask = worker.runTask;
+export const engineModuleFormat = worker.engineModuleFormat;
+export default worker.default;
