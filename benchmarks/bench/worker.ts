@@ -66,8 +66,8 @@ export function runTask(task: BenchTask): TaskResult {
 const benchScenarioName = (spec: RunSpec): string => `bench ${spec.workloadName} on ${spec.cpus} CPUs`;
 
 /** How this thread loaded the engine: 'es module', or 'commonjs' when a loader compiled
- * it to CommonJS (the module then sees CommonJS's `require`), which runs the tasks 1.3x
- * slower (see worker-entry.mjs). The pool's test asks a worker. */
+ * it to CommonJS (the module then sees CommonJS's `require`), which runs the tasks about
+ * 1.5x slower (see worker-entry.mjs). The pool's test asks a worker. */
 export function engineModuleFormat(): 'es module' | 'commonjs' {
   return typeof require === 'undefined' ? 'es module' : 'commonjs';
 }

@@ -1,6 +1,6 @@
 // The pool's workers load the engine as ES modules, as the main thread does. Loaded
 // through piscina's require() with tsx's CommonJS hook, every cross-module reference
-// became a getter call and the bench ran 1.3x slower (see worker-entry.mjs).
+// became a getter call and the bench ran about 1.5x slower (see worker-entry.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Piscina } from 'piscina';
