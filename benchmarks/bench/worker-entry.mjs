@@ -15,4 +15,3 @@ const worker = await import('./worker.ts');
 
 export const runTask = worker.runTask;
 export const engineModuleFormat = worker.engineModuleFormat;
-export default worker.default;

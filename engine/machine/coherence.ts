@@ -76,8 +76,7 @@ export class CoherenceDirectory {
   /** An access by `cpu`: the extra cycles it pays for a cross-core transfer. */
   access(kind: AccessKind, offset: number, cpu: number): number {
     const line = offset >>> this.lineShift;
-    const byLine = this.slotOfLine;
-    let s = line < byLine.length ? byLine[line] - 1 : -1;
+    let s = this.slotOf(line);
     let penalty = 0;
     if (s >= 0) {
       this.lastWrite = this.last[s];

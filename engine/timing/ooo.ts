@@ -285,7 +285,7 @@ export class OooModel extends OpReplay {
       const resolve = issue + this.lat[k];
       switch (br) {
         case B_COND:
-          if (this.bp.resolve(this.predictorAddress(k), taken)) {
+          if (this.bp.resolve(this.predictorAddress(k, code), taken)) {
             this.redirect(resolve + this.penalty);
             this.fetch.restart();
           }
@@ -328,9 +328,9 @@ export class OooModel extends OpReplay {
   }
 
   /** The address the branch predictor sees for op k of the running program: its place in
-   * the JIT image, or (an op outside the image) its index in the table. */
-  protected predictorAddress(k: number): number {
-    const code = this.t.codeAddr[k];
+   * the JIT image, or (an op outside the image) its index in the table. `code`: the op's
+   * codeAddr, which step() has loaded already. */
+  protected predictorAddress(k: number, code: number = this.t.codeAddr[k]): number {
     return code >= 0 ? this.imageOffset + code : k;
   }
 

@@ -96,14 +96,14 @@ export class CompiledTierExecutor extends Interpreter {
 
   override exec(entry: number, base: number, resumeDepth = -1): void {
     const folding = this.observer?.folding;
-    const text = this.textOf(this.prog);
+    const text = this.currentText(this.prog);
     if (text.code === undefined && text.executed < this.compileAfter * text.hotScale) {
       if (!this.interpretWhileCold(text, entry, base, resumeDepth)) return;
       entry = this.pc;
       resumeDepth = this.depth;
     }
     // A tail call while interpreting may have switched the program.
-    const code = codeOfText(this.textOf(this.prog), this.prog);
+    const code = codeOfText(this.currentText(this.prog), this.prog);
     if (!folding) {
       this.run(code, entry, base, resumeDepth, this.observer === null ? 'plain' : 'traced');
       return;
@@ -121,7 +121,7 @@ export class CompiledTierExecutor extends Interpreter {
 
   /** textOf(prog), remembered for the program last run here: the machine starts a run
    * every few instructions and bpf_loop one per callback, each without a WeakMap look-up. */
-  private textOf(prog: LinkedProgram): ProgramText {
+  private currentText(prog: LinkedProgram): ProgramText {
     if (this.textProg !== prog) {
       this.text = textOf(prog);
       this.textProg = prog;
