@@ -17,12 +17,14 @@ import { scenarioPath, workloadLabel, type BenchTask } from './matrix.ts';
 import { resolveWorkload } from './workloads.ts';
 
 /** Cost per invocation on the multi-CPU machine over a single-CPU run of the same
- * workload (slicing, the coherence directory, the scheduler). Source: the tasks' thread
- * CPU times in one run of `npm run bench -- --cpu-model zen5,neoverse-v2` on 1 worker
- * (Dec 2026, 2-vCPU EPYC): CPU per invocation and strategy of the suite at cpus 2, 4, 8
- * over cpus 1 was 0.6-3.2, median 1.6 (call-chain and deep-assert about 2, loop-callback,
- * trace-events and xdp-parse 1-1.7). */
-export const MACHINE_COST_FACTOR = 1.6;
+ * workload: the machine steps every op (slicing, the coherence directory and the
+ * scheduler come on top), single-CPU runs mostly replay the memo. Source: every task of
+ * the default matrix run one after the other in one process (7 Dec 2026, 2-vCPU EPYC,
+ * Zen 3), wall time over this file's estimate without the factor: the median of the 158
+ * machine tasks over the median of the 114 single-CPU ones was 4.99 and 5.21 in two runs
+ * (by group, machine 832-2,847 and single-CPU 158-351 ns a unit). Before the memo it was
+ * 1.6. */
+export const MACHINE_COST_FACTOR = 5;
 /** Untimed invocations run to measure instructions per invocation. */
 const PROBE_INVOCATIONS = 16;
 
