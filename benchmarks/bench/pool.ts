@@ -41,9 +41,9 @@ export const WORKER_FILE = new URL('./worker-entry.mjs', import.meta.url).href;
 
 /** Each worker gets twice V8's default young generation for a worker thread (48 MB): the
  * tasks allocate many short-lived objects (scavenges were 4% of a profile of the zen5
- * tasks in one process), and the larger space was faster. The default bench's pool on 2 workers on a 2-vCPU EPYC (Dec 2026), runs in turn: 48 MB
- * 70.7 and 73.5 s; 96 MB 66.9 and 63.3 s (peak RSS 619 and 598 MB); 144 MB 65.6, 63.7
- * and 64.4 s (760 MB). */
+ * tasks in one process), and the larger space was faster. The default bench's pool on 2
+ * workers on a 2-vCPU EPYC (Dec 2026), runs in turn: 48 MB 70.7 and 73.5 s; 96 MB 66.9
+ * and 63.3 s (peak RSS 619 and 598 MB); 144 MB 65.6, 63.7 and 64.4 s (760 MB). */
 export const WORKER_YOUNG_GENERATION_MB = 96;
 
 export function defaultWorkers(): number {
@@ -65,10 +65,9 @@ export function longestFirst(tasks: readonly BenchTask[], cost: ReadonlyMap<stri
  * bench's tasks on 2 workers, run alternately: the pool took 58.4, 50.0 and 49.0 s with
  * the workers compiling on their own thread against 67.4, 62.0 and 54.8 s with
  * background compiles (process CPU 113.8, 97.4 and 95.3 s against 130.6, 121.3 and
- * 106.7 s). With a core to
- * spare the background threads are free (the zen5 tasks on 1 worker: 18.2 s with the
- * flag, 15.0 s without, one run each), so the flag is set only when the pool fills the
- * host. V8 reads it when it creates an isolate: set before the workers start, restored
+ * 106.7 s). With a core to spare the background threads are free (the zen5 tasks on 1
+ * worker: 18.2 s with the flag, 15.0 s without, one run each), so the flag is set only
+ * when the pool fills the host. V8 reads it when it creates an isolate: set before the workers start, restored
  * after they end. */
 function compileOnWorkerThreads(workers: number): () => void {
   if (workers < availableParallelism()) return () => {};

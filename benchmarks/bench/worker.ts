@@ -1,6 +1,6 @@
 // The piscina worker: runs one bench task (one workload x CPU model x CPU count x throw
-// rate, every strategy) and returns its run records. Loaded by piscina with tsx's loader
-// (see pool.ts).
+// rate, every strategy) and returns its run records. worker-entry.mjs loads it in each
+// pool thread (see there why).
 //
 // Test hook (used by test/bench, documented in benchmarks/bench/README.md): when
 // BPFEXC_BENCH_FAIL_TASK is set, a task whose id contains it fails the way
@@ -71,5 +71,3 @@ const benchScenarioName = (spec: RunSpec): string => `bench ${spec.workloadName}
 export function engineModuleFormat(): 'es module' | 'commonjs' {
   return typeof require === 'undefined' ? 'es module' : 'commonjs';
 }
-
-export default runTask;
