@@ -54,7 +54,9 @@ export interface Subject {
 
 function runnerFor(loaded: LoadedProgram, tier: ExecutionTier, accounting: Accounting, o: { helpers?: HelperRegistry; ctx?: Uint8Array; maxInsns: number; exceptionBoundary?: boolean; sites: readonly number[] }): Runner {
   const instance = instantiate(loaded, { seed: 1, helpers: o.helpers, tier });
-  const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns };
+  // As the experiment runs them (engine/experiment/measure.ts): the context a run leaves
+  // is not copied out, since nothing reads it.
+  const runOpts = { ctx: o.ctx, maxInsns: o.maxInsns, keepContext: false };
   if (accounting === 'off') {
     return () => {
       const r = instance.run(runOpts);

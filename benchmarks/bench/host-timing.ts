@@ -63,7 +63,7 @@ function prepare(def: CaseDef, tier: ExecutionTier): { sample: () => number; ins
     let insns = 0;
     for (let i = 0; i < def.invocationsPerSample; i++) {
       model?.startInvocation();
-      insns += instance.run({ ctx: w.ctx, observer: model }).insnsExecuted;
+      insns += instance.run({ ctx: w.ctx, observer: model, keepContext: false }).insnsExecuted;
       model?.endInvocation();
     }
     return insns;

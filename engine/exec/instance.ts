@@ -64,9 +64,10 @@ export interface RunOptions {
   world?: WorldTape;
   /** Copy the context bytes out after the run (RunResult.ctx, ctxOut; default true).
    * False leaves ctx empty and no ctxOut, for callers that read only r0, the throw and
-   * the world inputs (the multi-CPU machine and its oracle: allocating an skb program's
-   * ctx_out alone took 1.5% of the machine's time in a profile of the bench's machine
-   * tasks). */
+   * the world inputs (the multi-CPU machine and its oracle, and the single-CPU
+   * experiment's runs and replays: allocating an skb program's ctx_out alone took 1.5% of
+   * the machine's time in a profile of the bench's machine tasks, and 4.8% of the
+   * single-CPU tasks'). */
   keepContext?: boolean;
 }
 

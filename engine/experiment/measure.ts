@@ -84,7 +84,8 @@ export function measureStrategy(o: MeasureOptions): Measurement {
   const model = createTimingModel(o.model, o.cpu, loaded, { exceptionBoundary: rewrite.exceptionBoundary, memo: o.memo, ...(rewrite.targetExceptionBoundaries ? { targetExceptionBoundaries: rewrite.targetExceptionBoundaries } : {}) });
   const counter = new SiteCounter(model, loaded, rewrite.callSites.map((s) => s.rewrittenPc));
   // One options object per phase, not one per invocation (instance.run only reads it).
-  const warmupOpts: RunOptions = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS, observer: model };
+  // Nothing here reads the context a run leaves, so none is copied out.
+  const warmupOpts: RunOptions = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS, observer: model, keepContext: false };
   const measuredOpts: RunOptions = { ...warmupOpts, observer: counter };
 
   const worlds: WorldTape[] = [];
@@ -145,7 +146,7 @@ export function replayUntimed(o: Omit<MeasureOptions, 'cpu' | 'model' | 'strateg
   const helpers = helpersFor(o.helperSet);
   const instance = instantiate(loadProgram(o.program, { helpers }), { seed: o.seed, helpers, tier: o.tier });
   // One options object, its world set before each run (instance.run only reads it).
-  const runOpts: RunOptions = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS, world: undefined };
+  const runOpts: RunOptions = { ctx: o.ctx, maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS, world: undefined, keepContext: false };
   for (let i = 0; i < WARMUP_INVOCATIONS; i++) {
     runOpts.world = worlds[i];
     instance.run(runOpts);
