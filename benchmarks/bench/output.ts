@@ -7,7 +7,7 @@ import { formatResultJson } from '../../engine/results/json-format.ts';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { readCalibration } from '../../charts/calibration-file.ts';
-import { defaultCalibrationFile, renderChartSet, writeChartSet, type ChartSet } from '../../charts/render-charts.ts';
+import type { ChartSet } from '../../charts/render-charts.ts';
 import { CPU_MODELS } from '../../engine/cpus/index.ts';
 import type { ExecutionTier } from '../../engine/exec/index.ts';
 import { formatReport } from '../../engine/report/format.ts';
@@ -88,8 +88,15 @@ export interface PreparedOutputs {
   /** The document as written and read back: what reports and charts of the file see. */
   doc: ResultDocument;
   files: { path: string; data: string }[];
-  charts?: ChartSet;
-  chartsDir?: string;
+  /** The rendered charts, where they go and what writes them. */
+  charts?: { set: ChartSet; dir: string; write: (set: ChartSet, dir: string) => string[] };
+}
+
+/** The chart renderer, loaded when charts are asked for: it brings vega and vega-lite,
+ * about a second of start-up that a run with --no-charts (or --help) need not pay. The
+ * bench asks for it when its pool starts, so the load overlaps the tasks. */
+export function loadChartRenderer(): Promise<typeof import('../../charts/render-charts.ts')> {
+  return import('../../charts/render-charts.ts');
 }
 
 export function timestampName(createdAt: string): string {
@@ -112,10 +119,11 @@ export async function prepareOutputs(doc: ResultDocument, o: BenchOutputs): Prom
     { path: latest, data: json },
   ];
   if (!o.chartsDir) return { doc: written, files };
+  const { defaultCalibrationFile, renderChartSet, writeChartSet } = await loadChartRenderer();
   // The same calibration file and source label `npm run charts` uses for latest.json,
   // so re-rendering from it gives byte-identical charts.
-  const charts = await renderChartSet(written, readCalibration(defaultCalibrationFile(latest)), relative(o.chartsDir, latest) || latest);
-  return { doc: written, files, charts, chartsDir: o.chartsDir };
+  const set = await renderChartSet(written, readCalibration(defaultCalibrationFile(latest)), relative(o.chartsDir, latest) || latest);
+  return { doc: written, files, charts: { set, dir: o.chartsDir, write: writeChartSet } };
 }
 
 export function commitOutputs(p: PreparedOutputs): string[] {
@@ -123,6 +131,6 @@ export function commitOutputs(p: PreparedOutputs): string[] {
     writeFileAtomic(f.path, f.data);
     return f.path;
   });
-  if (p.charts && p.chartsDir) written.push(...writeChartSet(p.charts, p.chartsDir));
+  if (p.charts) written.push(...p.charts.write(p.charts.set, p.charts.dir));
   return written;
 }
