@@ -16,7 +16,7 @@ import { DEFAULT_TIER, EXECUTION_TIERS } from '../engine/exec/index.ts';
 import { parseCpuModelList, parseTier } from '../engine/experiment/index.ts';
 import { measureHostTimings } from './bench/host-timing.ts';
 import { buildMatrix, builtInScenarios, CPU_COUNTS } from './bench/matrix.ts';
-import { buildDocument, commitOutputs, documentRuns, loadChartRenderer, prepareOutputs } from './bench/output.ts';
+import { buildDocument, commitOutputs, documentRuns, prepareOutputs } from './bench/output.ts';
 import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
 import { progressBar } from './bench/progress.ts';
 import { estimateTaskCosts } from './bench/task-cost.ts';
@@ -162,9 +162,6 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const progress = progressBar();
-  // Loaded while the workers run; prepareOutputs awaits the same module. A failure to load
-  // shows there, with the charts.
-  if (chartsDir) loadChartRenderer().catch(() => undefined);
   const outcome = await runTasks(tasks, {
     workers,
     signal: abort.signal,

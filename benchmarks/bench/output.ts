@@ -92,10 +92,12 @@ export interface PreparedOutputs {
   charts?: { set: ChartSet; dir: string; write: (set: ChartSet, dir: string) => string[] };
 }
 
-/** The chart renderer, loaded when charts are asked for: it brings vega and vega-lite,
- * about a second of start-up that a run with --no-charts (or --help) need not pay. The
- * bench asks for it when its pool starts, so the load overlaps the tasks. */
-export function loadChartRenderer(): Promise<typeof import('../../charts/render-charts.ts')> {
+/** The chart renderer, loaded when charts are rendered: it brings vega and vega-lite,
+ * about half a second of start-up that a run with --no-charts (or --help) need not pay.
+ * Not loaded ahead while the pool runs: loading blocks the main thread, and tsx kills a
+ * child that does not answer a relayed SIGINT within 30 ms (task-cost.ts), so a ^C then
+ * would end the bench without its report of what finished. */
+function loadChartRenderer(): Promise<typeof import('../../charts/render-charts.ts')> {
   return import('../../charts/render-charts.ts');
 }
 
