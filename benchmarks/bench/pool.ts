@@ -67,8 +67,8 @@ export function longestFirst(tasks: readonly BenchTask[], cost: ReadonlyMap<stri
  * background compiles (process CPU 113.8, 97.4 and 95.3 s against 130.6, 121.3 and
  * 106.7 s). With a core to spare the background threads are free (the zen5 tasks on 1
  * worker: 18.2 s with the flag, 15.0 s without, one run each), so the flag is set only
- * when the pool fills the host. V8 reads it when it creates an isolate: set before the workers start, restored
- * after they end. */
+ * when the pool fills the host. V8 reads it when it creates an isolate: set before the
+ * workers start, restored after they end. */
 function compileOnWorkerThreads(workers: number): () => void {
   if (workers < availableParallelism()) return () => {};
   setFlagsFromString('--no-concurrent-recompilation');

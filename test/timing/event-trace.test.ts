@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import type { CallKind } from '../../engine/exec/observer.ts';
 import { callHead, callKindCode, EVENT_STRIDE, replayEvent, type EventSink } from '../../engine/timing/memo/event-trace.ts';
 
-// Every kind of call an executor reports; the type check below fails when CallKind grows.
+// Every kind of call an executor reports. `npm test` type-checks first: everyKindListed
+// then fails to compile when CallKind grows a kind this list lacks (the assert below only
+// uses the constant).
 const ALL_KINDS = ['helper', 'kfunc', 'subprog', 'callx-helper', 'callx-subprog', 'callback', 'tail-call'] as const satisfies readonly CallKind[];
 const everyKindListed: Exclude<CallKind, (typeof ALL_KINDS)[number]> extends never ? true : false = true;
 
