@@ -10,12 +10,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { intOption } from '../engine/inputs/options.ts';
-import { benchCatalog } from './workloads/catalog.ts';
 import { BpfError } from '../engine/errors.ts';
 import { DEFAULT_TIER, EXECUTION_TIERS } from '../engine/exec/index.ts';
 import { parseCpuModelList, parseTier } from '../engine/experiment/index.ts';
 import { measureHostTimings } from './bench/host-timing.ts';
-import { buildMatrix, builtInScenarios, CPU_COUNTS } from './bench/matrix.ts';
+import { buildMatrix, builtInScenarios } from './bench/matrix.ts';
+import { parseCpuCounts, parseWorkloads } from './bench/matrix-args.ts';
 import { buildDocument, commitOutputs, documentRuns, prepareOutputs } from './bench/output.ts';
 import { defaultWorkers, runTasks, type PoolOutcome } from './bench/pool.ts';
 import { progressBar } from './bench/progress.ts';
@@ -83,21 +83,6 @@ function parse(argv: string[]) {
   } catch (e) {
     throw new BpfError('usage', `${(e as Error).message.split('\n')[0]} (see --help)`);
   }
-}
-
-function parseWorkloads(text: string | undefined): string[] | undefined {
-  if (text === undefined || text === 'all') return undefined;
-  const known = benchCatalog().map((w) => w.name);
-  const names = text.split(',').map((s) => s.trim());
-  for (const n of names) if (!known.includes(n)) throw new BpfError('usage', `--workload: unknown workload '${n}' (known: ${known.join(', ')}, or all)`);
-  return names;
-}
-
-function parseCpuCounts(text: string | undefined): number[] {
-  if (text === undefined) return [...CPU_COUNTS];
-  const counts = [...new Set(text.split(',').map((c) => intOption('cpus', c.trim(), 1, 1)))].sort((a, b) => a - b);
-  if (counts.some((c) => c > 64)) throw new BpfError('usage', `--cpus ${text}: the machine simulates 1..64 CPUs`);
-  return counts;
 }
 
 /** The command line as provenance records it. Without --workers: the worker count
