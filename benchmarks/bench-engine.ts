@@ -6,6 +6,7 @@
 // Prints two 80-column tables; --json FILE keeps the rows for the README's figures.
 //   npm run bench:engine [-- --loops N] [-- --iterations N] [-- --tier LIST] ...
 import { runMain } from '../engine/entry-point.ts';
+import { scriptCommandLine } from './bench/command-line.ts';
 import { writeFileAtomic } from '../engine/results/atomic-write.ts';
 import { collectProvenance } from '../engine/results/provenance.ts';
 import { parseBenchEngineArgs, USAGE, type BenchEngineOptions } from './bench-engine/args.ts';
@@ -42,11 +43,7 @@ function measureNative(loop: NativeLoop, o: BenchEngineOptions, bpfR0: () => big
   };
 }
 
-function commandLine(argv: string[]): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const base = process.env.npm_lifecycle_event === 'bench:engine' ? 'npm run bench:engine' : 'tsx benchmarks/bench-engine.ts';
-  return argv.length === 0 ? base : `${base}${base.startsWith('npm') ? ' --' : ''} ${argv.map(quote).join(' ')}`;
-}
+const commandLine = (argv: string[]): string => scriptCommandLine('bench:engine', 'benchmarks/bench-engine.ts', argv);
 
 async function main(argv: string[]): Promise<number> {
   const o = parseBenchEngineArgs(argv);

@@ -4,6 +4,7 @@
 // runs. Prints an 80-column table; --json FILE keeps the rounds with provenance.
 //   npm run bench:workers [-- --workers N] [-- --rounds N] [-- --quick] ...
 import { runMain } from '../engine/entry-point.ts';
+import { scriptCommandLine } from './bench/command-line.ts';
 import { writeFileAtomic } from '../engine/results/atomic-write.ts';
 import { collectProvenance } from '../engine/results/provenance.ts';
 import { buildMatrix, builtInScenarios } from './bench/matrix.ts';
@@ -14,11 +15,7 @@ import { probeHostCapacity } from './bench-workers/host-capacity.ts';
 import { requireSameRuns, timePool, type PoolRound } from './bench-workers/pool-round.ts';
 import { benchWorkersJson, formatBenchWorkers, type BenchWorkersResult, type WorkersRound } from './bench-workers/report.ts';
 
-function commandLine(argv: string[]): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const base = process.env.npm_lifecycle_event === 'bench:workers' ? 'npm run bench:workers' : 'tsx benchmarks/bench-workers.ts';
-  return argv.length === 0 ? base : `${base}${base.startsWith('npm') ? ' --' : ''} ${argv.map(quote).join(' ')}`;
-}
+const commandLine = (argv: string[]): string => scriptCommandLine('bench:workers', 'benchmarks/bench-workers.ts', argv);
 
 async function main(argv: string[]): Promise<number> {
   const o = parseBenchWorkersArgs(argv);

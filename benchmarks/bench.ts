@@ -5,6 +5,7 @@
 // long summary (results/summary.txt), the charts, and prints the summary table and where
 // everything went. See benchmarks/bench/README.md.
 import { runMain } from '../engine/entry-point.ts';
+import { scriptCommandLine } from './bench/command-line.ts';
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,9 +91,7 @@ function parse(argv: string[]) {
  * that differ only in it give the same document; hostTimings.workers records it. */
 function commandLine(argv: string[]): string {
   argv = argv.filter((a, i) => !a.startsWith('--workers') && argv[i - 1] !== '--workers');
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const base = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'tsx benchmarks/bench.ts';
-  return argv.length === 0 ? base : `${base}${base.startsWith('npm') ? ' --' : ''} ${argv.map(quote).join(' ')}`;
+  return scriptCommandLine('bench', 'benchmarks/bench.ts', argv);
 }
 
 function reportUnfinished(outcome: PoolOutcome, total: number, resultDir: string, why: string): void {

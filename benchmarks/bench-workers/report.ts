@@ -1,6 +1,7 @@
 // bench:workers' output: one row per round (the probe, both pool runs, the speed-up and
 // the bound the N-worker run's CPU time sets), medians with min and max, 80 columns; and
 // the JSON document --json writes.
+import { spread, type Spread } from '../../engine/calibrate/spread.ts';
 import type { Provenance } from '../../engine/results/document.ts';
 import { formatTable, RULE, type Row } from '../../engine/results/text-table.ts';
 import type { CapacityProbe } from './host-capacity.ts';
@@ -24,18 +25,6 @@ export interface BenchWorkersResult {
   tasks: number;
   workers: number;
   rounds: WorkersRound[];
-}
-
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
-
-export function spread(xs: readonly number[]): Spread {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return { median: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
 }
 
 /** 1-worker wall time over N-worker wall time. */
