@@ -64,20 +64,20 @@ export function formatBenchWorkers(res: BenchWorkersResult): string {
   const probes = res.rounds.flatMap((r) => (r.probe ? [probeCapacity(r)!] : []));
   const last = res.rounds[res.rounds.length - 1];
   const lines = [
-    `bench:workers: ${res.tasks} bench tasks (${last.one.runs} runs) on 1 and ${n} workers, ${res.rounds.length} round${res.rounds.length === 1 ? '' : 's'}`,
+    `bench:workers: ${res.tasks} tasks (${last.one.runs} runs), 1 and ${n} workers, ${res.rounds.length} round${res.rounds.length === 1 ? '' : 's'}`,
     `host: ${res.host}, Node ${res.node}`,
     '',
     formatTable(columns, [...rows, RULE], WIDTH),
     `speed-up, median [min..max]: ${range(spread(res.rounds.map(speedUp)), 2)}`,
-    probes.length ? `probe x${n}, median [min..max]:  ${range(spread(probes), 2)}` : `probe skipped (--probe-ms 0)`,
+    probes.length ? `probe x${n}, median [min..max]: ${range(spread(probes), 2)}` : `probe skipped (--probe-ms 0)`,
     `every pool run gave the same runs (sha256 ${last.one.digest.slice(0, 16)})`,
     '',
-    `probe x${n}: ${n} threads' work per second over one thread's, on a fixed integer`,
-    `  kernel, median of the round's pairs: what the host gave ${n} threads then.`,
-    `speed-up: 1-worker wall over ${n}-worker wall (the pool alone; CPU s counts every`,
-    `  thread of the process, V8's compiler and GC threads too).`,
-    `CPU bound: 1-worker wall over (${n}-worker CPU / ${n}): the speed-up had that CPU been`,
-    `  spread evenly over ${n} CPUs; to pass it, the ${n}-worker run must use less CPU.`,
+    `probe x${n}: ${n} threads' work per second over one thread's on a fixed`,
+    `  integer kernel (median of the round's runs): what the host gave them then.`,
+    `speed-up: 1-worker wall over ${n}-worker wall, the pool alone. CPU s: every`,
+    `  thread of the process, V8's compiler and GC threads included.`,
+    `CPU bound: 1-worker wall over (${n}-worker CPU / ${n}): the speed-up had that`,
+    `  CPU been spread evenly over ${n} CPUs; to pass it, use less CPU.`,
   ];
   return lines.join('\n') + '\n';
 }
