@@ -26,7 +26,7 @@ export function runsDigest(runs: readonly RunRecord[]): string {
 export async function timePool(tasks: readonly BenchTask[], workers: number, cost: ReadonlyMap<string, number>, onSettled?: (done: number, total: number) => void): Promise<PoolRound> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const outcome = await runTasks(tasks, { workers, cost, onSettled: (done, total) => onSettled?.(done, total) });
+  const outcome = await runTasks(tasks, { workers, cost, onSettled });
   const wallSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const failed = outcome.failures[0];

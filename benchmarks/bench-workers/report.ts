@@ -36,6 +36,9 @@ export const cpuBound = (r: WorkersRound): number => r.one.wallSeconds / (r.many
 
 export const probeCapacity = (r: WorkersRound): number | undefined => (r.probe ? spread(r.probe.samples.map((s) => s.capacity)).median : undefined);
 
+/** The probed rounds' capacities (none with --probe-ms 0). */
+const probedCapacities = (res: BenchWorkersResult): number[] => res.rounds.flatMap((r) => (r.probe ? [probeCapacity(r)!] : []));
+
 const fixed = (x: number | undefined, digits: number): string => (x === undefined ? '-' : x.toFixed(digits));
 const range = (s: Spread, digits: number): string => `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}..${s.max.toFixed(digits)}]`;
 
@@ -61,7 +64,7 @@ export function formatBenchWorkers(res: BenchWorkersResult): string {
     { header: 'speed-up' },
     { header: 'CPU bound' },
   ];
-  const probes = res.rounds.flatMap((r) => (r.probe ? [probeCapacity(r)!] : []));
+  const probes = probedCapacities(res);
   const last = res.rounds[res.rounds.length - 1];
   const lines = [
     `bench:workers: ${res.tasks} tasks (${last.one.runs} runs), 1 and ${n} workers, ${res.rounds.length} round${res.rounds.length === 1 ? '' : 's'}`,
@@ -92,7 +95,7 @@ export function benchWorkersJson(res: BenchWorkersResult, provenance: Provenance
         summary: {
           speedUp: spread(res.rounds.map(speedUp)),
           cpuBound: spread(res.rounds.map(cpuBound)),
-          probe: res.rounds.some((r) => r.probe) ? spread(res.rounds.flatMap((r) => (r.probe ? [probeCapacity(r)!] : []))) : undefined,
+          probe: probedCapacities(res).length ? spread(probedCapacities(res)) : undefined,
         },
       },
       null,
